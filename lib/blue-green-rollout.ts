@@ -1,0 +1,204 @@
+import * as kplus from 'cdk8s-plus-27';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import * as rollouts from '../imports/rollouts-argoproj.io';
+import { check, checkInteger, checkName, isDnsSubdomain } from './props';
+import { analysisToKube, RolloutAnalysis } from './rollout-analysis';
+import { IRolloutWorkload, RolloutWorkload } from './rollout-workload';
+
+export interface PreviewIngressOptions {
+  /** Host at which testers reach green before promotion, e.g. `orders-preview.example.com`. */
+  readonly host: string;
+  /**
+   * Name of an existing TLS Secret for the host.
+   * @default no TLS
+   */
+  readonly tlsSecretName?: string;
+  /**
+   * Ingress class.
+   * @default 'nginx'
+   */
+  readonly className?: string;
+}
+
+/** Options of a blue-green release; also `DeployStrategy.blueGreen()`'s options. */
+export interface BlueGreenRolloutOptions {
+  /**
+   * Replicas of the Rollout.
+   * @default the workload's replicas; left to the autoscaler when the app has one
+   */
+  readonly replicas?: number;
+  /**
+   * Old ReplicaSets kept for rollback.
+   * @default 10
+   */
+  readonly revisionHistoryLimit?: number;
+  /**
+   * Name of the active Service (production traffic). For a JavaApp it is the app's own Service.
+   * @default the app's name
+   */
+  readonly activeServiceName?: string;
+  /**
+   * Name of the preview Service (green, before promotion).
+   * @default '<app>-preview'
+   */
+  readonly previewServiceName?: string;
+  /**
+   * Create the active and preview Services. Set false to use Services defined elsewhere in the
+   * same environment (the validation gate checks that they exist and select the pods).
+   * @default true
+   */
+  readonly createServices?: boolean;
+  /**
+   * Pods of green that run before promotion.
+   * @default all replicas
+   */
+  readonly previewReplicaCount?: number;
+  /**
+   * Promote green without a person.
+   * @default false (someone runs `kubectl argo rollouts promote`)
+   */
+  readonly autoPromotionEnabled?: boolean;
+  /**
+   * Promote automatically this many seconds after green is ready; needs `autoPromotionEnabled`.
+   * @default none
+   */
+  readonly autoPromotionSeconds?: number;
+  /**
+   * Seconds blue keeps running after promotion, so clients drain.
+   * @default 30 (Argo Rollouts' default)
+   */
+  readonly scaleDownDelaySeconds?: number;
+  /**
+   * Seconds green keeps running after an abort.
+   * @default 30 (Argo Rollouts' default)
+   */
+  readonly abortScaleDownDelaySeconds?: number;
+  /**
+   * Analysis that must pass before the active Service switches to green.
+   * @default none
+   */
+  readonly prePromotionAnalysis?: RolloutAnalysis;
+  /**
+   * Analysis after the switch; a failure rolls back to blue.
+   * @default none
+   */
+  readonly postPromotionAnalysis?: RolloutAnalysis;
+  /**
+   * An Ingress to the preview Service, so testers reach green before promotion.
+   * @default none
+   */
+  readonly previewIngress?: PreviewIngressOptions;
+}
+
+export interface BlueGreenRolloutProps extends BlueGreenRolloutOptions {
+  /** The workload: a JavaApp, or a cdk8s-plus Deployment. */
+  readonly workload: IRolloutWorkload | kplus.Deployment;
+}
+
+const CONSTRUCT = 'BlueGreenRollout';
+
+/**
+ * Blue-green release with Argo Rollouts, the talk's way: the Deployment holds the pod template with
+ * `replicas: 0`; a Rollout of the same name drives it through `workloadRef` and owns the replicas;
+ * an active and a preview Service; a person promotes.
+ */
+export class BlueGreenRollout extends Construct {
+  /** Name of the Rollout (the workload's name). */
+  public readonly name: string;
+  public readonly activeServiceName: string;
+  public readonly previewServiceName: string;
+  public readonly rollout: rollouts.Rollout;
+
+  constructor(scope: Construct, id: string, props: BlueGreenRolloutProps) {
+    super(scope, id);
+    const workload = props.workload instanceof kplus.Deployment ? RolloutWorkload.fromDeployment(props.workload) : props.workload;
+    const name = workload.name;
+    this.name = name;
+    checkInteger(CONSTRUCT, name, 'replicas', props.replicas, 0, 1000);
+    checkInteger(CONSTRUCT, name, 'revisionHistoryLimit', props.revisionHistoryLimit, 0, 100);
+    checkInteger(CONSTRUCT, name, 'previewReplicaCount', props.previewReplicaCount, 1, 1000);
+    checkInteger(CONSTRUCT, name, 'autoPromotionSeconds', props.autoPromotionSeconds, 1, 86400);
+    checkInteger(CONSTRUCT, name, 'scaleDownDelaySeconds', props.scaleDownDelaySeconds, 0, 86400);
+    checkInteger(CONSTRUCT, name, 'abortScaleDownDelaySeconds', props.abortScaleDownDelaySeconds, 0, 86400);
+    const autoPromotion = props.autoPromotionEnabled ?? false;
+    check(props.autoPromotionSeconds === undefined || autoPromotion, CONSTRUCT, name, () =>
+      'autoPromotionSeconds needs autoPromotionEnabled: true (with auto promotion off a person promotes, so there is nothing to time)');
+
+    this.activeServiceName = props.activeServiceName ?? workload.service?.name ?? name;
+    this.previewServiceName = props.previewServiceName ?? `${name}-preview`;
+    checkName(CONSTRUCT, name, 'activeServiceName', this.activeServiceName);
+    checkName(CONSTRUCT, name, 'previewServiceName', this.previewServiceName);
+    check(this.activeServiceName !== this.previewServiceName, CONSTRUCT, name, () =>
+      `activeServiceName and previewServiceName must differ, both are "${this.activeServiceName}"`);
+    if (workload.service) {
+      // The app's own Service would otherwise select blue and green at once.
+      check(this.activeServiceName === workload.service.name, CONSTRUCT, name, () =>
+        `activeServiceName must be the app's own Service "${workload.service!.name}" (any other Service selecting the pods would send traffic to blue and green at once); omit it`);
+    }
+    const replicas = props.replicas ?? workload.desiredReplicas;
+    if (props.previewReplicaCount !== undefined && replicas !== undefined) {
+      check(props.previewReplicaCount <= replicas, CONSTRUCT, name, () =>
+        `previewReplicaCount (${props.previewReplicaCount}) must not exceed replicas (${replicas})`);
+    }
+    workload.handOver(name);
+
+    const metadata = (n: string) => ({ name: n, namespace: workload.namespace, labels: workload.labels });
+    const servicePorts = workload.ports.map((p) => ({
+      name: p.name, port: p.port, protocol: 'TCP',
+      targetPort: typeof p.targetPort === 'number' ? k8s.IntOrString.fromNumber(p.targetPort) : k8s.IntOrString.fromString(p.targetPort),
+    }));
+    if (props.createServices ?? true) {
+      check(servicePorts.length > 0, CONSTRUCT, name, () => 'the workload exposes no container port, so its Services would have none: add a port to its container');
+      const services = workload.service ? [this.previewServiceName] : [this.activeServiceName, this.previewServiceName];
+      for (const serviceName of services) {
+        new k8s.KubeService(this, serviceName === this.previewServiceName ? 'PreviewService' : 'ActiveService', {
+          metadata: metadata(serviceName),
+          // Only stable labels: the controller adds rollouts-pod-template-hash to the selector itself.
+          spec: { type: 'ClusterIP', selector: workload.selectorLabels, ports: servicePorts },
+        });
+      }
+    }
+
+    this.rollout = new rollouts.Rollout(this, 'Resource', {
+      metadata: metadata(name),
+      spec: {
+        replicas,
+        revisionHistoryLimit: props.revisionHistoryLimit ?? 10,
+        selector: { matchLabels: workload.selectorLabels },
+        workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+        strategy: {
+          blueGreen: {
+            activeService: this.activeServiceName,
+            previewService: this.previewServiceName,
+            previewReplicaCount: props.previewReplicaCount,
+            autoPromotionEnabled: autoPromotion,
+            autoPromotionSeconds: props.autoPromotionSeconds,
+            scaleDownDelaySeconds: props.scaleDownDelaySeconds,
+            abortScaleDownDelaySeconds: props.abortScaleDownDelaySeconds,
+            prePromotionAnalysis: props.prePromotionAnalysis && analysisToKube(props.prePromotionAnalysis),
+            postPromotionAnalysis: props.postPromotionAnalysis && analysisToKube(props.postPromotionAnalysis),
+          },
+        },
+      },
+    });
+
+    if (props.previewIngress) {
+      const ing = props.previewIngress;
+      check(isDnsSubdomain(ing.host), CONSTRUCT, name, () => `previewIngress.host must be a DNS name, got "${ing.host}"`);
+      if (ing.tlsSecretName !== undefined) checkName(CONSTRUCT, name, 'previewIngress.tlsSecretName', ing.tlsSecretName);
+      const port = workload.ports[0];
+      new k8s.KubeIngress(this, 'PreviewIngress', {
+        metadata: metadata(this.previewServiceName),
+        spec: {
+          ingressClassName: ing.className ?? 'nginx',
+          tls: ing.tlsSecretName ? [{ hosts: [ing.host], secretName: ing.tlsSecretName }] : undefined,
+          rules: [{
+            host: ing.host,
+            http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: this.previewServiceName, port: { name: port.name } } } }] },
+          }],
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import { k8s } from 'cdk8s-plus-27';
+import { BlueGreenRollout, BlueGreenRolloutOptions } from './blue-green-rollout';
+import { check } from './props';
+import { IRolloutWorkload } from './rollout-workload';
+
+export interface RollingUpdateOptions {
+  /**
+   * Pods created above the desired count during an update (count or percentage).
+   * @default '25%'
+   */
+  readonly maxSurge?: number | string;
+  /**
+   * Pods that may be unavailable during an update (count or percentage).
+   * @default 0 (no capacity is lost while a new version rolls out)
+   */
+  readonly maxUnavailable?: number | string;
+}
+
+const PERCENT_OR_COUNT = /^(\d+|\d+%)$/;
+
+/** How a JavaApp replaces one version with the next. */
+export abstract class DeployStrategy {
+  /** Kubernetes' own rolling update of the Deployment. */
+  public static rollingUpdate(options: RollingUpdateOptions = {}): DeployStrategy {
+    return new RollingUpdateStrategy(options);
+  }
+
+  /**
+   * Blue-green with Argo Rollouts: the Deployment keeps `replicas: 0`, a Rollout drives it through
+   * `workloadRef`, the app's Service is the active Service and a preview Service shows green until
+   * someone promotes.
+   */
+  public static blueGreen(options: BlueGreenRolloutOptions = {}): DeployStrategy {
+    return new BlueGreenStrategy(options);
+  }
+
+  /** Whether an Argo Rollout drives the Deployment. */
+  public abstract readonly isRollout: boolean;
+
+  /** The Deployment's own strategy. */
+  public abstract deploymentStrategy(construct: string, id: string): k8s.DeploymentStrategy | undefined;
+
+  /** Adds what the strategy needs next to the app (a Rollout and its Services, ...). */
+  public abstract bind(app: IRolloutWorkload & import('constructs').Construct): void;
+}
+
+class RollingUpdateStrategy extends DeployStrategy {
+  public readonly isRollout = false;
+  constructor(private readonly options: RollingUpdateOptions) { super(); }
+
+  public deploymentStrategy(construct: string, id: string): k8s.DeploymentStrategy {
+    const maxSurge = this.options.maxSurge ?? '25%';
+    const maxUnavailable = this.options.maxUnavailable ?? 0;
+    for (const [prop, v] of [['maxSurge', maxSurge], ['maxUnavailable', maxUnavailable]] as const) {
+      check(PERCENT_OR_COUNT.test(String(v)), construct, id, () => `strategy rollingUpdate ${prop} must be a count or a percentage such as 1 or "25%", got ${JSON.stringify(v)}`);
+    }
+    check(parseInt(String(maxSurge), 10) > 0 || parseInt(String(maxUnavailable), 10) > 0, construct, id, () =>
+      'strategy rollingUpdate maxSurge and maxUnavailable must not both be 0: the update could never make progress');
+    const value = (v: number | string) => (typeof v === 'number' ? k8s.IntOrString.fromNumber(v) : k8s.IntOrString.fromString(v));
+    return { type: 'RollingUpdate', rollingUpdate: { maxSurge: value(maxSurge), maxUnavailable: value(maxUnavailable) } };
+  }
+
+  public bind(): void {}
+}
+
+class BlueGreenStrategy extends DeployStrategy {
+  public readonly isRollout = true;
+  constructor(private readonly options: BlueGreenRolloutOptions) { super(); }
+
+  public deploymentStrategy(): undefined {
+    return undefined;
+  }
+
+  public bind(app: IRolloutWorkload & import('constructs').Construct): void {
+    new BlueGreenRollout(app, 'Rollout', { ...this.options, workload: app });
+  }
+}

@@ -1,0 +1,13 @@
+export * from './blue-green-rollout';
+export * from './deploy-strategy';
+export * from './environment';
+export * from './health-probe';
+export * from './java-app';
+export * from './platform-app';
+export * from './policy-exception';
+export * from './releases';
+export * from './rollout-analysis';
+export * from './rollout-workload';
+export { ValidationError, validateManifests } from './validate/gate';
+export { Manifest } from './validate/manifest';
+export { Problem } from './validate/problem';

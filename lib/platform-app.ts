@@ -1,0 +1,172 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App, Chart } from 'cdk8s';
+import * as YAML from 'yaml';
+import { Environment } from './environment';
+import { validateManifests, ValidationError } from './validate/gate';
+import { Manifest } from './validate/manifest';
+import { isNamespaced } from './validate/schema';
+
+export interface PlatformAppProps {
+  /**
+   * Folder the manifests are written to.
+   * @default the CDK8S_OUTDIR the cdk8s CLI sets, else 'dist'
+   */
+  readonly outdir?: string;
+}
+
+/** The Argo CD sync wave of each kind: what others depend on first, workloads next, then what points at them. */
+const SYNC_WAVES: Record<string, number> = {
+  Namespace: -1,
+  ServiceAccount: 0, ConfigMap: 0, PersistentVolumeClaim: 0, Service: 0, NetworkPolicy: 0,
+  AnalysisTemplate: 1,
+  Deployment: 2, Rollout: 2, StatefulSet: 2, WorkflowTemplate: 2,
+  HorizontalPodAutoscaler: 3, PodDisruptionBudget: 3, Ingress: 3,
+};
+/** Waves of kinds not listed above. */
+export const DEFAULT_SYNC_WAVE = 2;
+export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+
+export function syncWaveOf(kind: string): number {
+  return SYNC_WAVES[kind] ?? DEFAULT_SYNC_WAVE;
+}
+
+/** Constructs whose file in `dist/` is named after them, below the environment folder. */
+function placement(obj: ApiObject, root: App): { folder: string; unit: string } {
+  const scopes = obj.node.scopes;
+  const envIndex = scopes.findIndex((s) => Environment.isEnvironment(s));
+  // The folder is the environment, else the top-level chart; the file is the next construct down.
+  const folderIndex = envIndex >= 0 ? envIndex : scopes.findIndex((s) => s !== root && Chart.isChart(s));
+  const folderScope = scopes[folderIndex];
+  const folder = Environment.isEnvironment(folderScope) ? folderScope.name : folderScope.node.id;
+  const unitScope = scopes[folderIndex + 1] ?? folderScope;
+  const unit = unitScope === obj ? obj.name : unitScope.node.id;
+  return { folder, unit };
+}
+
+/**
+ * An App whose `synth()` runs the validation gate on every object and writes `dist/<env>/<app>.yaml`
+ * atomically: a failed synth throws, listing every problem, and leaves the previous output as it was.
+ */
+export class PlatformApp extends App {
+  constructor(props: PlatformAppProps = {}) {
+    super({ outdir: props.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist' });
+  }
+
+  /** Every object, rendered and checked, with the file it belongs to; throws ValidationError on problems. */
+  public manifests(): Manifest[] {
+    const errors: string[] = [];
+    const objects: ApiObject[] = [];
+    // One walk over the tree: construct validations and object collection (linear in the tree size).
+    for (const c of this.node.findAll()) {
+      for (const message of c.node.validate()) errors.push(`${c.node.path}: ${message}`);
+      if (c instanceof ApiObject) objects.push(c);
+    }
+    if (errors.length) {
+      throw new ValidationError(errors.map((message) => ({ object: 'construct', path: '', message })));
+    }
+    const manifests: Manifest[] = objects.map((obj) => {
+      const { folder, unit } = placement(obj, this);
+      const doc = normalize(obj.toJson());
+      return { file: `${folder}/${unit}.yaml`, doc };
+    });
+    const problems = validateManifests(manifests);
+    if (problems.length) throw new ValidationError(problems);
+    return manifests;
+  }
+
+  /** The files of the output folder (path relative to it -> content), sorted and stable. */
+  public files(): Map<string, string> {
+    return renderFiles(this.manifests());
+  }
+
+  /** Validates, then replaces the output folder with the new files in one rename. */
+  public override synth(): void {
+    writeAtomically(this.outdir, this.files());
+  }
+
+  /** Not used by the gate: cdk8s' own per-chart YAML is replaced by `files()`. */
+  public override synthYaml(): string {
+    return [...this.files().values()].join('---\n');
+  }
+}
+
+function normalize(doc: any): any {
+  const namespaced = isNamespaced(doc.apiVersion, doc.kind);
+  if (namespaced === false && doc.metadata?.namespace !== undefined) {
+    // A chart's namespace applies to every object; cluster-scoped ones must not carry it.
+    const { namespace: _ignored, ...metadata } = doc.metadata;
+    doc = { ...doc, metadata };
+  }
+  const { name, namespace, labels, annotations, ...rest } = doc.metadata ?? {};
+  // Reviewers read name and namespace first; every object carries its Argo CD sync wave.
+  const metadata = { name, namespace, labels, annotations: { ...annotations, [SYNC_WAVE_ANNOTATION]: String(syncWaveOf(doc.kind)) }, ...rest };
+  if (namespace === undefined) delete metadata.namespace;
+  if (labels === undefined) delete metadata.labels;
+  const { apiVersion, kind, metadata: _old, ...body } = doc;
+  return { apiVersion, kind, metadata, ...body };
+}
+
+function order(a: Manifest, b: Manifest): number {
+  return syncWaveOf(a.doc.kind) - syncWaveOf(b.doc.kind)
+    || compare(a.doc.kind, b.doc.kind)
+    || compare(a.doc.metadata?.name ?? '', b.doc.metadata?.name ?? '');
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Groups manifests into YAML files, objects ordered by sync wave, kind and name; adds a kustomization per folder. */
+export function renderFiles(manifests: Manifest[]): Map<string, string> {
+  const byFile = new Map<string, Manifest[]>();
+  for (const m of manifests) {
+    const list = byFile.get(m.file);
+    if (list) list.push(m);
+    else byFile.set(m.file, [m]);
+  }
+  const files = new Map<string, string>();
+  const folders = new Map<string, string[]>();
+  for (const file of [...byFile.keys()].sort()) {
+    const docs = byFile.get(file)!.sort(order);
+    files.set(file, docs.map((m) => YAML.stringify(m.doc, { lineWidth: 0 })).join('---\n'));
+    const [folder, ...rest] = file.split('/');
+    const list = folders.get(folder) ?? [];
+    list.push(rest.join('/'));
+    folders.set(folder, list);
+  }
+  for (const [folder, resources] of folders) {
+    // `kubectl kustomize dist/<env>` (and Argo CD) render exactly the synthesized objects.
+    files.set(`${folder}/kustomization.yaml`, YAML.stringify({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources,
+    }));
+  }
+  return new Map([...files.entries()].sort(([a], [b]) => compare(a, b)));
+}
+
+/**
+ * Writes the files to a sibling temporary folder, then swaps it in place of `outdir`: readers never
+ * see a half-written output, and files of apps that no longer exist disappear.
+ */
+export function writeAtomically(outdir: string, files: Map<string, string>): void {
+  const target = path.resolve(outdir);
+  const staging = `${target}.tmp-${process.pid}`;
+  const previous = `${target}.old-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  try {
+    for (const [file, content] of files) {
+      const full = path.join(staging, file);
+      fs.mkdirSync(path.dirname(full), { recursive: true });
+      fs.writeFileSync(full, content);
+    }
+    if (files.size === 0) fs.mkdirSync(staging, { recursive: true });
+    const hadPrevious = fs.existsSync(target);
+    if (hadPrevious) fs.renameSync(target, previous);
+    fs.renameSync(staging, target);
+    if (hadPrevious) fs.rmSync(previous, { recursive: true, force: true });
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}

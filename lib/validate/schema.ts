@@ -1,0 +1,164 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Problem } from './problem';
+
+/**
+ * Structural validation of manifests against the vendored Kubernetes 1.27 OpenAPI definitions and
+ * the pinned CRD schemas, as `kubectl apply --validate=strict` would: unknown fields, wrong types,
+ * missing required fields and values outside an enum are problems.
+ *
+ * Schemas are loaded lazily, once per process, and only for the kinds that occur.
+ */
+
+type Schema = Record<string, any>;
+
+const SCHEMA_DIR = path.join(__dirname, '..', '..', 'schemas');
+
+let k8sDefinitions: Record<string, Schema> | undefined;
+let k8sByGvk: Map<string, Schema> | undefined;
+const crdCache = new Map<string, { scope: string; schema: Schema } | null>();
+
+function definitions(): Record<string, Schema> {
+  if (!k8sDefinitions) {
+    k8sDefinitions = JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, 'k8s-v1.27.0-definitions.json'), 'utf8')).definitions as Record<string, Schema>;
+  }
+  return k8sDefinitions;
+}
+
+function gvkKey(apiVersion: string, kind: string): string {
+  return `${apiVersion}/${kind}`;
+}
+
+function k8sSchemaFor(apiVersion: string, kind: string): Schema | undefined {
+  if (!k8sByGvk) {
+    k8sByGvk = new Map();
+    for (const def of Object.values(definitions())) {
+      for (const gvk of def['x-kubernetes-group-version-kind'] ?? []) {
+        const av = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
+        k8sByGvk.set(gvkKey(av, gvk.kind), def);
+      }
+    }
+  }
+  return k8sByGvk.get(gvkKey(apiVersion, kind));
+}
+
+function crdSchemaFor(apiVersion: string, kind: string): { scope: string; schema: Schema } | undefined {
+  const key = gvkKey(apiVersion, kind);
+  if (!crdCache.has(key)) {
+    const [group, version] = apiVersion.split('/');
+    const file = path.join(SCHEMA_DIR, 'crds', `${group}_${version}_${kind}.json`);
+    crdCache.set(key, version && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : null);
+  }
+  return crdCache.get(key) ?? undefined;
+}
+
+/** Kinds of the core API that live outside namespaces (the ones this platform may generate). */
+const CLUSTER_SCOPED = new Set([
+  'v1/Namespace', 'v1/Node', 'v1/PersistentVolume', 'rbac.authorization.k8s.io/v1/ClusterRole',
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding', 'storage.k8s.io/v1/StorageClass',
+  'networking.k8s.io/v1/IngressClass', 'scheduling.k8s.io/v1/PriorityClass',
+  'apiextensions.k8s.io/v1/CustomResourceDefinition',
+]);
+
+/** Whether objects of this kind need `metadata.namespace`; undefined for an unknown kind. */
+export function isNamespaced(apiVersion: string, kind: string): boolean | undefined {
+  const crd = crdSchemaFor(apiVersion, kind);
+  if (crd) return crd.scope === 'Namespaced';
+  if (k8sSchemaFor(apiVersion, kind)) return !CLUSTER_SCOPED.has(gvkKey(apiVersion, kind));
+  return undefined;
+}
+
+const OBJECT_META = '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+
+/** Validates one manifest; `object` names it in the problems. */
+export function validateSchema(doc: any, object: string): Problem[] {
+  const problems: Problem[] = [];
+  const report = (p: string, message: string) => problems.push({ object, path: p, message });
+  if (typeof doc?.apiVersion !== 'string' || typeof doc?.kind !== 'string') {
+    report('', 'apiVersion and kind are required');
+    return problems;
+  }
+  const crd = crdSchemaFor(doc.apiVersion, doc.kind);
+  const root = crd?.schema ?? k8sSchemaFor(doc.apiVersion, doc.kind);
+  if (!root) {
+    report('', `no schema for ${doc.apiVersion} ${doc.kind}: vendor its CRD in crds/ and run npm run import`);
+    return problems;
+  }
+  // A CRD's schema leaves metadata open; check it against the real ObjectMeta.
+  const { metadata, ...rest } = doc;
+  walk(rest, root, '', report);
+  if (metadata === undefined) report('metadata', 'metadata is required');
+  else walk(metadata, { $ref: OBJECT_META }, 'metadata', report);
+  return problems;
+}
+
+function resolve(schema: Schema): Schema {
+  let s = schema;
+  while (s && s.$ref) {
+    const name = String(s.$ref).replace('#/definitions/', '');
+    s = definitions()[name];
+    if (!s) throw new Error(`schema reference ${schema.$ref} not found`);
+  }
+  return s;
+}
+
+function typeOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
+}
+
+function matchesType(value: unknown, type: string): boolean {
+  const t = typeOf(value);
+  return t === type || (type === 'number' && t === 'integer');
+}
+
+function walk(value: unknown, raw: Schema, at: string, report: (p: string, m: string) => void): void {
+  const schema = resolve(raw);
+  if (!schema || value === undefined) return;
+  if (value === null) {
+    if (!schema.nullable) report(at, 'must not be null');
+    return;
+  }
+  if (schema['x-kubernetes-int-or-string']) {
+    if (typeof value !== 'string' && !Number.isInteger(value)) report(at, `must be an integer or a string, got ${typeOf(value)}`);
+    return;
+  }
+  if (schema.oneOf && !schema.type) {
+    // IntOrString and Quantity: any of the listed scalar types.
+    if (!schema.oneOf.some((alt: Schema) => alt.type && matchesType(value, alt.type))) {
+      report(at, `must be one of ${schema.oneOf.map((a: Schema) => a.type).join(' or ')}, got ${typeOf(value)}`);
+    }
+    return;
+  }
+  if (schema.type && !matchesType(value, schema.type)) {
+    report(at, `must be ${schema.type}, got ${typeOf(value)}`);
+    return;
+  }
+  if (schema.enum && !schema.enum.includes(value)) {
+    report(at, `must be one of ${schema.enum.map((e: unknown) => JSON.stringify(e)).join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  if (Array.isArray(value)) {
+    if (schema.items) value.forEach((item, i) => walk(item, schema.items, `${at}[${i}]`, report));
+    return;
+  }
+  if (typeof value !== 'object') return;
+  const obj = value as Record<string, unknown>;
+  for (const req of schema.required ?? []) {
+    if (obj[req] === undefined) report(join(at, req), 'required field is missing');
+  }
+  if (schema['x-kubernetes-preserve-unknown-fields'] && !schema.properties) return;
+  for (const [key, child] of Object.entries(obj)) {
+    const prop = schema.properties?.[key];
+    if (prop) walk(child, prop, join(at, key), report);
+    else if (schema.additionalProperties && typeof schema.additionalProperties === 'object') walk(child, schema.additionalProperties, join(at, key), report);
+    else if (schema.additionalProperties === true || schema['x-kubernetes-preserve-unknown-fields']) continue;
+    else if (schema.properties || schema.additionalProperties === false) report(join(at, key), 'unknown field');
+  }
+}
+
+function join(at: string, key: string): string {
+  if (!at) return key;
+  return /^[A-Za-z_][\w-]*$/.test(key) ? `${at}.${key}` : `${at}[${JSON.stringify(key)}]`;
+}

@@ -1,0 +1,57 @@
+// The platform: which apps run in which environment. Images come from releases/<env>.json, which the
+// deploy pipeline updates; everything else is declared here. `npm run synth` writes dist/<env>/.
+import { DeployStrategy, Environment, JavaApp, PlatformApp, Releases, SecretRef, AccessMode } from './lib';
+
+const app = new PlatformApp();
+
+const environments = [
+  { name: 'dev', domain: 'dev.shop.example.com', replicas: 1, maxReplicas: 3, memory: '768Mi', profiles: ['dev'] },
+  { name: 'prod', domain: 'shop.example.com', replicas: 3, maxReplicas: 10, memory: '2Gi', profiles: ['prod'] },
+];
+
+for (const e of environments) {
+  const env = new Environment(app, e.name, { namespace: `shop-${e.name}`, partOf: 'shop' });
+  const releases = Releases.load(e.name);
+
+  new JavaApp(env, 'orders', {
+    image: releases.image('orders'),
+    replicas: e.replicas,
+    memoryLimit: e.memory,
+    springProfiles: e.profiles,
+    applicationConfig: [
+      'spring:',
+      '  datasource:',
+      `    url: jdbc:postgresql://orders-db.shop-${e.name}.svc:5432/orders`,
+      '    username: orders',
+      'orders:',
+      `  catalog-url: http://catalog.shop-${e.name}.svc`,
+      '',
+    ].join('\n'),
+    secrets: [SecretRef.env('SPRING_DATASOURCE_PASSWORD', 'orders-db', 'password')],
+    ingress: { host: `orders.${e.domain}`, tlsSecretName: 'orders-tls' },
+    autoscaling: { minReplicas: e.replicas, maxReplicas: e.maxReplicas, cpuUtilization: 70 },
+    networkPolicy: { allowFromApps: ['catalog'] },
+    strategy: DeployStrategy.blueGreen({
+      previewReplicaCount: 1,
+      previewIngress: { host: `orders-preview.${e.domain}`, tlsSecretName: 'orders-preview-tls' },
+    }),
+  });
+
+  new JavaApp(env, 'catalog', {
+    image: releases.image('catalog'),
+    replicas: e.replicas + 1,
+    memoryLimit: e.memory,
+    springProfiles: e.profiles,
+    env: { CATALOG_CACHE_TTL: e.name === 'prod' ? '10m' : '1m' },
+    secrets: [SecretRef.files('catalog-search-credentials', '/etc/secrets/search')],
+    storage: { size: e.name === 'prod' ? '50Gi' : '5Gi', mountPath: '/var/lib/catalog', storageClassName: 'shared-files', accessMode: AccessMode.READ_WRITE_MANY },
+    ingress: { host: `catalog.${e.domain}`, path: '/api', tlsSecretName: 'catalog-tls' },
+    networkPolicy: { allowFromApps: ['orders'] },
+    nodeSelector: { 'kubernetes.io/os': 'linux' },
+  });
+
+  const unused = releases.unused();
+  if (unused.length) throw new Error(`Releases "${e.name}": releases/${e.name}.json lists apps that main.ts does not declare: ${unused.join(', ')}`);
+}
+
+app.synth();
