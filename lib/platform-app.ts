@@ -40,7 +40,7 @@ function placement(obj: ApiObject, root: App): { folder: string; unit: string } 
   const folderScope = scopes[folderIndex];
   const folder = Environment.isEnvironment(folderScope) ? folderScope.name : folderScope.node.id;
   const unitScope = scopes[folderIndex + 1] ?? folderScope;
-  const unit = unitScope === obj ? obj.name : unitScope.node.id;
+  const unit = unitScope.node.id;
   return { folder, unit };
 }
 

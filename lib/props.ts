@@ -39,7 +39,8 @@ export function checkInteger(construct: string, id: string, prop: string, value:
 }
 
 export function checkPort(construct: string, id: string, prop: string, value: number | undefined): void {
-  checkInteger(construct, id, prop, value, 1, 65535);
+  if (value === undefined) return;
+  check(Number.isInteger(value) && value >= 1 && value <= 65535, construct, id, () => `${prop} must be 1-65535, got ${value}`);
 }
 
 const QUANTITY = /^([+-]?[0-9.]+)([eE][+-]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/;

@@ -1,0 +1,246 @@
+import { Duration } from 'cdk8s';
+import { ServiceType } from 'cdk8s-plus-27';
+import { AccessMode, HealthProbe, JavaApp, JavaAppProps, PolicyException, SecretRef } from '../lib';
+import { find, one, platform } from './support/platform';
+
+const IMAGE = 'ghcr.io/acme-shop/orders:1.4.2';
+
+/** GIVEN a JavaApp with props in environment dev; WHEN synthesized through the gate; THEN its manifests. */
+function synth(props: Partial<JavaAppProps> = {}, name = 'orders') {
+  const { app, env } = platform();
+  new JavaApp(env, name, { image: IMAGE, ...props });
+  return app.manifests();
+}
+
+function container(manifests: ReturnType<typeof synth>): any {
+  return one(manifests, 'Deployment').spec.template.spec.containers[0];
+}
+
+function envOf(c: any): Record<string, any> {
+  return Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+}
+
+describe('JavaApp defaults', () => {
+  const manifests = synth();
+  const deployment = one(manifests, 'Deployment', 'orders');
+  const pod = deployment.spec.template.spec;
+  const c = pod.containers[0];
+
+  test('Deployment and Service take the app name, in the environment namespace', () => {
+    expect(deployment.metadata).toMatchObject({ name: 'orders', namespace: 'shop-dev' });
+    expect(one(manifests, 'Service', 'orders').metadata.namespace).toBe('shop-dev');
+    for (const m of manifests) {
+      if (m.doc.kind !== 'Namespace') expect(m.doc.metadata.namespace).toBe('shop-dev');
+    }
+  });
+
+  test('two replicas with a rolling update that never loses capacity', () => {
+    expect(deployment.spec.replicas).toBe(2);
+    expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } });
+  });
+
+  test('port 8080 behind a ClusterIP Service on port 80', () => {
+    expect(c.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+    const svc = one(manifests, 'Service', 'orders');
+    expect(svc.spec.type).toBe('ClusterIP');
+    expect(svc.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }]);
+  });
+
+  test('requests and limits, memory request equal to the limit, heap following the limit', () => {
+    expect(c.resources).toEqual({ requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } });
+    expect(envOf(c).JAVA_TOOL_OPTIONS).toContain('-XX:MaxRAMPercentage=75.0');
+  });
+
+  test('probes on the Spring Boot actuator health groups', () => {
+    expect(c.startupProbe.httpGet).toEqual({ path: '/actuator/health/liveness', port: 8080 });
+    expect(c.startupProbe.failureThreshold * c.startupProbe.periodSeconds).toBeGreaterThanOrEqual(120);
+    expect(c.livenessProbe.httpGet.path).toBe('/actuator/health/liveness');
+    expect(c.readinessProbe.httpGet.path).toBe('/actuator/health/readiness');
+  });
+
+  test('graceful shutdown: preStop pause, grace period longer than the shutdown phase', () => {
+    expect(c.lifecycle.preStop.exec.command).toEqual(['sh', '-c', 'sleep 10']);
+    expect(envOf(c).SERVER_SHUTDOWN).toBe('graceful');
+    expect(envOf(c).SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE).toBe('30s');
+    expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(10 + 30);
+  });
+
+  test('Pod Security "restricted": non-root, no escalation, no capabilities, RuntimeDefault, read-only root with writable /tmp', () => {
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(c.securityContext).toEqual({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(c.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
+    expect(pod.volumes).toContainEqual({ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } });
+  });
+
+  test('its own ServiceAccount without a mounted token', () => {
+    expect(pod.serviceAccountName).toBe('orders');
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(one(manifests, 'ServiceAccount', 'orders').automountServiceAccountToken).toBe(false);
+  });
+
+  test('Prometheus scrapes /actuator/prometheus', () => {
+    expect(deployment.spec.template.metadata.annotations).toMatchObject({
+      'prometheus.io/scrape': 'true', 'prometheus.io/path': '/actuator/prometheus', 'prometheus.io/port': '8080',
+    });
+  });
+
+  test('recommended labels on every object, selectors on stable labels only', () => {
+    for (const m of manifests.filter((x) => x.doc.kind !== 'Namespace')) {
+      expect(m.doc.metadata.labels).toEqual({
+        'app.kubernetes.io/name': 'orders',
+        'app.kubernetes.io/instance': 'orders',
+        'app.kubernetes.io/version': '1.4.2',
+        'app.kubernetes.io/part-of': 'shop',
+        'app.kubernetes.io/managed-by': 'cdk8s',
+      });
+    }
+    const stable = { 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/instance': 'orders' };
+    expect(deployment.spec.selector.matchLabels).toEqual(stable);
+    expect(one(manifests, 'Service').spec.selector).toEqual(stable);
+    expect(one(manifests, 'PodDisruptionBudget').spec.selector.matchLabels).toEqual(stable);
+  });
+
+  test('a PodDisruptionBudget because more than one replica runs; spread over zones and nodes', () => {
+    expect(one(manifests, 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
+    expect(pod.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
+  });
+
+  test('nothing optional unless asked for', () => {
+    for (const kind of ['ConfigMap', 'PersistentVolumeClaim', 'Ingress', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'Rollout']) {
+      expect(find(manifests, kind)).toEqual([]);
+    }
+  });
+});
+
+describe('JavaApp features', () => {
+  test('a single replica has no PodDisruptionBudget', () => {
+    expect(find(synth({ replicas: 1 }), 'PodDisruptionBudget')).toEqual([]);
+  });
+
+  test('version label from a digest when there is no tag', () => {
+    const digest = `ghcr.io/acme-shop/orders@sha256:${'ab'.repeat(32)}`;
+    expect(one(synth({ image: digest }), 'Deployment').metadata.labels['app.kubernetes.io/version']).toBe('abababababab');
+  });
+
+  test('resources, heap share and JVM options are overridable', () => {
+    const c = container(synth({ cpuRequest: '500m', cpuLimit: '2', memoryLimit: '2Gi', memoryRequest: '1536Mi', maxRamPercentage: 60, javaOptions: ['-XX:+UseZGC'] }));
+    expect(c.resources).toEqual({ requests: { cpu: '500m', memory: '1536Mi' }, limits: { cpu: '2', memory: '2Gi' } });
+    expect(envOf(c).JAVA_TOOL_OPTIONS).toBe('-XX:MaxRAMPercentage=60.0 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp -XX:+UseZGC');
+  });
+
+  test('Spring profiles and plain env vars, sorted', () => {
+    const e = envOf(container(synth({ springProfiles: ['prod', 'eu'], env: { B_VAR: '2', A_VAR: '1' } })));
+    expect(e.SPRING_PROFILES_ACTIVE).toBe('prod,eu');
+    const names = container(synth({ env: { B_VAR: '2', A_VAR: '1' } })).env.map((x: any) => x.name);
+    expect(names.indexOf('A_VAR')).toBeLessThan(names.indexOf('B_VAR'));
+  });
+
+  test('application.yaml becomes a ConfigMap mounted read-only and found by Spring', () => {
+    const manifests = synth({ applicationConfig: 'server:\n  tomcat:\n    threads:\n      max: 50\n' });
+    expect(one(manifests, 'ConfigMap', 'orders-config').data).toEqual({ 'application.yaml': 'server:\n  tomcat:\n    threads:\n      max: 50\n' });
+    const c = container(manifests);
+    expect(c.volumeMounts).toContainEqual({ name: 'config', mountPath: '/config', readOnly: true });
+    expect(envOf(c).SPRING_CONFIG_ADDITIONAL_LOCATION).toBe('optional:file:/config/');
+    expect(one(manifests, 'Deployment').spec.template.spec.volumes).toContainEqual({ name: 'config', configMap: { name: 'orders-config' } });
+  });
+
+  test('a change of application.yaml changes the pod template (pods roll)', () => {
+    const checksum = (config: string) => one(synth({ applicationConfig: config }), 'Deployment').spec.template.metadata.annotations['checksum/config'];
+    expect(checksum('a: 1\n')).toMatch(/^[0-9a-f]{64}$/);
+    expect(checksum('a: 1\n')).toBe(checksum('a: 1\n'));
+    expect(checksum('a: 1\n')).not.toBe(checksum('a: 2\n'));
+  });
+
+  test('secrets only by reference: env valueFrom and read-only files', () => {
+    const manifests = synth({ secrets: [SecretRef.env('DB_PASSWORD', 'orders-db', 'password'), SecretRef.files('orders-tls-client', '/etc/tls')] });
+    const c = container(manifests);
+    expect(c.env).toContainEqual({ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'orders-db', key: 'password' } } });
+    expect(c.volumeMounts).toContainEqual({ name: 'secret-1', mountPath: '/etc/tls', readOnly: true });
+    expect(one(manifests, 'Deployment').spec.template.spec.volumes).toContainEqual({ name: 'secret-1', secret: { secretName: 'orders-tls-client', defaultMode: 0o440 } });
+    expect(find(manifests, 'Secret')).toEqual([]);
+  });
+
+  test('storage: a PVC mounted where asked', () => {
+    const manifests = synth({ replicas: 1, storage: { size: '10Gi', storageClassName: 'fast-ssd', mountPath: '/var/lib/orders' } });
+    expect(one(manifests, 'PersistentVolumeClaim', 'orders-data').spec).toEqual({
+      accessModes: ['ReadWriteOnce'], storageClassName: 'fast-ssd', resources: { requests: { storage: '10Gi' } },
+    });
+    expect(container(manifests).volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/orders' });
+  });
+
+  test('storage shared by several pods needs ReadWriteMany', () => {
+    const manifests = synth({ storage: { size: '10Gi', accessMode: AccessMode.READ_WRITE_MANY } });
+    expect(one(manifests, 'PersistentVolumeClaim').spec.accessModes).toEqual(['ReadWriteMany']);
+    expect(container(manifests).volumeMounts).toContainEqual({ name: 'data', mountPath: '/data' });
+  });
+
+  test('probes are overridable', () => {
+    const c = container(synth({ readinessProbe: HealthProbe.httpGet('/ready', { port: 9090, periodSeconds: 2 }), livenessProbe: HealthProbe.tcpSocket() }));
+    expect(c.readinessProbe).toMatchObject({ httpGet: { path: '/ready', port: 9090 }, periodSeconds: 2 });
+    expect(c.livenessProbe).toMatchObject({ tcpSocket: { port: 8080 } });
+  });
+
+  test('graceful shutdown timings are overridable', () => {
+    const manifests = synth({ preStopDelay: Duration.seconds(5), shutdownTimeout: Duration.seconds(60) });
+    expect(container(manifests).lifecycle.preStop.exec.command).toEqual(['sh', '-c', 'sleep 5']);
+    expect(one(manifests, 'Deployment').spec.template.spec.terminationGracePeriodSeconds).toBe(70);
+  });
+
+  test('LoadBalancer Service and custom ports', () => {
+    const manifests = synth({ serviceType: ServiceType.LOAD_BALANCER, port: 9000, servicePort: 8443 });
+    expect(one(manifests, 'Service').spec).toMatchObject({ type: 'LoadBalancer', ports: [{ port: 8443, targetPort: 'http' }] });
+    expect(container(manifests).ports[0].containerPort).toBe(9000);
+    expect(container(manifests).readinessProbe.httpGet.port).toBe(9000);
+  });
+
+  test('Ingress with host, path, TLS and class to the app Service', () => {
+    const manifests = synth({ ingress: { host: 'orders.example.com', path: '/api', tlsSecretName: 'orders-tls', className: 'internal' } });
+    expect(one(manifests, 'Ingress', 'orders').spec).toEqual({
+      ingressClassName: 'internal',
+      tls: [{ hosts: ['orders.example.com'], secretName: 'orders-tls' }],
+      rules: [{ host: 'orders.example.com', http: { paths: [{ path: '/api', pathType: 'Prefix', backend: { service: { name: 'orders', port: { name: 'http' } } } }] } }],
+    });
+  });
+
+  test('NetworkPolicy admits the listed apps, the ingress controller and Prometheus', () => {
+    const np = one(synth({ ingress: { host: 'orders.example.com' }, networkPolicy: { allowFromApps: ['catalog'], allowFromNamespaces: ['billing'] } }), 'NetworkPolicy');
+    expect(np.spec.policyTypes).toEqual(['Ingress']);
+    expect(np.spec.ingress[0].from).toEqual([
+      { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'catalog' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'billing' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+    ]);
+    expect(np.spec.ingress[0].ports).toEqual([{ port: 8080, protocol: 'TCP' }]);
+  });
+
+  test('HPA on CPU owns the replicas; PDB while more than one pod can run', () => {
+    const manifests = synth({ replicas: 1, autoscaling: { maxReplicas: 5, cpuUtilization: 60 } });
+    expect(one(manifests, 'Deployment').spec.replicas).toBeUndefined();
+    expect(one(manifests, 'HorizontalPodAutoscaler').spec).toMatchObject({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'orders' },
+      minReplicas: 1, maxReplicas: 5,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }],
+    });
+    expect(find(manifests, 'PodDisruptionBudget')).toHaveLength(1);
+  });
+
+  test('nodeSelector, tolerations, no spread on request, other user id', () => {
+    const pod = one(synth({ nodeSelector: { pool: 'java' }, tolerations: [{ key: 'java', operator: 'Exists', effect: 'NoSchedule' }], topologySpread: false, runAsUser: 2000 }), 'Deployment').spec.template.spec;
+    expect(pod.nodeSelector).toEqual({ pool: 'java' });
+    expect(pod.tolerations).toEqual([{ key: 'java', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(pod.topologySpreadConstraints).toBeUndefined();
+    expect(pod.securityContext.runAsUser).toBe(2000);
+  });
+
+  test('an explicit policy exception is recorded with its reason', () => {
+    const manifests = synth({ policyExceptions: [PolicyException.writableRootFilesystem('legacy report engine unpacks fonts into /opt/app')] });
+    const d = one(manifests, 'Deployment');
+    expect(d.spec.template.metadata.annotations['exempt.policy.platform/read-only-root-filesystem']).toBe('legacy report engine unpacks fonts into /opt/app');
+    expect(d.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem).toBe(false);
+  });
+
+  test('metrics can be turned off', () => {
+    expect(one(synth({ metrics: false }), 'Deployment').spec.template.metadata.annotations).toBeUndefined();
+  });
+});

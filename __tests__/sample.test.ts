@@ -1,0 +1,129 @@
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { Manifest, validateManifests } from '../lib';
+import { isNamespaced, validateSchema } from '../lib/validate/schema';
+import { snapshotTree, tempDir } from './support/platform';
+
+const ROOT = path.join(__dirname, '..');
+
+/** Runs the sample main.ts the way `npm run synth` does, into `outdir`. */
+function synthSample(outdir: string): { status: number | null; stderr: string } {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'synth.js')], { cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: outdir }, encoding: 'utf8' });
+  return { status: r.status, stderr: r.stderr };
+}
+
+function manifestsOf(tree: Record<string, string>): Manifest[] {
+  return Object.entries(tree)
+    .filter(([file]) => !file.endsWith('kustomization.yaml'))
+    .flatMap(([file, content]) => YAML.parseAllDocuments(content).map((d) => ({ file, doc: d.toJSON() })));
+}
+
+describe('the sample platform (main.ts)', () => {
+  const outdir = tempDir();
+  const run = synthSample(outdir);
+  const tree = snapshotTree(outdir);
+  const manifests = manifestsOf(tree);
+
+  test('synthesizes one folder per environment, one file per app', () => {
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    for (const env of ['dev', 'prod']) {
+      expect(Object.keys(tree)).toEqual(expect.arrayContaining([`${env}/orders.yaml`, `${env}/catalog.yaml`, `${env}/kustomization.yaml`]));
+    }
+  });
+
+  test('every object passes the vendored schemas, with unknown fields rejected', () => {
+    expect(manifests.length).toBeGreaterThan(20);
+    const problems = manifests.flatMap((m) => validateSchema(m.doc, `${m.file} ${m.doc.kind} ${m.doc.metadata?.name}`));
+    expect(problems).toEqual([]);
+  });
+
+  test('the whole output passes the validation gate as read back from YAML', () => {
+    expect(validateManifests(manifests)).toEqual([]);
+  });
+
+  test('every namespaced object has an explicit namespace; names carry no hash suffix', () => {
+    for (const m of manifests) {
+      if (isNamespaced(m.doc.apiVersion, m.doc.kind)) expect(m.doc.metadata.namespace).toMatch(/^\S+$/);
+      expect(m.doc.metadata.name).not.toMatch(/-c8[0-9a-f]{6}$/);
+    }
+  });
+
+  test('environments differ in replicas, resources and hosts', () => {
+    const get = (env: string, kind: string, name: string) => manifests.find((m) => m.file.startsWith(`${env}/`) && m.doc.kind === kind && m.doc.metadata.name === name)!.doc;
+    expect(get('dev', 'HorizontalPodAutoscaler', 'orders').spec.maxReplicas).not.toBe(get('prod', 'HorizontalPodAutoscaler', 'orders').spec.maxReplicas);
+    const mem = (env: string) => get(env, 'Deployment', 'catalog').spec.template.spec.containers[0].resources.limits.memory;
+    expect(mem('dev')).not.toBe(mem('prod'));
+    expect(get('dev', 'Ingress', 'orders').spec.rules[0].host).not.toBe(get('prod', 'Ingress', 'orders').spec.rules[0].host);
+  });
+
+  test('exercises every JavaApp feature in both environments', () => {
+    for (const env of ['dev', 'prod']) {
+      const kinds = new Set(manifests.filter((m) => m.file.startsWith(`${env}/`)).map((m) => m.doc.kind));
+      for (const kind of ['ConfigMap', 'PersistentVolumeClaim', 'Ingress', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'NetworkPolicy', 'ServiceAccount', 'Rollout']) {
+        expect([env, kinds.has(kind)]).toEqual([env, true]);
+      }
+      const pods = manifests.filter((m) => m.file.startsWith(`${env}/`) && m.doc.kind === 'Deployment').map((m) => m.doc.spec.template.spec);
+      expect(pods.some((p) => p.containers[0].env.some((e: any) => e.valueFrom?.secretKeyRef))).toBe(true);
+      expect(pods.some((p) => p.volumes.some((v: any) => v.secret))).toBe(true);
+    }
+  });
+
+  test('no plaintext secret and no rollouts-pod-template-hash anywhere in dist/', () => {
+    const all = Object.values(tree).join('\n');
+    expect(all).not.toMatch(/^kind: Secret$/m);
+    expect(all).not.toContain('rollouts-pod-template-hash');
+  });
+
+  test('deterministic: a second synth is byte-identical', () => {
+    const again = tempDir();
+    expect(synthSample(again).status).toBe(0);
+    expect(snapshotTree(again)).toEqual(tree);
+  });
+
+  test('the committed dist/ is what main.ts synthesizes (npm run check)', () => {
+    expect(snapshotTree(path.join(ROOT, 'dist'))).toEqual(tree);
+  });
+
+  test('the cdk8s CLI (as CI runs it) produces the same dist/', () => {
+    const cliOut = tempDir();
+    execFileSync(path.join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--output', cliOut], { cwd: ROOT, stdio: 'pipe' });
+    expect(snapshotTree(cliOut)).toEqual(tree);
+  });
+});
+
+describe('npm run check', () => {
+  test('fails when the committed dist/ differs from a fresh synth, and names the file', () => {
+    // GIVEN a copy of the project whose dist/ has drifted
+    const copy = tempDir();
+    for (const entry of ['bin', 'lib', 'imports', 'schemas', 'releases', 'main.ts', 'dist', 'package.json']) {
+      fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
+    }
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
+    const check = () => spawnSync(process.execPath, [path.join(copy, 'bin', 'check.js')], { cwd: copy, encoding: 'utf8' });
+    expect(check().status).toBe(0);
+    fs.appendFileSync(path.join(copy, 'dist', 'dev', 'orders.yaml'), '# edited by hand\n');
+    fs.writeFileSync(path.join(copy, 'dist', 'dev', 'stale.yaml'), 'kind: ConfigMap\n');
+    // WHEN the drift gate runs THEN it fails and names both files
+    const r = check();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('differs: dev/orders.yaml');
+    expect(r.stderr).toContain('in dist/ but no longer synthesized: dev/stale.yaml');
+  });
+
+  test('a bad releases file fails synth with a clear message and leaves dist/ alone', () => {
+    const copy = tempDir();
+    for (const entry of ['bin', 'lib', 'imports', 'schemas', 'releases', 'main.ts', 'dist']) {
+      fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
+    }
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
+    const before = snapshotTree(path.join(copy, 'dist'));
+    fs.writeFileSync(path.join(copy, 'releases', 'prod.json'), '{\n  "catalog": "ghcr.io/acme-shop/catalog:latest",\n  "orders": "ghcr.io/acme-shop/orders:1.4.1"\n}\n');
+    const r = spawnSync(process.execPath, [path.join(copy, 'bin', 'synth.js')], { cwd: copy, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('Releases "prod": releases/prod.json "catalog": "ghcr.io/acme-shop/catalog:latest" uses the tag latest');
+    expect(snapshotTree(path.join(copy, 'dist'))).toEqual(before);
+  });
+});
