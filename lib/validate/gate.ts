@@ -1,5 +1,4 @@
-// TEMP import { lintWorkflowTemplates } from './workflow-lint';
-const lintWorkflowTemplates = (_d: any[]): Problem[] => [];
+import { lintWorkflowTemplates } from './workflow-lint';
 import { describe, indexByNamespace, Manifest } from './manifest';
 import { checkPolicy } from './policy';
 import { formatProblem, Problem } from './problem';

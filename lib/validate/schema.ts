@@ -86,7 +86,7 @@ export function validateSchema(doc: any, object: string): Problem[] {
   }
   // A CRD's schema leaves metadata open; check it against the real ObjectMeta.
   const { metadata, ...rest } = doc;
-  walk(rest, root, '', report);
+  walk(metadata === undefined ? rest : { ...rest, metadata: {} }, root, '', report);
   if (metadata === undefined) report('metadata', 'metadata is required');
   else walk(metadata, { $ref: OBJECT_META }, 'metadata', report);
   return problems;

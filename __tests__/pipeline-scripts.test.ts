@@ -1,0 +1,407 @@
+import { spawnSync, SpawnSyncReturns } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/**
+ * The shell scripts that the WorkflowTemplates embed, checked and run for real: syntax, shellcheck,
+ * and the GitOps update against a local bare repository (no network, no cluster).
+ */
+
+const PIPELINE_DIR = path.join(__dirname, '..', 'lib', 'pipeline');
+const SCRIPTS = fs.readdirSync(PIPELINE_DIR).filter((f) => f.endsWith('.sh')).sort();
+const script = (name: string) => path.join(PIPELINE_DIR, name);
+
+const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
+
+let tmpRoot: string;
+beforeAll(() => {
+  tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-scripts-'));
+});
+afterAll(() => {
+  fs.rmSync(tmpRoot, { recursive: true, force: true });
+});
+
+let counter = 0;
+function tmpDir(name: string): string {
+  const dir = path.join(tmpRoot, `${name}-${++counter}`);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** An environment isolated from the user's Git configuration, with a fixed identity. */
+function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const home = tmpDir('home');
+  return {
+    PATH: process.env.PATH,
+    HOME: home,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: path.join(home, '.gitconfig'),
+    GIT_AUTHOR_NAME: 'Test Bot',
+    GIT_AUTHOR_EMAIL: 'bot@example.test',
+    GIT_COMMITTER_NAME: 'Test Bot',
+    GIT_COMMITTER_EMAIL: 'bot@example.test',
+    ...extra,
+  };
+}
+
+function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
+  return spawnSync(cmd, args, { cwd: opts.cwd, env: opts.env ?? baseEnv(), encoding: 'utf8' });
+}
+
+function git(args: string[], cwd?: string): string {
+  const r = run('git', args, { cwd });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** Writes an executable fake command into `dir`. */
+function fakeCommand(dir: string, name: string, body: string): void {
+  fs.writeFileSync(path.join(dir, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+}
+
+describe.each(SCRIPTS)('%s', (name) => {
+  test('starts with a shebang and set -eu', () => {
+    const text = fs.readFileSync(script(name), 'utf8');
+    expect(text).toMatch(/^#!\/bin\/(ba)?sh\n/);
+    expect(text).toMatch(/^set -eu/m);
+  });
+
+  test('passes bash -n', () => {
+    const r = run('bash', ['-n', script(name)]);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+  });
+
+  test('passes shellcheck', () => {
+    if (!hasShellcheck) {
+      if (process.env.CI) {
+        throw new Error('shellcheck is not installed: install it (Debian/Ubuntu: apt-get install -y shellcheck) so the pipeline scripts are checked');
+      }
+      console.warn(`shellcheck is not installed: skipped the shellcheck of ${name} (apt-get install -y shellcheck)`);
+      return;
+    }
+    const r = run('shellcheck', ['--format=gcc', script(name)]);
+    expect([r.status, r.stdout + r.stderr]).toEqual([0, '']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+const RELEASES = '{\n  "catalog": "ghcr.io/acme/catalog:2.3.1",\n  "orders": "ghcr.io/acme/orders:1.4.2"\n}\n';
+const DIGEST = `sha256:${'ab12'.repeat(16)}`;
+
+/** A bare GitOps repository whose main branch holds releases/dev.json. */
+function gitopsRepo(): { bare: string; head: () => string; show: (rev: string, file: string) => string } {
+  const dir = tmpDir('gitops');
+  const bare = path.join(dir, 'gitops.git');
+  const work = path.join(dir, 'seed');
+  git(['init', '--quiet', '--bare', '--initial-branch=main', bare]);
+  git(['init', '--quiet', '--initial-branch=main', work]);
+  fs.mkdirSync(path.join(work, 'releases'));
+  fs.writeFileSync(path.join(work, 'releases', 'dev.json'), RELEASES);
+  fs.writeFileSync(path.join(work, 'README.md'), '# gitops\n');
+  git(['add', '.'], work);
+  git(['commit', '--quiet', '-m', 'initial'], work);
+  git(['push', '--quiet', bare, 'main'], work);
+  return {
+    bare,
+    head: () => git(['--git-dir', bare, 'rev-parse', 'refs/heads/main']).trim(),
+    show: (rev, file) => git(['--git-dir', bare, 'show', `${rev}:${file}`]),
+  };
+}
+
+function updateImage(bare: string, args: string[], extra: Record<string, string> = {}): SpawnSyncReturns<string> {
+  return run('sh', [script('update-image.sh'), ...args], { env: baseEnv({ GITOPS_REPO: bare, PUSH_RETRY_DELAY: '0', ...extra }) });
+}
+
+describe('update-image.sh against a bare Git repository', () => {
+  test('changes exactly the app\'s line, commits with a message naming app, environment and image, and pushes', () => {
+    // GIVEN a GitOps repository with releases/dev.json
+    const repo = gitopsRepo();
+    const before = repo.head();
+    const commitFile = path.join(tmpDir('out'), 'commit');
+    // WHEN the script deploys orders 1.4.3 to dev
+    const r = updateImage(repo.bare, ['orders', 'dev', 'ghcr.io/acme/orders:1.4.3'], { COMMIT_FILE: commitFile });
+    // THEN it succeeds and the pushed commit changes one line
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    const after = repo.head();
+    expect(after).not.toBe(before);
+    expect(git(['--git-dir', repo.bare, 'rev-parse', `${after}~1`]).trim()).toBe(before);
+    expect(git(['--git-dir', repo.bare, 'diff', '--numstat', `${after}~1`, after])).toBe('1\t1\treleases/dev.json\n');
+    const diff = git(['--git-dir', repo.bare, 'diff', '--unified=0', `${after}~1`, after]).split('\n').filter((l) => /^[-+][^-+]/.test(l));
+    expect(diff).toEqual(['-  "orders": "ghcr.io/acme/orders:1.4.2"', '+  "orders": "ghcr.io/acme/orders:1.4.3"']);
+    expect(repo.show(after, 'releases/dev.json')).toBe(RELEASES.replace('orders:1.4.2', 'orders:1.4.3'));
+    expect(git(['--git-dir', repo.bare, 'log', '-1', '--format=%s', after]).trim()).toBe('deploy orders to dev: ghcr.io/acme/orders:1.4.3');
+    expect(git(['--git-dir', repo.bare, 'log', '-1', '--format=%an <%ae>', after]).trim()).toBe('Test Bot <bot@example.test>');
+    expect(fs.readFileSync(commitFile, 'utf8').trim()).toBe(after);
+    expect(r.stdout).toContain('pushed "deploy orders to dev: ghcr.io/acme/orders:1.4.3"');
+  });
+
+  test('keeps the trailing comma of a line that is not the last, and accepts a digest', () => {
+    const repo = gitopsRepo();
+    const image = `ghcr.io/acme/catalog:2.4.0@${DIGEST}`;
+    const r = updateImage(repo.bare, ['catalog', 'dev', image]);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(repo.show('main', 'releases/dev.json')).toBe(RELEASES.replace('"ghcr.io/acme/catalog:2.3.1"', `"${image}"`));
+    expect(JSON.parse(repo.show('main', 'releases/dev.json')).catalog).toBe(image);
+  });
+
+  test('takes app, environment and image from the environment too', () => {
+    const repo = gitopsRepo();
+    const r = updateImage(repo.bare, [], { APP_NAME: 'orders', ENVIRONMENT: 'dev', IMAGE: 'ghcr.io/acme/orders:1.5.0' });
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(JSON.parse(repo.show('main', 'releases/dev.json')).orders).toBe('ghcr.io/acme/orders:1.5.0');
+  });
+
+  test('pushes nothing when the app already runs that image', () => {
+    const repo = gitopsRepo();
+    const before = repo.head();
+    const r = updateImage(repo.bare, ['orders', 'dev', 'ghcr.io/acme/orders:1.4.2']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('already sets orders to ghcr.io/acme/orders:1.4.2; nothing to push');
+    expect(repo.head()).toBe(before);
+  });
+
+  test.each([
+    [['orders', 'dev', 'ghcr.io/acme/orders:latest'], 'image "ghcr.io/acme/orders:latest" uses the tag latest'],
+    [['orders', 'dev', 'ghcr.io/acme/orders'], 'image "ghcr.io/acme/orders" has no tag'],
+    [['orders', 'dev', 'localhost:5000/acme/orders'], 'image "localhost:5000/acme/orders" has no tag'],
+    [['orders', 'dev', 'ghcr.io/acme/orders:1.0"; rm -rf /'], 'is not a valid image reference'],
+    [['payments', 'dev', 'ghcr.io/acme/payments:1.0.0'], 'releases/dev.json has no line for app "payments"'],
+    [['orders', 'prod', 'ghcr.io/acme/orders:1.4.3'], 'releases/prod.json does not exist'],
+    [['Orders', 'dev', 'ghcr.io/acme/orders:1.4.3'], 'app name "Orders" is not a DNS-1123 label'],
+    [['orders', 'dev'], 'no image given'],
+  ])('refuses %j with a clear message and leaves the repository untouched', (args, message) => {
+    // GIVEN a GitOps repository
+    const repo = gitopsRepo();
+    const before = repo.head();
+    // WHEN the script is called with a wrong argument
+    const r = updateImage(repo.bare, args);
+    // THEN it fails, says why on stderr, and nothing is pushed
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('update-image: error: ');
+    expect(r.stderr).toContain(message);
+    expect(repo.head()).toBe(before);
+    expect(git(['--git-dir', repo.bare, 'rev-list', '--count', 'main']).trim()).toBe('1');
+  });
+
+  test('fails clearly when the repository cannot be cloned', () => {
+    const r = updateImage(path.join(tmpRoot, 'missing.git'), ['orders', 'dev', 'ghcr.io/acme/orders:1.4.3']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('cannot clone branch main');
+  });
+
+  /** A `git` on PATH that, on the first push only, lets `concurrent` change the remote first. */
+  function racingGit(bare: string, concurrent: (work: string) => void): string {
+    const bin = tmpDir('bin');
+    const realGit = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
+    const work = path.join(tmpDir('other'), 'clone');
+    git(['clone', '--quiet', bare, work]);
+    concurrent(work);
+    git(['commit', '--quiet', '-am', 'concurrent change'], work);
+    const marker = path.join(bin, 'raced');
+    fakeCommand(bin, 'git', [
+      'for a in "$@"; do',
+      `  if [ "$a" = push ] && [ ! -e '${marker}' ]; then touch '${marker}'; '${realGit}' -C '${work}' push --quiet origin main; break; fi`,
+      'done',
+      `exec '${realGit}' "$@"`,
+    ].join('\n'));
+    return bin;
+  }
+
+  test('a rejected push is rebased on the new remote head and pushed again', () => {
+    // GIVEN someone else deploys catalog between our clone and our push
+    const repo = gitopsRepo();
+    const before = repo.head();
+    const bin = racingGit(repo.bare, (work) => {
+      const file = path.join(work, 'releases', 'dev.json');
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('catalog:2.3.1', 'catalog:2.3.2'));
+    });
+    // WHEN we deploy orders
+    const r = updateImage(repo.bare, ['orders', 'dev', 'ghcr.io/acme/orders:1.4.3'], { PATH: `${bin}:${process.env.PATH}` });
+    // THEN the first push is rejected, the retry succeeds and both changes are on main
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('push rejected (attempt 1 of 5)');
+    const log = git(['--git-dir', repo.bare, 'log', '--format=%s', `${before}..main`]).trim().split('\n');
+    expect(log).toEqual(['deploy orders to dev: ghcr.io/acme/orders:1.4.3', 'concurrent change']);
+    expect(JSON.parse(repo.show('main', 'releases/dev.json'))).toEqual({
+      catalog: 'ghcr.io/acme/catalog:2.3.2', orders: 'ghcr.io/acme/orders:1.4.3',
+    });
+    expect(git(['--git-dir', repo.bare, 'diff', '--numstat', 'main~1', 'main'])).toBe('1\t1\treleases/dev.json\n');
+  });
+
+  test('when the same line changed meanwhile, the change is applied again on the new remote head', () => {
+    const repo = gitopsRepo();
+    const bin = racingGit(repo.bare, (work) => {
+      const file = path.join(work, 'releases', 'dev.json');
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('orders:1.4.2', 'orders:1.4.9'));
+    });
+    const r = updateImage(repo.bare, ['orders', 'dev', 'ghcr.io/acme/orders:1.5.0'], { PATH: `${bin}:${process.env.PATH}` });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(repo.show('main', 'releases/dev.json')).orders).toBe('ghcr.io/acme/orders:1.5.0');
+    const diff = git(['--git-dir', repo.bare, 'diff', '--unified=0', 'main~1', 'main']).split('\n').filter((l) => /^[-+][^-+]/.test(l));
+    expect(diff).toEqual(['-  "orders": "ghcr.io/acme/orders:1.4.9"', '+  "orders": "ghcr.io/acme/orders:1.5.0"']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('clone-source.sh', () => {
+  test('checks out the requested revision of a repository, without credentials in the URL', () => {
+    const repo = gitopsRepo();
+    const dest = path.join(tmpDir('ws'), 'src');
+    const r = run('sh', [script('clone-source.sh')], { env: baseEnv({ GIT_REPO: repo.bare, GIT_REVISION: 'main', SOURCE_DIR: dest }) });
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(fs.readFileSync(path.join(dest, 'releases', 'dev.json'), 'utf8')).toBe(RELEASES);
+    expect(git(['rev-parse', 'HEAD'], dest).trim()).toBe(repo.head());
+
+    const bad = run('sh', [script('clone-source.sh')], { env: baseEnv({ GIT_REPO: 'https://bot:pw@example.test/x.git', SOURCE_DIR: path.join(tmpDir('ws'), 'src') }) });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('git_repo contains credentials in the URL');
+  });
+
+  test('explains that git_repo or artifact_url is needed', () => {
+    const r = run('sh', [script('clone-source.sh')], { env: baseEnv({ SOURCE_DIR: tmpDir('ws') }) });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('the parameter git_repo is empty');
+  });
+});
+
+describe('build-jar.sh', () => {
+  function project(files: string[]): { src: string; bin: string; artifact: string } {
+    const src = tmpDir('src');
+    fs.writeFileSync(path.join(src, 'pom.xml'), '<project/>\n');
+    const bin = tmpDir('bin');
+    // A fake mvn that "builds" the given files and records its arguments.
+    fakeCommand(bin, 'mvn', `echo "$@" > args.txt\nmkdir -p target\nfor f in ${files.join(' ')}; do echo jar > "target/$f"; done`);
+    return { src, bin, artifact: path.join(tmpDir('artifact'), 'out') };
+  }
+
+  test('copies the one runnable jar, ignoring sources and plain jars, and uses the cache', () => {
+    const p = project(['orders-1.0.jar', 'orders-1.0-sources.jar', 'orders-1.0-plain.jar', 'orders-1.0.jar.original']);
+    const r = run('sh', [script('build-jar.sh')], {
+      env: baseEnv({ PATH: `${p.bin}:${process.env.PATH}`, BUILD_TOOL: 'maven', SOURCE_DIR: p.src, ARTIFACT_DIR: p.artifact, CACHE_DIR: '/cache-dir' }),
+    });
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(fs.readdirSync(p.artifact)).toEqual(['app.jar']);
+    expect(fs.readFileSync(path.join(p.src, 'args.txt'), 'utf8')).toBe('--batch-mode --no-transfer-progress -Dmaven.repo.local=/cache-dir/maven package\n');
+  });
+
+  test('fails clearly with no or several archives, or the wrong build tool', () => {
+    const none = project([]);
+    const env = (p: { src: string; bin: string; artifact: string }, extra: Record<string, string> = {}) =>
+      baseEnv({ PATH: `${p.bin}:${process.env.PATH}`, BUILD_TOOL: 'maven', SOURCE_DIR: p.src, ARTIFACT_DIR: p.artifact, CACHE_DIR: tmpDir('cache'), ...extra });
+    let r = run('sh', [script('build-jar.sh')], { env: env(none) });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('the build produced no .jar');
+
+    const two = project(['a.war', 'b.war']);
+    r = run('sh', [script('build-jar.sh')], { env: env(two, { APP_TYPE: 'spring' }) });
+    expect(r.stderr).toContain('the build produced 2 .war files');
+
+    r = run('sh', [script('build-jar.sh')], { env: env(two, { BUILD_TOOL: 'gradle' }) });
+    expect(r.stderr).toContain('build_tool is gradle but');
+  });
+});
+
+describe('build-image.sh', () => {
+  function setup(): { bin: string; env: NodeJS.ProcessEnv; out: string; artifact: string } {
+    const bin = tmpDir('bin');
+    const out = tmpDir('out');
+    const artifact = tmpDir('artifact');
+    fs.writeFileSync(path.join(artifact, 'app.jar'), 'jar');
+    // A fake buildctl: keeps the Dockerfile and its arguments, logs, writes build metadata.
+    fakeCommand(bin, 'fake-buildctl', [
+      'echo "$@" > "$OUT_DIR/buildctl-args"',
+      'for a in "$@"; do case "$a" in context=*) cp "${a#context=}/Dockerfile" "$OUT_DIR/Dockerfile.used" ;; esac; done',
+      'echo "#1 building"',
+      `printf '{\\n  "containerimage.digest": "${DIGEST}",\\n  "image.name": "x"\\n}\\n' > "$OUT_DIR/metadata.json"`,
+    ].join('\n'));
+    const env = baseEnv({
+      BUILDCTL: path.join(bin, 'fake-buildctl'), OUT_DIR: out, ARTIFACT_DIR: artifact,
+      IMAGE: 'ghcr.io/acme/orders', TAG: '1.4.3', JAR_BASE_IMAGE: 'eclipse-temurin:21.0.5_11-jre', WAR_BASE_IMAGE: 'tomcat:9.0.98-jre17',
+    });
+    return { bin, env, out, artifact };
+  }
+
+  test('builds from a generated Dockerfile, keeps the log and outputs the digest', () => {
+    const s = setup();
+    const r = run('sh', [script('build-image.sh')], { env: s.env });
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(fs.readFileSync(path.join(s.out, 'digest'), 'utf8')).toBe(DIGEST);
+    expect(fs.readFileSync(path.join(s.out, 'image_ref'), 'utf8')).toBe(`ghcr.io/acme/orders:1.4.3@${DIGEST}`);
+    const log = fs.readFileSync(path.join(s.out, 'build_output.log'), 'utf8');
+    expect(log).toContain('#1 building');
+    expect(log).toContain(`pushed ghcr.io/acme/orders:1.4.3@${DIGEST}`);
+    expect(fs.readFileSync(path.join(s.out, 'buildctl-args'), 'utf8')).toContain('--output type=image,name=ghcr.io/acme/orders:1.4.3,push=true');
+    const dockerfile = fs.readFileSync(path.join(s.out, 'Dockerfile.used'), 'utf8');
+    expect(dockerfile).toContain('FROM eclipse-temurin:21.0.5_11-jre');
+    expect(dockerfile).toContain('USER 10001');
+  });
+
+  test.each([
+    [{ TAG: 'latest' }, 'the tag latest does not say what runs'],
+    [{ TAG: '' }, 'the parameter tag is empty'],
+    [{ IMAGE: 'ghcr.io/acme/orders:1.0' }, 'image must be registry/repository without a tag'],
+    [{ APP_TYPE: 'spring' }, 'app.war does not exist'],
+  ])('refuses %j', (extra, message) => {
+    const s = setup();
+    const r = run('sh', [script('build-image.sh')], { env: { ...s.env, ...extra } });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(message);
+  });
+});
+
+describe('wait-rollout.sh', () => {
+  /** A fake kubectl answering for a Rollout with its own pod template. */
+  function kubectl(image: string, phase: string, observed = '2'): string {
+    const bin = tmpDir('bin');
+    fakeCommand(bin, 'kubectl', [
+      'case "$*" in',
+      `  *workloadRef*) echo "/ 2 ${observed} " ;;`,
+      `  *containers*) echo "${image}" ;;`,
+      `  *status.phase*) echo "${phase}" ;;`,
+      '  *) echo "unexpected kubectl $*" >&2; exit 1 ;;',
+      'esac',
+    ].join('\n'));
+    return bin;
+  }
+  const wait = (bin: string, image: string, timeout = '5') => run('sh', [script('wait-rollout.sh')], {
+    env: baseEnv({ PATH: `${bin}:${process.env.PATH}`, APP_NAME: 'orders', ENVIRONMENT: 'dev', IMAGE: image, TIMEOUT_SECONDS: timeout, POLL_SECONDS: '1' }),
+  });
+
+  test('succeeds when the Rollout runs the image and is Paused for promotion', () => {
+    const r = wait(kubectl('ghcr.io/acme/orders:1.4.3', 'Paused'), 'ghcr.io/acme/orders:1.4.3');
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toContain('orders is Paused on ghcr.io/acme/orders:1.4.3');
+  });
+
+  test('fails at once when the Rollout is Degraded', () => {
+    const r = wait(kubectl('ghcr.io/acme/orders:1.4.3', 'Degraded'), 'ghcr.io/acme/orders:1.4.3');
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('rollout orders is Degraded');
+  });
+
+  test('follows a workloadRef to the Deployment and waits until the Rollout controller observed it', () => {
+    const bin = tmpDir('bin');
+    const image = 'ghcr.io/acme/orders:1.4.3';
+    fakeCommand(bin, 'kubectl', [
+      'case "$*" in',
+      '  *workloadRef*) echo "Deployment/orders-app 1 1 $(cat "$0.observed" 2>/dev/null || echo 3)" ;;',
+      `  *deployments.apps*) echo "4 ${image}"; echo 4 > "$0.observed" ;;`,
+      '  *status.phase*) echo Healthy ;;',
+      '  *) echo "unexpected kubectl $*" >&2; exit 1 ;;',
+      'esac',
+    ].join('\n'));
+    const r = wait(bin, image);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toContain('the Rollout controller has not yet observed the new template of orders');
+    expect(r.stdout).toContain(`orders is Healthy on ${image}`);
+  });
+
+  test('times out while Argo CD has not applied the image', () => {
+    const r = wait(kubectl('ghcr.io/acme/orders:1.4.2', 'Healthy'), 'ghcr.io/acme/orders:1.4.3', '1');
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('timed out after 1s: rollout orders does not run ghcr.io/acme/orders:1.4.3 yet');
+  });
+});

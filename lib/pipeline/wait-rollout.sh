@@ -1,0 +1,103 @@
+#!/bin/sh
+# Waits until Argo CD has applied the new image and the app's Rollout has settled on it.
+#
+# Done by polling with kubectl rather than `kubectl argo rollouts status`, because that command
+# can return for the old revision before Argo CD has synced the change. The wait is over when:
+#   1. the live Rollout (or the Deployment its workloadRef names) runs IMAGE, which only happens
+#      once Argo CD has synced the GitOps commit, and
+#   2. the Rollout controller has observed that generation, and
+#   3. the Rollout's phase is Healthy, or Paused (a blue-green rollout waiting for promotion).
+# A Degraded phase fails at once.
+#
+# Environment:
+#   APP_NAME          name of the Rollout (required)
+#   NAMESPACE         its namespace (default: ENVIRONMENT)
+#   ENVIRONMENT       the environment, used when NAMESPACE is empty
+#   IMAGE             the image that was deployed (required)
+#   TIMEOUT_SECONDS   how long to wait (default: 900)
+#   POLL_SECONDS      time between checks (default: 10)
+set -eu
+
+fail() {
+  echo "wait-rollout: error: $*" >&2
+  exit 1
+}
+
+APP_NAME="${APP_NAME:-}"
+NAMESPACE="${NAMESPACE:-}"
+[ -n "$NAMESPACE" ] || NAMESPACE="${ENVIRONMENT:-}"
+IMAGE="${IMAGE:-}"
+TIMEOUT_SECONDS="${TIMEOUT_SECONDS:-900}"
+POLL_SECONDS="${POLL_SECONDS:-10}"
+
+[ -n "$APP_NAME" ] || fail "APP_NAME is not set"
+[ -n "$NAMESPACE" ] || fail "neither NAMESPACE nor ENVIRONMENT is set"
+[ -n "$IMAGE" ] || fail "IMAGE is not set"
+
+# Prints "observed" when the Rollout controller has seen the live pod template ("pending" otherwise),
+# then the images of that template: the Rollout's own template (generation = status.observedGeneration), or the
+# Deployment its workloadRef names (its generation = status.workloadObservedGeneration).
+live_state() {
+  rollout="$(kubectl get rollouts.argoproj.io "$APP_NAME" -n "$NAMESPACE" \
+    -o 'jsonpath={.spec.workloadRef.kind}/{.spec.workloadRef.name} {.metadata.generation} {.status.observedGeneration} {.status.workloadObservedGeneration}' 2>/dev/null)" || return 1
+  # shellcheck disable=SC2086 # split the four fields into $1..$4
+  set -- $rollout
+  case "$1" in
+    Deployment/?*)
+      deployment="$(kubectl get deployments.apps "${1#Deployment/}" -n "$NAMESPACE" \
+        -o 'jsonpath={.metadata.generation} {.spec.template.spec.containers[*].image}' 2>/dev/null)" || return 1
+      generation="${deployment%% *}"
+      images="${deployment#* }"
+      observed="${4:-}"
+      ;;
+    *)
+      generation="${2:-}"
+      observed="${3:-}"
+      images="$(kubectl get rollouts.argoproj.io "$APP_NAME" -n "$NAMESPACE" -o 'jsonpath={.spec.template.spec.containers[*].image}' 2>/dev/null)" || return 1
+      ;;
+  esac
+  if [ -n "$generation" ] && [ "$generation" = "$observed" ]; then
+    echo "observed $images"
+  else
+    echo "pending $images"
+  fi
+}
+
+start="$(date +%s)"
+state="waiting for Argo CD to apply the new image"
+echo "wait-rollout: waiting up to ${TIMEOUT_SECONDS}s for rollout $APP_NAME in $NAMESPACE to run $IMAGE"
+while :; do
+  now="$(date +%s)"
+  if [ $((now - start)) -ge "$TIMEOUT_SECONDS" ]; then
+    fail "timed out after ${TIMEOUT_SECONDS}s: $state (check the Argo CD Application and: kubectl argo rollouts get rollout $APP_NAME -n $NAMESPACE)"
+  fi
+  live="$(live_state || true)"
+  images="${live#* }"
+  case "${live%% *} $images " in
+    "observed"*" $IMAGE "*)
+      phase="$(kubectl get rollouts.argoproj.io "$APP_NAME" -n "$NAMESPACE" -o 'jsonpath={.status.phase}' 2>/dev/null || true)"
+      case "$phase" in
+        Healthy)
+          echo "wait-rollout: $APP_NAME is Healthy on $IMAGE"
+          exit 0
+          ;;
+        Paused)
+          echo "wait-rollout: $APP_NAME is Paused on $IMAGE: check the preview, then run promote-java-app (or abort-java-app)"
+          exit 0
+          ;;
+        Degraded)
+          fail "rollout $APP_NAME is Degraded on $IMAGE (see: kubectl argo rollouts get rollout $APP_NAME -n $NAMESPACE)"
+          ;;
+      esac
+      state="rollout $APP_NAME is ${phase:-not ready} on $IMAGE"
+      ;;
+    "pending"*" $IMAGE "*)
+      state="the Rollout controller has not yet observed the new template of $APP_NAME"
+      ;;
+    *)
+      state="rollout $APP_NAME does not run $IMAGE yet (live: ${images:-unknown})"
+      ;;
+  esac
+  echo "wait-rollout: $state"
+  sleep "$POLL_SECONDS"
+done
