@@ -1,4 +1,4 @@
-import { ApiObject, Testing } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { BlueGreenRollout, DeployStrategy, JavaApp, JavaAppProps, Manifest, validateManifests } from '../lib';
 import { formatProblem } from '../lib/validate/problem';
@@ -9,7 +9,7 @@ const IMAGE = 'ghcr.io/acme-shop/orders:1.4.2';
 
 describe('the talk\'s example: nginx blue-green with workloadRef', () => {
   // GIVEN the talk's plain nginx Deployment, selected by `app: nginx`
-  const chart = Testing.chart();
+  const chart = new Chart(Testing.app(), 'talk', { namespace: 'default' });
   const deployment = new kplus.Deployment(chart, 'nginx', {
     metadata: { name: 'nginx' },
     select: false,
@@ -59,6 +59,16 @@ describe('the talk\'s example: nginx blue-green with workloadRef', () => {
 
   test('the Rollout passes the pinned CRD schema with unknown fields rejected', () => {
     expect(validateSchema(get('Rollout', 'nginx'), 'Rollout nginx')).toEqual([]);
+  });
+
+  test('the construct registers the controller rules as a validation of plain cdk8s apps', () => {
+    const app = Testing.app();
+    const broken = new Chart(app, 'broken', { namespace: 'default' });
+    const d = new kplus.Deployment(broken, 'web', { metadata: { name: 'web' }, containers: [{ image: 'nginx:1.27', portNumber: 80 }] });
+    const rollout = new BlueGreenRollout(broken, 'rollout', { workload: d });
+    rollout.rollout.addJsonPatch(JsonPatch.add('/spec/workloadRef/name', 'website'));
+    expect(() => app.synth()).toThrow('[broken/rollout] BlueGreenRollout "web" Rollout web spec.workloadRef.name: Deployment "website" does not exist in this namespace');
+    expect(() => app.synth()).not.toThrow(/does not select/);
   });
 
   test('nothing carries rollouts-pod-template-hash', () => {

@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import { ServiceType } from 'cdk8s-plus-27';
 import { AccessMode, HealthProbe, JavaApp, JavaAppProps, PolicyException, SecretRef } from '../lib';
 import { find, one, platform } from './support/platform';
@@ -242,5 +242,21 @@ describe('JavaApp features', () => {
 
   test('metrics can be turned off', () => {
     expect(one(synth({ metrics: false }), 'Deployment').spec.template.metadata.annotations).toBeUndefined();
+  });
+});
+
+describe('JavaApp in a plain cdk8s App', () => {
+  test('its own checks run as construct validations, so app.synth() catches an escape-hatch mistake', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'plain', { namespace: 'team' });
+    const java = new JavaApp(chart, 'orders', { image: IMAGE });
+    java.service.addJsonPatch(JsonPatch.replace('/spec/selector', { 'app.kubernetes.io/name': 'order' }));
+    expect(() => app.synth()).toThrow('[plain/orders] JavaApp "orders" Service orders spec.selector: selects no pods of this namespace');
+  });
+
+  test('a valid app synthesizes as usual', () => {
+    const app = Testing.app();
+    new JavaApp(new Chart(app, 'plain', { namespace: 'team' }), 'orders', { image: IMAGE });
+    expect(() => app.synth()).not.toThrow();
   });
 });

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -5,6 +6,7 @@ import * as rollouts from '../imports/rollouts-argoproj.io';
 import { check, checkInteger, checkName, isDnsSubdomain } from './props';
 import { analysisToKube, RolloutAnalysis } from './rollout-analysis';
 import { IRolloutWorkload, RolloutWorkload } from './rollout-workload';
+import { addSelfCheck } from './validate/self-check';
 
 export interface PreviewIngressOptions {
   /** Host at which testers reach green before promotion, e.g. `orders-preview.example.com`. */
@@ -112,7 +114,8 @@ export class BlueGreenRollout extends Construct {
 
   constructor(scope: Construct, id: string, props: BlueGreenRolloutProps) {
     super(scope, id);
-    const workload = props.workload instanceof kplus.Deployment ? RolloutWorkload.fromDeployment(props.workload) : props.workload;
+    const plain = props.workload instanceof kplus.Deployment ? props.workload : undefined;
+    const workload: IRolloutWorkload = plain ? RolloutWorkload.fromDeployment(plain) : props.workload as IRolloutWorkload;
     const name = workload.name;
     this.name = name;
     checkInteger(CONSTRUCT, name, 'replicas', props.replicas, 0, 1000);
@@ -199,6 +202,10 @@ export class BlueGreenRollout extends Construct {
           }],
         },
       });
+    }
+    if (plain) {
+      // The controller rules over the Rollout, its Services and the Deployment; a JavaApp checks its own.
+      addSelfCheck(this, `BlueGreenRollout "${name}"`, { policy: false }, () => [ApiObject.of(plain)]);
     }
   }
 }

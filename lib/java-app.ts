@@ -9,6 +9,7 @@ import { appLabels } from './labels';
 import { PolicyException } from './policy-exception';
 import { check, checkImage, checkInteger, checkName, checkPort, checkQuantity, imageVersion, isDnsSubdomain, PropError } from './props';
 import { IRolloutWorkload, WorkloadPort } from './rollout-workload';
+import { addSelfCheck } from './validate/self-check';
 
 /** A Secret that already exists in the cluster, referenced by name: its values never reach `dist/`. */
 export class SecretRef {
@@ -618,6 +619,7 @@ export class JavaApp extends Construct implements IRolloutWorkload {
     }
 
     strategy.bind(this);
+    addSelfCheck(this, `JavaApp "${id}"`);
   }
 
   /** Replicas the app asked for; undefined when the autoscaler owns them. */

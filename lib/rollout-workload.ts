@@ -15,7 +15,8 @@ export interface WorkloadPort {
 export interface IRolloutWorkload {
   /** Name of the Deployment, and of the Rollout that drives it. */
   readonly name: string;
-  readonly namespace: string;
+  /** Namespace of the Deployment (undefined: the chart sets none, and the gate will say so). */
+  readonly namespace: string | undefined;
   /** Stable pod labels the Rollout and its Services select on. */
   readonly selectorLabels: Record<string, string>;
   /** Labels for the objects the rollout adds. */
@@ -43,7 +44,7 @@ export class RolloutWorkload {
     }));
     return {
       name: deployment.name,
-      namespace: deployment.metadata.namespace ?? Chart.of(deployment).namespace ?? 'default',
+      namespace: deployment.metadata.namespace ?? Chart.of(deployment).namespace,
       selectorLabels: deployment.matchLabels,
       labels: { ...(apiObject.toJson().metadata?.labels ?? {}) },
       ports,

@@ -14,21 +14,42 @@ export class ValidationError extends Error {
   }
 }
 
+export interface GateOptions {
+  /**
+   * Apply the security and operability policy.
+   * @default true
+   */
+  readonly policy?: boolean;
+}
+
+const HASH_LABEL = 'rollouts-pod-template-hash';
+
+/** Where labels and selectors of an object carry the Rollouts controller's own hash label. */
+function hashLabelPaths(doc: any): string[] {
+  const places: [string, any][] = [
+    ['metadata.labels', doc.metadata?.labels],
+    ['spec.selector', doc.spec?.selector],
+    ['spec.selector.matchLabels', doc.spec?.selector?.matchLabels],
+    ['spec.template.metadata.labels', doc.spec?.template?.metadata?.labels],
+  ];
+  return places.filter(([, labels]) => labels && typeof labels === 'object' && HASH_LABEL in labels).map(([at]) => `${at}.${HASH_LABEL}`);
+}
+
 /**
  * The validation gate: every synthesized object against its schema (unknown fields rejected), the
  * references between objects, the Argo Rollouts controller rules, the Argo Workflows lint rules and
  * the security policy. Returns every problem; an empty list means the objects may be written.
  */
-export function validateManifests(manifests: Manifest[]): Problem[] {
+export function validateManifests(manifests: Manifest[], options: GateOptions = {}): Problem[] {
   const problems: Problem[] = [];
   for (const m of manifests) {
     problems.push(...validateSchema(m.doc, describe(m)));
     const namespaced = isNamespaced(m.doc.apiVersion, m.doc.kind);
     if (namespaced && !m.doc.metadata?.namespace) problems.push({ object: describe(m), path: 'metadata.namespace', message: 'namespaced objects need an explicit namespace' });
-    if (JSON.stringify(m.doc).includes('rollouts-pod-template-hash')) {
-      problems.push({ object: describe(m), path: '', message: 'carries rollouts-pod-template-hash, which only the Rollouts controller may set' });
+    for (const at of hashLabelPaths(m.doc)) {
+      problems.push({ object: describe(m), path: at, message: 'carries rollouts-pod-template-hash, which only the Rollouts controller may set' });
     }
-    problems.push(...checkPolicy(m));
+    if (options.policy ?? true) problems.push(...checkPolicy(m));
   }
   problems.push(...checkDuplicates(manifests));
   for (const ns of indexByNamespace(manifests).values()) {

@@ -1,0 +1,53 @@
+// One measurement in a fresh process (so that peak RSS is its own): prints a JSON line.
+import * as fs from 'fs';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import { App } from 'cdk8s';
+import * as YAML from 'yaml';
+import { PlatformApp, YAML_OPTIONS } from '../lib';
+import { renderFiles, writeAtomically } from '../lib/platform-app';
+import { declarePlainCdk8s, declarePlatform, Layout } from './apps';
+
+const [mode, countArg, outdir, objectsFile] = process.argv.slice(2);
+const count = Number(countArg);
+
+function report(seconds: number, objects: number): void {
+  process.stdout.write(`${JSON.stringify({ mode, count, seconds, objects, peakRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`);
+}
+
+if (mode === 'platform' || mode === 'platform-chart-per-app') {
+  const layout: Layout = mode === 'platform' ? 'environment' : 'chart-per-app';
+  const start = performance.now();
+  const app = new PlatformApp({ outdir });
+  declarePlatform(app, count, layout);
+  const manifests = app.manifests();
+  writeAtomically(outdir, renderFiles(manifests));
+  const seconds = (performance.now() - start) / 1000;
+  if (objectsFile) fs.writeFileSync(objectsFile, JSON.stringify(manifests));
+  report(seconds, manifests.length);
+} else if (mode === 'floor') {
+  // The same final objects, stringified with the same YAML library and written: no constructs, no checks.
+  const manifests: { file: string; doc: unknown }[] = JSON.parse(fs.readFileSync(objectsFile, 'utf8'));
+  const start = performance.now();
+  const files = new Map<string, string[]>();
+  for (const m of manifests) {
+    const list = files.get(m.file) ?? [];
+    list.push(YAML.stringify(m.doc, YAML_OPTIONS));
+    files.set(m.file, list);
+  }
+  for (const [file, docs] of files) {
+    fs.mkdirSync(path.dirname(path.join(outdir, file)), { recursive: true });
+    fs.writeFileSync(path.join(outdir, file), docs.join('---\n'));
+  }
+  report((performance.now() - start) / 1000, manifests.length);
+} else if (mode === 'plain') {
+  const start = performance.now();
+  const app = new App({ outdir });
+  declarePlainCdk8s(app, count);
+  app.synth();
+  const seconds = (performance.now() - start) / 1000;
+  const objects = fs.readdirSync(outdir).reduce((n, f) => n + fs.readFileSync(path.join(outdir, f), 'utf8').split(/^kind: /m).length - 1, 0);
+  report(seconds, objects);
+} else {
+  throw new Error(`unknown mode ${mode}`);
+}

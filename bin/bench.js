@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// Synth benchmark: `npm run bench -- --apps 100,1000,2000 [--modes ...] [--json]`.
+// Each figure comes from a fresh process; baselines are measured in the same run on the same objects.
+'use strict';
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const counts = option('apps', '100,1000,2000').split(',').map(Number);
+if (counts.some((n) => !Number.isInteger(n) || n < 1)) {
+  console.error('--apps takes positive integers separated by commas, e.g. --apps 100,1000');
+  process.exit(2);
+}
+const modes = option('modes', 'platform,platform-chart-per-app,floor,plain').split(',');
+const root = path.join(__dirname, '..');
+const worker = path.join(root, 'bench', 'worker.ts');
+
+function measure(mode, count, objectsFile) {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${mode}-`));
+  try {
+    const r = spawnSync(process.execPath, ['-r', path.join(__dirname, 'ts-register-hook.js'), worker, mode, String(count), outdir, objectsFile || ''],
+      { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (r.status !== 0) throw new Error(`${mode} ${count} failed:\n${r.stderr}`);
+    return JSON.parse(r.stdout.trim().split('\n').pop());
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function mainJob() {
+  // The main job: `npm run synth` of the sample, a cold process each time, median of 5.
+  const times = [];
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sample-'));
+  for (let i = 0; i < 5; i++) {
+    const start = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, [path.join(__dirname, 'synth.js')], { cwd: root, env: { ...process.env, CDK8S_OUTDIR: outdir }, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`sample synth failed:\n${r.stderr}`);
+    times.push(Number(process.hrtime.bigint() - start) / 1e9);
+  }
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return times.sort((a, b) => a - b)[2];
+}
+
+const rows = [];
+for (const count of counts) {
+  const objectsFile = path.join(os.tmpdir(), `bench-objects-${process.pid}-${count}.json`);
+  const row = { apps: count };
+  for (const mode of modes) {
+    if (mode === 'floor' && !modes.includes('platform')) continue;
+    row[mode] = measure(mode, count, mode === 'platform' ? objectsFile : mode === 'floor' ? objectsFile : undefined);
+  }
+  fs.rmSync(objectsFile, { force: true });
+  rows.push(row);
+}
+const sample = mainJob();
+
+if (args.includes('--json')) {
+  console.log(JSON.stringify({ rows, sampleSynthSeconds: sample }));
+} else {
+  const f = (x, d = 2) => (x === undefined ? '-' : x.toFixed(d));
+  const header = ['apps', 'objects', 'synth s', 'objects/s', 'peak RSS MiB', 'chart/app s', 'floor s', 'x floor', 'plain cdk8s s', 'x plain'];
+  const lines = rows.map((r) => {
+    const p = r.platform;
+    return [r.apps, p?.objects, f(p?.seconds), p ? Math.round(p.objects / p.seconds) : '-', f(p?.peakRssMiB, 0),
+      f(r['platform-chart-per-app']?.seconds), f(r.floor?.seconds), p && r.floor ? f(p.seconds / r.floor.seconds) : '-',
+      f(r.plain?.seconds), p && r.plain ? f(p.seconds / r.plain.seconds) : '-'];
+  });
+  console.log(`| ${header.join(' | ')} |`);
+  console.log(`|${header.map(() => '---').join('|')}|`);
+  for (const l of lines) console.log(`| ${l.join(' | ')} |`);
+  for (let i = 1; i < rows.length; i++) {
+    const a = rows[i - 1].platform; const b = rows[i].platform;
+    if (a && b) console.log(`scaling ${rows[i - 1].apps} -> ${rows[i].apps} apps: time x${(b.seconds / a.seconds).toFixed(2)} for x${(rows[i].apps / rows[i - 1].apps).toFixed(2)} apps`);
+  }
+  console.log(`sample main.ts, cold \`npm run synth\` (median of 5): ${sample.toFixed(2)} s`);
+}
