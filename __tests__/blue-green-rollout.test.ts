@@ -226,3 +226,25 @@ describe('controller rules, checked at synth', () => {
     expect(problems).toContain('dev/orders.yaml Service orders-preview spec.selector.rollouts-pod-template-hash: the Rollouts controller injects this label itself: select on the stable app labels only');
   });
 });
+
+describe('a new version in dist/', () => {
+  test('changes only the image and the version label lines', () => {
+    // GIVEN the same blue-green app at two versions
+    const render = (image: string) => {
+      const { app, env } = platform();
+      new JavaApp(env, 'orders', { image, ingress: { host: 'orders.example.com' }, autoscaling: { maxReplicas: 4 }, applicationConfig: 'a: 1\n', strategy: DeployStrategy.blueGreen() });
+      return app.files().get('dev/orders.yaml')!.split('\n');
+    };
+    const before = render('ghcr.io/acme-shop/orders:1.4.2');
+    const after = render('ghcr.io/acme-shop/orders:1.5.0');
+    // WHEN compared line by line THEN only image and version lines differ
+    expect(after).toHaveLength(before.length);
+    const changed = before.map((line, i) => [line, after[i]]).filter(([a, b]) => a !== b);
+    expect(changed.length).toBeGreaterThan(2);
+    for (const [a, b] of changed) {
+      expect([a.trim(), b.trim()]).toEqual(a.includes('image:')
+        ? ['image: ghcr.io/acme-shop/orders:1.4.2', 'image: ghcr.io/acme-shop/orders:1.5.0']
+        : ['app.kubernetes.io/version: 1.4.2', 'app.kubernetes.io/version: 1.5.0']);
+    }
+  });
+});

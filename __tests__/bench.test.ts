@@ -1,0 +1,44 @@
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+
+const ROOT = path.join(__dirname, '..');
+const bench = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'bench.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
+
+// The benchmark is not a timed test: this only checks that it runs and reports well-formed figures.
+describe('npm run bench', () => {
+  test('measures the platform and both baselines on the same objects', () => {
+    const r = bench('--apps', '3,6', '--sample-runs', '1', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.rows.map((row: any) => row.apps)).toEqual([3, 6]);
+    for (const row of out.rows) {
+      for (const mode of ['platform', 'platform-chart-per-app', 'floor', 'plain']) {
+        expect(row[mode]).toMatchObject({ mode, count: row.apps });
+        expect(row[mode].seconds).toBeGreaterThan(0);
+        expect(row[mode].peakRssMiB).toBeGreaterThan(0);
+      }
+      // Both arrangements and both baselines describe the same objects.
+      expect(row['platform-chart-per-app'].objects).toBe(row.platform.objects);
+      expect(row.floor.objects).toBe(row.platform.objects);
+      expect(row.plain.objects).toBe(row.platform.objects - 2);
+    }
+    expect(out.rows[1].platform.objects).toBeGreaterThan(out.rows[0].platform.objects);
+    expect(out.sampleSynthSeconds).toBeGreaterThan(0);
+  });
+
+  test('prints a table with ratios to the baselines', () => {
+    const r = bench('--apps', '2', '--sample-runs', '1');
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe('| apps | objects | synth s | objects/s | peak RSS MiB | chart/app s | floor s | x floor | plain cdk8s s | x plain |');
+    expect(lines[2]).toMatch(/^\| 2 \| \d+ \| [\d.]+ \| \d+ \| \d+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|$/);
+    expect(r.stdout).toMatch(/sample main.ts, cold `npm run synth` \(median of 1\): [\d.]+ s/);
+  });
+
+  test('refuses a bad --apps value', () => {
+    const r = bench('--apps', 'many');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--apps takes positive integers');
+  });
+});
