@@ -1,6 +1,7 @@
 // The platform: which apps run in which environment. Images come from releases/<env>.json, which the
 // deploy pipeline updates; everything else is declared here. `npm run synth` writes dist/<env>/.
-import { DeployStrategy, Environment, JavaApp, PlatformApp, Releases, SecretRef, AccessMode } from './lib';
+import { Chart } from 'cdk8s';
+import { AnalysisTemplate, ArgoCdBootstrap, DeployStrategy, Environment, JavaApp, PipelineTemplate, PlatformApp, Releases, SecretRef, AccessMode, SyncPolicy } from './lib';
 
 const app = new PlatformApp();
 
@@ -37,21 +38,49 @@ for (const e of environments) {
     }),
   });
 
+  // Canary analysis from Prometheus: both templates take the Service to measure as the arg service-name.
+  const prometheusAddress = 'http://prometheus-operated.monitoring.svc:9090';
+  const successRate = AnalysisTemplate.successRate(env, 'http-success-rate', { prometheusAddress, threshold: 0.99 });
+  const latency = AnalysisTemplate.latency(env, 'http-latency', { prometheusAddress, quantile: 0.95, thresholdSeconds: 0.5 });
+
   new JavaApp(env, 'catalog', {
     image: releases.image('catalog'),
     replicas: e.replicas + 1,
     memoryLimit: e.memory,
     springProfiles: e.profiles,
-    env: { CATALOG_CACHE_TTL: e.name === 'prod' ? '10m' : '1m' },
+    env: {
+      CATALOG_CACHE_TTL: e.name === 'prod' ? '10m' : '1m',
+      // Histogram buckets for the latency analysis.
+      MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS: 'true',
+    },
     secrets: [SecretRef.files('catalog-search-credentials', '/etc/secrets/search')],
     storage: { size: e.name === 'prod' ? '50Gi' : '5Gi', mountPath: '/var/lib/catalog', storageClassName: 'shared-files', accessMode: AccessMode.READ_WRITE_MANY },
     ingress: { host: `catalog.${e.domain}`, path: '/api', tlsSecretName: 'catalog-tls' },
     networkPolicy: { allowFromApps: ['orders'] },
     nodeSelector: { 'kubernetes.io/os': 'linux' },
+    // NGINX shifts traffic through the app's Ingress: 20%, a person promotes, 50%, 5 minutes, 100%;
+    // the analysis measures the canary Service only and aborts the release when it fails.
+    strategy: DeployStrategy.canary({
+      analysis: { templates: [successRate, latency], args: { 'service-name': 'catalog-canary' } },
+    }),
   });
 
   const unused = releases.unused();
   if (unused.length) throw new Error(`Releases "${e.name}": releases/${e.name}.json lists apps that main.ts does not declare: ${unused.join(', ')}`);
 }
+
+// The build-and-deploy pipeline (Argo Workflows), once for the platform: dist/ci/.
+new PipelineTemplate(new Chart(app, 'ci'), 'pipeline', {
+  gitopsRepo: 'https://github.com/acme-shop/platform-gitops.git',
+});
+
+// Argo CD: one Application per folder of dist/; created last, as it discovers the other folders.
+new ArgoCdBootstrap(app, 'argocd', {
+  repoUrl: 'https://github.com/acme-shop/platform-gitops.git',
+  syncPolicies: {
+    dev: SyncPolicy.automated({ prune: true, selfHeal: true }),
+    prod: SyncPolicy.manual(),
+  },
+});
 
 app.synth();

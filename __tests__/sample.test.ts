@@ -16,7 +16,7 @@ function synthSample(outdir: string): { status: number | null; stderr: string } 
 
 function manifestsOf(tree: Record<string, string>): Manifest[] {
   return Object.entries(tree)
-    .filter(([file]) => !file.endsWith('kustomization.yaml'))
+    .filter(([file]) => !file.endsWith('Kustomization'))
     .flatMap(([file, content]) => YAML.parseAllDocuments(content).map((d) => ({ file, doc: d.toJSON() })));
 }
 
@@ -30,7 +30,7 @@ describe('the sample platform (main.ts)', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     for (const env of ['dev', 'prod']) {
-      expect(Object.keys(tree)).toEqual(expect.arrayContaining([`${env}/orders.yaml`, `${env}/catalog.yaml`, `${env}/kustomization.yaml`]));
+      expect(Object.keys(tree)).toEqual(expect.arrayContaining([`${env}/orders.yaml`, `${env}/catalog.yaml`, `${env}/Kustomization`]));
     }
   });
 

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { BlueGreenRollout, BlueGreenRolloutOptions } from './blue-green-rollout';
+import { CanaryRollout, CanaryRolloutOptions } from './canary-rollout';
 import { check } from './props';
 import { IRolloutWorkload } from './rollout-workload';
 
@@ -32,6 +33,15 @@ export abstract class DeployStrategy {
    */
   public static blueGreen(options: BlueGreenRolloutOptions = {}): DeployStrategy {
     return new BlueGreenStrategy(options);
+  }
+
+  /**
+   * Canary with Argo Rollouts: the Deployment keeps `replicas: 0`, a Rollout drives it through
+   * `workloadRef` and moves traffic to the new version step by step (NGINX traffic routing through
+   * the app's Ingress when it has one, by pod count otherwise), with optional analysis.
+   */
+  public static canary(options: CanaryRolloutOptions = {}): DeployStrategy {
+    return new CanaryStrategy(options);
   }
 
   /** Whether an Argo Rollout drives the Deployment. */
@@ -73,5 +83,18 @@ class BlueGreenStrategy extends DeployStrategy {
 
   public bind(app: IRolloutWorkload & import('constructs').Construct): void {
     new BlueGreenRollout(app, 'Rollout', { ...this.options, workload: app });
+  }
+}
+
+class CanaryStrategy extends DeployStrategy {
+  public readonly isRollout = true;
+  constructor(private readonly options: CanaryRolloutOptions) { super(); }
+
+  public deploymentStrategy(): undefined {
+    return undefined;
+  }
+
+  public bind(app: IRolloutWorkload & import('constructs').Construct): void {
+    new CanaryRollout(app, 'Rollout', { ...this.options, workload: app });
   }
 }

@@ -28,6 +28,12 @@ const SYNC_WAVES: Record<string, number> = {
 export const DEFAULT_SYNC_WAVE = 2;
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 
+/**
+ * The kustomization of each folder. Named `Kustomization` (a name kustomize and Argo CD accept), so
+ * that `kubectl apply -f dist/<folder>/`, which reads only *.yaml, *.yml and *.json, skips it.
+ */
+export const KUSTOMIZATION_FILE = 'Kustomization';
+
 /** How documents are serialized; shared with the benchmark's serialization floor. */
 export const YAML_OPTIONS = {
   lineWidth: 0,
@@ -147,7 +153,7 @@ export function renderFiles(manifests: Manifest[]): Map<string, string> {
   }
   for (const [folder, resources] of folders) {
     // `kubectl kustomize dist/<env>` (and Argo CD) render exactly the synthesized objects.
-    files.set(`${folder}/kustomization.yaml`, YAML.stringify({
+    files.set(`${folder}/${KUSTOMIZATION_FILE}`, YAML.stringify({
       apiVersion: 'kustomize.config.k8s.io/v1beta1',
       kind: 'Kustomization',
       resources,

@@ -55,7 +55,7 @@ function checkRollout(ns: NamespaceIndex, m: Manifest, problems: Problem[]): voi
     if (!name) return;
     const svc = ns.get('Service', name);
     if (!svc) report(path, `Service "${name}" does not exist in this namespace`);
-    else if (!selects(svc.doc.spec?.selector, rolloutLabels)) report(path, `Service "${name}" does not select the Rollout's pods`);
+    else if (pods && !selects(svc.doc.spec?.selector, rolloutLabels)) report(path, `Service "${name}" does not select the Rollout's pods`);
   };
   const owned = new Set<string>();
   const bg = strategy.blueGreen;
@@ -76,12 +76,81 @@ function checkRollout(ns: NamespaceIndex, m: Manifest, problems: Problem[]): voi
     for (const s of ['canaryService', 'stableService']) {
       if (canary[s]) owned.add(canary[s]);
     }
+    checkCanary(ns, canary, report, checkService);
   }
-  // Any other Service on the same pods would send traffic to both versions at once.
-  if (pods) {
+  // Any other Service on the same pods would send traffic to both versions at once; a canary without
+  // traffic routing is the exception: there that Service splits the traffic by pod count.
+  const replicaCountCanary = canary && !canary.trafficRouting;
+  if (pods && !replicaCountCanary) {
     for (const other of ns.servicesSelecting(rolloutLabels)) {
       if (!owned.has(other.doc.metadata?.name)) {
         report('spec.strategy', `Service "${other.doc.metadata.name}" also selects the Rollout's pods and would reach both versions at once: make it the active/stable Service or change its selector`);
+      }
+    }
+  }
+}
+
+function isZero(v: unknown): boolean {
+  return v !== undefined && /^0+%?$/.test(String(v));
+}
+
+function checkCanary(ns: NamespaceIndex, canary: any, report: (path: string, message: string) => void, checkService: (path: string, name: string | undefined) => void): void {
+  const at = 'spec.strategy.canary';
+  if (canary.canaryService && canary.canaryService === canary.stableService) {
+    report(`${at}.stableService`, `must differ from canaryService ("${canary.canaryService}"): the controller points each at one version, so two Services are needed`);
+  }
+  checkService(`${at}.canaryService`, canary.canaryService);
+  checkService(`${at}.stableService`, canary.stableService);
+  // Argo Rollouts defaults both to 25%, so only explicit zeros stall the rollout.
+  if (isZero(canary.maxSurge) && isZero(canary.maxUnavailable)) {
+    report(`${at}.maxSurge`, 'maxSurge and maxUnavailable are both 0, so the canary can never be scaled up: make one of them positive, e.g. maxSurge "25%"');
+  }
+  const routing = canary.trafficRouting;
+  if (routing) {
+    const missing = ['canaryService', 'stableService'].filter((s) => !canary[s]);
+    if (missing.length) report(`${at}.trafficRouting`, `needs both canaryService and stableService, ${missing.join(' and ')} missing: name the Services that reach the canary and the stable pods`);
+  }
+  (canary.steps ?? []).forEach((step: any, i: number) => {
+    if (step?.setCanaryScale !== undefined && !routing) {
+      report(`${at}.steps[${i}].setCanaryScale`, 'needs trafficRouting: without it the canary\'s share of the pods is its traffic weight; remove the step or configure trafficRouting');
+    }
+  });
+  const nginx = routing?.nginx;
+  if (nginx) {
+    const ingresses: { name: string; path: string }[] = [
+      ...(nginx.stableIngress ? [{ name: nginx.stableIngress, path: `${at}.trafficRouting.nginx.stableIngress` }] : []),
+      ...(nginx.stableIngresses ?? []).map((name: string, i: number) => ({ name, path: `${at}.trafficRouting.nginx.stableIngresses[${i}]` })),
+    ];
+    if (!ingresses.length) report(`${at}.trafficRouting.nginx`, 'needs stableIngress: the Ingress that routes to the stable Service');
+    for (const ing of ingresses) {
+      const ingress = ns.get('Ingress', ing.name);
+      if (!ingress) {
+        report(ing.path, `Ingress "${ing.name}" does not exist in this namespace`);
+        continue;
+      }
+      const backends = (ingress.doc.spec?.rules ?? []).flatMap((r: any) => (r.http?.paths ?? []).map((p: any) => p.backend?.service?.name));
+      if (canary.stableService && !backends.includes(canary.stableService)) {
+        report(ing.path, `Ingress "${ing.name}" does not route to the stable Service "${canary.stableService}": point a rule's backend at it, or name the Ingress that does`);
+      }
+    }
+  }
+  checkAnalysisTemplates(ns, canary.analysis, `${at}.analysis`, report);
+  (canary.steps ?? []).forEach((step: any, i: number) => checkAnalysisTemplates(ns, step?.analysis, `${at}.steps[${i}].analysis`, report));
+}
+
+/** The templates exist (unless cluster-scoped) and every arg they declare without a value is passed. */
+function checkAnalysisTemplates(ns: NamespaceIndex, analysis: any, path: string, report: (path: string, message: string) => void): void {
+  const passed = new Set((analysis?.args ?? []).map((a: any) => a.name));
+  for (const a of analysisRefs(analysis, path)) {
+    if (a.cluster) continue;
+    const template = ns.get('AnalysisTemplate', a.name);
+    if (!template) {
+      report(a.path, `AnalysisTemplate "${a.name}" does not exist in this namespace: create it in the Rollout's namespace, or fix templateName`);
+      continue;
+    }
+    for (const arg of template.doc.spec?.args ?? []) {
+      if (arg.value === undefined && arg.valueFrom === undefined && !passed.has(arg.name)) {
+        report(`${path}.args`, `AnalysisTemplate "${a.name}" declares arg "${arg.name}" without a value: pass it here (name "${arg.name}")`);
       }
     }
   }

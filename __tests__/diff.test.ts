@@ -1,0 +1,171 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Environment, JavaApp, JavaAppProps, PlatformApp } from '../lib';
+import { describeId, diffOutputs, diffValues, formatDiff, formatValue, isEmptyDiff, parseOutput, readTree } from '../lib/diff';
+import { tempDir } from './support/platform';
+
+const ROOT = path.join(__dirname, '..');
+
+/** The files of a small platform: orders and catalog in dev, optionally changed. */
+function output(options: { ordersImage?: string; withCatalog?: boolean; withSearch?: boolean; orders?: Partial<JavaAppProps> } = {}): Map<string, string> {
+  const app = new PlatformApp({ outdir: tempDir() });
+  const env = new Environment(app, 'dev', { namespace: 'shop-dev', partOf: 'shop' });
+  new JavaApp(env, 'orders', { image: options.ordersImage ?? 'ghcr.io/acme-shop/orders:1.4.2', ingress: { host: 'orders.example.com' }, ...options.orders });
+  if (options.withCatalog ?? true) new JavaApp(env, 'catalog', { image: 'ghcr.io/acme-shop/catalog:2.3.1' });
+  if (options.withSearch) new JavaApp(env, 'search', { image: 'ghcr.io/acme-shop/search:0.9.0' });
+  return app.files();
+}
+
+const diff = (before: Map<string, string>, after: Map<string, string>) => diffOutputs(parseOutput(before), parseOutput(after));
+const names = (list: { id: { kind: string; name: string } }[]) => list.map((o) => `${o.id.kind}/${o.id.name}`);
+
+describe('diff of two synthesized outputs', () => {
+  const base = output();
+
+  test('nothing changed -> an empty result', () => {
+    const result = diff(base, output());
+    expect(result).toEqual({ added: [], removed: [], changed: [] });
+    expect(isEmptyDiff(result)).toBe(true);
+    expect(formatDiff(result)).toBe('No changes to the synthesized objects.\n');
+  });
+
+  test('a new image changes exactly the image and the version labels of that app', () => {
+    const result = diff(base, output({ ordersImage: 'ghcr.io/acme-shop/orders:1.5.0' }));
+    expect(result.added).toEqual([]);
+    expect(result.removed).toEqual([]);
+    // Only the orders objects; catalog is untouched.
+    expect(result.changed.every((c) => c.file === 'dev/orders.yaml')).toBe(true);
+    const versionLabel = /(^|\.)labels\["app\.kubernetes\.io\/version"\]$/;
+    for (const c of result.changed) {
+      for (const f of c.changes) {
+        expect(f.path.match(versionLabel) ? [f.before, f.after] : [f.path, f.before, f.after]).toEqual(
+          f.path.match(versionLabel) ? ['1.4.2', '1.5.0'] : ['spec.template.spec.containers[app].image', 'ghcr.io/acme-shop/orders:1.4.2', 'ghcr.io/acme-shop/orders:1.5.0']);
+      }
+    }
+    const deployment = result.changed.find((c) => c.id.kind === 'Deployment')!;
+    expect(deployment.changes).toEqual([
+      { path: 'metadata.labels["app.kubernetes.io/version"]', before: '1.4.2', after: '1.5.0' },
+      { path: 'spec.template.metadata.labels["app.kubernetes.io/version"]', before: '1.4.2', after: '1.5.0' },
+      { path: 'spec.template.spec.containers[app].image', before: 'ghcr.io/acme-shop/orders:1.4.2', after: 'ghcr.io/acme-shop/orders:1.5.0' },
+    ]);
+    expect(deployment.id).toEqual({ folder: 'dev', group: 'apps', kind: 'Deployment', namespace: 'shop-dev', name: 'orders' });
+    const text = formatDiff(result);
+    expect(text).toContain('- `dev: Deployment.apps shop-dev/orders` (dev/orders.yaml)');
+    expect(text).toContain('  - `spec.template.spec.containers[app].image`: `"ghcr.io/acme-shop/orders:1.4.2"` -> `"ghcr.io/acme-shop/orders:1.5.0"`');
+    expect(text).toMatch(/^\*\*0 added, 0 removed, \d+ changed\*\*/);
+  });
+
+  test('an added app lists its objects as added, sorted by identity', () => {
+    const result = diff(base, output({ withSearch: true }));
+    expect(result.removed).toEqual([]);
+    expect(result.changed).toEqual([]);
+    expect(result.added.every((o) => o.file === 'dev/search.yaml')).toBe(true);
+    expect(names(result.added)).toEqual(expect.arrayContaining(['Deployment/search', 'Service/search', 'ServiceAccount/search']));
+    const keys = result.added.map((o) => [o.id.group, o.id.kind, o.id.name].join('/'));
+    expect(keys).toEqual([...keys].sort());
+    expect(formatDiff(result)).toContain('### Added\n\n- `dev: ');
+  });
+
+  test('a removed app lists its objects as removed', () => {
+    const result = diff(base, output({ withCatalog: false }));
+    expect(result.added).toEqual([]);
+    expect(result.changed).toEqual([]);
+    expect(result.removed.length).toBeGreaterThan(0);
+    expect(result.removed.every((o) => o.file === 'dev/catalog.yaml' && o.id.name.startsWith('catalog'))).toBe(true);
+    expect(formatDiff(result)).toContain('### Removed');
+  });
+
+  test('objects are matched by identity, not by file: a move to another file is no change', () => {
+    const moved = new Map([...base].map(([file, text]) => [file === 'dev/catalog.yaml' ? 'dev/renamed.yaml' : file, text]));
+    expect(isEmptyDiff(diff(base, moved))).toBe(true);
+  });
+
+  test('identity includes the folder, the group and the namespace', () => {
+    const cm = (ns: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: ${ns}\n`;
+    const result = diffOutputs(parseOutput({ 'dev/a.yaml': cm('a') }), parseOutput({ 'dev/a.yaml': cm('b'), 'prod/a.yaml': cm('a') }));
+    expect(result.added.map((o) => describeId(o.id))).toEqual(['dev: ConfigMap b/x', 'prod: ConfigMap a/x']);
+    expect(result.removed.map((o) => describeId(o.id))).toEqual(['dev: ConfigMap a/x']);
+  });
+
+  test('kustomization files and empty documents are ignored', () => {
+    const objects = parseOutput({ 'dev/Kustomization': 'resources: [a.yaml]\n', 'dev/kustomization.yaml': 'resources: [a.yaml]\n', 'dev/a.yaml': '---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: n}\n---\n' });
+    expect([...objects.values()].map((o) => `${o.file} ${o.id.kind}/${o.id.name}`)).toEqual(['dev/a.yaml ConfigMap/a']);
+  });
+
+  test('YAML that does not parse names the file', () => {
+    expect(() => parseOutput({ 'dev/bad.yaml': 'a: [1\n' })).toThrow(/^dev\/bad\.yaml: /);
+  });
+});
+
+describe('field changes', () => {
+  test('added and removed fields, in document order, with dotted paths', () => {
+    expect(diffValues({ a: 1, b: { c: 2, d: 3 } }, { a: 1, b: { c: 4 }, e: [1] })).toEqual([
+      { path: 'b.c', before: 2, after: 4 },
+      { path: 'b.d', before: 3, after: undefined },
+      { path: 'e', before: undefined, after: [1] },
+    ]);
+  });
+
+  test('lists of named items are compared by name, other lists by index', () => {
+    const before = { env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }], args: ['x', 'y'] };
+    const after = { env: [{ name: 'A', value: '1' }, { name: 'B', value: '3' }, { name: 'C', value: '4' }], args: ['x', 'z', 'w'] };
+    expect(diffValues(before, after)).toEqual([
+      { path: 'env[B].value', before: '2', after: '3' },
+      { path: 'env[C]', before: undefined, after: { name: 'C', value: '4' } },
+      { path: 'args[1]', before: 'y', after: 'z' },
+      { path: 'args[2]', before: undefined, after: 'w' },
+    ]);
+  });
+
+  test('a reordered list of named items shows the order as the change', () => {
+    const a = [{ name: 'x' }, { name: 'y' }];
+    expect(diffValues({ l: a }, { l: [...a].reverse() })).toEqual([{ path: 'l', before: a, after: [...a].reverse() }]);
+  });
+
+  test('values are shown as short JSON; an absent field as (none)', () => {
+    expect(formatValue(undefined)).toBe('(none)');
+    expect(formatValue('1')).toBe('"1"');
+    expect(formatValue(1)).toBe('1');
+    expect(formatValue('x'.repeat(200), 20)).toHaveLength(20);
+    const text = formatDiff({ added: [], removed: [], changed: [{ id: { folder: 'd', group: '', kind: 'ConfigMap', namespace: 'n', name: 'c' }, file: 'd/c.yaml', changes: Array.from({ length: 30 }, (_, i) => ({ path: `data.k${i}`, before: 'a', after: 'b' })) }] });
+    expect(text).toContain('  - … and 5 more');
+    expect(text).toContain('(30 fields)');
+  });
+});
+
+describe('npm run diff (bin/diff.js)', () => {
+  const run = (base: string) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'diff.js'), '--base', base], { cwd: ROOT, encoding: 'utf8' });
+
+  test('exit 0 against a fresh synth of the same sources, 1 with a change listed', () => {
+    const fresh = tempDir();
+    const synth = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'synth.js')], { cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: fresh }, encoding: 'utf8' });
+    expect(synth.status).toBe(0);
+
+    const same = run(fresh);
+    expect(same.stderr).toBe('');
+    expect(same.status).toBe(0);
+    expect(same.stdout).toContain('No changes to the synthesized objects.');
+
+    // The committed side has an older image: the fresh synth changes it.
+    const tree = readTree(fresh);
+    const [file, text] = [...tree].find(([f, t]) => f.endsWith('.yaml') && !f.endsWith('Kustomization') && /image: \S+:\S+/.test(t))!;
+    const image = /image: (\S+)/.exec(text)![1];
+    fs.writeFileSync(path.join(fresh, file), text.replace(`image: ${image}`, 'image: ghcr.io/acme-shop/old:0.0.1'));
+    const changed = run(fresh);
+    expect(changed.status).toBe(1);
+    expect(changed.stdout).toContain('### Changed');
+    expect(changed.stdout).toContain(`\`"ghcr.io/acme-shop/old:0.0.1"\` -> \`${JSON.stringify(image)}\``);
+  }, 60_000);
+
+  test('exit 2 when the synth fails', () => {
+    const dir = tempDir();
+    const entry = path.join(dir, 'broken.ts');
+    fs.writeFileSync(entry, "throw new Error('JavaApp \"x\": broken on purpose');\n");
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'diff.js'), '--entry', entry], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('broken on purpose');
+    expect(r.stderr).toContain('diff: the synth failed');
+    expect(r.stdout).toBe('');
+  }, 30_000);
+});

@@ -1,0 +1,262 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+
+/**
+ * Object-by-object comparison of two synthesized outputs (the committed `dist/` and a fresh synth),
+ * for review in a pull request: which objects are added, removed or changed, and for a changed
+ * object which fields, as dotted paths with their old and new values. Pure functions over parsed
+ * YAML documents, plus `readTree` to load a folder.
+ */
+
+/** Identity of an object in the output: folder + API group + kind + namespace + name. */
+export interface ObjectId {
+  /** Folder of the output, e.g. `dev`. */
+  readonly folder: string;
+  /** API group, '' for the core group. */
+  readonly group: string;
+  readonly kind: string;
+  /** '' for cluster-scoped objects. */
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** One object of an output, with the file it is in. */
+export interface OutputObject {
+  readonly id: ObjectId;
+  /** Path relative to the output folder, e.g. `dev/orders.yaml`. */
+  readonly file: string;
+  readonly doc: any;
+}
+
+/** A field whose value differs; `undefined` stands for an absent field. */
+export interface FieldChange {
+  /** Dotted path, e.g. `spec.template.spec.containers[app].image` (list items with a name are named). */
+  readonly path: string;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+export interface ObjectChange {
+  readonly id: ObjectId;
+  readonly file: string;
+  readonly changes: FieldChange[];
+}
+
+export interface DiffResult {
+  readonly added: OutputObject[];
+  readonly removed: OutputObject[];
+  readonly changed: ObjectChange[];
+}
+
+/** Files that are not objects of the platform (kustomize's index of each folder). */
+export function isIgnoredFile(file: string): boolean {
+  return path.posix.basename(file) === 'kustomization.yaml' || !/\.ya?ml$/.test(file);
+}
+
+/** The API group of an apiVersion: `apps/v1` -> `apps`, `v1` -> ''. */
+function groupOf(apiVersion: unknown): string {
+  const v = typeof apiVersion === 'string' ? apiVersion : '';
+  const slash = v.indexOf('/');
+  return slash < 0 ? '' : v.slice(0, slash);
+}
+
+/** The identity of a document in `file`. */
+export function objectId(file: string, doc: any): ObjectId {
+  return {
+    folder: file.includes('/') ? file.slice(0, file.indexOf('/')) : '',
+    group: groupOf(doc?.apiVersion),
+    kind: String(doc?.kind ?? '?'),
+    namespace: String(doc?.metadata?.namespace ?? ''),
+    name: String(doc?.metadata?.name ?? '?'),
+  };
+}
+
+/** A stable string for an identity, also its sort key. */
+export function idKey(id: ObjectId): string {
+  return [id.folder, id.group, id.kind, id.namespace, id.name].join('\u0000');
+}
+
+/** How a review names an object: `dev` Deployment.apps `shop-dev/orders`. */
+export function describeId(id: ObjectId): string {
+  const kind = id.group ? `${id.kind}.${id.group}` : id.kind;
+  const name = id.namespace ? `${id.namespace}/${id.name}` : id.name;
+  return `${id.folder || '.'}: ${kind} ${name}`;
+}
+
+/**
+ * The objects of an output given as file -> YAML text (multi-document files allowed;
+ * kustomization.yaml and empty documents are skipped). Throws on YAML that does not parse,
+ * naming the file.
+ */
+export function parseOutput(files: ReadonlyMap<string, string> | Record<string, string>): Map<string, OutputObject> {
+  const entries = files instanceof Map ? [...files.entries()] : Object.entries(files);
+  const objects = new Map<string, OutputObject>();
+  for (const [file, text] of entries.sort(([a], [b]) => compare(a, b))) {
+    if (isIgnoredFile(file)) continue;
+    for (const document of YAML.parseAllDocuments(text)) {
+      if (document.errors.length) throw new Error(`${file}: ${document.errors[0].message}`);
+      const doc = document.toJS();
+      if (doc === null || doc === undefined) continue;
+      const id = objectId(file, doc);
+      let key = idKey(id);
+      // The validation gate forbids duplicates; a hand-edited output may still have them.
+      for (let n = 2; objects.has(key); n++) key = `${idKey(id)}\u0000#${n}`;
+      objects.set(key, { id, file, doc });
+    }
+  }
+  return objects;
+}
+
+/** Compares two outputs (as `parseOutput` returns them); every list is sorted by identity. */
+export function diffOutputs(before: Map<string, OutputObject>, after: Map<string, OutputObject>): DiffResult {
+  const added: OutputObject[] = [];
+  const removed: OutputObject[] = [];
+  const changed: ObjectChange[] = [];
+  for (const key of [...new Set([...before.keys(), ...after.keys()])].sort(compare)) {
+    const a = before.get(key);
+    const b = after.get(key);
+    if (!a) added.push(b!);
+    else if (!b) removed.push(a);
+    else {
+      const changes = diffValues(a.doc, b.doc);
+      if (changes.length) changed.push({ id: b.id, file: b.file, changes });
+    }
+  }
+  return { added, removed, changed };
+}
+
+export function isEmptyDiff(result: DiffResult): boolean {
+  return result.added.length === 0 && result.removed.length === 0 && result.changed.length === 0;
+}
+
+/**
+ * The fields in which two values differ, as dotted paths in document order (fields of `before`
+ * first, then fields only `after` has). Lists whose items all have a unique `name` are compared by
+ * name (`containers[app]`), other lists by index (`args[2]`).
+ */
+export function diffValues(before: unknown, after: unknown, at = ''): FieldChange[] {
+  if (deepEqual(before, after)) return [];
+  if (isObject(before) && isObject(after)) {
+    const keys = [...Object.keys(before), ...Object.keys(after).filter((k) => !(k in before))];
+    return keys.flatMap((k) => diffValues(before[k], after[k], joinKey(at, k)));
+  }
+  if (Array.isArray(before) && Array.isArray(after)) {
+    const named = byName(before) && byName(after);
+    if (named) {
+      const a = new Map(before.map((item: any) => [item.name as string, item]));
+      const b = new Map(after.map((item: any) => [item.name as string, item]));
+      const names = [...a.keys(), ...[...b.keys()].filter((n) => !a.has(n))];
+      const changes = names.flatMap((n) => diffValues(a.get(n), b.get(n), `${at}[${n}]`));
+      // Same items in another order: show the order itself.
+      return changes.length ? changes : [{ path: at, before, after }];
+    }
+    const length = Math.max(before.length, after.length);
+    const changes: FieldChange[] = [];
+    for (let i = 0; i < length; i++) changes.push(...diffValues(before[i], after[i], `${at}[${i}]`));
+    return changes;
+  }
+  return [{ path: at || '.', before, after }];
+}
+
+function byName(list: unknown[]): boolean {
+  if (list.length === 0) return true;
+  const names = new Set<string>();
+  for (const item of list) {
+    if (!isObject(item) || typeof item.name !== 'string' || names.has(item.name)) return false;
+    names.add(item.name);
+  }
+  return true;
+}
+
+function isObject(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  if (isObject(a) && isObject(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => k in b && deepEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+function joinKey(at: string, key: string): string {
+  const part = /^[A-Za-z_][\w-]*$/.test(key) ? key : JSON.stringify(key);
+  if (part.startsWith('"')) return `${at}[${part}]`;
+  return at ? `${at}.${part}` : part;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export interface FormatOptions {
+  /**
+   * Most field changes listed per object; the rest are counted.
+   * @default 25
+   */
+  readonly maxFieldsPerObject?: number;
+  /**
+   * Longest rendering of one value, in characters.
+   * @default 80
+   */
+  readonly maxValueLength?: number;
+}
+
+/** A value as a review shows it: compact JSON, shortened; `(none)` for an absent field. */
+export function formatValue(value: unknown, maxLength = 80): string {
+  if (value === undefined) return '(none)';
+  const text = JSON.stringify(value);
+  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
+}
+
+/** Markdown for a pull request: a summary line, then added, removed and changed objects. */
+export function formatDiff(result: DiffResult, options: FormatOptions = {}): string {
+  const maxFields = options.maxFieldsPerObject ?? 25;
+  const maxValue = options.maxValueLength ?? 80;
+  if (isEmptyDiff(result)) return 'No changes to the synthesized objects.\n';
+  const fieldCount = result.changed.reduce((n, c) => n + c.changes.length, 0);
+  const lines = [
+    `**${result.added.length} added, ${result.removed.length} removed, ${result.changed.length} changed** (${fieldCount} field${fieldCount === 1 ? '' : 's'})`,
+  ];
+  const name = (o: { id: ObjectId; file: string }) => `${code(describeId(o.id))} (${o.file})`;
+  if (result.added.length) {
+    lines.push('', '### Added', '', ...result.added.map((o) => `- ${name(o)}`));
+  }
+  if (result.removed.length) {
+    lines.push('', '### Removed', '', ...result.removed.map((o) => `- ${name(o)}`));
+  }
+  if (result.changed.length) {
+    lines.push('', '### Changed');
+    for (const c of result.changed) {
+      lines.push('', `- ${name(c)}`);
+      for (const f of c.changes.slice(0, maxFields)) {
+        lines.push(`  - ${code(f.path)}: ${code(formatValue(f.before, maxValue))} -> ${code(formatValue(f.after, maxValue))}`);
+      }
+      if (c.changes.length > maxFields) lines.push(`  - … and ${c.changes.length - maxFields} more`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A markdown code span that survives backticks in the text. */
+function code(text: string): string {
+  return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
+}
+
+/** The files below `dir` (relative path -> content), sorted; an absent folder has none. */
+export function readTree(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string, prefix: string) => {
+    if (!fs.existsSync(d)) return;
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => compare(a.name, b.name))) {
+      if (e.isDirectory()) walk(path.join(d, e.name), `${prefix}${e.name}/`);
+      else if (e.isFile()) files.set(`${prefix}${e.name}`, fs.readFileSync(path.join(d, e.name), 'utf8'));
+    }
+  };
+  walk(dir, '');
+  return files;
+}
