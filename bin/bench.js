@@ -18,6 +18,8 @@ if (counts.some((n) => !Number.isInteger(n) || n < 1)) {
   process.exit(2);
 }
 const sampleRuns = Number(option('sample-runs', '5'));
+// Plain cdk8s grows quadratically with the number of charts; past this many seconds it is reported as a lower bound.
+const plainTimeout = Number(option('plain-timeout', '120'));
 const modes = option('modes', 'platform,platform-chart-per-app,floor,plain').split(',');
 const root = path.join(__dirname, '..');
 const worker = path.join(root, 'bench', 'worker.ts');
@@ -25,8 +27,10 @@ const worker = path.join(root, 'bench', 'worker.ts');
 function measure(mode, count, objectsFile) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${mode}-`));
   try {
+    const timeout = mode === 'plain' ? plainTimeout * 1000 : undefined;
     const r = spawnSync(process.execPath, ['-r', path.join(__dirname, 'ts-register-hook.js'), worker, mode, String(count), outdir, objectsFile || ''],
-      { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+      { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26, timeout, killSignal: 'SIGKILL' });
+    if (r.error && r.error.code === 'ETIMEDOUT') return { mode, count, seconds: plainTimeout, timedOut: true };
     if (r.status !== 0) throw new Error(`${mode} ${count} failed:\n${r.stderr}`);
     return JSON.parse(r.stdout.trim().split('\n').pop());
   } finally {
@@ -70,7 +74,8 @@ if (args.includes('--json')) {
     const p = r.platform;
     return [r.apps, p?.objects, f(p?.seconds), p ? Math.round(p.objects / p.seconds) : '-', f(p?.peakRssMiB, 0),
       f(r['platform-chart-per-app']?.seconds), f(r.floor?.seconds), p && r.floor ? f(p.seconds / r.floor.seconds) : '-',
-      f(r.plain?.seconds), p && r.plain ? f(p.seconds / r.plain.seconds) : '-'];
+      r.plain?.timedOut ? `> ${plainTimeout}` : f(r.plain?.seconds),
+      p && r.plain ? `${r.plain.timedOut ? '< ' : ''}${f(p.seconds / r.plain.seconds)}` : '-'];
   });
   console.log(`| ${header.join(' | ')} |`);
   console.log(`|${header.map(() => '---').join('|')}|`);

@@ -24,12 +24,20 @@ export function underPlatformGate<T>(fn: () => T): T {
  * `app.synth()` catches escape-hatch mistakes too.
  */
 export function addSelfCheck(construct: Construct, label: string, options: GateOptions = {}, extra: () => ApiObject[] = () => []): void {
+  // A plain cdk8s App validates the whole app once per chart; the result is kept while the
+  // construct's subtree and its objects' patches stay the same, so that stays cheap.
+  let cached: { fingerprint: string; problems: string[] } | undefined;
   construct.node.addValidation({
     validate: () => {
       if (platformGateRunning) return [];
-      const objects = [...construct.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject), ...extra()];
-      const manifests = [...new Set(objects)].map((o) => ({ file: label, doc: o.toJson() }));
-      return validateManifests(manifests, options).map(formatProblem);
+      const nodes = construct.node.findAll();
+      const objects = [...new Set([...nodes.filter((c): c is ApiObject => c instanceof ApiObject), ...extra()])];
+      const fingerprint = `${nodes.length}/${objects.map((o) => (o as unknown as { patches?: unknown[] }).patches?.length ?? 0).join(',')}`;
+      if (cached?.fingerprint !== fingerprint) {
+        const manifests = objects.map((o) => ({ file: label, doc: o.toJson() }));
+        cached = { fingerprint, problems: validateManifests(manifests, options).map(formatProblem) };
+      }
+      return cached.problems;
     },
   });
 }
