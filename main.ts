@@ -65,8 +65,7 @@ for (const e of environments) {
     }),
   });
 
-  const unused = releases.unused();
-  if (unused.length) throw new Error(`Releases "${e.name}": releases/${e.name}.json lists apps that main.ts does not declare: ${unused.join(', ')}`);
+  releases.assertAllUsed();
 }
 
 // The build-and-deploy pipeline (Argo Workflows), once for the platform: dist/ci/.

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { Manifest, validateManifests } from '../lib';
+import { Manifest, Releases, validateManifests } from '../lib';
 import { isNamespaced, validateSchema } from '../lib/validate/schema';
 import { snapshotTree, tempDir } from './support/platform';
 
@@ -125,5 +125,25 @@ describe('npm run check', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('Releases "prod": releases/prod.json "catalog": "ghcr.io/acme-shop/catalog:latest" uses the tag latest');
     expect(snapshotTree(path.join(copy, 'dist'))).toEqual(before);
+  });
+});
+
+describe('Releases', () => {
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, 'dev.json'), '{\n  "orders": "ghcr.io/acme-shop/orders:1.4.2",\n  "payments": "ghcr.io/acme-shop/payments:0.1.0"\n}\n');
+
+  test('gives each app its pinned image and names apps nobody asked for', () => {
+    const releases = Releases.load('dev', dir);
+    expect(releases.image('orders')).toBe('ghcr.io/acme-shop/orders:1.4.2');
+    expect(() => releases.assertAllUsed()).toThrow(`Releases "dev": ${path.join(dir, 'dev.json')} lists apps that are not declared: payments; remove them or declare the apps`);
+    releases.image('payments');
+    expect(() => releases.assertAllUsed()).not.toThrow();
+  });
+
+  test('refuses a missing app, a missing file and a file that is not an object', () => {
+    expect(() => Releases.load('dev', dir).image('catalog')).toThrow(`has no image for app "catalog": add "catalog": "<registry>/<repository>:<tag>"`);
+    expect(() => Releases.load('staging', dir)).toThrow(`Releases "staging": cannot read ${path.join(dir, 'staging.json')}`);
+    fs.writeFileSync(path.join(dir, 'qa.json'), '["orders"]\n');
+    expect(() => Releases.load('qa', dir)).toThrow('must be a JSON object of app name to image');
   });
 });

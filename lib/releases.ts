@@ -42,4 +42,12 @@ export class Releases {
   public unused(): string[] {
     return Object.keys(this.images).filter((a) => !this.used.has(a)).sort();
   }
+
+  /** Throws when the file lists apps that were never asked for: the pipeline would deploy nothing. */
+  public assertAllUsed(): void {
+    const unused = this.unused();
+    if (unused.length) {
+      throw new Error(`Releases "${this.environment}": ${this.file} lists apps that are not declared: ${unused.join(', ')}; remove them or declare the apps`);
+    }
+  }
 }
