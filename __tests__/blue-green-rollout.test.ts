@@ -223,7 +223,7 @@ describe('controller rules, checked at synth', () => {
   });
   test('no Service selects on rollouts-pod-template-hash', () => {
     const problems = gateAfter((get) => { get('Service', 'orders-preview').spec.selector['rollouts-pod-template-hash'] = 'abc123'; });
-    expect(problems).toContain('dev/orders.yaml Service orders-preview spec.selector.rollouts-pod-template-hash: the Rollouts controller injects this label itself: select on the stable app labels only');
+    expect(problems).toContain('dev/orders.yaml Service orders-preview spec.selector.rollouts-pod-template-hash: only the Rollouts controller sets this label (it adds it to the pods and Service selectors it manages): use the stable app labels');
   });
 });
 

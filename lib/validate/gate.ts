@@ -47,7 +47,7 @@ export function validateManifests(manifests: Manifest[], options: GateOptions = 
     const namespaced = isNamespaced(m.doc.apiVersion, m.doc.kind);
     if (namespaced && !m.doc.metadata?.namespace) problems.push({ object: describe(m), path: 'metadata.namespace', message: 'namespaced objects need an explicit namespace' });
     for (const at of hashLabelPaths(m.doc)) {
-      problems.push({ object: describe(m), path: at, message: 'carries rollouts-pod-template-hash, which only the Rollouts controller may set' });
+      problems.push({ object: describe(m), path: at, message: 'only the Rollouts controller sets this label (it adds it to the pods and Service selectors it manages): use the stable app labels' });
     }
     if (options.policy ?? true) problems.push(...checkPolicy(m));
   }

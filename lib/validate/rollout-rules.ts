@@ -2,8 +2,6 @@ import { selects } from '../labels';
 import { describe, Manifest, NamespaceIndex } from './manifest';
 import { Problem } from './problem';
 
-const HASH_LABEL = 'rollouts-pod-template-hash';
-
 /**
  * The Argo Rollouts controller's own validation, applied at synth so that a bad combination fails
  * in a pull request rather than as a degraded Rollout in the cluster.
@@ -11,11 +9,6 @@ const HASH_LABEL = 'rollouts-pod-template-hash';
 export function checkRollouts(ns: NamespaceIndex): Problem[] {
   const problems: Problem[] = [];
   for (const m of ns.ofKind('Rollout')) checkRollout(ns, m, problems);
-  for (const m of ns.ofKind('Service')) {
-    if (m.doc.spec?.selector?.[HASH_LABEL] !== undefined) {
-      problems.push({ object: describe(m), path: `spec.selector.${HASH_LABEL}`, message: 'the Rollouts controller injects this label itself: select on the stable app labels only' });
-    }
-  }
   return problems;
 }
 
