@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import * as rollouts from '../imports/rollouts-argoproj.io';
 import { check, checkInteger, checkName, isDnsSubdomain } from './props';
 import { analysisToKube, RolloutAnalysis } from './rollout-analysis';
-import { IRolloutWorkload, RolloutWorkload } from './rollout-workload';
+import { addRolloutServices, IRolloutWorkload, RolloutWorkload } from './rollout-workload';
 import { addSelfCheck } from './validate/self-check';
 
 export interface PreviewIngressOptions {
@@ -147,20 +147,10 @@ export class BlueGreenRollout extends Construct {
     workload.handOver(name);
 
     const metadata = (n: string) => ({ name: n, namespace: workload.namespace, labels: workload.labels });
-    const servicePorts = workload.ports.map((p) => ({
-      name: p.name, port: p.port, protocol: 'TCP',
-      targetPort: typeof p.targetPort === 'number' ? k8s.IntOrString.fromNumber(p.targetPort) : k8s.IntOrString.fromString(p.targetPort),
-    }));
     if (props.createServices ?? true) {
-      check(servicePorts.length > 0, CONSTRUCT, name, () => 'the workload exposes no container port, so its Services would have none: add a port to its container');
-      const services = workload.service ? [this.previewServiceName] : [this.activeServiceName, this.previewServiceName];
-      for (const serviceName of services) {
-        new k8s.KubeService(this, serviceName === this.previewServiceName ? 'PreviewService' : 'ActiveService', {
-          metadata: metadata(serviceName),
-          // Only stable labels: the controller adds rollouts-pod-template-hash to the selector itself.
-          spec: { type: 'ClusterIP', selector: workload.selectorLabels, ports: servicePorts },
-        });
-      }
+      const services: [string, string][] = [['PreviewService', this.previewServiceName]];
+      if (!workload.service) services.unshift(['ActiveService', this.activeServiceName]);
+      addRolloutServices(this, CONSTRUCT, workload, services);
     }
 
     this.rollout = new rollouts.Rollout(this, 'Resource', {

@@ -1,12 +1,11 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as rollouts from '../imports/rollouts-argoproj.io';
 import { AnalysisTemplate, argoDuration } from './analysis-template';
 import { check, checkInteger, checkName } from './props';
 import { analysisToKube, RolloutAnalysis } from './rollout-analysis';
-import { IRolloutWorkload, RolloutWorkload } from './rollout-workload';
+import { addRolloutServices, IRolloutWorkload, RolloutWorkload } from './rollout-workload';
 
 const CONSTRUCT = 'CanaryRollout';
 const PERCENT_OR_COUNT = /^(\d+|\d+%)$/;
@@ -280,22 +279,11 @@ export class CanaryRollout extends Construct {
     workload.handOver(name);
 
     const metadata = (n: string) => ({ name: n, namespace: workload.namespace, labels: workload.labels });
-    const servicePorts = workload.ports.map((p) => ({
-      name: p.name, port: p.port, protocol: 'TCP',
-      targetPort: typeof p.targetPort === 'number' ? k8s.IntOrString.fromNumber(p.targetPort) : k8s.IntOrString.fromString(p.targetPort),
-    }));
     if (props.createServices ?? true) {
-      check(servicePorts.length > 0, CONSTRUCT, name, () => 'the workload exposes no container port, so its Services would have none: add a port to its container');
       // A plain Deployment has no Service of its own: the stable one, or without routing the one that reaches both versions.
       const services: [string, string][] = [['CanaryService', this.canaryServiceName]];
       if (!appService) services.unshift(['StableService', this.stableServiceName ?? name]);
-      for (const [serviceId, serviceName] of services) {
-        new k8s.KubeService(this, serviceId, {
-          metadata: metadata(serviceName),
-          // Only stable labels: the controller adds rollouts-pod-template-hash to the selector itself.
-          spec: { type: 'ClusterIP', selector: workload.selectorLabels, ports: servicePorts },
-        });
-      }
+      addRolloutServices(this, CONSTRUCT, workload, services);
     }
 
     const intOrString = (v: number | string) => (typeof v === 'number' ? v : /^\d+$/.test(v) ? Number(v) : v);

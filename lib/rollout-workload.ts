@@ -1,5 +1,8 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { check } from './props';
 
 /** A port that the Services of a rollout expose. */
 export interface WorkloadPort {
@@ -51,5 +54,25 @@ export class RolloutWorkload {
       desiredReplicas: deployment.replicas ?? 1,
       handOver: () => apiObject.addJsonPatch(JsonPatch.add('/spec/replicas', 0)),
     };
+  }
+}
+
+/**
+ * Adds the Services of a rollout (`[construct id, Service name]` pairs) in front of the workload's
+ * pods: its ports, and a selector of its stable labels only, since the Rollouts controller adds
+ * rollouts-pod-template-hash to each selector itself.
+ */
+export function addRolloutServices(scope: Construct, construct: string, workload: IRolloutWorkload, services: ReadonlyArray<readonly [string, string]>): void {
+  if (services.length === 0) return;
+  check(workload.ports.length > 0, construct, workload.name, () => 'the workload exposes no container port, so its Services would have none: add a port to its container');
+  const ports = workload.ports.map((p) => ({
+    name: p.name, port: p.port, protocol: 'TCP',
+    targetPort: typeof p.targetPort === 'number' ? k8s.IntOrString.fromNumber(p.targetPort) : k8s.IntOrString.fromString(p.targetPort),
+  }));
+  for (const [id, name] of services) {
+    new k8s.KubeService(scope, id, {
+      metadata: { name, namespace: workload.namespace, labels: workload.labels },
+      spec: { type: 'ClusterIP', selector: workload.selectorLabels, ports },
+    });
   }
 }
