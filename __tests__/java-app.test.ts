@@ -186,6 +186,12 @@ describe('JavaApp features', () => {
     expect(one(manifests, 'Deployment').spec.template.spec.terminationGracePeriodSeconds).toBe(70);
   });
 
+  test('no preStop hook when the delay is zero (images without a shell)', () => {
+    const manifests = synth({ preStopDelay: Duration.seconds(0) });
+    expect(container(manifests).lifecycle).toBeUndefined();
+    expect(one(manifests, 'Deployment').spec.template.spec.terminationGracePeriodSeconds).toBe(35);
+  });
+
   test('LoadBalancer Service and custom ports', () => {
     const manifests = synth({ serviceType: ServiceType.LOAD_BALANCER, port: 9000, servicePort: 8443 });
     expect(one(manifests, 'Service').spec).toMatchObject({ type: 'LoadBalancer', ports: [{ port: 8443, targetPort: 'http' }] });

@@ -226,7 +226,8 @@ export interface JavaAppProps {
    */
   readonly readinessProbe?: HealthProbe;
   /**
-   * How long the pod keeps serving after it is removed from the endpoints (preStop pause).
+   * How long the pod keeps serving after it is removed from the endpoints (a preStop `sleep`
+   * through `sh`; `Duration.seconds(0)` drops the hook for images without a shell).
    * @default Duration.seconds(10)
    */
   readonly preStopDelay?: Duration;
@@ -510,7 +511,8 @@ export class JavaApp extends Construct implements IRolloutWorkload {
               livenessProbe: (props.livenessProbe ?? HealthProbe.httpGet('/actuator/health/liveness')).toKube(this.port),
               readinessProbe: (props.readinessProbe ?? HealthProbe.httpGet('/actuator/health/readiness', { periodSeconds: 5 })).toKube(this.port),
               // Keep serving while endpoints and load balancers forget the pod, then shut down gracefully.
-              lifecycle: { preStop: { exec: { command: ['sh', '-c', `sleep ${preStop.toSeconds()}`] } } },
+              // A zero delay drops the hook (for images without a shell, such as distroless ones).
+              lifecycle: preStop.toSeconds() > 0 ? { preStop: { exec: { command: ['sh', '-c', `sleep ${preStop.toSeconds()}`] } } } : undefined,
               securityContext: {
                 runAsNonRoot: true,
                 allowPrivilegeEscalation: false,
