@@ -399,6 +399,16 @@ describe('wait-rollout.sh', () => {
     expect(r.stdout).toContain(`orders is Healthy on ${image}`);
   });
 
+  test('finds the environment\'s namespace in ENVIRONMENT_NAMESPACES, else uses the environment\'s name', () => {
+    const bin = kubectl('ghcr.io/acme/orders:1.4.3', 'Healthy');
+    const inNamespace = (extra: Record<string, string>) => run('sh', [script('wait-rollout.sh')], {
+      env: baseEnv({ PATH: `${bin}:${process.env.PATH}`, APP_NAME: 'orders', ENVIRONMENT: 'dev', IMAGE: 'ghcr.io/acme/orders:1.4.3', TIMEOUT_SECONDS: '5', POLL_SECONDS: '1', ...extra }),
+    }).stdout.split('\n')[0];
+    expect(inNamespace({ ENVIRONMENT_NAMESPACES: 'dev=shop-dev prod=shop-prod' })).toBe('wait-rollout: waiting up to 5s for rollout orders in shop-dev to run ghcr.io/acme/orders:1.4.3');
+    expect(inNamespace({ ENVIRONMENT_NAMESPACES: 'prod=shop-prod' })).toContain('for rollout orders in dev to run');
+    expect(inNamespace({ ENVIRONMENT_NAMESPACES: 'dev=shop-dev', NAMESPACE: 'team-a' })).toContain('for rollout orders in team-a to run');
+  });
+
   test('times out while Argo CD has not applied the image', () => {
     const r = wait(kubectl('ghcr.io/acme/orders:1.4.2', 'Healthy'), 'ghcr.io/acme/orders:1.4.3', '1');
     expect(r.status).not.toBe(0);

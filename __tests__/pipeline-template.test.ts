@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
+import { Environment } from '../lib/environment';
 import { BuildTool, PipelineTemplate, PipelineTemplateProps } from '../lib/pipeline-template';
 import { unpinnedImage } from '../lib/props';
 import { lintWorkflowTemplates, MAX_TEMPLATES } from '../lib/validate/workflow-lint';
@@ -255,6 +256,18 @@ describe('PipelineTemplate', () => {
     expect(update.outputs.parameters).toEqual([{ name: 'commit', valueFrom: { path: '/tmp/commit' } }]);
     const wait = template(deploy, 'wait-for-rollout');
     expect(env(wait.script).TIMEOUT_SECONDS).toBe('900');
+  });
+
+  test('deploy-app: the wait step knows the namespace of every environment of the app', () => {
+    // GIVEN a platform with two environments in namespaces of their own, and the pipeline beside them
+    const app = Testing.app();
+    new Environment(app, 'dev', { namespace: 'shop-dev' });
+    new Environment(app, 'prod', { namespace: 'shop-prod' });
+    new PipelineTemplate(new Chart(app, 'ci'), 'pipeline', { gitopsRepo: GITOPS_REPO });
+    // WHEN synthesized THEN the wait step maps each environment to its namespace
+    const docs = app.charts.flatMap((c) => Testing.synth(c));
+    expect(env(template(byName(docs, 'deploy-app'), 'wait-for-rollout').script).ENVIRONMENT_NAMESPACES).toBe('dev=shop-dev prod=shop-prod');
+    expect(env(template(deploy, 'wait-for-rollout').script).ENVIRONMENT_NAMESPACES).toBe('');
   });
 
   test('deploy-app: without waitForSync there is no wait step', () => {

@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as workflows from '../imports/workflows-argoproj.io';
+import { Environment } from './environment';
 import { check, checkImage, checkName, isDnsSubdomain, parseQuantity } from './props';
 
 /** The build tool of a Java project. */
@@ -576,6 +578,12 @@ export class PipelineTemplate extends Construct {
     });
   }
 
+  /** `name=namespace` of every Environment of the app, sorted, for the wait step. */
+  private environmentNamespaces(): string {
+    return this.node.root.node.findAll().filter(Environment.isEnvironment)
+      .map((e) => `${e.name}=${e.namespace}`).sort().join(' ');
+  }
+
   private deployApp(o: {
     gitopsRepo: string; gitopsBranch: string; gitSecret: string; waitForSync: boolean; waitTimeout: number;
     images: Required<PipelineImages>;
@@ -585,7 +593,7 @@ export class PipelineTemplate extends Construct {
         { name: 'app_name' },
         { name: 'environment' },
         { name: 'image' },
-        // Empty: the namespace is the environment's name, as Environment creates it by default.
+        // Empty: the environment's namespace as the platform declares it (else its name).
         { name: 'namespace', default: '' },
       ],
     };
@@ -648,6 +656,9 @@ export class PipelineTemplate extends Construct {
           APP_NAME: '{{inputs.parameters.app_name}}',
           NAMESPACE: '{{inputs.parameters.namespace}}',
           ENVIRONMENT: '{{inputs.parameters.environment}}',
+          // Where each environment of this app lives ("dev=shop-dev prod=shop-prod"), read from the
+          // app's Environments when it is synthesized.
+          ENVIRONMENT_NAMESPACES: Lazy.any({ produce: () => this.environmentNamespaces() }),
           IMAGE: '{{inputs.parameters.image}}',
           TIMEOUT_SECONDS: String(o.waitTimeout),
         }),
@@ -666,7 +677,7 @@ export class PipelineTemplate extends Construct {
           { name: 'app_name', description: 'Name of the app: its key in releases/<environment>.json' },
           { name: 'environment', description: 'Environment to deploy to, e.g. dev' },
           { name: 'image', description: 'Pinned image to deploy: repository:tag, repository@sha256:... or both' },
-          { name: 'namespace', value: '', description: 'Namespace of the Rollout; empty for the environment name' },
+          { name: 'namespace', value: '', description: 'Namespace of the Rollout; empty for the namespace of the environment' },
         ],
       },
       templates,

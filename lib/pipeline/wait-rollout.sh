@@ -11,8 +11,10 @@
 #
 # Environment:
 #   APP_NAME          name of the Rollout (required)
-#   NAMESPACE         its namespace (default: ENVIRONMENT)
+#   NAMESPACE         its namespace (default: the environment's, from ENVIRONMENT_NAMESPACES)
 #   ENVIRONMENT       the environment, used when NAMESPACE is empty
+#   ENVIRONMENT_NAMESPACES  "env=namespace ..." of the platform's environments; an environment not
+#                     listed is taken to live in the namespace of its own name
 #   IMAGE             the image that was deployed (required)
 #   TIMEOUT_SECONDS   how long to wait (default: 900)
 #   POLL_SECONDS      time between checks (default: 10)
@@ -25,7 +27,15 @@ fail() {
 
 APP_NAME="${APP_NAME:-}"
 NAMESPACE="${NAMESPACE:-}"
-[ -n "$NAMESPACE" ] || NAMESPACE="${ENVIRONMENT:-}"
+ENVIRONMENT="${ENVIRONMENT:-}"
+if [ -z "$NAMESPACE" ] && [ -n "$ENVIRONMENT" ]; then
+  for pair in ${ENVIRONMENT_NAMESPACES:-}; do
+    case "$pair" in
+      "$ENVIRONMENT="*) NAMESPACE="${pair#*=}" ;;
+    esac
+  done
+fi
+[ -n "$NAMESPACE" ] || NAMESPACE="$ENVIRONMENT"
 IMAGE="${IMAGE:-}"
 TIMEOUT_SECONDS="${TIMEOUT_SECONDS:-900}"
 POLL_SECONDS="${POLL_SECONDS:-10}"
