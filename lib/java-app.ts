@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
+import { Chart, Duration, Lazy } from 'cdk8s';
 import { k8s, ServiceType } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DeployStrategy } from './deploy-strategy';
@@ -633,10 +633,5 @@ export class JavaApp extends Construct implements IRolloutWorkload {
   public handOver(rolloutName: string): void {
     if (this.rolloutName) throw new PropError(CONSTRUCT, this.name, `is already driven by the Rollout "${this.rolloutName}"`);
     this.rolloutName = rolloutName;
-  }
-
-  /** The Deployment's synthesized object (for patches in escape hatches). */
-  public get deploymentObject(): ApiObject {
-    return this.deployment;
   }
 }
