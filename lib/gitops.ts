@@ -162,7 +162,7 @@ const BOOTSTRAP = Symbol.for('platform.ArgoCdBootstrap');
 const DEFAULT_SERVER = 'https://kubernetes.default.svc';
 /**
  * The pod-template-hash label the Rollouts controller adds to the selectors of the Services it
- * manages (a jq path, matched by prefix: the label itself never appears in dist/).
+ * manages (a jq path over the selector's keys, so the stable labels beside it are still compared).
  */
 const POD_HASH_SELECTOR = '.spec.selector | objects | .[keys[] | select(startswith("rollouts-pod-template"))]';
 const MANAGED_BY_ROLLOUTS = '/metadata/annotations/argo-rollouts.argoproj.io~1managed-by-rollouts';
