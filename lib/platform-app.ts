@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
+import { useDictionaryChildTables } from './child-tables';
 import { Environment } from './environment';
 import { validateManifests, ValidationError } from './validate/gate';
 import { Manifest } from './validate/manifest';
@@ -65,6 +66,8 @@ function placement(obj: ApiObject, root: App): { folder: string; unit: string } 
 export class PlatformApp extends App {
   constructor(props: PlatformAppProps = {}) {
     super({ outdir: props.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist' });
+    // Before any construct is added: large trees (one Chart per app) stay linear in time and memory.
+    useDictionaryChildTables();
   }
 
   /** Every object, rendered and checked, with the file it belongs to; throws ValidationError on problems. */
