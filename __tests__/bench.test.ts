@@ -28,11 +28,15 @@ describe('npm run bench', () => {
   });
 
   test('prints a table with ratios to the baselines', () => {
-    const r = bench('--apps', '2', '--sample-runs', '1');
+    const r = bench('--apps', '2,4', '--sample-runs', '1');
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toBe('| apps | objects | synth s | objects/s | peak RSS MiB | chart/app s | floor s | x floor | plain cdk8s s | x plain |');
     expect(lines[2]).toMatch(/^\| 2 \| \d+ \| [\d.]+ \| \d+ \| \d+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|$/);
+    expect(lines[3]).toMatch(/^\| 4 \| /);
+    // Scaling is reported for both arrangements of the apps.
+    expect(lines[4]).toMatch(/^scaling 2 -> 4 apps, apps in their environment: time x[\d.]+, peak RSS x[\d.]+ for x2\.00 apps$/);
+    expect(lines[5]).toMatch(/^scaling 2 -> 4 apps, one Chart per app: time x[\d.]+, peak RSS x[\d.]+ for x2\.00 apps$/);
     expect(r.stdout).toMatch(/sample main.ts, cold `npm run synth` \(median of 1\): [\d.]+ s/);
   });
 

@@ -23,14 +23,12 @@ const plainTimeout = Number(option('plain-timeout', '120'));
 const modes = option('modes', 'platform,platform-chart-per-app,floor,plain').split(',');
 const root = path.join(__dirname, '..');
 const worker = path.join(root, 'bench', 'worker.ts');
-// The node flags of `npm run synth` (package.json), for every measurement alike.
-const NODE_FLAGS = ['--max-semi-space-size=64'];
 
 function measure(mode, count, objectsFile) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${mode}-`));
   try {
     const timeout = mode === 'plain' ? plainTimeout * 1000 : undefined;
-    const r = spawnSync(process.execPath, [...NODE_FLAGS, '-r', path.join(__dirname, 'ts-register-hook.js'), worker, mode, String(count), outdir, objectsFile || ''],
+    const r = spawnSync(process.execPath, ['-r', path.join(__dirname, 'ts-register-hook.js'), worker, mode, String(count), outdir, objectsFile || ''],
       { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26, timeout, killSignal: 'SIGKILL' });
     if (r.error && r.error.code === 'ETIMEDOUT') return { mode, count, seconds: plainTimeout, timedOut: true };
     if (r.status !== 0) throw new Error(`${mode} ${count} failed:\n${r.stderr}`);
@@ -46,7 +44,7 @@ function mainJob() {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sample-'));
   for (let i = 0; i < sampleRuns; i++) {
     const start = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [...NODE_FLAGS, path.join(__dirname, 'synth.js')], { cwd: root, env: { ...process.env, CDK8S_OUTDIR: outdir }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(__dirname, 'synth.js')], { cwd: root, env: { ...process.env, CDK8S_OUTDIR: outdir }, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`sample synth failed:\n${r.stderr}`);
     times.push(Number(process.hrtime.bigint() - start) / 1e9);
   }
@@ -83,8 +81,10 @@ if (args.includes('--json')) {
   console.log(`|${header.map(() => '---').join('|')}|`);
   for (const l of lines) console.log(`| ${l.join(' | ')} |`);
   for (let i = 1; i < rows.length; i++) {
-    const a = rows[i - 1].platform; const b = rows[i].platform;
-    if (a && b) console.log(`scaling ${rows[i - 1].apps} -> ${rows[i].apps} apps: time x${(b.seconds / a.seconds).toFixed(2)} for x${(rows[i].apps / rows[i - 1].apps).toFixed(2)} apps`);
+    for (const [mode, layout] of [['platform', 'apps in their environment'], ['platform-chart-per-app', 'one Chart per app']]) {
+      const a = rows[i - 1][mode]; const b = rows[i][mode];
+      if (a && b) console.log(`scaling ${rows[i - 1].apps} -> ${rows[i].apps} apps, ${layout}: time x${(b.seconds / a.seconds).toFixed(2)}, peak RSS x${(b.peakRssMiB / a.peakRssMiB).toFixed(2)} for x${(rows[i].apps / rows[i - 1].apps).toFixed(2)} apps`);
+    }
   }
   if (sample !== undefined) console.log(`sample main.ts, cold \`npm run synth\` (median of ${sampleRuns}): ${sample.toFixed(2)} s`);
 }
