@@ -13,7 +13,7 @@ describe('npm run bench', () => {
     const out = JSON.parse(r.stdout);
     expect(out.rows.map((row: any) => row.apps)).toEqual([3, 6]);
     for (const row of out.rows) {
-      for (const mode of ['platform', 'platform-chart-per-app', 'floor', 'plain']) {
+      for (const mode of ['platform', 'platform-chart-per-app', 'platform-top-charts', 'floor', 'plain']) {
         expect(row[mode]).toMatchObject({ mode, count: row.apps });
         expect(row[mode].seconds).toBeGreaterThan(0);
         expect(row[mode].peakRssMiB).toBeGreaterThan(0);
@@ -24,6 +24,8 @@ describe('npm run bench', () => {
       // Both arrangements and both baselines describe the same objects.
       expect(row['platform-chart-per-app'].objects).toBe(row.platform.objects);
       expect(row.floor.objects).toBe(row.platform.objects);
+      // Without Environments there are no Namespace objects: one per environment fewer.
+      expect(row['platform-top-charts'].objects).toBe(row.platform.objects - 2);
       expect(row.plain.objects).toBe(row.platform.objects - 2);
     }
     expect(out.rows[1].platform.objects).toBeGreaterThan(out.rows[0].platform.objects);
@@ -34,13 +36,14 @@ describe('npm run bench', () => {
     const r = bench('--apps', '2,4', '--runs', '1', '--sample-runs', '1');
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toBe('| apps | objects | synth s | objects/s | peak RSS MiB | chart/app s | floor s | x floor | plain cdk8s s | x plain |');
-    expect(lines[2]).toMatch(/^\| 2 \| \d+ \| [\d.]+ \| \d+ \| \d+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|$/);
+    expect(lines[0]).toBe('| apps | objects | synth s | objects/s | peak RSS MiB | chart/app s | top charts s | floor s | x floor | plain cdk8s s | x plain |');
+    expect(lines[2]).toMatch(/^\| 2 \| \d+ \| [\d.]+ \| \d+ \| \d+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|$/);
     expect(lines[3]).toMatch(/^\| 4 \| /);
     // Scaling is reported for both arrangements of the apps.
     expect(lines[4]).toMatch(/^scaling 2 -> 4 apps, apps in their environment: time x[\d.]+, peak RSS x[\d.]+ for x2\.00 apps$/);
     expect(lines[5]).toMatch(/^scaling 2 -> 4 apps, one Chart per app: time x[\d.]+, peak RSS x[\d.]+ for x2\.00 apps$/);
-    expect(lines[6]).toBe('each figure: the fastest of 1 run in fresh processes (plain cdk8s: one run)');
+    expect(lines[6]).toMatch(/^scaling 2 -> 4 apps, top-level charts: time x[\d.]+, peak RSS x[\d.]+ for x2\.00 apps$/);
+    expect(lines[7]).toBe('each figure: the fastest of 1 run in fresh processes (plain cdk8s: one run)');
     expect(r.stdout).toMatch(/sample main.ts, cold `npm run synth` \(median of 1\): [\d.]+ s/);
   });
 

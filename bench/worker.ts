@@ -6,7 +6,7 @@ import { App } from 'cdk8s';
 import * as YAML from 'yaml';
 import { PlatformApp, YAML_OPTIONS } from '../lib';
 import { renderFiles, writeAtomically } from '../lib/platform-app';
-import { declarePlainCdk8s, declarePlatform, Layout } from './apps';
+import { declarePlainCdk8s, declarePlatform } from './apps';
 
 const [mode, countArg, outdir, objectsFile] = process.argv.slice(2);
 const count = Number(countArg);
@@ -15,11 +15,12 @@ function report(seconds: number, objects: number): void {
   process.stdout.write(`${JSON.stringify({ mode, count, seconds, objects, peakRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`);
 }
 
-if (mode === 'platform' || mode === 'platform-chart-per-app') {
-  const layout: Layout = mode === 'platform' ? 'environment' : 'chart-per-app';
+if (mode === 'platform' || mode === 'platform-chart-per-app' || mode === 'platform-top-charts') {
   const start = performance.now();
   const app = new PlatformApp({ outdir });
-  declarePlatform(app, count, layout);
+  // Top-level charts: the plain cdk8s arrangement (one Chart per app and environment), through PlatformApp.
+  if (mode === 'platform-top-charts') declarePlainCdk8s(app, count);
+  else declarePlatform(app, count, mode === 'platform' ? 'environment' : 'chart-per-app');
   const manifests = app.manifests();
   writeAtomically(outdir, renderFiles(manifests));
   const seconds = (performance.now() - start) / 1000;

@@ -25,7 +25,7 @@ if (!Number.isInteger(runs) || runs < 1) {
 }
 // Plain cdk8s grows quadratically with the number of charts; past this many seconds it is reported as a lower bound.
 const plainTimeout = Number(option('plain-timeout', '120'));
-const modes = option('modes', 'platform,platform-chart-per-app,floor,plain').split(',');
+const modes = option('modes', 'platform,platform-chart-per-app,platform-top-charts,floor,plain').split(',');
 const root = path.join(__dirname, '..');
 const worker = path.join(root, 'bench', 'worker.ts');
 
@@ -87,11 +87,11 @@ if (args.includes('--json')) {
   console.log(JSON.stringify({ rows, sampleSynthSeconds: sample }));
 } else {
   const f = (x, d = 2) => (x === undefined ? '-' : x.toFixed(d));
-  const header = ['apps', 'objects', 'synth s', 'objects/s', 'peak RSS MiB', 'chart/app s', 'floor s', 'x floor', 'plain cdk8s s', 'x plain'];
+  const header = ['apps', 'objects', 'synth s', 'objects/s', 'peak RSS MiB', 'chart/app s', 'top charts s', 'floor s', 'x floor', 'plain cdk8s s', 'x plain'];
   const lines = rows.map((r) => {
     const p = r.platform;
     return [r.apps, p?.objects, f(p?.seconds), p ? Math.round(p.objects / p.seconds) : '-', f(p?.peakRssMiB, 0),
-      f(r['platform-chart-per-app']?.seconds), f(r.floor?.seconds), p && r.floor ? f(p.seconds / r.floor.seconds) : '-',
+      f(r['platform-chart-per-app']?.seconds), f(r['platform-top-charts']?.seconds), f(r.floor?.seconds), p && r.floor ? f(p.seconds / r.floor.seconds) : '-',
       r.plain?.timedOut ? `> ${plainTimeout}` : f(r.plain?.seconds),
       p && r.plain ? `${r.plain.timedOut ? '< ' : ''}${f(p.seconds / r.plain.seconds)}` : '-'];
   });
@@ -99,7 +99,7 @@ if (args.includes('--json')) {
   console.log(`|${header.map(() => '---').join('|')}|`);
   for (const l of lines) console.log(`| ${l.join(' | ')} |`);
   for (let i = 1; i < rows.length; i++) {
-    for (const [mode, layout] of [['platform', 'apps in their environment'], ['platform-chart-per-app', 'one Chart per app']]) {
+    for (const [mode, layout] of [['platform', 'apps in their environment'], ['platform-chart-per-app', 'one Chart per app'], ['platform-top-charts', 'top-level charts']]) {
       const a = rows[i - 1][mode]; const b = rows[i][mode];
       if (a && b) console.log(`scaling ${rows[i - 1].apps} -> ${rows[i].apps} apps, ${layout}: time x${(b.seconds / a.seconds).toFixed(2)}, peak RSS x${(b.peakRssMiB / a.peakRssMiB).toFixed(2)} for x${(rows[i].apps / rows[i - 1].apps).toFixed(2)} apps`);
     }
