@@ -40,9 +40,9 @@ describe('npm run bench', () => {
     expect(lines[2]).toMatch(/^\| 2 \| \d+ \| [\d.]+ \| \d+ \| \d+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|$/);
     expect(lines[3]).toMatch(/^\| 4 \| /);
     // Scaling is reported for both arrangements of the apps.
-    expect(lines[4]).toMatch(/^scaling 2 -> 4 apps, apps in their environment: time x[\d.]+, peak RSS x[\d.]+ for x2\.00 apps$/);
-    expect(lines[5]).toMatch(/^scaling 2 -> 4 apps, one Chart per app: time x[\d.]+, peak RSS x[\d.]+ for x2\.00 apps$/);
-    expect(lines[6]).toMatch(/^scaling 2 -> 4 apps, top-level charts: time x[\d.]+, peak RSS x[\d.]+ for x2\.00 apps$/);
+    expect(lines[4]).toMatch(/^scaling 2 -> 4 apps, apps in their environment: time x[\d.]+, peak RSS x[\d.]+ \(\d+ MiB\) for x2\.00 apps$/);
+    expect(lines[5]).toMatch(/^scaling 2 -> 4 apps, one Chart per app: time x[\d.]+, peak RSS x[\d.]+ \(\d+ MiB\) for x2\.00 apps$/);
+    expect(lines[6]).toMatch(/^scaling 2 -> 4 apps, top-level charts: time x[\d.]+, peak RSS x[\d.]+ \(\d+ MiB\) for x2\.00 apps$/);
     expect(lines[7]).toBe('each figure: the fastest of 1 run in fresh processes (plain cdk8s: one run)');
     expect(r.stdout).toMatch(/sample main.ts, cold `npm run synth` \(median of 1\): [\d.]+ s/);
   });

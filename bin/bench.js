@@ -101,7 +101,7 @@ if (args.includes('--json')) {
   for (let i = 1; i < rows.length; i++) {
     for (const [mode, layout] of [['platform', 'apps in their environment'], ['platform-chart-per-app', 'one Chart per app'], ['platform-top-charts', 'top-level charts']]) {
       const a = rows[i - 1][mode]; const b = rows[i][mode];
-      if (a && b) console.log(`scaling ${rows[i - 1].apps} -> ${rows[i].apps} apps, ${layout}: time x${(b.seconds / a.seconds).toFixed(2)}, peak RSS x${(b.peakRssMiB / a.peakRssMiB).toFixed(2)} for x${(rows[i].apps / rows[i - 1].apps).toFixed(2)} apps`);
+      if (a && b) console.log(`scaling ${rows[i - 1].apps} -> ${rows[i].apps} apps, ${layout}: time x${(b.seconds / a.seconds).toFixed(2)}, peak RSS x${(b.peakRssMiB / a.peakRssMiB).toFixed(2)} (${b.peakRssMiB.toFixed(0)} MiB) for x${(rows[i].apps / rows[i - 1].apps).toFixed(2)} apps`);
     }
   }
   console.log(`each figure: the fastest of ${runs} run${runs === 1 ? '' : 's'} in fresh processes (plain cdk8s: one run)`);
