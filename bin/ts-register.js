@@ -1,6 +1,7 @@
 'use strict';
 // A require hook for .ts files: esbuild transpiles each file once, and the result is cached by
-// content hash under node_modules/.cache so that later runs skip even that.
+// content hash under node_modules/.cache so that later runs skip even that. Each source file keeps
+// one entry: writing a new version removes the older ones.
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
@@ -11,8 +12,9 @@ function register() {
   let esbuild;
   require.extensions['.ts'] = function compile(module, filename) {
     const source = fs.readFileSync(filename, 'utf8');
-    const key = crypto.createHash('sha1').update(filename).update('\0').update(source).digest('hex');
-    const cached = path.join(cacheDir, `${key}.js`);
+    const file = crypto.createHash('sha1').update(filename).digest('hex').slice(0, 16);
+    const version = crypto.createHash('sha1').update(filename).update('\0').update(source).digest('hex');
+    const cached = path.join(cacheDir, `${file}-${version}.js`);
     let code;
     try {
       code = fs.readFileSync(cached, 'utf8');
@@ -27,6 +29,9 @@ function register() {
         fs.mkdirSync(cacheDir, { recursive: true });
         fs.writeFileSync(`${cached}.${process.pid}`, code);
         fs.renameSync(`${cached}.${process.pid}`, cached);
+        for (const entry of fs.readdirSync(cacheDir)) {
+          if (entry.startsWith(`${file}-`) && entry.endsWith('.js') && path.join(cacheDir, entry) !== cached) fs.rmSync(path.join(cacheDir, entry), { force: true });
+        }
       } catch { /* a read-only tree still synthesizes, just without the cache */ }
     }
     module._compile(code, filename);
