@@ -15,3 +15,4 @@ export * from './rollout-workload';
 export { ValidationError, validateManifests } from './validate/gate';
 export { Manifest } from './validate/manifest';
 export { Problem } from './validate/problem';
+export { YAML_OPTIONS, stringifyManifest } from './yaml-emitter';

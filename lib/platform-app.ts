@@ -8,6 +8,7 @@ import { validateManifests, ValidationError } from './validate/gate';
 import { Manifest } from './validate/manifest';
 import { isNamespaced } from './validate/schema';
 import { underPlatformGate } from './validate/self-check';
+import { stringifyManifest } from './yaml-emitter';
 
 export interface PlatformAppProps {
   /**
@@ -34,13 +35,6 @@ export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
  * that `kubectl apply -f dist/<folder>/`, which reads only *.yaml, *.yml and *.json, skips it.
  */
 export const KUSTOMIZATION_FILE = 'Kustomization';
-
-/** How documents are serialized; shared with the benchmark's serialization floor. */
-export const YAML_OPTIONS = {
-  lineWidth: 0,
-  // Manifests never share sub-objects that must become anchors; skipping the search is ~25% faster.
-  aliasDuplicateObjects: false,
-} as const;
 
 export function syncWaveOf(kind: string): number {
   return SYNC_WAVES[kind] ?? DEFAULT_SYNC_WAVE;
@@ -148,7 +142,7 @@ export function renderFiles(manifests: Manifest[]): Map<string, string> {
   const folders = new Map<string, string[]>();
   for (const file of [...byFile.keys()].sort()) {
     const docs = byFile.get(file)!.sort(order);
-    files.set(file, docs.map((m) => YAML.stringify(m.doc, YAML_OPTIONS)).join('---\n'));
+    files.set(file, docs.map((m) => stringifyManifest(m.doc)).join('---\n'));
     const [folder, ...rest] = file.split('/');
     const list = folders.get(folder) ?? [];
     list.push(rest.join('/'));
