@@ -64,6 +64,8 @@ describe('YAML emitter', () => {
     };
     expect(stringifyManifest(doc)).toBe(library(doc));
     expect(stringifyManifest({})).toBe(library({}));
+    const longKey = { [`k${'e'.repeat(1100)}y`]: 1, short: { [`k${'e'.repeat(1022)}`]: 2 } };
+    expect(stringifyManifest(longKey)).toBe(library(longKey));
   });
 
   test('random documents with tricky content match the library byte for byte', () => {

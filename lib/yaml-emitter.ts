@@ -50,7 +50,8 @@ function mapLines(map: Record<string, unknown>, indent: string, out: string[]): 
   for (const key of Object.keys(map)) {
     const k = scalar(key);
     const value = map[key];
-    if (k === undefined || value === undefined) return false;
+    // Keys over 1,024 characters become explicit (`? key`) keys.
+    if (k === undefined || k.length > 1024 || value === undefined) return false;
     if (Array.isArray(value)) {
       if (value.length === 0) out.push(`${indent}${k}: []\n`);
       else if (out.push(`${indent}${k}:\n`), !seqLines(value, `${indent}  `, out)) return false;
