@@ -59,7 +59,7 @@ describe('YAML emitter', () => {
 
   test('numbers, booleans, null, empty and nested collections', () => {
     const doc = {
-      int: 42, negative: -7, zero: 0, fraction: 0.25, big: 1e21, yes: true, no: false, none: null,
+      int: 42, negative: -7, zero: 0, negativeZero: -0, fraction: 0.25, long: 'word '.repeat(400).trim(), big: 1e21, yes: true, no: false, none: null,
       emptyList: [], emptyMap: {}, listOfEmpties: [{}, [], {}], listOfLists: [[1, 2], [[]]], mapInList: [{ a: 1, b: [{ c: {} }] }],
     };
     expect(stringifyManifest(doc)).toBe(library(doc));

@@ -33,7 +33,8 @@ function scalar(value: unknown): string | undefined {
       // None of these characters needs an escape, so the library's double quotes are plain JSON quotes.
       return QUOTED_ANYWAY.test(value) || readsAsOtherType(value) ? `"${value}"` : value;
     case 'number':
-      return Number.isSafeInteger(value) ? String(value) : undefined;
+      // Integers only (`-0` too keeps its sign in the library); fractions and exponents go to it.
+      return Number.isSafeInteger(value) && !Object.is(value, -0) ? String(value) : undefined;
     case 'boolean':
       return String(value);
     default:
