@@ -53,16 +53,17 @@ function mapLines(map: Record<string, unknown>, indent: string, out: string[]): 
     const value = map[key];
     // Keys over 1,024 characters become explicit (`? key`) keys.
     if (k === undefined || k.length > 1024 || value === undefined) return false;
-    if (Array.isArray(value)) {
-      if (value.length === 0) out.push(`${indent}${k}: []\n`);
-      else if (out.push(`${indent}${k}:\n`), !seqLines(value, `${indent}  `, out)) return false;
-    } else if (isMap(value)) {
-      if (Object.keys(value).length === 0) out.push(`${indent}${k}: {}\n`);
-      else if (out.push(`${indent}${k}:\n`), !mapLines(value, `${indent}  `, out)) return false;
-    } else {
+    const isList = Array.isArray(value);
+    if (!isList && !isMap(value)) {
       const v = scalar(value);
       if (v === undefined) return false;
       out.push(`${indent}${k}: ${v}\n`);
+    } else if (isList ? value.length === 0 : Object.keys(value).length === 0) {
+      out.push(`${indent}${k}: ${isList ? '[]' : '{}'}\n`);
+    } else {
+      // A collection starts on the line after its key, two spaces deeper.
+      out.push(`${indent}${k}:\n`);
+      if (!(isList ? seqLines(value, `${indent}  `, out) : mapLines(value as Record<string, unknown>, `${indent}  `, out))) return false;
     }
   }
   return true;
