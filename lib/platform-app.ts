@@ -4,6 +4,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
 import { useDictionaryChildTables } from './child-tables';
 import { Environment } from './environment';
+import { FolderTarget } from './validate/folders';
 import { validateManifests, ValidationError } from './validate/gate';
 import { Manifest } from './validate/manifest';
 import { isNamespaced } from './validate/schema';
@@ -84,11 +85,13 @@ export class PlatformApp extends App {
   public manifests(): Manifest[] {
     const errors: string[] = [];
     const objects: ApiObject[] = [];
+    const folders = new Map<string, FolderTarget>();
     // One walk over the tree: construct validations and object collection (linear in the tree size).
     underPlatformGate(() => {
       for (const c of this.node.findAll()) {
         for (const message of c.node.validate()) errors.push(`${c.node.path}: ${message}`);
         if (c instanceof ApiObject) objects.push(c);
+        else if (Environment.isEnvironment(c)) folders.set(c.name, { server: c.cluster.server, namespace: c.namespace });
       }
     });
     if (errors.length) {
@@ -99,7 +102,7 @@ export class PlatformApp extends App {
       const doc = normalize(obj.toJson());
       return { file: `${folder}/${unit}.yaml`, doc };
     });
-    const problems = validateManifests(manifests);
+    const problems = validateManifests(manifests, { folders });
     if (problems.length) throw new ValidationError(problems);
     return manifests;
   }
