@@ -1,17 +1,19 @@
 // The platform: which apps run in which environment. Images come from releases/<env>.json, which the
 // deploy pipeline updates; everything else is declared here. `npm run synth` writes dist/<env>/.
 import { Chart } from 'cdk8s';
-import { AnalysisTemplate, ArgoCdBootstrap, DeployStrategy, Environment, JavaApp, PipelineTemplate, PlatformApp, Releases, SecretRef, AccessMode, SyncPolicy } from './lib';
+import { AnalysisTemplate, ArgoCdBootstrap, DeployStrategy, Environment, IN_CLUSTER, JavaApp, PipelineTemplate, PlatformApp, Releases, SecretRef, AccessMode, SyncPolicy } from './lib';
 
 const app = new PlatformApp();
 
+// dev runs on Argo CD's own cluster; prod on a cluster of its own, registered in Argo CD
+// (`argocd cluster add`, see docs/gitops.md): its credentials never enter Git.
 const environments = [
-  { name: 'dev', domain: 'dev.shop.example.com', replicas: 1, maxReplicas: 3, memory: '768Mi', profiles: ['dev'] },
-  { name: 'prod', domain: 'shop.example.com', replicas: 3, maxReplicas: 10, memory: '2Gi', profiles: ['prod'] },
+  { name: 'dev', cluster: IN_CLUSTER, domain: 'dev.shop.example.com', replicas: 1, maxReplicas: 3, memory: '768Mi', profiles: ['dev'] },
+  { name: 'prod', cluster: { name: 'prod-eu-1', server: 'https://prod-eu-1.k8s.example.com' }, domain: 'shop.example.com', replicas: 3, maxReplicas: 10, memory: '2Gi', profiles: ['prod'] },
 ];
 
 for (const e of environments) {
-  const env = new Environment(app, e.name, { namespace: `shop-${e.name}`, partOf: 'shop' });
+  const env = new Environment(app, e.name, { namespace: `shop-${e.name}`, partOf: 'shop', cluster: e.cluster });
   const releases = Releases.load(e.name);
 
   new JavaApp(env, 'orders', {
@@ -73,7 +75,8 @@ new PipelineTemplate(new Chart(app, 'ci'), 'pipeline', {
   gitopsRepo: 'https://github.com/acme-shop/platform-gitops.git',
 });
 
-// Argo CD: one Application per folder of dist/; created last, as it discovers the other folders.
+// Argo CD: one AppProject and one Application per folder of dist/, each environment on its cluster;
+// created last, as it discovers the other folders.
 new ArgoCdBootstrap(app, 'argocd', {
   repoUrl: 'https://github.com/acme-shop/platform-gitops.git',
   syncPolicies: {

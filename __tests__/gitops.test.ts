@@ -52,53 +52,61 @@ describe('ArgoCdBootstrap', () => {
     const manifests = app.manifests();
     const files = app.files();
     const folders = [...new Set([...files.keys()].map((f) => f.split('/')[0]))].sort();
-    const platformObjects = manifests.filter((m) => folderOf(m) !== 'argocd');
 
     test('THEN its objects go to their own folder, in namespace argocd', () => {
       expect(folders).toEqual(['argocd', 'dev', 'prod', 'tools']);
       const argo = manifests.filter((m) => folderOf(m) === 'argocd');
       expect(argo.map((m) => `${m.file} ${m.doc.kind} ${m.doc.metadata.name}`).sort()).toEqual([
-        'argocd/applications.yaml Application platform-argocd',
-        'argocd/applications.yaml Application platform-dev',
-        'argocd/applications.yaml Application platform-prod',
-        'argocd/applications.yaml Application platform-tools',
-        'argocd/project.yaml AppProject platform',
-        'argocd/project.yaml AppProject platform-bootstrap',
+        ...folders.map((f) => `argocd/applications.yaml Application platform-${f}`),
+        ...folders.map((f) => `argocd/projects.yaml AppProject platform-${f}`),
       ]);
       for (const m of argo) expect(m.doc.metadata.namespace).toBe('argocd');
-      expect(YAML.parse(files.get('argocd/Kustomization')!).resources).toEqual(['applications.yaml', 'project.yaml']);
+      expect(YAML.parse(files.get('argocd/Kustomization')!).resources).toEqual(['applications.yaml', 'projects.yaml']);
     });
 
-    test('THEN the AppProject accepts only the repository, the namespaces and the kinds the platform uses', () => {
-      const project = one(manifests, 'AppProject', 'platform');
-      expect(project.spec.sourceRepos).toEqual([REPO]);
-      const namespaces = [...new Set(platformObjects.map((m) => m.doc.metadata.namespace).filter(Boolean))].sort();
-      expect(namespaces).toEqual(['shop-dev', 'shop-prod', 'tools']);
-      expect(project.spec.destinations).toEqual(namespaces.map((namespace) => ({ namespace, server: 'https://kubernetes.default.svc' })));
+    test('THEN each folder has its own AppProject: only the repository, its own namespaces and exactly the kinds it has', () => {
+      for (const folder of folders) {
+        const project = one(manifests, 'AppProject', `platform-${folder}`);
+        const own = manifests.filter((m) => folderOf(m) === folder);
+        expect(project.spec.sourceRepos).toEqual([REPO]);
+        const namespaces = [...new Set(own.map((m) => m.doc.metadata.namespace).filter(Boolean))].sort();
+        expect(project.spec.destinations).toEqual(namespaces.map((namespace) => ({ namespace, server: 'https://kubernetes.default.svc' })));
 
-      const kinds = (namespaced: boolean) => [...new Set(platformObjects
-        .filter((m) => isNamespaced(m.doc.apiVersion, m.doc.kind) === namespaced)
-        .map((m) => `${groupOf(m.doc.apiVersion)}/${m.doc.kind}`))].sort();
-      const listed = (list: { group: string; kind: string }[]) => list.map((gk) => `${gk.group}/${gk.kind}`);
-      expect(listed(project.spec.clusterResourceWhitelist)).toEqual(kinds(false));
-      expect(listed(project.spec.clusterResourceWhitelist)).toEqual(['/Namespace']);
-      expect(listed(project.spec.namespaceResourceWhitelist)).toEqual(kinds(true));
-      expect(listed(project.spec.namespaceResourceWhitelist)).toEqual(expect.arrayContaining([
+        const kinds = (namespaced: boolean) => [...new Set(own
+          .filter((m) => isNamespaced(m.doc.apiVersion, m.doc.kind) === namespaced)
+          .map((m) => `${groupOf(m.doc.apiVersion)}/${m.doc.kind}${namespaced ? '' : `/${m.doc.metadata.name}`}`))].sort();
+        const listed = (list: { group: string; kind: string; name?: string }[] = []) => list.map((gk) => `${gk.group}/${gk.kind}${gk.name ? `/${gk.name}` : ''}`);
+        expect(listed(project.spec.namespaceResourceWhitelist)).toEqual(kinds(true));
+        if (folder !== 'tools') expect(listed(project.spec.clusterResourceWhitelist)).toEqual(kinds(false));
+      }
+      const dev = one(manifests, 'AppProject', 'platform-dev');
+      expect(dev.spec.destinations).toEqual([{ namespace: 'shop-dev', server: 'https://kubernetes.default.svc' }]);
+      // A folder creates only its own Namespace, named: never another folder's.
+      expect(dev.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'shop-dev' }]);
+      expect(dev.spec.namespaceResourceWhitelist.map((gk: any) => `${gk.group}/${gk.kind}`)).toEqual(expect.arrayContaining([
         '/ConfigMap', '/Service', 'apps/Deployment', 'argoproj.io/Rollout', 'argoproj.io/AnalysisTemplate', 'autoscaling/HorizontalPodAutoscaler',
       ]));
+      expect(JSON.stringify(dev.spec)).not.toContain('shop-prod');
+      // tools has no Namespace object: Argo CD creates its namespace, so its project may create that one only.
+      expect(one(manifests, 'AppProject', 'platform-tools').spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'tools' }]);
+      expect(one(manifests, 'AppProject', 'platform-tools').spec.namespaceResourceWhitelist).toEqual([{ group: '', kind: 'ConfigMap' }]);
     });
 
-    test('THEN the bootstrap AppProject may only manage Argo CD objects in argocd', () => {
-      const project = one(manifests, 'AppProject', 'platform-bootstrap');
+    test('THEN only the bootstrap AppProject may manage Argo CD objects, in argocd only', () => {
+      const project = one(manifests, 'AppProject', 'platform-argocd');
       expect(project.spec).toEqual(expect.objectContaining({
         sourceRepos: [REPO],
         destinations: [{ namespace: 'argocd', server: 'https://kubernetes.default.svc' }],
         namespaceResourceWhitelist: [{ group: 'argoproj.io', kind: 'AppProject' }, { group: 'argoproj.io', kind: 'Application' }],
       }));
       expect(project.spec.clusterResourceWhitelist).toBeUndefined();
+      for (const p of find(manifests, 'AppProject').filter((p) => p.metadata.name !== 'platform-argocd')) {
+        expect(JSON.stringify(p.spec.namespaceResourceWhitelist)).not.toMatch(/"Application"|"AppProject"|"ApplicationSet"/);
+        expect(p.spec.destinations.map((d: any) => d.namespace)).not.toContain('argocd');
+      }
     });
 
-    test('THEN there is one Application per folder, and each syncs a folder this synth produces', () => {
+    test('THEN there is one Application per folder, in the folder\'s own project, and each syncs a folder this synth produces', () => {
       const applications = find(manifests, 'Application');
       expect(applications.map((a) => a.spec.source.path).sort()).toEqual(folders.map((f) => `dist/${f}`));
       for (const a of applications) {
@@ -106,7 +114,9 @@ describe('ArgoCdBootstrap', () => {
         expect(files.has(`${folder}/Kustomization`)).toBe(true);
         expect(a.spec.source).toEqual({ repoURL: REPO, targetRevision: 'main', path: `dist/${folder}` });
         expect(a.spec.destination.server).toBe('https://kubernetes.default.svc');
-        expect(a.spec.project).toBe(folder === 'argocd' ? 'platform-bootstrap' : 'platform');
+        expect(a.spec.project).toBe(`platform-${folder}`);
+        const project = one(manifests, 'AppProject', a.spec.project);
+        expect(project.spec.destinations).toContainEqual({ server: a.spec.destination.server, namespace: a.spec.destination.namespace });
       }
       expect(application(manifests, 'dev').spec.destination.namespace).toBe('shop-dev');
       expect(application(manifests, 'prod').spec.destination.namespace).toBe('shop-prod');
@@ -203,7 +213,7 @@ describe('ArgoCdBootstrap', () => {
       new ArgoCdBootstrap(app, 'argocd', { repoUrl: REPO, selfManaged: false });
       const manifests = app.manifests();
       expect(find(manifests, 'Application').map((a) => a.spec.source.path)).toEqual(['dist/qa']);
-      expect(find(manifests, 'AppProject').map((p) => p.metadata.name)).toEqual(['platform']);
+      expect(find(manifests, 'AppProject').map((p) => p.metadata.name)).toEqual(['platform-qa']);
     });
   });
 
@@ -220,20 +230,32 @@ describe('ArgoCdBootstrap', () => {
       expect(tools.spec.syncPolicy).toEqual({ automated: { prune: false, selfHeal: false }, syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'] });
     });
 
-    test('the default policy applies to folders that syncPolicies does not name', () => {
-      const { app } = platform({ syncPolicies: {}, defaultSyncPolicy: SyncPolicy.automated({ selfHeal: true }) });
-      for (const a of find(app.manifests(), 'Application')) expect(a.spec.syncPolicy.automated).toEqual({ prune: false, selfHeal: true });
+    test('the default policy applies to folders that syncPolicies does not name, but the bootstrap always syncs by hand', () => {
+      const { app } = platform({ syncPolicies: {}, defaultSyncPolicy: SyncPolicy.automated({ selfHeal: true, retryLimit: 2 }) });
+      const applications = find(app.manifests(), 'Application');
+      for (const a of applications.filter((a) => a.metadata.name !== 'platform-argocd')) expect(a.spec.syncPolicy.automated).toEqual({ prune: false, selfHeal: true });
+      const bootstrap = applications.find((a) => a.metadata.name === 'platform-argocd');
+      expect(bootstrap.spec.syncPolicy).toEqual({ retry: { limit: 2, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } } });
+    });
+
+    test('an automated policy for the bootstrap folder is refused', () => {
+      expect(() => platform({ syncPolicies: { argocd: SyncPolicy.automated() } })).toThrow(
+        'ArgoCdBootstrap "argocd": syncPolicies.argocd must be SyncPolicy.manual(): the folder "argocd" creates AppProjects and Applications, so a person syncs it');
+      const { app } = platform({ syncPolicies: { argocd: SyncPolicy.manual({ retryLimit: 0 }) } });
+      expect(application(app.manifests(), 'argocd').spec.syncPolicy).toEqual({});
     });
   });
 
   describe('props', () => {
-    test('names, paths and revision are configurable', () => {
-      const { app } = platform({ project: 'shop', namespace: 'gitops', path: 'deploy/out', targetRevision: 'release', server: 'https://prod.example.com:6443', selfManaged: false });
+    test('names, paths and revision are configurable; server is the cluster of folders that are not environments', () => {
+      const { app } = platform({ project: 'shop', namespace: 'gitops', path: 'deploy/out', targetRevision: 'release', server: 'https://tools.example.com:6443/', selfManaged: false });
       const manifests = app.manifests();
-      expect(find(manifests, 'AppProject').map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(['gitops/shop']);
+      expect(find(manifests, 'AppProject').map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(['gitops/shop-dev', 'gitops/shop-prod', 'gitops/shop-tools']);
       const dev = one(manifests, 'Application', 'shop-dev');
       expect(dev.spec.source).toEqual({ repoURL: REPO, targetRevision: 'release', path: 'deploy/out/dev' });
-      expect(dev.spec.destination).toEqual({ server: 'https://prod.example.com:6443', namespace: 'shop-dev' });
+      expect(dev.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'shop-dev' });
+      expect(one(manifests, 'Application', 'shop-tools').spec.destination).toEqual({ server: 'https://tools.example.com:6443', namespace: 'tools' });
+      expect(one(manifests, 'AppProject', 'shop-tools').spec.destinations).toEqual([{ server: 'https://tools.example.com:6443', namespace: 'tools' }]);
       expect(find(manifests, 'Application')).toHaveLength(3);
     });
 
@@ -243,6 +265,8 @@ describe('ArgoCdBootstrap', () => {
       [{ targetRevision: 'main branch' }, 'targetRevision must be a branch, tag or commit'],
       [{ path: '../elsewhere' }, 'path must be a folder of the repository'],
       [{ server: 'http://insecure' }, 'server must be the https:// URL'],
+      [{ server: 'https://admin:secret@k8s.example.com' }, 'server must not contain credentials'],
+      [{ selfManged: false }, 'unknown prop "selfManged": did you mean "selfManaged"?'],
       [{ project: 'Shop' }, 'project must be a DNS-1123 label'],
       [{ defaultSyncPolicy: SyncPolicy.manual({ retryLimit: -1 }) }, 'retryLimit must be an integer 0-100'],
     ])('%j is refused with a clear message', (props, message) => {
@@ -261,6 +285,8 @@ describe('ArgoCdBootstrap', () => {
       expect(ArgoCdBootstrap.isArgoCdBootstrap(bootstrap)).toBe(true);
       expect(app.node.children.filter(ArgoCdBootstrap.isArgoCdBootstrap)).toEqual([bootstrap]);
       expect(bootstrap.applications.size).toBe(4);
+      expect([...bootstrap.projects.keys()]).toEqual(['argocd', 'dev', 'prod', 'tools']);
+      expect(bootstrap.bootstrapProjectName).toBe('platform-argocd');
     });
   });
 

@@ -1,9 +1,11 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
+import { ArgoCdCluster, checkCluster, IN_CLUSTER } from './cluster';
+import { checkKnownProps } from './known-props';
+import { checkName } from './props';
 
 const ENVIRONMENT = Symbol.for('platform.Environment');
-import { checkName } from './props';
 
 export interface EnvironmentProps {
   /**
@@ -22,7 +24,20 @@ export interface EnvironmentProps {
    * @default true
    */
   readonly createNamespace?: boolean;
+  /**
+   * The cluster the environment runs on, as registered in Argo CD (its credentials Secret stays
+   * out of Git: see docs/gitops.md, "Add a cluster"). The bootstrap's Application deploys
+   * `dist/<name>/` there, and the environment's AppProject allows only its namespace on it.
+   * @default IN_CLUSTER (Argo CD's own cluster: `in-cluster`, https://kubernetes.default.svc)
+   */
+  readonly cluster?: ArgoCdCluster;
 }
+
+/** Every prop of EnvironmentProps; the `satisfies` and the check below keep this list complete. */
+const ENVIRONMENT_PROPS = ['namespace', 'partOf', 'createNamespace', 'cluster'] as const satisfies readonly (keyof EnvironmentProps)[];
+type MissingProps = Exclude<keyof EnvironmentProps, typeof ENVIRONMENT_PROPS[number]>;
+const _complete: MissingProps extends never ? true : never = true;
+void _complete;
 
 /**
  * One deployment environment (e.g. `dev`, `prod`): a Chart whose objects are written to
@@ -46,17 +61,21 @@ export class Environment extends Chart {
   public readonly name: string;
   public readonly namespace: string;
   public readonly partOf: string;
+  /** The Argo CD cluster that runs the environment. */
+  public readonly cluster: ArgoCdCluster;
   private readonly apps = new Map<string, Construct>();
   public readonly [ENVIRONMENT] = true;
 
   constructor(scope: Construct, name: string, props: EnvironmentProps = {}) {
     const namespace = props.namespace ?? name;
     super(scope, name, { namespace, disableResourceNameHashes: true });
+    checkKnownProps('Environment', name, props, ENVIRONMENT_PROPS);
     checkName('Environment', name, 'name', name);
     checkName('Environment', name, 'namespace', namespace);
     this.name = name;
     this.namespace = namespace;
     this.partOf = props.partOf ?? 'platform';
+    this.cluster = props.cluster === undefined ? IN_CLUSTER : checkCluster('Environment', name, 'cluster', props.cluster);
 
     if (props.createNamespace ?? true) {
       const ns = new Construct(this, 'namespace');

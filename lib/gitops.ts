@@ -1,71 +1,20 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import * as argocd from '../imports/argocd-argoproj.io';
 import * as argocdproject from '../imports/argocdproject-argoproj.io';
+import { compare, FolderFacts, GroupKind, NamedGroupKind, scanFolders } from './argocd-inventory';
+import { badServer, IN_CLUSTER } from './cluster';
 import { Environment } from './environment';
+import { checkKnownProps } from './known-props';
 import { check, checkInteger, checkName } from './props';
-import { isNamespaced } from './validate/schema';
+import { SyncPolicy } from './sync-policy';
 
-/** Options shared by manual and automated sync policies. */
-export interface SyncPolicyOptions {
-  /**
-   * Apply with Kubernetes server-side apply (`ServerSideApply=true`). Refused for a folder whose
-   * Services Argo Rollouts manages: the Rollouts controller and Argo CD would fight over the
-   * Service selector (argoproj/argo-rollouts#3437).
-   * @default false (client-side apply, Argo CD's default)
-   */
-  readonly serverSideApply?: boolean;
-  /**
-   * Retries of a failed sync, with exponential backoff from 10s up to 3m. 0 turns retries off.
-   * @default 5
-   */
-  readonly retryLimit?: number;
-}
-
-/** Options of an automated sync policy. */
-export interface AutomatedSyncOptions extends SyncPolicyOptions {
-  /**
-   * Delete objects from the cluster that are no longer in Git (after everything else is synced:
-   * `PruneLast=true`).
-   * @default false
-   */
-  readonly prune?: boolean;
-  /**
-   * Revert changes made in the cluster outside Git.
-   * @default false
-   */
-  readonly selfHeal?: boolean;
-}
-
-/** When Argo CD applies a folder of `dist/`: on every commit, or when someone presses Sync. */
-export class SyncPolicy {
-  /** Argo CD syncs every commit by itself (typical for development environments). */
-  public static automated(options: AutomatedSyncOptions = {}): SyncPolicy {
-    return new SyncPolicy(true, options.prune ?? false, options.selfHeal ?? false, options);
-  }
-
-  /** Argo CD shows the difference; a person syncs it (typical for production). */
-  public static manual(options: SyncPolicyOptions = {}): SyncPolicy {
-    return new SyncPolicy(false, false, false, options);
-  }
-
-  public readonly serverSideApply: boolean;
-  public readonly retryLimit: number;
-
-  private constructor(
-    public readonly isAutomated: boolean,
-    public readonly prune: boolean,
-    public readonly selfHeal: boolean,
-    options: SyncPolicyOptions,
-  ) {
-    this.serverSideApply = options.serverSideApply ?? false;
-    this.retryLimit = options.retryLimit ?? 5;
-  }
-}
+export { GroupKind } from './argocd-inventory';
+export * from './sync-policy';
 
 export interface ArgoCdBootstrapProps {
   /**
-   * URL of the Git repository Argo CD syncs (the one that holds `dist/`). The AppProject accepts
+   * URL of the Git repository Argo CD syncs (the one that holds `dist/`). The AppProjects accept
    * no other source.
    */
   readonly repoUrl: string;
@@ -81,36 +30,40 @@ export interface ArgoCdBootstrapProps {
    */
   readonly path?: string;
   /**
-   * Namespace Argo CD runs in, where the AppProject and the Applications live.
+   * Namespace Argo CD runs in, where the AppProjects and the Applications live.
    * @default 'argocd'
    */
   readonly namespace?: string;
   /**
-   * Name of the AppProject of the platform's folders; also the prefix of the Applications' names
-   * (`<project>-<folder>`).
+   * Prefix of the names of the AppProjects and Applications: each folder gets an AppProject and an
+   * Application named `<project>-<folder>`.
    * @default 'platform'
    */
   readonly project?: string;
   /**
-   * API server of the cluster the Applications deploy to.
+   * API server of the cluster that folders other than environments (e.g. the pipeline's `ci`)
+   * deploy to. Environments deploy to their own `cluster`; this construct's folder always goes to
+   * Argo CD's own cluster, where Argo CD reads its Applications.
    * @default 'https://kubernetes.default.svc' (the cluster Argo CD runs in)
    */
   readonly server?: string;
   /**
    * Sync policy per folder of `dist/` (an environment's name, or a top-level chart's id). A name
-   * that is not a synthesized folder fails the synth.
+   * that is not a synthesized folder fails the synth. This construct's own folder always syncs by
+   * hand: an automated policy for it is refused.
    * @default `defaultSyncPolicy` for every folder
    */
   readonly syncPolicies?: { readonly [folder: string]: SyncPolicy };
   /**
-   * Sync policy of the folders that `syncPolicies` does not name.
+   * Sync policy of the folders that `syncPolicies` does not name (but this construct's own folder,
+   * which is always manual).
    * @default SyncPolicy.manual()
    */
   readonly defaultSyncPolicy?: SyncPolicy;
   /**
    * Also generate an Application for this construct's own folder, so that after the first
-   * `kubectl apply` Argo CD picks up new folders from Git. It belongs to a second AppProject,
-   * `<project>-bootstrap`, that may only manage Applications and AppProjects in `namespace`.
+   * `kubectl apply` Argo CD picks up new folders from Git. Its AppProject is the only one that may
+   * manage AppProjects and Applications (in `namespace` only), and it syncs by hand.
    * @default true
    */
   readonly selfManaged?: boolean;
@@ -121,68 +74,26 @@ export interface ArgoCdBootstrapProps {
   readonly partOf?: string;
 }
 
-/** A group/kind as AppProject whitelists name it (the core group is ''). */
-export interface GroupKind {
-  readonly group: string;
-  readonly kind: string;
-}
-
-/** What one folder of `dist/` contains, as far as Argo CD needs to know. */
-interface FolderFacts {
-  readonly folder: string;
-  /** Namespaces of its namespaced objects. */
-  readonly namespaces: Map<string, number>;
-  /** Names of the Namespace objects it creates. */
-  readonly createdNamespaces: Set<string>;
-  readonly clusterKinds: Map<string, GroupKind>;
-  readonly namespacedKinds: Map<string, GroupKind>;
-  /** The namespace the environment declares, when the folder is one. */
-  readonly environmentNamespace?: string;
-  /** Objects whose fields controllers change: `group/kind/namespace/name` -> JSON pointers. */
-  readonly ignored: Map<string, IgnoredFields>;
-  /** Services that Argo Rollouts manages (their selectors), as `namespace/name`. */
-  readonly rolloutServices: Set<string>;
-}
-
-/** Fields of one object that a controller owns in the cluster. */
-interface IgnoredFields {
-  readonly group: string;
-  readonly kind: string;
-  readonly namespace?: string;
-  readonly name: string;
-  readonly pointers: Set<string>;
-  readonly jq: Set<string>;
-}
-
-interface Inventory {
-  readonly folders: Map<string, FolderFacts>;
-}
+const PROPS = ['repoUrl', 'targetRevision', 'path', 'namespace', 'project', 'server', 'syncPolicies', 'defaultSyncPolicy', 'selfManaged', 'partOf'] as const satisfies readonly (keyof ArgoCdBootstrapProps)[];
+type MissingProps = Exclude<keyof ArgoCdBootstrapProps, typeof PROPS[number]>;
+const _complete: MissingProps extends never ? true : never = true;
+void _complete;
 
 const BOOTSTRAP = Symbol.for('platform.ArgoCdBootstrap');
-const DEFAULT_SERVER = 'https://kubernetes.default.svc';
-/**
- * The pod-template-hash label the Rollouts controller adds to the selectors of the Services it
- * manages (a jq path over the selector's keys, so the stable labels beside it are still compared).
- */
-const POD_HASH_SELECTOR = '.spec.selector | objects | .[keys[] | select(startswith("rollouts-pod-template"))]';
-const MANAGED_BY_ROLLOUTS = '/metadata/annotations/argo-rollouts.argoproj.io~1managed-by-rollouts';
-
-/** The API group of an apiVersion: `apps/v1` -> `apps`, `v1` -> ''. */
-function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
+const ARGO_CD_KINDS = new Set(['Application', 'ApplicationSet', 'AppProject']);
 
 /**
  * The Argo CD side of the platform, in its own folder of `dist/` (the construct's id, e.g.
  * `dist/argocd/`), applyable with one `kubectl apply -f dist/argocd/`:
  *
- * - an AppProject that accepts only `repoUrl` as source, only the namespaces the platform's objects
- *   use as destinations, and only the group/kinds they have (cluster-scoped ones in the cluster
- *   whitelist) -- all derived from the other folders when the app is synthesized;
- * - one Application per folder of `dist/` (each environment, the pipeline's folder, ...), with the
- *   folder's sync policy and the `ignoreDifferences` for the fields that Argo Rollouts and
- *   autoscalers change in the cluster.
+ * - one AppProject per folder of `dist/` (each environment, the pipeline's folder, this one), that
+ *   accepts only `repoUrl` as source, only the (cluster, namespace) pairs the folder's objects use
+ *   as destinations, and only the group/kinds they have (cluster-scoped objects by name, so a
+ *   folder creates only its own Namespace) -- all derived from the folders when the app is
+ *   synthesized. Only this folder's project may manage AppProjects and Applications;
+ * - one Application per folder, in the folder's project, deploying to the folder's cluster (an
+ *   environment's `cluster`), with the folder's sync policy and the `ignoreDifferences` for the
+ *   fields that Argo Rollouts and autoscalers change in the cluster.
  *
  * Folders are discovered when the construct is created: create it after every other chart. The
  * synth fails when an Application would point at a folder that is not synthesized, or when a
@@ -200,10 +111,10 @@ export class ArgoCdBootstrap extends Chart {
   public readonly namespace: string;
   public readonly repoUrl: string;
   public readonly targetRevision: string;
-  public readonly projectName: string;
-  public readonly project: argocdproject.AppProject;
-  /** The bootstrap AppProject, when `selfManaged`. */
-  public readonly bootstrapProject?: argocdproject.AppProject;
+  /** The prefix of the AppProjects' and Applications' names. */
+  public readonly projectPrefix: string;
+  /** AppProjects by the folder whose Application uses them. */
+  public readonly projects: ReadonlyMap<string, argocdproject.AppProject>;
   /** Applications by the folder they sync. */
   public readonly applications: ReadonlyMap<string, argocd.Application>;
 
@@ -213,12 +124,13 @@ export class ArgoCdBootstrap extends Chart {
   private readonly selfManaged: boolean;
   private readonly syncPolicies: { readonly [folder: string]: SyncPolicy };
   private readonly defaultSyncPolicy: SyncPolicy;
-  private cached?: Inventory;
+  private cached?: Map<string, FolderFacts>;
 
   constructor(scope: Construct, id: string, props: ArgoCdBootstrapProps) {
     const namespace = props.namespace ?? 'argocd';
     super(scope, id, { namespace, disableResourceNameHashes: true });
     const c = 'ArgoCdBootstrap';
+    checkKnownProps(c, id, props, PROPS);
     check(scope.node.scope === undefined, c, id, () => 'must be created directly in the app (it is a folder of dist/ of its own), not inside another chart');
     checkName(c, id, 'id', id);
     checkName(c, id, 'namespace', namespace);
@@ -226,9 +138,9 @@ export class ArgoCdBootstrap extends Chart {
     this.namespace = namespace;
     this.repoUrl = props.repoUrl.trim();
     this.targetRevision = props.targetRevision ?? 'main';
-    this.projectName = props.project ?? 'platform';
+    this.projectPrefix = props.project ?? 'platform';
     this.path = (props.path ?? 'dist').replace(/^\.?\/+|\/+$/g, '');
-    this.server = props.server ?? DEFAULT_SERVER;
+    this.server = (props.server ?? IN_CLUSTER.server).replace(/\/+$/, '');
     this.partOf = props.partOf ?? 'platform';
     this.selfManaged = props.selfManaged ?? true;
     this.syncPolicies = props.syncPolicies ?? {};
@@ -242,59 +154,52 @@ export class ArgoCdBootstrap extends Chart {
       () => `targetRevision must be a branch, tag or commit, got "${this.targetRevision}"`);
     check(this.path !== '' && !this.path.split('/').includes('..'), c, id,
       () => `path must be a folder of the repository such as "dist", got "${props.path}"`);
-    check(/^https:\/\/\S+$/.test(this.server), c, id, () => `server must be the https:// URL of a Kubernetes API server, got "${this.server}"`);
-    checkName(c, id, 'project', this.projectName);
+    const serverProblem = badServer(this.server);
+    check(serverProblem === undefined, c, id, () => `server ${serverProblem}`);
+    checkName(c, id, 'project', this.projectPrefix);
     for (const policy of [this.defaultSyncPolicy, ...Object.values(this.syncPolicies)]) {
       checkInteger(c, id, 'retryLimit', policy.retryLimit, 0, 100);
     }
+    // Whoever can change this folder can create projects and Applications: a person looks first.
+    check(!this.syncPolicies[this.folder]?.isAutomated, c, id,
+      () => `syncPolicies.${this.folder} must be SyncPolicy.manual(): the folder "${this.folder}" creates AppProjects and Applications, so a person syncs it`);
 
     const labels = { 'app.kubernetes.io/part-of': this.partOf, 'app.kubernetes.io/managed-by': 'cdk8s' };
-    const projects = new Construct(this, 'project');
-    this.project = new argocdproject.AppProject(projects, 'platform', {
-      metadata: { name: this.projectName, labels },
-      spec: {
-        description: `Folders of ${this.path}/ synthesized by cdk8s: only this repository, only the namespaces and kinds they use`,
-        sourceRepos: [this.repoUrl],
-        destinations: Lazy.any({ produce: () => this.destinations(this.otherFolders()) }),
-        clusterResourceWhitelist: Lazy.any({ produce: () => this.whitelist(this.otherFolders(), 'cluster') }),
-        namespaceResourceWhitelist: Lazy.any({ produce: () => this.whitelist(this.otherFolders(), 'namespaced') }),
-      },
-    });
-    if (this.selfManaged) {
-      this.bootstrapProject = new argocdproject.AppProject(projects, 'bootstrap', {
-        metadata: { name: this.bootstrapProjectName, labels },
-        spec: {
-          description: `The Argo CD objects of ${this.path}/${this.folder}: Applications and AppProjects in ${namespace} only`,
-          sourceRepos: [this.repoUrl],
-          destinations: [{ server: this.server, namespace }],
-          namespaceResourceWhitelist: Lazy.any({ produce: () => this.whitelist(this.ownFolder(), 'namespaced') }),
-        },
-      });
-    }
-
+    const projects = new Map<string, argocdproject.AppProject>();
     const applications = new Map<string, argocd.Application>();
-    const parent = new Construct(this, 'applications');
+    const projectScope = new Construct(this, 'projects');
+    const applicationScope = new Construct(this, 'applications');
     for (const folder of this.discoverFolders()) {
       const name = this.applicationName(folder);
-      checkName(c, id, `Application name for folder "${folder}"`, name);
-      applications.set(folder, new argocd.Application(parent, folder, {
+      checkName(c, id, `AppProject and Application name for folder "${folder}"`, name);
+      projects.set(folder, new argocdproject.AppProject(projectScope, folder, {
+        metadata: { name: this.projectName(folder), labels },
+        spec: Lazy.any({ produce: () => this.projectSpec(folder) }),
+      }));
+      applications.set(folder, new argocd.Application(applicationScope, folder, {
         metadata: { name, labels },
         spec: Lazy.any({ produce: () => this.applicationSpec(folder) }),
       }));
     }
+    this.projects = projects;
     this.applications = applications;
 
     this.node.addValidation({ validate: () => this.problems() });
   }
 
-  /** Name of the AppProject of this construct's own folder, when `selfManaged`. */
+  /** Name of the AppProject of this construct's own folder (the only one that may manage Argo CD objects). */
   public get bootstrapProjectName(): string {
-    return `${this.projectName}-bootstrap`;
+    return this.projectName(this.folder);
+  }
+
+  /** The AppProject name of a folder: `<project>-<folder>`. */
+  public projectName(folder: string): string {
+    return `${this.projectPrefix}-${folder}`;
   }
 
   /** The Application name of a folder: `<project>-<folder>`. */
   public applicationName(folder: string): string {
-    return `${this.projectName}-${folder}`;
+    return `${this.projectPrefix}-${folder}`;
   }
 
   /** The repository path an Application of `folder` syncs. */
@@ -302,110 +207,45 @@ export class ArgoCdBootstrap extends Chart {
     return `${this.path}/${folder}`;
   }
 
+  /** The API server a folder deploys to: its environment's cluster, Argo CD's own for this folder, else `server`. */
+  public serverOf(folder: string): string {
+    if (folder === this.folder) return IN_CLUSTER.server;
+    const env = this.inventory().get(folder)?.environment ?? this.environments().get(folder);
+    return env ? env.cluster.server : this.server;
+  }
+
+  private environments(): Map<string, Environment> {
+    const envs = new Map<string, Environment>();
+    for (const c of this.node.root.node.findAll()) if (Environment.isEnvironment(c)) envs.set(c.name, c);
+    return envs;
+  }
+
   /** The folders of dist/ known now: every Environment, every other top-level chart, and this one. */
   private discoverFolders(): string[] {
     const root = this.node.root;
-    const folders = new Set<string>();
-    for (const c of root.node.findAll()) {
-      if (Environment.isEnvironment(c)) folders.add(c.name);
-    }
+    const folders = new Set<string>(this.environments().keys());
     for (const child of root.node.children) {
       if (child === this || Environment.isEnvironment(child) || !Chart.isChart(child)) continue;
       // A chart that only groups environments has no folder of its own.
-      const onlyEnvironments = child.node.findAll().some((c) => Environment.isEnvironment(c))
-        && !child.node.findAll().some((c) => c instanceof ApiObject && !Environment.find(c));
+      const all = child.node.findAll();
+      const onlyEnvironments = all.some((c) => Environment.isEnvironment(c))
+        && !all.some((c) => c instanceof ApiObject && !Environment.find(c));
       if (!onlyEnvironments) folders.add(child.node.id);
     }
     if (this.selfManaged) folders.add(this.folder);
     return [...folders].sort();
   }
 
-  private otherFolders(): FolderFacts[] {
-    return [...this.inventory().folders.values()].filter((f) => f.folder !== this.folder);
-  }
-
-  private ownFolder(): FolderFacts[] {
-    const own = this.inventory().folders.get(this.folder);
-    return own ? [own] : [];
-  }
-
-  private inventory(): Inventory {
-    this.cached ??= this.scan();
+  private inventory(): Map<string, FolderFacts> {
+    this.cached ??= scanFolders(this.node.root);
     return this.cached;
-  }
-
-  /** One walk over the app: what each folder contains (synthesized the way PlatformApp places objects). */
-  private scan(): Inventory {
-    const root = this.node.root;
-    const folders = new Map<string, FolderFacts>();
-    const facts = (folder: string, env?: Environment): FolderFacts => {
-      let f = folders.get(folder);
-      if (!f) {
-        f = {
-          folder, namespaces: new Map(), createdNamespaces: new Set(), clusterKinds: new Map(), namespacedKinds: new Map(),
-          environmentNamespace: env?.namespace, ignored: new Map(), rolloutServices: new Set(),
-        };
-        folders.set(folder, f);
-      }
-      return f;
-    };
-    const ignore = (f: FolderFacts, group: string, kind: string, namespace: string | undefined, name: string, pointers: string[], jq: string[] = []) => {
-      const key = `${group}/${kind}/${namespace ?? ''}/${name}`;
-      let entry = f.ignored.get(key);
-      if (!entry) f.ignored.set(key, entry = { group, kind, namespace, name, pointers: new Set(), jq: new Set() });
-      for (const p of pointers) entry.pointers.add(p);
-      for (const e of jq) entry.jq.add(e);
-    };
-
-    for (const obj of root.node.findAll()) {
-      if (!(obj instanceof ApiObject)) continue;
-      const env = Environment.find(obj);
-      const folder = env ? env.name : topChartId(obj, root);
-      if (folder === undefined) continue;
-      const f = facts(folder, env);
-      const group = groupOf(obj.apiVersion);
-      const gk: GroupKind = { group, kind: obj.kind };
-      const namespace = obj.metadata.namespace;
-      const namespaced = isNamespaced(obj.apiVersion, obj.kind) ?? namespace !== undefined;
-      if (namespaced) {
-        f.namespacedKinds.set(`${group}/${obj.kind}`, gk);
-        if (namespace) f.namespaces.set(namespace, (f.namespaces.get(namespace) ?? 0) + 1);
-      } else {
-        f.clusterKinds.set(`${group}/${obj.kind}`, gk);
-        if (group === '' && obj.kind === 'Namespace' && obj.name) f.createdNamespaces.add(obj.name);
-      }
-
-      // Fields that controllers own in the cluster; only these objects are rendered here.
-      if (obj.kind === 'Rollout' && group === 'argoproj.io') {
-        const spec = obj.toJson().spec ?? {};
-        const strategy = spec.strategy ?? {};
-        const services = [
-          strategy.blueGreen?.activeService, strategy.blueGreen?.previewService,
-          strategy.canary?.stableService, strategy.canary?.canaryService,
-          strategy.canary?.pingPong?.pingService, strategy.canary?.pingPong?.pongService,
-        ].filter((s): s is string => typeof s === 'string' && s !== '');
-        for (const svc of services) {
-          f.rolloutServices.add(`${namespace ?? ''}/${svc}`);
-          ignore(f, '', 'Service', namespace, svc, [MANAGED_BY_ROLLOUTS], [POD_HASH_SELECTOR]);
-        }
-        const ref = spec.workloadRef;
-        if (ref?.kind && ref?.name && ref.scaleDown && ref.scaleDown !== 'never') {
-          // The Rollouts controller scales the referenced workload down as the Rollout takes over.
-          ignore(f, groupOf(ref.apiVersion ?? 'apps/v1'), ref.kind, namespace, ref.name, ['/spec/replicas']);
-        }
-      } else if (obj.kind === 'HorizontalPodAutoscaler') {
-        const target = obj.toJson().spec?.scaleTargetRef;
-        if (target?.kind && target?.name) ignore(f, groupOf(target.apiVersion ?? ''), target.kind, namespace, target.name, ['/spec/replicas']);
-      }
-    }
-    return { folders };
   }
 
   /** The namespace an Application deploys to by default (its objects all name theirs explicitly). */
   private destinationNamespace(f: FolderFacts): string | undefined {
-    if (f.environmentNamespace) return f.environmentNamespace;
     if (f.folder === this.folder) return this.namespace;
-    // The namespace most objects use; ties go to the first in alphabetical order.
+    if (f.chartNamespace) return f.chartNamespace;
+    // A chart without a namespace: the one most objects use; ties go to the first in alphabetical order.
     const ranked = [...f.namespaces.entries()].sort(([a, n], [b, m]) => m - n || compare(a, b));
     return ranked[0]?.[0];
   }
@@ -415,34 +255,42 @@ export class ArgoCdBootstrap extends Chart {
     return ns !== undefined && f.folder !== this.folder && !f.createdNamespaces.has(ns);
   }
 
-  private destinations(folders: FolderFacts[]): argocdproject.AppProjectSpecDestinations[] | undefined {
-    const namespaces = new Set<string>();
-    for (const f of folders) {
-      for (const ns of f.namespaces.keys()) namespaces.add(ns);
-      const dest = this.destinationNamespace(f);
-      if (dest) namespaces.add(dest);
-    }
-    const list = [...namespaces].sort(compare).map((namespace) => ({ server: this.server, namespace }));
-    return list.length ? list : undefined;
-  }
-
-  private whitelist(folders: FolderFacts[], scope: 'cluster' | 'namespaced'): GroupKind[] | undefined {
-    const kinds = new Map<string, GroupKind>();
-    for (const f of folders) {
-      for (const [k, gk] of scope === 'cluster' ? f.clusterKinds : f.namespacedKinds) kinds.set(k, gk);
-      // A namespace that Argo CD creates (CreateNamespace=true) is a Namespace the project manages.
-      if (scope === 'cluster' && this.needsCreateNamespace(f)) kinds.set('/Namespace', { group: '', kind: 'Namespace' });
-    }
-    const list = [...kinds.values()].sort((a, b) => compare(a.group, b.group) || compare(a.kind, b.kind));
-    return list.length ? list : undefined;
+  /** Exactly what one folder may do: this repository, its (cluster, namespace) pairs, its kinds. */
+  private projectSpec(folder: string): argocdproject.AppProjectSpec {
+    const f = this.inventory().get(folder);
+    const server = this.serverOf(folder);
+    const namespaces = new Set<string>(f ? f.namespaces.keys() : []);
+    const dest = f ? this.destinationNamespace(f) : folder === this.folder ? this.namespace : undefined;
+    if (dest) namespaces.add(dest);
+    // Cluster-scoped objects by name: a folder may create its own Namespace, never relabel another's.
+    const clusterObjects = new Map<string, NamedGroupKind>(f ? f.clusterObjects : []);
+    if (f && this.needsCreateNamespace(f)) clusterObjects.set(`/Namespace/${dest}`, { group: '', kind: 'Namespace', name: dest! });
+    const clusterResourceWhitelist = [...clusterObjects.values()]
+      .sort((a, b) => compare(a.group, b.group) || compare(a.kind, b.kind) || compare(a.name, b.name))
+      .map(({ group, kind, name }) => ({ group, kind, name }));
+    const namespaceResourceWhitelist = [...(f?.namespacedKinds.values() ?? [])]
+      .sort((a, b) => compare(a.group, b.group) || compare(a.kind, b.kind))
+      .map(({ group, kind }: GroupKind) => ({ group, kind }));
+    const env = f?.environment;
+    const where = env ? `cluster ${env.cluster.name} (${server})` : server;
+    return {
+      description: `${this.sourcePath(folder)}: only this repository, only its namespaces on ${where}, only the kinds it synthesizes`,
+      sourceRepos: [this.repoUrl],
+      destinations: [...namespaces].sort(compare).map((namespace) => ({ server, namespace })),
+      clusterResourceWhitelist: clusterResourceWhitelist.length ? clusterResourceWhitelist : undefined,
+      namespaceResourceWhitelist: namespaceResourceWhitelist.length ? namespaceResourceWhitelist : undefined,
+      // An absent whitelist would allow every namespaced kind (Argo CD's default): deny them instead.
+      namespaceResourceBlacklist: namespaceResourceWhitelist.length ? undefined : [{ group: '*', kind: '*' }],
+    };
   }
 
   private policyOf(folder: string): SyncPolicy {
+    if (folder === this.folder) return this.syncPolicies[folder] ?? SyncPolicy.manual({ retryLimit: this.defaultSyncPolicy.retryLimit });
     return this.syncPolicies[folder] ?? this.defaultSyncPolicy;
   }
 
   private applicationSpec(folder: string): argocd.ApplicationSpec {
-    const f = this.inventory().folders.get(folder);
+    const f = this.inventory().get(folder);
     const policy = this.policyOf(folder);
     const ignoreDifferences = f ? [...f.ignored.values()]
       .sort((a, b) => compare(a.group, b.group) || compare(a.kind, b.kind) || compare(a.namespace ?? '', b.namespace ?? '') || compare(a.name, b.name))
@@ -461,9 +309,9 @@ export class ArgoCdBootstrap extends Chart {
     if (ignoreDifferences.length) syncOptions.push('RespectIgnoreDifferences=true');
     if (policy.serverSideApply) syncOptions.push('ServerSideApply=true');
     return {
-      project: folder === this.folder ? this.bootstrapProjectName : this.projectName,
+      project: this.projectName(folder),
       source: { repoUrl: this.repoUrl, targetRevision: this.targetRevision, path: this.sourcePath(folder) },
-      destination: { server: this.server, namespace: f ? this.destinationNamespace(f) : undefined },
+      destination: { server: this.serverOf(folder), namespace: f ? this.destinationNamespace(f) : undefined },
       ignoreDifferences: ignoreDifferences.length ? ignoreDifferences : undefined,
       syncPolicy: {
         automated: policy.isAutomated ? { prune: policy.prune, selfHeal: policy.selfHeal } : undefined,
@@ -473,10 +321,10 @@ export class ArgoCdBootstrap extends Chart {
     };
   }
 
-  /** Checked when the app is synthesized: Applications and folders match one to one. */
+  /** Checked when the app is synthesized: Applications and folders match one to one; clusters are consistent. */
   private problems(): string[] {
-    this.cached = this.scan();
-    const produced = this.cached.folders;
+    this.cached = scanFolders(this.node.root);
+    const produced = this.cached;
     const problems: string[] = [];
     const list = (names: Iterable<string>) => [...names].sort().join(', ') || 'none';
     for (const [folder, application] of this.applications) {
@@ -498,18 +346,32 @@ export class ArgoCdBootstrap extends Chart {
       if (this.applications.has(folder) && this.policyOf(folder).serverSideApply && facts.rolloutServices.size) {
         problems.push(`folder "${folder}" uses serverSideApply, but Argo Rollouts manages its Services ${list(facts.rolloutServices)}: server-side apply would take their selectors back from the Rollouts controller; leave serverSideApply off for this folder`);
       }
+      const argoKinds = [...facts.namespacedKinds.values()].filter((gk) => gk.group === 'argoproj.io' && ARGO_CD_KINDS.has(gk.kind));
+      if (folder !== this.folder && argoKinds.length) {
+        problems.push(`folder "${folder}" synthesizes ${list(argoKinds.map((gk) => gk.kind))}: only the folder "${this.folder}" may hold Argo CD projects and Applications`);
+      }
+    }
+    problems.push(...this.clusterProblems());
+    return problems;
+  }
+
+  /** One cluster, one name: two environments that name a cluster differently would split its namespaces. */
+  private clusterProblems(): string[] {
+    const byName = new Map<string, Environment>();
+    const byServer = new Map<string, Environment>();
+    const problems: string[] = [];
+    for (const env of [...this.environments().values()].sort((a, b) => compare(a.name, b.name))) {
+      const { name, server } = env.cluster;
+      const sameName = byName.get(name);
+      const sameServer = byServer.get(server);
+      if (sameName && sameName.cluster.server !== server) {
+        problems.push(`environments "${sameName.name}" and "${env.name}" name cluster "${name}" with different servers (${sameName.cluster.server}, ${server}): one cluster has one address`);
+      } else if (sameServer && sameServer.cluster.name !== name) {
+        problems.push(`environments "${sameServer.name}" and "${env.name}" give the cluster ${server} different names ("${sameServer.cluster.name}", "${name}"): use the name it is registered under in Argo CD`);
+      }
+      byName.set(name, byName.get(name) ?? env);
+      byServer.set(server, byServer.get(server) ?? env);
     }
     return problems;
   }
 }
-
-/** The id of the top-level chart that holds `obj` (PlatformApp's folder for objects outside environments). */
-function topChartId(obj: IConstruct, root: IConstruct): string | undefined {
-  const scope = obj.node.scopes.find((s) => s !== root && Chart.isChart(s));
-  return scope?.node.id;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-

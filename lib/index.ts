@@ -1,6 +1,7 @@
 export * from './analysis-template';
 export * from './blue-green-rollout';
 export * from './canary-rollout';
+export * from './cluster';
 export * from './deploy-strategy';
 export * from './environment';
 export * from './gitops';

@@ -4,6 +4,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
 import { useDictionaryChildTables } from './child-tables';
 import { Environment } from './environment';
+import { FolderTarget } from './validate/folders';
 import { validateManifests, ValidationError } from './validate/gate';
 import { Manifest } from './validate/manifest';
 import { isNamespaced } from './validate/schema';
@@ -29,6 +30,22 @@ const SYNC_WAVES: Record<string, number> = {
 /** Waves of kinds not listed above. */
 export const DEFAULT_SYNC_WAVE = 2;
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
+/**
+ * Objects that hold data Git cannot give back (a volume's claim, a namespace with everything in
+ * it): Argo CD never prunes them when they leave Git (`Prune=false`) nor deletes them with their
+ * Application (`Delete=false`). Deleting them is a deliberate act by a person (docs/gitops.md).
+ */
+const RETAINED_KINDS = new Set(['PersistentVolumeClaim', 'Namespace']);
+export const RETAIN_OPTIONS = ['Prune=false', 'Delete=false'];
+
+/** The sync-options annotation of an object: its own options, with Prune and Delete forced off for retained kinds. */
+export function syncOptionsOf(apiVersion: string, kind: string, current: string | undefined): string | undefined {
+  if (apiVersion !== 'v1' || !RETAINED_KINDS.has(kind)) return current;
+  // Options are comma-separated and trimmed (Argo CD's sync-options annotation); any other Prune/Delete gives way.
+  const others = (current ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '' && !/^(Prune|Delete)=/.test(o));
+  return [...others, ...RETAIN_OPTIONS].join(',');
+}
 
 /**
  * The kustomization of each folder. Named `Kustomization` (a name kustomize and Argo CD accept), so
@@ -68,11 +85,13 @@ export class PlatformApp extends App {
   public manifests(): Manifest[] {
     const errors: string[] = [];
     const objects: ApiObject[] = [];
+    const folders = new Map<string, FolderTarget>();
     // One walk over the tree: construct validations and object collection (linear in the tree size).
     underPlatformGate(() => {
       for (const c of this.node.findAll()) {
         for (const message of c.node.validate()) errors.push(`${c.node.path}: ${message}`);
         if (c instanceof ApiObject) objects.push(c);
+        else if (Environment.isEnvironment(c)) folders.set(c.name, { server: c.cluster.server, namespace: c.namespace });
       }
     });
     if (errors.length) {
@@ -83,7 +102,7 @@ export class PlatformApp extends App {
       const doc = normalize(obj.toJson());
       return { file: `${folder}/${unit}.yaml`, doc };
     });
-    const problems = validateManifests(manifests);
+    const problems = validateManifests(manifests, { folders });
     if (problems.length) throw new ValidationError(problems);
     return manifests;
   }
@@ -112,8 +131,10 @@ function normalize(doc: any): any {
     doc = { ...doc, metadata };
   }
   const { name, namespace, labels, annotations, ...rest } = doc.metadata ?? {};
-  // Reviewers read name and namespace first; every object carries its Argo CD sync wave.
-  const metadata = { name, namespace, labels, annotations: { ...annotations, [SYNC_WAVE_ANNOTATION]: String(syncWaveOf(doc.kind)) }, ...rest };
+  // Reviewers read name and namespace first; every object carries its Argo CD sync wave (and data its retention).
+  const syncOptions = syncOptionsOf(doc.apiVersion, doc.kind, annotations?.[SYNC_OPTIONS_ANNOTATION]);
+  const stamped = { ...annotations, [SYNC_WAVE_ANNOTATION]: String(syncWaveOf(doc.kind)), ...(syncOptions === undefined ? {} : { [SYNC_OPTIONS_ANNOTATION]: syncOptions }) };
+  const metadata = { name, namespace, labels, annotations: stamped, ...rest };
   if (namespace === undefined) delete metadata.namespace;
   if (labels === undefined) delete metadata.labels;
   const { apiVersion, kind, metadata: _old, ...body } = doc;

@@ -1,4 +1,5 @@
 import { lintWorkflowTemplates } from './workflow-lint';
+import { byCluster, checkFolders, folderClusters, FolderTarget } from './folders';
 import { describe, indexByNamespace, Manifest } from './manifest';
 import { checkPolicy } from './policy';
 import { formatProblem, Problem } from './problem';
@@ -20,6 +21,13 @@ export interface GateOptions {
    * @default true
    */
   readonly policy?: boolean;
+  /**
+   * The cluster (API server URL) of each folder and the namespace it owns, as the constructs
+   * declare them (environments); an Argo CD Application in the output that syncs the folder takes
+   * precedence.
+   * @default Argo CD's own cluster for folders that no Application syncs
+   */
+  readonly folders?: ReadonlyMap<string, FolderTarget>;
 }
 
 const HASH_LABEL = 'rollouts-pod-template-hash';
@@ -51,10 +59,14 @@ export function validateManifests(manifests: Manifest[], options: GateOptions = 
     }
     if (options.policy ?? true) problems.push(...checkPolicy(m));
   }
-  problems.push(...checkDuplicates(manifests));
-  for (const ns of indexByNamespace(manifests).values()) {
-    problems.push(...checkReferences(ns));
-    problems.push(...checkRollouts(ns));
+  // Namespaces of different clusters are different namespaces: names and references hold per cluster.
+  problems.push(...checkFolders(manifests, options.folders));
+  for (const cluster of byCluster(manifests, folderClusters(manifests, options.folders).clusters)) {
+    problems.push(...checkDuplicates(cluster));
+    for (const ns of indexByNamespace(cluster).values()) {
+      problems.push(...checkReferences(ns));
+      problems.push(...checkRollouts(ns));
+    }
   }
   const workflows = manifests.filter((m) => m.doc.kind === 'WorkflowTemplate').map((m) => m.doc);
   if (workflows.length) problems.push(...lintWorkflowTemplates(workflows));
