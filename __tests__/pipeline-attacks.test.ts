@@ -340,7 +340,7 @@ describe('build-image: only the app\'s own repository, never over an existing ta
     expect(b.pushed()).toEqual([]);
   });
 
-  test('the repository\'s Dockerfile: every FROM pinned by digest, or an earlier stage', () => {
+  test('the repository\'s Dockerfile: every FROM and the syntax frontend pinned by digest, or an earlier stage', () => {
     const build = (dockerfile: string) => {
       const src = dir('src');
       fs.writeFileSync(path.join(src, 'Dockerfile'), dockerfile);
@@ -348,10 +348,12 @@ describe('build-image: only the app\'s own repository, never over an existing ta
     };
     const pinned = `eclipse-temurin:21-jre@${DIGEST}`;
     expect(build(`FROM --platform=linux/amd64 maven:3@${DIGEST} AS Build\nRUN true\nFROM ${pinned}\nCOPY --from=build /a /a\nFROM build\n`).r.status).toBe(0);
-    for (const bad of ['FROM eclipse-temurin:21-jre\n', `FROM ${pinned} AS base\nFROM ubuntu\n`, 'ARG BASE\nFROM $BASE\n', 'from alpine:3.20\n']) {
+    expect(build(`# syntax=docker/dockerfile:1.7@${DIGEST}\nFROM ${pinned}\n`).r.status).toBe(0);
+    for (const bad of ['FROM eclipse-temurin:21-jre\n', `FROM ${pinned} AS base\nFROM ubuntu\n`, 'ARG BASE\nFROM $BASE\n', 'from alpine:3.20\n',
+      `# syntax=evil.example.com/frontend:1\nFROM ${pinned}\n`, `#SYNTAX = docker/dockerfile:1\nFROM ${pinned}\n`]) {
       const b = build(bad);
       expect([bad, b.r.status]).toEqual([bad, 1]);
-      expect(b.r.stderr).toMatch(/Dockerfile line \d+: FROM .* (is not pinned by digest|is chosen by a build argument)/);
+      expect(b.r.stderr).toMatch(/Dockerfile line \d+: (FROM .* (is not pinned by digest|is chosen by a build argument)|the frontend .* is not pinned by digest)/);
       expect(b.calls().filter((c) => c.includes('--output'))).toEqual([]);
     }
   });

@@ -2,7 +2,7 @@
 # Builds the application image with rootless BuildKit (buildctl-daemonless.sh) and pushes it.
 #
 # The image is built from the repository's own Dockerfile when the source has one at its root
-# (every FROM must then be pinned by digest); otherwise from a generated Dockerfile that copies
+# (every FROM, and a `# syntax=` frontend, must then be pinned by digest); otherwise from a generated Dockerfile that copies
 # ARTIFACT_DIR/app.jar onto JAR_BASE_IMAGE (app_type springboot) or ARTIFACT_DIR/app.war onto
 # WAR_BASE_IMAGE (app_type spring), both pinned by digest. The image runs as the numeric user
 # 10001, so runAsNonRoot holds.
@@ -106,6 +106,13 @@ check_pins() {
   lineno=0
   while IFS= read -r line || [ -n "$line" ]; do
     lineno=$((lineno + 1))
+    # A "# syntax=<image>" directive runs that image as the Dockerfile frontend: pinned too.
+    syntax="$(printf '%s\n' "$line" | sed -n 's/^[[:space:]]*#[[:space:]]*[Ss][Yy][Nn][Tt][Aa][Xx][[:space:]]*=[[:space:]]*//p')"
+    if [ -n "$syntax" ]; then
+      matches "$syntax" "[A-Za-z0-9._/:-]+@$DIGEST_RE" \
+        || fail "Dockerfile line $lineno: the frontend $(shown "$syntax") is not pinned by digest: write # syntax=image:tag@sha256:..., or remove the directive to use the built-in frontend"
+      continue
+    fi
     set -f
     # shellcheck disable=SC2086 # split the instruction into words
     set -- $line
