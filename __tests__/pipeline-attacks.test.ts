@@ -173,9 +173,23 @@ describe('clone-source: a revision or URL is never read as an option of git', ()
     expect(s.seen).toEqual([]);
   });
 
-  test('a revision and URL that look fine still reach git after --end-of-options', () => {
+  test('behind the checks, git itself reads the revision as a revision: the script\'s fetch follows --end-of-options', () => {
+    // The script's own command line (so this test follows it)...
     const text = fs.readFileSync(script('clone-source.sh'), 'utf8');
     expect(text).toMatch(/git "\$@" fetch --quiet --depth 1 --end-of-options "\$GIT_REPO" "\$GIT_REVISION"/);
+    // ...run by real git with the payload as the revision: git refuses the revision, runs nothing.
+    const repos = sourceRepos();
+    const marker = path.join(dir('marker'), 'ran');
+    const payload = `--upload-pack=touch ${marker}; git-upload-pack`;
+    const probe = dir('probe');
+    git(['init', '--quiet', probe]);
+    const url = `file://${path.join(repos.root, 'app.git')}`;
+    const guarded = spawnSync('git', ['fetch', '--quiet', '--depth', '1', '--end-of-options', url, payload], { cwd: probe, env: env(), encoding: 'utf8' });
+    expect(guarded.status).not.toBe(0);
+    expect(fs.existsSync(marker)).toBe(false);
+    // The same without --end-of-options: git takes it as an option after the URL and runs it.
+    spawnSync('git', ['fetch', '--quiet', '--depth', '1', url, payload], { cwd: probe, env: env() });
+    expect(fs.existsSync(marker)).toBe(true);
   });
 });
 
