@@ -213,6 +213,7 @@ function checkParameters(vars: Record<string, string>): { r: ReturnType<typeof s
 describe('check-parameters: every parameter as a whole string', () => {
   test('valid parameters pass and say which build runs', () => {
     expect(checkParameters({}).build).toBe('maven');
+    expect(checkParameters({ ALLOWED_IMAGES: '*=ghcr.io/acme-shop/{app}' }).build).toBe('maven');
     expect(checkParameters({ BUILD_TOOL: 'gradle' }).build).toBe('gradle');
     expect(checkParameters({ GIT_REPO: '', ARTIFACT_URL: 'https://repo.example.com/orders-1.4.3.jar?sig=a%2Fb', ARTIFACT_SHA256: 'a'.repeat(64) }).build).toBe('artifact');
   });
@@ -312,6 +313,20 @@ describe('build-image: only the app\'s own repository, never over an existing ta
     const b = buildImage();
     expect([b.r.status, b.r.stderr]).toEqual([0, '']);
     expect(b.pushed()).toEqual([expect.stringContaining('--output type=image,name=ghcr.io/acme-shop/orders:1.4.3,push=true')]);
+  });
+
+  test('with a repository pattern, each app pushes to its own repository only', () => {
+    const pattern = { ALLOWED_IMAGES: '*=ghcr.io/acme-shop/{app}' };
+    expect(buildImage(pattern).r.status).toBe(0);
+    expect(buildImage({ ...pattern, APP_NAME: 'catalog', IMAGE: 'ghcr.io/acme-shop/catalog' }).r.status).toBe(0);
+    for (const vars of [{ IMAGE: 'ghcr.io/acme-shop/catalog' }, { IMAGE: 'ghcr.io/acme-shop/orders-x' }, { IMAGE: 'ghcr.io/acme-shop' }, { IMAGE: 'ghcr.io/acme-shop/orders/x' }]) {
+      const b = buildImage({ ...pattern, ...vars });
+      expect([vars, b.r.status]).toEqual([vars, 2]);
+      expect(b.calls()).toEqual([]);
+    }
+    for (const vars of [{ IMAGE: 'ghcr.io/acme-shop/orders-x' }, { IMAGE: 'ghcr.io/acme-shop/catalog' }]) {
+      expect(checkParameters({ ...pattern, ...vars }).r.status).toBe(2);
+    }
   });
 
   test.each([
@@ -477,7 +492,7 @@ describe('the synthesized build: no GitOps credentials and no Kubernetes token w
     const check = build.find((t) => t.name === 'check-parameters');
     const e = Object.fromEntries(check.script.env.map((v: any) => [v.name, v.value]));
     expect(e.APP_NAMES).toBe('catalog orders');
-    expect(e.ALLOWED_IMAGES).toBe('catalog=ghcr.io/acme-shop/catalog orders=ghcr.io/acme-shop/orders');
+    expect(e.ALLOWED_IMAGES).toBe('*=ghcr.io/acme-shop/{app}');
     const claims = manifests.filter((m) => m.doc.kind === 'PersistentVolumeClaim' && m.doc.metadata.namespace === 'argo').map((m) => m.doc.metadata.name);
     expect(claims).toEqual(['java-build-cache-catalog', 'java-build-cache-orders']);
   });

@@ -978,13 +978,14 @@ function platformApps(scope: Construct): Map<string, Set<string>> {
   return apps;
 }
 
-/** `app=repository` pairs, sorted: the only images the build may push. */
+/**
+ * The only images the build may push, for the scripts: the pattern as `*=<pattern>` (one short
+ * entry however many apps), else the sorted `app=repository` pairs of the images the apps run.
+ */
 function allowedImages(apps: Map<string, Set<string>>, pattern?: string): string {
+  if (pattern) return `*=${pattern}`;
   const pairs: string[] = [];
-  for (const [app, repos] of apps) {
-    if (pattern) pairs.push(`${app}=${pattern.replace('{app}', app)}`);
-    else for (const repo of repos) pairs.push(`${app}=${repo}`);
-  }
+  for (const [app, repos] of apps) for (const repo of repos) pairs.push(`${app}=${repo}`);
   return pairs.sort().join(' ');
 }
 

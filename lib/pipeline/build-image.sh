@@ -18,7 +18,8 @@
 # Environment:
 #   APP_NAME       the app (required)
 #   IMAGE          registry/repository, without tag (required); must be the app's in ALLOWED_IMAGES
-#   ALLOWED_IMAGES "app=registry/repository" pairs separated by spaces, fixed at synth (required)
+#   ALLOWED_IMAGES "app=registry/repository" pairs, or one "*=registry/path/{app}" pattern,
+#                  separated by spaces, fixed at synth (required)
 #   TAG            the tag to push (required; not latest)
 #   OVERWRITE_TAG  true to replace an existing tag (default: false)
 #   APP_TYPE       springboot or spring (default: springboot)
@@ -52,6 +53,22 @@ shown() {
   printf '"%s"' "$(printf '%s' "$1" | tr -c 'A-Za-z0-9._~:/?#@!$&()*+,;=%-' '?' | sed -e 's#//[^/@]*@#//***@#' -e 's#?.*#?***#' | cut -c1-200)"
 }
 
+# The repositories that ALLOWED_IMAGES allows for the app $1, one per line: "app=repository"
+# entries name one; a "*=registry/path/{app}" entry allows that pattern for every app.
+repositories_of() {
+  set -f
+  for pair in $ALLOWED_IMAGES; do
+    case "$pair" in
+      "$1="*) printf '%s\n' "${pair#*=}" ;;
+      "*="*"{app}"*)
+        pattern="${pair#*=}"
+        printf '%s\n' "${pattern%%"{app}"*}$1${pattern#*"{app}"}"
+        ;;
+    esac
+  done
+  set +f
+}
+
 APP_NAME="${APP_NAME:-}"
 IMAGE="${IMAGE:-}"
 ALLOWED_IMAGES="${ALLOWED_IMAGES:-}"
@@ -75,11 +92,8 @@ case "${IMAGE##*/}" in
 esac
 matches "$IMAGE" "$REPOSITORY" || fail "image must be registry/repository in lowercase, without tag, digest or options, got $(shown "$IMAGE")" 2
 matches "$APP_NAME" '[a-z]([-a-z0-9]{0,61}[a-z0-9])?' || fail "app_name must be an app name, got $(shown "$APP_NAME")" 2
-allowed=false
-set -f
-for pair in $ALLOWED_IMAGES; do [ "$pair" = "$APP_NAME=$IMAGE" ] && allowed=true; done
-set +f
-[ "$allowed" = true ] || fail "image \"$IMAGE\" is not a repository the platform allows for the app $APP_NAME (allowed: ${ALLOWED_IMAGES:-none})" 2
+repositories_of "$APP_NAME" | grep -Fxq -e "$IMAGE" \
+  || fail "image \"$IMAGE\" is not a repository the platform allows for the app $APP_NAME (allowed: $(repositories_of "$APP_NAME" | tr '\n' ' '))" 2
 [ "$TAG" != latest ] || fail "the tag latest does not say what runs: give a version tag, e.g. 1.4.3 or the commit" 2
 matches "$TAG" '[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}' \
   || fail "tag $(shown "$TAG") is not a valid image tag (letters, digits, '_', '.', '-'; at most 128 characters)" 2

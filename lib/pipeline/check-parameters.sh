@@ -19,7 +19,8 @@
 #   OVERWRITE_TAG   true or false
 # Fixed when the pipeline is synthesized:
 #   APP_NAMES       the apps of the platform, separated by spaces
-#   ALLOWED_IMAGES  "app=registry/repository" pairs, separated by spaces
+#   ALLOWED_IMAGES  "app=registry/repository" pairs, or one "*=registry/path/{app}" pattern,
+#                   separated by spaces
 set -eu
 export LC_ALL=C
 
@@ -42,6 +43,22 @@ matches() {
 # A value as it may appear in a message: printable, credentials and query removed, at most 200 characters.
 shown() {
   printf '"%s"' "$(printf '%s' "$1" | tr -c 'A-Za-z0-9._~:/?#@!$&()*+,;=%-' '?' | sed -e 's#//[^/@]*@#//***@#' -e 's#?.*#?***#' | cut -c1-200)"
+}
+
+# The repositories that ALLOWED_IMAGES allows for the app $1, one per line: "app=repository"
+# entries name one; a "*=registry/path/{app}" entry allows that pattern for every app.
+repositories_of() {
+  set -f
+  for pair in $ALLOWED_IMAGES; do
+    case "$pair" in
+      "$1="*) printf '%s\n' "${pair#*=}" ;;
+      "*="*"{app}"*)
+        pattern="${pair#*=}"
+        printf '%s\n' "${pattern%%"{app}"*}$1${pattern#*"{app}"}"
+        ;;
+    esac
+  done
+  set +f
 }
 
 HOST='[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(:[0-9]{1,5})?'
@@ -107,14 +124,8 @@ else
 fi
 
 matches "$IMAGE" "$REPOSITORY" || fail "image must be registry/repository in lowercase, without tag, digest or options, got $(shown "$IMAGE")"
-allowed=false
-for pair in $ALLOWED_IMAGES; do [ "$pair" = "$APP_NAME=$IMAGE" ] && allowed=true; done
-if [ "$allowed" != true ]; then
-  repos=""
-  for pair in $ALLOWED_IMAGES; do
-    case "$pair" in "$APP_NAME="*) repos="$repos ${pair#*=}" ;; esac
-  done
-  fail "image \"$IMAGE\" is not a repository of the app $APP_NAME; the platform allows:${repos:- none}"
+if ! repositories_of "$APP_NAME" | grep -Fxq -e "$IMAGE"; then
+  fail "image \"$IMAGE\" is not a repository of the app $APP_NAME; the platform allows: $(repositories_of "$APP_NAME" | tr '\n' ' ')"
 fi
 matches "$TAG" "$TAG_RE" || fail "tag must be an image tag (letters, digits, '_', '.', '-'; at most 128 characters), got $(shown "$TAG")"
 [ "$TAG" != latest ] || fail "the tag latest does not say what runs: give a version tag, e.g. 1.4.3 or the commit"
