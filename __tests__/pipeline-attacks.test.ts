@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
-import { Environment, JavaApp, Manifest, PipelineTemplate, PlatformApp } from '../lib';
+import { BuildCache, Environment, JavaApp, Manifest, PipelineTemplate, PlatformApp } from '../lib';
 import { LoopbackServer, Run, runAsync, selfSignedCertificate, startServer } from './support/loopback';
 
 /**
@@ -495,6 +495,13 @@ describe('the synthesized build: no GitOps credentials and no Kubernetes token w
     expect(e.ALLOWED_IMAGES).toBe('*=ghcr.io/acme-shop/{app}');
     const claims = manifests.filter((m) => m.doc.kind === 'PersistentVolumeClaim' && m.doc.metadata.namespace === 'argo').map((m) => m.doc.metadata.name);
     expect(claims).toEqual(['java-build-cache-catalog', 'java-build-cache-orders']);
+    for (const app of ['catalog', 'orders']) {
+      const claim = manifests.find((m) => m.doc.kind === 'PersistentVolumeClaim' && m.doc.metadata.name === `java-build-cache-${app}`)!.doc;
+      expect(claim.spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } } });
+    }
+    // BuildCache.none(): nothing shared, nothing kept.
+    const none = platform({ buildCache: BuildCache.none() }).manifests();
+    expect(none.filter((m) => m.doc.kind === 'PersistentVolumeClaim' && m.doc.metadata.namespace === 'argo')).toEqual([]);
   });
 
   test('without imageRepository, the allowed images are the repositories the apps run', () => {

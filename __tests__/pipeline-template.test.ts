@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { Environment } from '../lib/environment';
-import { BuildTool, PipelineTemplate, PipelineTemplateProps } from '../lib/pipeline-template';
+import { BuildCache, BuildTool, PipelineTemplate, PipelineTemplateProps } from '../lib/pipeline-template';
 import { unpinnedImage } from '../lib/props';
 import { lintWorkflowTemplates, MAX_TEMPLATES } from '../lib/validate/workflow-lint';
 
@@ -406,6 +406,12 @@ describe('PipelineTemplate', () => {
     for (const f of fs.readdirSync(PIPELINE_DIR)) expect([f, file(f).includes('{{')]).toEqual([f, false]);
   });
 
+  test('BuildCache.none(): an emptyDir per build, no claim', () => {
+    const t = template(byName(synth({ buildCache: BuildCache.none('3Gi') }), 'serve-java-app'), 'build-maven');
+    expect(t.volumes).toContainEqual({ name: 'build-cache', emptyDir: { sizeLimit: '3Gi' } });
+    expect(JSON.stringify(t)).not.toContain('persistentVolumeClaim');
+  });
+
   test('props override the namespace, Secrets, service account, build tool, branch and images', () => {
     // GIVEN overrides
     const d = synth({
@@ -415,7 +421,7 @@ describe('PipelineTemplate', () => {
       registryCredentialsSecret: 'ghcr-push',
       serviceAccountName: 'builder',
       buildTool: BuildTool.GRADLE,
-      buildCacheClaimPrefix: 'gradle-cache',
+      buildCache: BuildCache.perApp({ claimPrefix: 'gradle-cache' }),
       executorServiceAccountName: 'argo-executor',
       workspaceSize: '5Gi',
       workspaceStorageClass: 'fast',
@@ -454,8 +460,9 @@ describe('PipelineTemplate', () => {
     [{ imageRepository: 'ghcr.io/acme/orders' }, /imageRepository must be registry\/path with exactly one \{app\} path segment/],
     [{ imageRepository: 'ghcr.io/acme/{app}:1.0' }, /imageRepository must be registry\/path/],
     [{ imageRepository: '{app}' }, /imageRepository must be registry\/path/],
-    [{ buildCacheClaimPrefix: 'Cache' }, /buildCacheClaimPrefix must be lowercase letters/],
-    [{ buildCacheSize: 'lots' }, /buildCacheSize must be a Kubernetes quantity/],
+    [{ buildCache: BuildCache.perApp({ claimPrefix: 'Cache' }) }, /buildCache claimPrefix must be lowercase letters/],
+    [{ buildCache: BuildCache.perApp({ size: 'lots' }) }, /buildCache size must be a Kubernetes quantity/],
+    [{ buildCache: BuildCache.none('lots') }, /buildCache size must be a Kubernetes quantity/],
     [{ gitopsRepo: '' }, /gitopsRepo must be the URL/],
     [{ gitopsRepo: 'https://bot:s3cret@github.com/acme/gitops.git' }, /gitopsRepo must not contain credentials/],
     [{ namespace: 'Argo' }, /namespace must be a DNS-1123 label/],

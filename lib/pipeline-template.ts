@@ -74,6 +74,51 @@ export interface PipelineImages {
   readonly warBase?: string;
 }
 
+/** Options of `BuildCache.perApp()`. */
+export interface PerAppBuildCacheOptions {
+  /**
+   * Prefix of the claims: `<prefix>-<app>`.
+   * @default 'java-build-cache'
+   */
+  readonly claimPrefix?: string;
+  /**
+   * Size of each app's claim.
+   * @default '5Gi'
+   */
+  readonly size?: string;
+  /**
+   * StorageClass of the claims.
+   * @default the pipeline's workspaceStorageClass
+   */
+  readonly storageClassName?: string;
+}
+
+/** The dependency cache of the builds. */
+export class BuildCache {
+  /**
+   * One PersistentVolumeClaim per app of the platform, `<prefix>-<app>` (ReadWriteOnce), generated
+   * in the pipeline's namespace; a build mounts only its own app's claim.
+   */
+  public static perApp(options: PerAppBuildCacheOptions = {}): BuildCache {
+    return new BuildCache(true, options.claimPrefix ?? 'java-build-cache', options.size ?? '5Gi', options.storageClassName);
+  }
+
+  /**
+   * Nothing kept between builds: each build downloads its dependencies into an emptyDir of this size.
+   * No claim per app (for platforms with many apps, or storage without WaitForFirstConsumer binding).
+   */
+  public static none(size = '5Gi'): BuildCache {
+    return new BuildCache(false, '', size, undefined);
+  }
+
+  private constructor(
+    public readonly persistent: boolean,
+    public readonly claimPrefix: string,
+    public readonly size: string,
+    public readonly storageClassName: string | undefined,
+  ) {}
+}
+
 export interface PipelineTemplateProps {
   /**
    * Namespace of the WorkflowTemplates, where the workflows run.
@@ -151,17 +196,11 @@ export interface PipelineTemplateProps {
    */
   readonly waitTimeoutSeconds?: number;
   /**
-   * Prefix of the PersistentVolumeClaims that keep the Maven and Gradle dependency caches between
-   * runs: one per app, `<prefix>-<app>`, generated in `namespace`, so one app's build (its own code)
-   * cannot change the dependencies another app's build uses.
-   * @default 'java-build-cache'
+   * Where Maven and Gradle keep downloaded dependencies. Never shared between apps: one app's build
+   * (its own code) must not change the dependencies another app's build uses.
+   * @default BuildCache.perApp()
    */
-  readonly buildCacheClaimPrefix?: string;
-  /**
-   * Size of each app's build cache claim.
-   * @default '5Gi'
-   */
-  readonly buildCacheSize?: string;
+  readonly buildCache?: BuildCache;
   /**
    * Size of the per-workflow workspace volume (source, archive).
    * @default '2Gi'
@@ -387,8 +426,7 @@ export class PipelineTemplate extends Construct {
     const buildTool = props.buildTool ?? BuildTool.MAVEN;
     const waitForSync = props.waitForSync ?? true;
     const waitTimeout = props.waitTimeoutSeconds ?? 900;
-    const cachePrefix = props.buildCacheClaimPrefix ?? 'java-build-cache';
-    const cacheSize = props.buildCacheSize ?? '5Gi';
+    const cache = props.buildCache ?? BuildCache.perApp();
     const workspaceSize = props.workspaceSize ?? '2Gi';
     const sourceSecret = props.sourceCredentialsSecret ?? 'source-credentials';
     this.executorServiceAccountName = props.executorServiceAccountName ?? 'workflow-executor';
@@ -408,9 +446,9 @@ export class PipelineTemplate extends Construct {
     check(sourceSecret !== gitSecret, c, id,
       () => `sourceCredentialsSecret must not be the GitOps write Secret "${gitSecret}": give the build a read-only token of its own`);
     // A claim name is the prefix, '-' and an app name (at most 63 characters): leave room for the name.
-    check(/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/.test(cachePrefix), c, id,
-      () => `buildCacheClaimPrefix must be lowercase letters, digits and '-', at most 32 characters, got "${cachePrefix}"`);
-    check((parseQuantity(cacheSize) ?? 0) > 0, c, id, () => `buildCacheSize must be a Kubernetes quantity such as "5Gi", got "${cacheSize}"`);
+    check(!cache.persistent || /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/.test(cache.claimPrefix), c, id,
+      () => `buildCache claimPrefix must be lowercase letters, digits and '-', at most 32 characters, got "${cache.claimPrefix}"`);
+    check((parseQuantity(cache.size) ?? 0) > 0, c, id, () => `buildCache size must be a Kubernetes quantity such as "5Gi", got "${cache.size}"`);
     if (props.sourceRepoHost !== undefined) {
       check(SOURCE_HOST.test(props.sourceRepoHost), c, id,
         () => `sourceRepoHost must be a host name or host:port without scheme, path or credentials (e.g. "github.com"), got "${props.sourceRepoHost}"`);
@@ -430,10 +468,12 @@ export class PipelineTemplate extends Construct {
     // The apps the pipeline builds: those of the platform, known when it is declared.
     const apps = platformApps(this);
     this.node.addValidation({ validate: () => this.checkApps(apps, props.imageRepository) });
-    for (const app of [...apps.keys()].sort()) this.cacheClaim(cachePrefix, app, cacheSize, props.workspaceStorageClass);
+    if (cache.persistent) {
+      for (const app of [...apps.keys()].sort()) this.cacheClaim(cache.claimPrefix, app, cache.size, cache.storageClassName ?? props.workspaceStorageClass);
+    }
 
     this.serve = this.serveJavaApp({
-      buildTool, cachePrefix, workspaceSize, workspaceStorageClass: props.workspaceStorageClass, registrySecret, images,
+      buildTool, cache, workspaceSize, workspaceStorageClass: props.workspaceStorageClass, registrySecret, images,
       sourceRepoHost: props.sourceRepoHost, sourceSecret,
       appNames: [...apps.keys()].sort().join(' '),
       allowedImages: allowedImages(apps, props.imageRepository),
@@ -566,7 +606,7 @@ export class PipelineTemplate extends Construct {
   }
 
   private serveJavaApp(o: {
-    buildTool: BuildTool; cachePrefix: string; workspaceSize: string; workspaceStorageClass?: string;
+    buildTool: BuildTool; cache: BuildCache; workspaceSize: string; workspaceStorageClass?: string;
     registrySecret: string; images: Required<PipelineImages>; sourceRepoHost?: string; sourceSecret: string;
     appNames: string; allowedImages: string;
   }): workflows.WorkflowTemplate {
@@ -595,8 +635,11 @@ export class PipelineTemplate extends Construct {
         { name: 'JAVA_TOOL_OPTIONS', value: '-Djava.io.tmpdir=/tmp' },
       ],
       mounts: [workspace, cache],
-      // The cache of this app only (check-parameters has checked app_name against the platform's apps).
-      volumes: [{ name: 'build-cache', persistentVolumeClaim: { claimName: `${o.cachePrefix}-{{inputs.parameters.app_name}}` } }],
+      // The cache of this app only (check-parameters has checked app_name against the platform's
+      // apps); template volumes take input parameters (argo-workflows docs/walk-through/volumes.md).
+      volumes: [o.cache.persistent
+        ? { name: 'build-cache', persistentVolumeClaim: { claimName: `${o.cache.claimPrefix}-{{inputs.parameters.app_name}}` } }
+        : { name: 'build-cache', emptyDir: { sizeLimit: size(o.cache.size) } }],
       size: BUILD,
       deadlineSeconds: 1800,
       // Dependency downloads can fail transiently; a failing build fails the same way again, so
