@@ -445,7 +445,7 @@ export class PipelineTemplate extends Construct {
     }
     check(sourceSecret !== gitSecret, c, id,
       () => `sourceCredentialsSecret must not be the GitOps write Secret "${gitSecret}": give the build a read-only token of its own`);
-    // A claim name is the prefix, '-' and an app name (at most 63 characters): leave room for the name.
+    // Claims are named <prefix>-<app>: a short prefix of lowercase letters, digits and '-'.
     check(!cache.persistent || /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/.test(cache.claimPrefix), c, id,
       () => `buildCache claimPrefix must be lowercase letters, digits and '-', at most 32 characters, got "${cache.claimPrefix}"`);
     check((parseQuantity(cache.size) ?? 0) > 0, c, id, () => `buildCache size must be a Kubernetes quantity such as "5Gi", got "${cache.size}"`);
