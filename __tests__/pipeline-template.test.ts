@@ -756,6 +756,18 @@ describe('lintWorkflowTemplates', () => {
     }))).toEqual([]);
   });
 
+  test('a pod without its token names the executor\'s ServiceAccount, as Argo requires', () => {
+    const doc = (template: any, spec: any = {}) => wft('w', { entrypoint: 'x', ...spec, templates: [hello('x', template)] });
+    // GIVEN automountServiceAccountToken false without an executor account, on the template or the spec
+    expect(lint(doc({ automountServiceAccountToken: false }))).toEqual([['WorkflowTemplate w', 'spec.templates[0].executor.serviceAccountName',
+      'template "x" mounts no ServiceAccount token but names no executor ServiceAccount: Argo refuses to run it; set executor.serviceAccountName (a ServiceAccount allowed to create and patch workflowtaskresults)']]);
+    expect(lint(doc({}, { automountServiceAccountToken: false })).length).toBe(1);
+    // THEN an executor account on the template or the spec, or a mounted token, is accepted
+    expect(lint(doc({ automountServiceAccountToken: false, executor: { serviceAccountName: 'exec' } }))).toEqual([]);
+    expect(lint(doc({ automountServiceAccountToken: false }, { executor: { serviceAccountName: 'exec' } }))).toEqual([]);
+    expect(lint(doc({ automountServiceAccountToken: true }, { automountServiceAccountToken: false }))).toEqual([]);
+  });
+
   test('when: never splices a parameter or item into its expression', () => {
     const doc = (when: string, params: any[] = [{ name: 'p', value: '' }]) => wft('w', {
       entrypoint: 'main',

@@ -187,6 +187,9 @@ function lintDocument(doc: Json, index: Map<string, Map<string, Json>>, external
 
   const exempt = exemptImages(doc);
   templates.forEach((t, i) => {
+    if (isObject(t)) lintTokenless(t, spec, `spec.templates[${i}]`, report);
+  });
+  templates.forEach((t, i) => {
     if (isObject(t)) lintTemplate(t, `spec.templates[${i}]`, { object, docName, own, index, external, workflowParameters, exempt, report });
   });
 }
@@ -435,6 +438,21 @@ function lintContainers(t: Json, path: string, label: string, exempt: ReadonlySe
     if (typeof image === 'string' && !image.includes('{{') && !PINNED.test(image) && !exempt.has(image)) {
       report(`${at}.image`, `${label}${name}: image "${image}" is not pinned by digest: write repository:tag@sha256:<digest> (a tag can be moved to other bytes), or list it in the annotation ${IMAGE_DIGEST_EXEMPTION} ("<image>: <reason>")`);
     }
+  }
+}
+
+/**
+ * A pod without its ServiceAccount token needs a token for the executor: Argo Workflows refuses to
+ * create it otherwise ("executor.serviceAccountName must not be empty if automountServiceAccountToken
+ * is false", workflow/controller/workflowpod.go, setupServiceAccount). Template fields win over
+ * the spec's.
+ */
+function lintTokenless(t: Json, spec: Json, path: string, report: DocContext['report']): void {
+  if (templateTypes(t).every((type) => !['container', 'containerSet', 'script'].includes(type))) return;
+  const automount = t.automountServiceAccountToken ?? spec.automountServiceAccountToken;
+  const executor = t.executor?.serviceAccountName || spec.executor?.serviceAccountName;
+  if (automount === false && !executor) {
+    report(`${path}.executor.serviceAccountName`, `template "${t.name}" mounts no ServiceAccount token but names no executor ServiceAccount: Argo refuses to run it; set executor.serviceAccountName (a ServiceAccount allowed to create and patch workflowtaskresults)`);
   }
 }
 
