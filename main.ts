@@ -73,6 +73,9 @@ for (const e of environments) {
 // The build-and-deploy pipeline (Argo Workflows), once for the platform: dist/ci/.
 new PipelineTemplate(new Chart(app, 'ci'), 'pipeline', {
   gitopsRepo: 'https://github.com/acme-shop/platform-gitops.git',
+  // Builds push only to ghcr.io/acme-shop/<app>; source credentials go to github.com only.
+  imageRepository: 'ghcr.io/acme-shop/{app}',
+  sourceRepoHost: 'github.com',
 });
 
 // Argo CD: one AppProject and one Application per folder of dist/, each environment on its cluster;

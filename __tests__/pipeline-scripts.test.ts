@@ -247,17 +247,20 @@ describe('update-image.sh against a bare Git repository', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('clone-source.sh', () => {
-  test('checks out the requested revision of a repository, without credentials in the URL', () => {
+  // Cloning over https, and what it refuses to send where, is run in pipeline-attacks.test.ts.
+  test('fetches over https only, and never with credentials in the URL', () => {
     const repo = gitopsRepo();
-    const dest = path.join(tmpDir('ws'), 'src');
-    const r = run('sh', [script('clone-source.sh')], { env: baseEnv({ GIT_REPO: repo.bare, GIT_REVISION: 'main', SOURCE_DIR: dest }) });
-    expect([r.status, r.stderr]).toEqual([0, '']);
-    expect(fs.readFileSync(path.join(dest, 'releases', 'dev.json'), 'utf8')).toBe(RELEASES);
-    expect(git(['rev-parse', 'HEAD'], dest).trim()).toBe(repo.head());
-
+    for (const url of [repo.bare, `file://${repo.bare}`, 'http://127.0.0.1:9/x.git', 'ssh://example.test/x.git', 'ext::sh -c touch% /tmp/x']) {
+      const dest = path.join(tmpDir('ws'), 'src');
+      const r = run('sh', [script('clone-source.sh')], { env: baseEnv({ GIT_REPO: url, GIT_REVISION: 'main', SOURCE_DIR: dest }) });
+      expect([url, r.status]).toEqual([url, 2]);
+      expect(r.stderr).toContain('git_repo must be an https:// URL of a Git repository');
+      expect(fs.existsSync(dest)).toBe(false);
+    }
     const bad = run('sh', [script('clone-source.sh')], { env: baseEnv({ GIT_REPO: 'https://bot:pw@example.test/x.git', SOURCE_DIR: path.join(tmpDir('ws'), 'src') }) });
-    expect(bad.status).not.toBe(0);
+    expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('git_repo contains credentials in the URL');
+    expect(bad.stderr).not.toContain('pw');
   });
 
   test('explains that git_repo or artifact_url is needed', () => {
@@ -310,8 +313,10 @@ describe('build-image.sh', () => {
     const out = tmpDir('out');
     const artifact = tmpDir('artifact');
     fs.writeFileSync(path.join(artifact, 'app.jar'), 'jar');
-    // A fake buildctl: keeps the Dockerfile and its arguments, logs, writes build metadata.
+    // A fake buildctl: a lookup (no --output) finds no tag; a build keeps the Dockerfile and its
+    // arguments, logs, writes build metadata.
     fakeCommand(bin, 'fake-buildctl', [
+      'case "$*" in *--output*) ;; *) echo "failed to resolve source metadata: not found"; exit 1 ;; esac',
       'echo "$@" > "$OUT_DIR/buildctl-args"',
       'for a in "$@"; do case "$a" in context=*) cp "${a#context=}/Dockerfile" "$OUT_DIR/Dockerfile.used" ;; esac; done',
       'echo "#1 building"',
@@ -319,7 +324,8 @@ describe('build-image.sh', () => {
     ].join('\n'));
     const env = baseEnv({
       BUILDCTL: path.join(bin, 'fake-buildctl'), OUT_DIR: out, ARTIFACT_DIR: artifact,
-      IMAGE: 'ghcr.io/acme/orders', TAG: '1.4.3', JAR_BASE_IMAGE: 'eclipse-temurin:21.0.5_11-jre', WAR_BASE_IMAGE: 'tomcat:9.0.98-jre17',
+      APP_NAME: 'orders', IMAGE: 'ghcr.io/acme/orders', TAG: '1.4.3', ALLOWED_IMAGES: 'catalog=ghcr.io/acme/catalog orders=ghcr.io/acme/orders',
+      JAR_BASE_IMAGE: `eclipse-temurin:21-jre@${DIGEST}`, WAR_BASE_IMAGE: `tomcat:10.1.34-jdk17-temurin@${DIGEST}`,
     });
     return { bin, env, out, artifact };
   }
@@ -335,7 +341,7 @@ describe('build-image.sh', () => {
     expect(log).toContain(`pushed ghcr.io/acme/orders:1.4.3@${DIGEST}`);
     expect(fs.readFileSync(path.join(s.out, 'buildctl-args'), 'utf8')).toContain('--output type=image,name=ghcr.io/acme/orders:1.4.3,push=true');
     const dockerfile = fs.readFileSync(path.join(s.out, 'Dockerfile.used'), 'utf8');
-    expect(dockerfile).toContain('FROM eclipse-temurin:21.0.5_11-jre');
+    expect(dockerfile).toContain(`FROM eclipse-temurin:21-jre@${DIGEST}`);
     expect(dockerfile).toContain('USER 10001');
   });
 

@@ -3,11 +3,15 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { Environment } from '../lib/environment';
-import { BuildTool, PipelineTemplate, PipelineTemplateProps } from '../lib/pipeline-template';
+import { BuildCache, BuildTool, PipelineTemplate, PipelineTemplateProps } from '../lib/pipeline-template';
 import { unpinnedImage } from '../lib/props';
 import { lintWorkflowTemplates, MAX_TEMPLATES } from '../lib/validate/workflow-lint';
 
 const GITOPS_REPO = 'https://github.com/acme/gitops.git';
+/** A digest for overridden images in tests (never pulled). */
+const DIGEST = `sha256:${'0'.repeat(64)}`;
+/** A pinned image for the lint rules' sample templates. */
+const PINNED = 'curlimages/curl:8.11.1@sha256:c1fe1679c34d9784c1b0d1e5f62ac0a79fca01fb6377cdd33e90473c6f9f9a69';
 const PIPELINE_DIR = path.join(__dirname, '..', 'lib', 'pipeline');
 
 function synth(props: Partial<PipelineTemplateProps> = {}): any[] {
@@ -166,12 +170,16 @@ describe('PipelineTemplate', () => {
   test('serve-java-app: entrypoint main and string parameters with the documented defaults', () => {
     expect(serve.spec.entrypoint).toBe('main');
     const params = Object.fromEntries(serve.spec.arguments.parameters.map((p: any) => [p.name, p]));
-    expect(Object.keys(params)).toEqual(['app_name', 'app_type', 'build_tool', 'git_repo', 'git_revision', 'artifact_url', 'image', 'tag', 'environment']);
+    expect(Object.keys(params)).toEqual([
+      'app_name', 'app_type', 'build_tool', 'git_repo', 'git_revision', 'artifact_url', 'artifact_sha256', 'image', 'tag', 'overwrite_tag', 'environment',
+    ]);
     expect(params.app_type.value).toBe('springboot');
     expect(params.app_type.enum).toEqual(['springboot', 'spring']);
     expect(params.build_tool.value).toBe('maven');
     expect(params.git_revision.value).toBe('main');
     expect(params.artifact_url.value).toBe('');
+    expect(params.artifact_sha256.value).toBe('');
+    expect(params.overwrite_tag).toMatchObject({ value: 'false', enum: ['false', 'true'] });
     for (const p of Object.values<any>(params)) {
       for (const field of ['value', 'default']) {
         if (field in p) expect(typeof p[field]).toBe('string');
@@ -182,19 +190,25 @@ describe('PipelineTemplate', () => {
     for (const name of ['app_name', 'image', 'tag', 'environment']) expect(params[name].value).toBeUndefined();
   });
 
-  test('serve-java-app: build or fetch, then build-image, then deploy-app through templateRef with the digest', () => {
+  test('serve-java-app: check the parameters, build or fetch, then build-image, then deploy-app through templateRef with the digest', () => {
     const main = template(serve, 'main');
     expect(main.steps.map((g: any[]) => g.map((s) => s.name))).toEqual([
-      ['clone-source'], ['build-maven', 'build-gradle', 'fetch-artifact'], ['build-image'], ['deploy-app'],
+      ['check-parameters'], ['clone-source'], ['build-maven', 'build-gradle', 'fetch-artifact'], ['build-image'], ['deploy-app'],
     ]);
-    const [clone] = main.steps[0];
-    const [maven, gradle, fetch] = main.steps[1];
-    expect(clone.when).toBe("'{{workflow.parameters.artifact_url}}' == ''");
-    expect(maven.when).toBe("'{{workflow.parameters.artifact_url}}' == '' && '{{workflow.parameters.build_tool}}' == 'maven'");
-    expect(gradle.when).toBe("'{{workflow.parameters.artifact_url}}' == '' && '{{workflow.parameters.build_tool}}' == 'gradle'");
-    expect(fetch.when).toBe("'{{workflow.parameters.artifact_url}}' != ''");
+    // Every workflow parameter goes through the check first.
+    const [check] = main.steps[0];
+    expect(check.arguments.parameters.map((p: any) => p.name)).toEqual(serve.spec.arguments.parameters.map((p: any) => p.name));
+    expect(check.when).toBeUndefined();
+    // when: compares the fixed word the check wrote, never a parameter.
+    const [clone] = main.steps[1];
+    const [maven, gradle, fetch] = main.steps[2];
+    expect(clone.when).toBe('{{steps.check-parameters.outputs.parameters.build}} != artifact');
+    expect(maven.when).toBe('{{steps.check-parameters.outputs.parameters.build}} == maven');
+    expect(gradle.when).toBe('{{steps.check-parameters.outputs.parameters.build}} == gradle');
+    expect(fetch.when).toBe('{{steps.check-parameters.outputs.parameters.build}} == artifact');
+    expect(template(serve, 'check-parameters').outputs.parameters).toEqual([{ name: 'build', valueFrom: { path: '/tmp/build' } }]);
 
-    const [deployStep] = main.steps[3];
+    const [deployStep] = main.steps[4];
     expect(deployStep.templateRef).toEqual({ name: 'deploy-app', template: 'deploy-java-app' });
     expect(deployStep.template).toBeUndefined();
     expect(deployStep.arguments.parameters).toEqual([
@@ -204,15 +218,18 @@ describe('PipelineTemplate', () => {
     ]);
   });
 
-  test('serve-java-app: Maven and Gradle builds share a cache volume and the workspace', () => {
-    expect(serve.spec.volumes).toEqual([{ name: 'build-cache', persistentVolumeClaim: { claimName: 'java-build-cache' } }]);
+  test('serve-java-app: Maven and Gradle builds mount the cache of their own app and the workspace', () => {
+    expect(serve.spec.volumes).toBeUndefined();
     expect(serve.spec.volumeClaimTemplates).toEqual([{
       metadata: { name: 'workspace' },
       spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } } },
     }]);
-    for (const [name, image] of [['build-maven', 'maven:3.9.9-eclipse-temurin-21'], ['build-gradle', 'gradle:8.12.1-jdk21']]) {
-      const s = template(serve, name).script;
-      expect(s.image).toBe(image);
+    for (const [name, image] of [['build-maven', /^maven:3\.9\.9-eclipse-temurin-21@sha256:[a-f0-9]{64}$/], ['build-gradle', /^gradle:[\d.]+-jdk21@sha256:[a-f0-9]{64}$/]] as const) {
+      const t = template(serve, name);
+      expect(t.volumes).toContainEqual({ name: 'build-cache', persistentVolumeClaim: { claimName: 'java-build-cache-{{inputs.parameters.app_name}}' } });
+      expect(t.inputs.parameters.map((p: any) => p.name)).toEqual(['app_name', 'app_type']);
+      const s = t.script;
+      expect(s.image).toMatch(image);
       expect(s.volumeMounts).toEqual(expect.arrayContaining([
         { name: 'workspace', mountPath: '/workspace' }, { name: 'build-cache', mountPath: '/cache' },
       ]));
@@ -222,7 +239,7 @@ describe('PipelineTemplate', () => {
 
   test('serve-java-app: build-image uses rootless BuildKit, never privileged, with the registry Secret as docker config', () => {
     const t = template(serve, 'build-image');
-    expect(t.script.image).toMatch(/^moby\/buildkit:v\d+\.\d+\.\d+-rootless$/);
+    expect(t.script.image).toMatch(/^moby\/buildkit:v\d+\.\d+\.\d+-rootless@sha256:[a-f0-9]{64}$/);
     expect(t.script.securityContext.privileged).toBe(false);
     expect(t.script.securityContext.allowPrivilegeEscalation).not.toBe(true);
     expect(t.script.securityContext.runAsNonRoot).toBe(true);
@@ -239,7 +256,8 @@ describe('PipelineTemplate', () => {
       { name: 'digest', valueFrom: { path: '/mnt/out/digest' } },
       { name: 'image_ref', valueFrom: { path: '/mnt/out/image_ref' } },
     ]);
-    expect(t.outputs.artifacts).toEqual([{ name: 'build-log', path: '/mnt/out/build_output.log', archive: { none: {} } }]);
+    // Optional: the build does not need an artifact repository.
+    expect(t.outputs.artifacts).toEqual([{ name: 'build-log', path: '/mnt/out/build_output.log', archive: { none: {} }, optional: true }]);
   });
 
   test('deploy-app: update-gitops then wait-for-rollout, with the Git credentials from the Secret', () => {
@@ -302,11 +320,12 @@ describe('PipelineTemplate', () => {
     }
   });
 
-  test('every pod template has a deadline, requests and limits, the service account and a pinned image', () => {
+  test('every pod template has a deadline, requests and limits, its service account and a pinned image', () => {
     for (const { where, t } of podTemplates(docs)) {
       const c = t.container ?? t.script;
       expect([where, t.activeDeadlineSeconds > 0]).toEqual([where, true]);
-      expect([where, t.serviceAccountName]).toEqual([where, 'workflow-runner']);
+      // Build steps: no token in the pod; the executor has its own ServiceAccount.
+      expect([where, t.serviceAccountName]).toEqual([where, where.startsWith('serve-java-app/') ? 'workflow-executor' : 'workflow-runner']);
       for (const kind of ['requests', 'limits']) {
         expect([where, Object.keys(c.resources[kind]).sort()]).toEqual([where, ['cpu', 'memory']]);
       }
@@ -314,13 +333,25 @@ describe('PipelineTemplate', () => {
     }
     // Base images of generated Dockerfiles are pinned too.
     const e = env(template(serve, 'build-image').script);
-    expect(unpinnedImage(e.JAR_BASE_IMAGE)).toBeUndefined();
-    expect(unpinnedImage(e.WAR_BASE_IMAGE)).toBeUndefined();
+    expect(e.JAR_BASE_IMAGE).toMatch(/@sha256:[a-f0-9]{64}$/);
+    expect(e.WAR_BASE_IMAGE).toMatch(/@sha256:[a-f0-9]{64}$/);
+    // Every step image is pinned by digest, except the one the exemption annotation names.
+    for (const { where, t } of podTemplates(docs)) {
+      const image = (t.container ?? t.script).image;
+      if (!/@sha256:[a-f0-9]{64}$/.test(image)) {
+        const doc = docs.find((d) => d.metadata.name === where.split('/')[0]);
+        expect([where, doc.metadata.annotations['exempt.policy.platform/image-digest']]).toEqual([where, expect.stringMatching(new RegExp(`^${image.replace(/[.]/g, '\\.')}: .+`))]);
+      }
+    }
   });
 
   test('network steps retry; the others retry only when the pod could not run', () => {
     const policy = (doc: any, name: string) => template(doc, name).retryStrategy?.retryPolicy;
     for (const name of ['clone-source', 'fetch-artifact', 'build-image', 'build-maven', 'build-gradle']) expect(policy(serve, name)).toBe('Always');
+    // What does not heal (exit 2: a refused parameter, a wrong checksum, an existing tag) is not retried.
+    for (const name of ['clone-source', 'fetch-artifact', 'build-image']) {
+      expect(template(serve, name).retryStrategy.expression).toBe('asInt(lastRetry.exitCode) != 2');
+    }
     expect(policy(deploy, 'update-gitops')).toBe('Always');
     expect(policy(deploy, 'wait-for-rollout')).toBe('OnError');
     expect(policy(promote, 'rollouts-promote')).toBe('OnError');
@@ -366,12 +397,19 @@ describe('PipelineTemplate', () => {
     const file = (name: string) => fs.readFileSync(path.join(PIPELINE_DIR, name), 'utf8');
     expect(source(deploy, 'update-gitops')).toBe(file('update-image.sh'));
     expect(source(deploy, 'wait-for-rollout')).toBe(file('wait-rollout.sh'));
+    expect(source(serve, 'check-parameters')).toBe(file('check-parameters.sh'));
     expect(source(serve, 'clone-source')).toBe(file('clone-source.sh'));
     expect(source(serve, 'build-maven')).toBe(file('build-jar.sh'));
     expect(source(serve, 'fetch-artifact')).toBe(file('fetch-artifact.sh'));
     expect(source(serve, 'build-image')).toBe(file('build-image.sh'));
     // Argo would substitute {{...}} inside a script: the scripts must not contain any.
     for (const f of fs.readdirSync(PIPELINE_DIR)) expect([f, file(f).includes('{{')]).toEqual([f, false]);
+  });
+
+  test('BuildCache.none(): an emptyDir per build, no claim', () => {
+    const t = template(byName(synth({ buildCache: BuildCache.none('3Gi') }), 'serve-java-app'), 'build-maven');
+    expect(t.volumes).toContainEqual({ name: 'build-cache', emptyDir: { sizeLimit: '3Gi' } });
+    expect(JSON.stringify(t)).not.toContain('persistentVolumeClaim');
   });
 
   test('props override the namespace, Secrets, service account, build tool, branch and images', () => {
@@ -383,11 +421,12 @@ describe('PipelineTemplate', () => {
       registryCredentialsSecret: 'ghcr-push',
       serviceAccountName: 'builder',
       buildTool: BuildTool.GRADLE,
-      buildCacheClaimName: 'gradle-cache',
+      buildCache: BuildCache.perApp({ claimPrefix: 'gradle-cache' }),
+      executorServiceAccountName: 'argo-executor',
       workspaceSize: '5Gi',
       workspaceStorageClass: 'fast',
       partOf: 'shop',
-      images: { buildkit: 'moby/buildkit:v0.22.0-rootless' },
+      images: { buildkit: `moby/buildkit:v0.22.0-rootless@${DIGEST}` },
     });
     // THEN
     const s = byName(d, 'serve-java-app');
@@ -398,9 +437,10 @@ describe('PipelineTemplate', () => {
       expect(doc.spec.serviceAccountName).toBe('builder');
     }
     expect(s.spec.arguments.parameters.find((p: any) => p.name === 'build_tool').value).toBe('gradle');
-    expect(template(s, 'build-image').script.image).toBe('moby/buildkit:v0.22.0-rootless');
+    expect(template(s, 'build-image').script.image).toBe(`moby/buildkit:v0.22.0-rootless@${DIGEST}`);
     expect(template(s, 'build-image').volumes).toContainEqual(expect.objectContaining({ secret: expect.objectContaining({ secretName: 'ghcr-push' }) }));
-    expect(s.spec.volumes[0].persistentVolumeClaim.claimName).toBe('gradle-cache');
+    expect(template(s, 'build-gradle').volumes).toContainEqual({ name: 'build-cache', persistentVolumeClaim: { claimName: 'gradle-cache-{{inputs.parameters.app_name}}' } });
+    expect(template(s, 'build-image')).toMatchObject({ serviceAccountName: 'argo-executor', executor: { serviceAccountName: 'argo-executor' } });
     expect(s.spec.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: 'fast', resources: { requests: { storage: '5Gi' } } });
     const e = env(template(dep, 'update-gitops').script);
     expect(e.GITOPS_BRANCH).toBe('release');
@@ -412,6 +452,17 @@ describe('PipelineTemplate', () => {
   test.each([
     [{ images: { maven: 'maven:latest' } }, /images.maven "maven:latest" uses the tag latest/],
     [{ images: { git: 'alpine/git' } }, /images.git "alpine\/git" has no tag/],
+    [{ images: { maven: 'maven:3.9.9-eclipse-temurin-21' } }, /images.maven "maven:3.9.9-eclipse-temurin-21" is not pinned by digest: give repository:tag@sha256:<digest>/],
+    [{ images: { jarBase: 'eclipse-temurin:21-jre' } }, /images.jarBase "eclipse-temurin:21-jre" is not pinned by digest/],
+    [{ sourceCredentialsSecret: 'gitops-credentials' }, /sourceCredentialsSecret must not be the GitOps write Secret "gitops-credentials"/],
+    [{ sourceRepoHost: 'https://github.com' }, /sourceRepoHost must be a host name or host:port/],
+    [{ sourceRepoHost: 'bot@github.com' }, /sourceRepoHost must be a host name or host:port/],
+    [{ imageRepository: 'ghcr.io/acme/orders' }, /imageRepository must be registry\/path with exactly one \{app\} path segment/],
+    [{ imageRepository: 'ghcr.io/acme/{app}:1.0' }, /imageRepository must be registry\/path/],
+    [{ imageRepository: '{app}' }, /imageRepository must be registry\/path/],
+    [{ buildCache: BuildCache.perApp({ claimPrefix: 'Cache' }) }, /buildCache claimPrefix must be lowercase letters/],
+    [{ buildCache: BuildCache.perApp({ size: 'lots' }) }, /buildCache size must be a Kubernetes quantity/],
+    [{ buildCache: BuildCache.none('lots') }, /buildCache size must be a Kubernetes quantity/],
     [{ gitopsRepo: '' }, /gitopsRepo must be the URL/],
     [{ gitopsRepo: 'https://bot:s3cret@github.com/acme/gitops.git' }, /gitopsRepo must not contain credentials/],
     [{ namespace: 'Argo' }, /namespace must be a DNS-1123 label/],
@@ -432,7 +483,7 @@ function wft(name: string, spec: any): any {
 
 const hello = (name: string, extra: any = {}) => ({
   name,
-  container: { image: 'busybox:1.36.1', command: ['echo', 'hi'] },
+  container: { image: PINNED, command: ['echo', 'hi'] },
   ...extra,
 });
 
@@ -458,7 +509,7 @@ describe('lintWorkflowTemplates', () => {
           name: 'say',
           inputs: { parameters: [{ name: 'msg' }, { name: 'optional', default: '' }] },
           outputs: { parameters: [{ name: 'out', valueFrom: { path: '/tmp/out' } }] },
-          script: { image: 'busybox:1.36.1', command: ['sh'], source: 'echo "{{inputs.parameters.msg}}" | tee /tmp/out' },
+          script: { image: PINNED, command: ['sh'], source: 'echo "{{inputs.parameters.msg}}" | tee /tmp/out' },
         },
       ],
     });
@@ -516,7 +567,7 @@ describe('lintWorkflowTemplates', () => {
   });
 
   test('{{inputs.parameters.x}} must be an input of that template', () => {
-    const doc = wft('w', { templates: [{ name: 'say', inputs: { parameters: [{ name: 'msg' }] }, container: { image: 'busybox:1.36.1', args: ['{{inputs.parameters.message}}'] } }] });
+    const doc = wft('w', { templates: [{ name: 'say', inputs: { parameters: [{ name: 'msg' }] }, container: { image: PINNED, args: ['{{inputs.parameters.message}}'] } }] });
     expect(lint(doc)).toEqual([['WorkflowTemplate w', 'spec.templates[0].container.args[0]',
       'template "say": {{inputs.parameters.message}} refers to input parameter "message", which template "say" does not declare (inputs: "msg"): add it to inputs.parameters or fix the name']]);
   });
@@ -525,7 +576,7 @@ describe('lintWorkflowTemplates', () => {
     const doc = wft('w', {
       entrypoint: 'main',
       arguments: { parameters: [{ name: 'app_name' }] },
-      templates: [hello('main', { container: { image: 'busybox:1.36.1', args: ['{{workflow.parameters.app}}', "{{=workflow.parameters['app-name']}}"] } })],
+      templates: [hello('main', { container: { image: PINNED, args: ['{{workflow.parameters.app}}', "{{=workflow.parameters['app-name']}}"] } })],
     });
     expect(lint(doc)).toEqual([
       ['WorkflowTemplate w', 'spec.templates[0].container.args[0]',
@@ -536,7 +587,7 @@ describe('lintWorkflowTemplates', () => {
   });
 
   test('{{steps.s.outputs...}} must name an earlier step and a declared output', () => {
-    const say = { name: 'say', inputs: { parameters: [{ name: 'msg' }] }, outputs: { parameters: [{ name: 'out', valueFrom: { path: '/tmp/out' } }] }, container: { image: 'busybox:1.36.1' } };
+    const say = { name: 'say', inputs: { parameters: [{ name: 'msg' }] }, outputs: { parameters: [{ name: 'out', valueFrom: { path: '/tmp/out' } }] }, container: { image: PINNED } };
     const msg = (value: string) => ({ parameters: [{ name: 'msg', value }] });
     const doc = wft('w', {
       templates: [{
@@ -559,13 +610,13 @@ describe('lintWorkflowTemplates', () => {
   });
 
   test('{{steps...}} outside a steps template is a problem', () => {
-    const doc = wft('w', { templates: [hello('main', { container: { image: 'busybox:1.36.1', args: ['{{steps.a.outputs.result}}'] } })] });
+    const doc = wft('w', { templates: [hello('main', { container: { image: PINNED, args: ['{{steps.a.outputs.result}}'] } })] });
     expect(lint(doc)).toEqual([['WorkflowTemplate w', 'spec.templates[0].container.args[0]',
       'template "main": {{steps.a.outputs.result}} refers to a step, but template "main" is not a steps template']]);
   });
 
   test('{{tasks.t.outputs...}} must name a task the task depends on, and dependencies must exist', () => {
-    const say = { name: 'say', inputs: { parameters: [{ name: 'msg' }] }, outputs: { parameters: [{ name: 'out', valueFrom: { path: '/tmp/out' } }] }, container: { image: 'busybox:1.36.1' } };
+    const say = { name: 'say', inputs: { parameters: [{ name: 'msg' }] }, outputs: { parameters: [{ name: 'out', valueFrom: { path: '/tmp/out' } }] }, container: { image: PINNED } };
     const msg = (value: string) => ({ parameters: [{ name: 'msg', value }] });
     const doc = wft('w', {
       templates: [{
@@ -615,7 +666,7 @@ describe('lintWorkflowTemplates', () => {
     const doc = wft('w', {
       templates: [
         { name: 'none', inputs: {} },
-        { name: 'two', container: { image: 'busybox:1.36.1' }, script: { image: 'busybox:1.36.1', source: 'true' } },
+        { name: 'two', container: { image: PINNED }, script: { image: PINNED, source: 'true' } },
       ],
     });
     expect(lint(doc)).toEqual([
@@ -634,9 +685,9 @@ describe('lintWorkflowTemplates', () => {
   test('no privileged container and no privilege escalation', () => {
     const doc = wft('w', {
       templates: [
-        { name: 'dind', container: { image: 'docker:27.4.1-dind', securityContext: { privileged: true } } },
-        { name: 'sudo', script: { image: 'busybox:1.36.1', source: 'true', securityContext: { allowPrivilegeEscalation: true } } },
-        hello('side', { sidecars: [{ name: 'docker', image: 'docker:27.4.1-dind', securityContext: { privileged: true } }] }),
+        { name: 'dind', container: { image: `docker:27.4.1-dind@${DIGEST}`, securityContext: { privileged: true } } },
+        { name: 'sudo', script: { image: PINNED, source: 'true', securityContext: { allowPrivilegeEscalation: true } } },
+        hello('side', { sidecars: [{ name: 'docker', image: `docker:27.4.1-dind@${DIGEST}`, securityContext: { privileged: true } }] }),
       ],
     });
     expect(lint(doc)).toEqual([
@@ -676,15 +727,82 @@ describe('lintWorkflowTemplates', () => {
       'template "main", step "one": {{item}} is only defined in a step or task with withItems, withParam or withSequence']]);
   });
 
+  test('every step image is pinned by digest, unless the WorkflowTemplate names it in its exemption with a reason', () => {
+    // GIVEN tag-only images in a container, a script and an init container
+    const templates = [
+      { name: 'main', steps: [[{ name: 'a', template: 'tagged' }], [{ name: 'b', template: 'script' }], [{ name: 'c', template: 'init' }]] },
+      { name: 'tagged', container: { image: 'busybox:1.36.1' } },
+      { name: 'script', script: { image: 'busybox:1.36.1', source: 'true' } },
+      hello('init', { initContainers: [{ name: 'setup', image: 'alpine:3.20' }] }),
+    ];
+    // THEN each is refused, with where and how to fix it
+    expect(lint(wft('w', { entrypoint: 'main', templates }))).toEqual([
+      ['WorkflowTemplate w', 'spec.templates[1].container.image', expect.stringContaining('template "tagged": image "busybox:1.36.1" is not pinned by digest: write repository:tag@sha256:<digest>')],
+      ['WorkflowTemplate w', 'spec.templates[2].script.image', expect.stringContaining('template "script": image "busybox:1.36.1" is not pinned by digest')],
+      ['WorkflowTemplate w', 'spec.templates[3].initContainers[0].image', expect.stringContaining('template "init" container "setup": image "alpine:3.20" is not pinned by digest')],
+    ]);
+    // An exemption that names the image and gives a reason accepts exactly that image.
+    const exempt = (value: string) => ({ ...wft('w', { entrypoint: 'main', templates }), metadata: { name: 'w', annotations: { 'exempt.policy.platform/image-digest': value } } });
+    expect(lint(exempt('busybox:1.36.1 alpine:3.20: no digest published yet'))).toEqual([]);
+    expect(lint(exempt('busybox:1.36.1: no digest published yet')).map(([, at]) => at)).toEqual(['spec.templates[3].initContainers[0].image']);
+    // Without a reason, the exemption counts for nothing.
+    expect(lint(exempt('busybox:1.36.1 alpine:3.20')).length).toBe(3);
+    expect(lint(exempt('busybox:1.36.1 alpine:3.20:  ')).length).toBe(3);
+    // A digest-pinned image, and an image chosen by a parameter, are accepted.
+    expect(lint(wft('w', {
+      entrypoint: 'main',
+      arguments: { parameters: [{ name: 'img', value: PINNED }] },
+      templates: [{ name: 'main', container: { image: '{{workflow.parameters.img}}' } }, hello('x')],
+    }))).toEqual([]);
+  });
+
+  test('a pod without its token names the executor\'s ServiceAccount, as Argo requires', () => {
+    const doc = (template: any, spec: any = {}) => wft('w', { entrypoint: 'x', ...spec, templates: [hello('x', template)] });
+    // GIVEN automountServiceAccountToken false without an executor account, on the template or the spec
+    expect(lint(doc({ automountServiceAccountToken: false }))).toEqual([['WorkflowTemplate w', 'spec.templates[0].executor.serviceAccountName',
+      'template "x" mounts no ServiceAccount token but names no executor ServiceAccount: Argo refuses to run it; set executor.serviceAccountName (a ServiceAccount allowed to create and patch workflowtaskresults)']]);
+    expect(lint(doc({}, { automountServiceAccountToken: false })).length).toBe(1);
+    // THEN an executor account on the template or the spec, or a mounted token, is accepted
+    expect(lint(doc({ automountServiceAccountToken: false, executor: { serviceAccountName: 'exec' } }))).toEqual([]);
+    expect(lint(doc({ automountServiceAccountToken: false }, { executor: { serviceAccountName: 'exec' } }))).toEqual([]);
+    expect(lint(doc({ automountServiceAccountToken: true }, { automountServiceAccountToken: false }))).toEqual([]);
+  });
+
+  test('when: never splices a parameter or item into its expression', () => {
+    const doc = (when: string, params: any[] = [{ name: 'p', value: '' }]) => wft('w', {
+      entrypoint: 'main',
+      arguments: { parameters: params },
+      templates: [
+        { name: 'main', inputs: { parameters: [{ name: 'i', default: '' }] }, steps: [[{ name: 'check', template: 'say' }], [{ name: 'run', template: 'say', when }]] },
+        hello('say', { outputs: { parameters: [{ name: 'build', valueFrom: { path: '/tmp/build' } }] } }),
+      ],
+    });
+    // GIVEN the forms that let a value rewrite the condition (quoted or not)
+    for (const when of ["'{{workflow.parameters.p}}' == ''", '{{workflow.parameters.p}} == x', "'{{inputs.parameters.i}}' != 'x'", '{{ workflow.parameters.p }} == x']) {
+      expect([when, lint(doc(when))]).toEqual([when, [['WorkflowTemplate w', 'spec.templates[0].steps[1][0].when',
+        expect.stringMatching(/^template "main", step "run": when splices \{\{(workflow|inputs)\.parameters\.[ip]\}\} into its expression, so the value can rewrite the condition: compare a fixed word/)]]]);
+    }
+    // THEN a step output compared with a fixed word, or an {{=...}} expression, is accepted
+    expect(lint(doc('{{steps.check.outputs.parameters.build}} == maven'))).toEqual([]);
+    expect(lint(doc("{{=workflow.parameters.p == 'x'}}"))).toEqual([]);
+  });
+
+  test('the synthesized pipeline splices no parameter into a when:', () => {
+    const serve = byName(synth(), 'serve-java-app');
+    const whens = template(serve, 'main').steps.flat().map((step: any) => step.when).filter(Boolean);
+    expect(whens.length).toBe(4);
+    for (const when of whens) expect(when).toMatch(/^\{\{steps\.check-parameters\.outputs\.parameters\.build\}\} (==|!=) (maven|gradle|artifact)$/);
+  });
+
   test('finds a broken reference in the synthesized pipeline, with the template and step', () => {
     // GIVEN the pipeline with the deploy step pointing at an output build-image does not declare
     const docs = JSON.parse(JSON.stringify(synth()));
     const serve = byName(docs, 'serve-java-app');
-    template(serve, 'main').steps[3][0].arguments.parameters[2].value = '{{steps.build-image.outputs.parameters.image}}';
+    template(serve, 'main').steps[4][0].arguments.parameters[2].value = '{{steps.build-image.outputs.parameters.image}}';
     // THEN
     expect(lintWorkflowTemplates(docs)).toEqual([{
       object: 'WorkflowTemplate serve-java-app',
-      path: 'spec.templates[0].steps[3][0].arguments.parameters[2].value',
+      path: 'spec.templates[0].steps[4][0].arguments.parameters[2].value',
       message: 'template "main", step "deploy-app": {{steps.build-image.outputs.parameters.image}} refers to output parameter "image" of step "build-image", but template "build-image" does not declare it (outputs: "digest", "image_ref"): add it to its outputs.parameters or fix the name',
     }]);
   });

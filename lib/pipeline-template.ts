@@ -1,10 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as workflows from '../imports/workflows-argoproj.io';
 import { Environment } from './environment';
-import { check, checkImage, checkName, isDnsSubdomain, parseQuantity } from './props';
+import { JavaApp } from './java-app';
+import { check, checkImage, checkName, isDnsSubdomain, parseImage, parseQuantity } from './props';
+import { IMAGE_DIGEST_EXEMPTION } from './validate/workflow-lint';
 
 /** The build tool of a Java project. */
 export enum BuildTool {
@@ -14,53 +17,106 @@ export enum BuildTool {
   GRADLE = 'gradle',
 }
 
-/** Container images of the pipeline. Each must be pinned to a version tag or a digest. */
+/**
+ * Container images of the pipeline. Each is pinned by digest (`repository:tag@sha256:...`): a tag
+ * can be moved to other bytes, a digest cannot. The defaults' digests are those that public pinned
+ * references record for these tags (see docs/security.md); resolve your own with
+ * `crane digest <image>` or `docker buildx imagetools inspect <image>` and pass them here.
+ */
 export interface PipelineImages {
   /**
-   * Git client with a POSIX shell, used to clone the source and to update the GitOps repository.
-   * @default 'alpine/git:v2.47.2'
+   * Git client with a POSIX shell, used to check the parameters, clone the source and update the
+   * GitOps repository.
+   * @default 'alpine/git:v2.47.2@sha256:062a01ad...'
    */
   readonly git?: string;
   /**
    * Maven with a JDK, for `build_tool=maven`.
-   * @default 'maven:3.9.9-eclipse-temurin-21'
+   * @default 'maven:3.9.9-eclipse-temurin-21@sha256:3a4ab327...'
    */
   readonly maven?: string;
   /**
    * Gradle with a JDK, for `build_tool=gradle`.
-   * @default 'gradle:8.12.1-jdk21'
+   * @default 'gradle:8.14.2-jdk21@sha256:cf0caeaa...'
    */
   readonly gradle?: string;
   /**
-   * curl with a POSIX shell, to fetch a prebuilt artifact.
-   * @default 'curlimages/curl:8.11.1'
+   * curl with a POSIX shell and sha256sum, to fetch a prebuilt artifact.
+   * @default 'curlimages/curl:8.11.1@sha256:c1fe1679...'
    */
   readonly curl?: string;
   /**
    * Rootless BuildKit (must be a `-rootless` variant: it runs as UID 1000).
-   * @default 'moby/buildkit:v0.23.2-rootless'
+   * @default 'moby/buildkit:v0.23.2-rootless@sha256:cab93674...'
    */
   readonly buildkit?: string;
   /**
    * kubectl with a POSIX shell, to wait for the Rollout.
-   * @default 'alpine/k8s:1.31.4'
+   * @default 'alpine/k8s:1.31.4@sha256:9c4976d4...'
    */
   readonly kubectl?: string;
   /**
-   * The `kubectl-argo-rollouts` plugin image, to promote and abort.
-   * @default 'quay.io/argoproj/kubectl-argo-rollouts:v1.9.1'
+   * The `kubectl-argo-rollouts` plugin image, to promote and abort. The only image that may stay
+   * tag-only (no digest for it could be confirmed): the WorkflowTemplates that use it then carry the
+   * annotation `exempt.policy.platform/image-digest` with the reason, which the gate requires.
+   * @default 'quay.io/argoproj/kubectl-argo-rollouts:v1.9.1' (tag only)
    */
   readonly rolloutsPlugin?: string;
   /**
    * Base image of generated Dockerfiles for executable jars (`app_type=springboot`).
-   * @default 'eclipse-temurin:21.0.5_11-jre'
+   * @default 'eclipse-temurin:21-jre@sha256:7a65df4b...'
    */
   readonly jarBase?: string;
   /**
-   * Base image of generated Dockerfiles for WARs (`app_type=spring`).
-   * @default 'tomcat:9.0.98-jre17'
+   * Base image of generated Dockerfiles for WARs (`app_type=spring`; Tomcat 10.1: Jakarta EE, Spring 6).
+   * @default 'tomcat:10.1.34-jdk17-temurin@sha256:6cc7480f...'
    */
   readonly warBase?: string;
+}
+
+/** Options of `BuildCache.perApp()`. */
+export interface PerAppBuildCacheOptions {
+  /**
+   * Prefix of the claims: `<prefix>-<app>`.
+   * @default 'java-build-cache'
+   */
+  readonly claimPrefix?: string;
+  /**
+   * Size of each app's claim.
+   * @default '5Gi'
+   */
+  readonly size?: string;
+  /**
+   * StorageClass of the claims.
+   * @default the pipeline's workspaceStorageClass
+   */
+  readonly storageClassName?: string;
+}
+
+/** The dependency cache of the builds. */
+export class BuildCache {
+  /**
+   * One PersistentVolumeClaim per app of the platform, `<prefix>-<app>` (ReadWriteOnce), generated
+   * in the pipeline's namespace; a build mounts only its own app's claim.
+   */
+  public static perApp(options: PerAppBuildCacheOptions = {}): BuildCache {
+    return new BuildCache(true, options.claimPrefix ?? 'java-build-cache', options.size ?? '5Gi', options.storageClassName);
+  }
+
+  /**
+   * Nothing kept between builds: each build downloads its dependencies into an emptyDir of this size.
+   * No claim per app (for platforms with many apps, or storage without WaitForFirstConsumer binding).
+   */
+  public static none(size = '5Gi'): BuildCache {
+    return new BuildCache(false, '', size, undefined);
+  }
+
+  private constructor(
+    public readonly persistent: boolean,
+    public readonly claimPrefix: string,
+    public readonly size: string,
+    public readonly storageClassName: string | undefined,
+  ) {}
 }
 
 export interface PipelineTemplateProps {
@@ -77,16 +133,46 @@ export interface PipelineTemplateProps {
    */
   readonly gitopsBranch?: string;
   /**
-   * Secret with the keys `username` and `password` (a password or an access token) for the GitOps
-   * repository; also used, when present, to clone private application repositories.
+   * Secret with the keys `username` and `password` (a password or an access token) with write access
+   * to the GitOps repository. Only the deploy step reads it; no build step does.
    * @default 'gitops-credentials'
    */
   readonly gitCredentialsSecret?: string;
   /**
-   * Secret of type `kubernetes.io/dockerconfigjson` with the push credentials of the registry.
+   * The one host (`host` or `host:port`) of the application source repositories that may receive the
+   * source credentials, over https only. Fixed here, not by a workflow parameter: whatever
+   * `git_repo` names, git offers the credentials to no other host.
+   * @default none: git is given no credentials (public repositories only)
+   */
+  readonly sourceRepoHost?: string;
+  /**
+   * Secret with the keys `username` and `password` (a read-only token) for the source repositories
+   * on `sourceRepoHost`. Optional in the cluster: without it, only public repositories can be cloned.
+   * @default 'source-credentials'
+   */
+  readonly sourceCredentialsSecret?: string;
+  /**
+   * Secret of type `kubernetes.io/dockerconfigjson` with the push credentials of the registry; only
+   * the image build mounts it (its `.dockerconfigjson` key, read-only). Give it push (and pull) rights
+   * on the apps' repositories and nothing else.
    * @default 'registry-credentials'
    */
   readonly registryCredentialsSecret?: string;
+  /**
+   * Where each app's image may be pushed: a repository pattern with `{app}` standing for the app's
+   * name, e.g. `'ghcr.io/acme-shop/{app}'`. Every JavaApp's image must match it (checked at synth);
+   * the build refuses any other `image` parameter.
+   * @default the repositories of the images that the platform's JavaApps run
+   */
+  readonly imageRepository?: string;
+  /**
+   * ServiceAccount whose token the Argo executor (init and wait containers) uses in the build steps,
+   * whose pods mount no ServiceAccount token (`automountServiceAccountToken: false`). Argo mounts
+   * the Secret `<name>.service-account-token` (or the one the ServiceAccount names) into the executor
+   * containers only. It needs `create`/`patch` on `workflowtaskresults` and nothing else.
+   * @default 'workflow-executor'
+   */
+  readonly executorServiceAccountName?: string;
   /**
    * ServiceAccount of the workflow pods. The deploy and promote steps need `get` and `patch` on
    * `rollouts.argoproj.io` and `get` on `deployments.apps` in the app namespaces.
@@ -110,11 +196,11 @@ export interface PipelineTemplateProps {
    */
   readonly waitTimeoutSeconds?: number;
   /**
-   * PersistentVolumeClaim that keeps the Maven and Gradle dependency caches between runs. It must
-   * exist in `namespace`; ReadWriteMany lets builds on different nodes share it.
-   * @default 'java-build-cache'
+   * Where Maven and Gradle keep downloaded dependencies. Never shared between apps: one app's build
+   * (its own code) must not change the dependencies another app's build uses.
+   * @default BuildCache.perApp()
    */
-  readonly buildCacheClaimName?: string;
+  readonly buildCache?: BuildCache;
   /**
    * Size of the per-workflow workspace volume (source, archive).
    * @default '2Gi'
@@ -137,17 +223,23 @@ export interface PipelineTemplateProps {
   readonly images?: PipelineImages;
 }
 
+// Digests as recorded by public pinned references of these tags (docs/security.md lists them).
 const DEFAULT_IMAGES: Required<PipelineImages> = {
-  git: 'alpine/git:v2.47.2',
-  maven: 'maven:3.9.9-eclipse-temurin-21',
-  gradle: 'gradle:8.12.1-jdk21',
-  curl: 'curlimages/curl:8.11.1',
-  buildkit: 'moby/buildkit:v0.23.2-rootless',
-  kubectl: 'alpine/k8s:1.31.4',
+  git: 'alpine/git:v2.47.2@sha256:062a01ad7a0eb17cff382bc5e26086b4d710e56dfdfdf001109a49b6d9bd378c',
+  maven: 'maven:3.9.9-eclipse-temurin-21@sha256:3a4ab3276a087bf276f79cae96b1af04f53731bec53fb2e651aca79e4b10211e',
+  gradle: 'gradle:8.14.2-jdk21@sha256:cf0caeaac06e2824fac26daa6a55728fcb0e0e0e2ff28a430d2292547fe84dff',
+  curl: 'curlimages/curl:8.11.1@sha256:c1fe1679c34d9784c1b0d1e5f62ac0a79fca01fb6377cdd33e90473c6f9f9a69',
+  buildkit: 'moby/buildkit:v0.23.2-rootless@sha256:cab936745de5d673465948f1e93ff4d6e372bbe33f218afd3314eba45a6f85a9',
+  kubectl: 'alpine/k8s:1.31.4@sha256:9c4976d47656d78cf53a92b0203fc54ac45eae18a2b45001ac221c27da4c8036',
   rolloutsPlugin: 'quay.io/argoproj/kubectl-argo-rollouts:v1.9.1',
-  jarBase: 'eclipse-temurin:21.0.5_11-jre',
-  warBase: 'tomcat:9.0.98-jre17',
+  jarBase: 'eclipse-temurin:21-jre@sha256:7a65df4b22d2de92d4e04056e884f3b9122d70b21e2847fd66084278bd0ce037',
+  warBase: 'tomcat:10.1.34-jdk17-temurin@sha256:6cc7480fb8de7028d1f740704364703c55878564204bbe89186f549eb78e7ee7',
 };
+
+/** Images that may stay tag-only, with the reason written on the WorkflowTemplates that use them. */
+const TAG_ONLY_ALLOWED: ReadonlyArray<keyof PipelineImages> = ['rolloutsPlugin'];
+const TAG_ONLY_REASON = 'no digest of this image could be confirmed; pin it with PipelineImages.rolloutsPlugin (repository:tag@sha256:...)';
+const DIGEST = /@sha256:[a-f0-9]{64}$/;
 
 /** UID and GID of every step except the image build (BuildKit's rootless image uses 1000). */
 const RUN_AS = 65532;
@@ -249,6 +341,14 @@ function retry(limit: number, policy: workflows.WorkflowTemplateSpecTemplatesRet
 }
 const RetryPolicy = workflows.WorkflowTemplateSpecTemplatesRetryStrategyRetryPolicy;
 
+/**
+ * The build scripts exit 2 for what does not heal (a refused parameter, a wrong checksum, an
+ * existing tag): no retry then. Argo evaluates the expression after each failed attempt.
+ */
+function noRetryOnUsage(strategy: workflows.WorkflowTemplateSpecTemplatesRetryStrategy): workflows.WorkflowTemplateSpecTemplatesRetryStrategy {
+  return { ...strategy, expression: 'asInt(lastRetry.exitCode) != 2' };
+}
+
 function deadline(seconds: number): workflows.WorkflowTemplateSpecTemplatesActiveDeadlineSeconds {
   return workflows.WorkflowTemplateSpecTemplatesActiveDeadlineSeconds.fromNumber(seconds);
 }
@@ -272,6 +372,12 @@ function secretEnv(name: string, secret: string, key: string, optional: boolean)
 function size(q: string): workflows.WorkflowTemplateSpecTemplatesVolumesEmptyDirSizeLimit {
   return workflows.WorkflowTemplateSpecTemplatesVolumesEmptyDirSizeLimit.fromString(q);
 }
+
+/** The parameters of serve-java-app, all checked by its first step. */
+const SERVE_PARAMETERS = [
+  'app_name', 'app_type', 'build_tool', 'git_repo', 'git_revision', 'artifact_url', 'artifact_sha256',
+  'image', 'tag', 'overwrite_tag', 'environment',
+] as const;
 
 const TMP_VOLUME: Volume = { name: 'tmp', emptyDir: { sizeLimit: size('512Mi') } };
 const TMP_MOUNT: VolumeMount = { name: 'tmp', mountPath: '/tmp' };
@@ -303,7 +409,10 @@ export class PipelineTemplate extends Construct {
   public readonly abort: workflows.WorkflowTemplate;
 
   private readonly serviceAccountName: string;
+  private readonly executorServiceAccountName: string;
   private readonly partOf: string;
+  /** Tag-only images that the gate accepts, because PipelineImages allows them. */
+  private readonly tagOnlyImages: Set<string>;
 
   constructor(scope: Construct, id: string, props: PipelineTemplateProps) {
     super(scope, id);
@@ -317,8 +426,10 @@ export class PipelineTemplate extends Construct {
     const buildTool = props.buildTool ?? BuildTool.MAVEN;
     const waitForSync = props.waitForSync ?? true;
     const waitTimeout = props.waitTimeoutSeconds ?? 900;
-    const cacheClaim = props.buildCacheClaimName ?? 'java-build-cache';
+    const cache = props.buildCache ?? BuildCache.perApp();
     const workspaceSize = props.workspaceSize ?? '2Gi';
+    const sourceSecret = props.sourceCredentialsSecret ?? 'source-credentials';
+    this.executorServiceAccountName = props.executorServiceAccountName ?? 'workflow-executor';
     const images: Required<PipelineImages> = { ...DEFAULT_IMAGES, ...dropUndefined(props.images ?? {}) };
 
     checkName(c, id, 'namespace', this.namespace);
@@ -328,26 +439,105 @@ export class PipelineTemplate extends Construct {
     check(/^[A-Za-z0-9._/-]+$/.test(gitopsBranch) && !gitopsBranch.includes('..'), c, id,
       () => `gitopsBranch must be a branch name, got "${gitopsBranch}"`);
     for (const [prop, value] of [['gitCredentialsSecret', gitSecret], ['registryCredentialsSecret', registrySecret],
-      ['serviceAccountName', this.serviceAccountName], ['buildCacheClaimName', cacheClaim]]) {
+      ['sourceCredentialsSecret', sourceSecret], ['serviceAccountName', this.serviceAccountName],
+      ['executorServiceAccountName', this.executorServiceAccountName]]) {
       check(isDnsSubdomain(value), c, id, () => `${prop} must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.'), got "${value}"`);
     }
+    check(sourceSecret !== gitSecret, c, id,
+      () => `sourceCredentialsSecret must not be the GitOps write Secret "${gitSecret}": give the build a read-only token of its own`);
+    // Claims are named <prefix>-<app>: a short prefix of lowercase letters, digits and '-'.
+    check(!cache.persistent || /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/.test(cache.claimPrefix), c, id,
+      () => `buildCache claimPrefix must be lowercase letters, digits and '-', at most 32 characters, got "${cache.claimPrefix}"`);
+    check((parseQuantity(cache.size) ?? 0) > 0, c, id, () => `buildCache size must be a Kubernetes quantity such as "5Gi", got "${cache.size}"`);
+    if (props.sourceRepoHost !== undefined) {
+      check(SOURCE_HOST.test(props.sourceRepoHost), c, id,
+        () => `sourceRepoHost must be a host name or host:port without scheme, path or credentials (e.g. "github.com"), got "${props.sourceRepoHost}"`);
+    }
+    if (props.imageRepository !== undefined) checkRepositoryPattern(c, id, props.imageRepository);
     check(Object.values(BuildTool).includes(buildTool), c, id, () => `buildTool must be BuildTool.MAVEN or BuildTool.GRADLE, got "${buildTool}"`);
     check(Number.isInteger(waitTimeout) && waitTimeout >= 60 && waitTimeout <= 86400, c, id,
       () => `waitTimeoutSeconds must be an integer 60-86400, got ${waitTimeout}`);
     check((parseQuantity(workspaceSize) ?? 0) > 0, c, id, () => `workspaceSize must be a Kubernetes quantity such as "2Gi", got "${workspaceSize}"`);
-    for (const [key, image] of Object.entries(images)) checkImage(c, id, `images.${key}`, image);
+    for (const [key, image] of Object.entries(images)) {
+      checkImage(c, id, `images.${key}`, image);
+      check(DIGEST.test(image) || TAG_ONLY_ALLOWED.includes(key as keyof PipelineImages), c, id,
+        () => `images.${key} "${image}" is not pinned by digest: give repository:tag@sha256:<digest> (crane digest ${image})`);
+    }
+    this.tagOnlyImages = new Set(Object.values(images).filter((i) => !DIGEST.test(i)));
 
-    this.serve = this.serveJavaApp({ buildTool, cacheClaim, workspaceSize, workspaceStorageClass: props.workspaceStorageClass, gitSecret, registrySecret, images });
+    // The apps the pipeline builds: those of the platform, known when it is declared.
+    const apps = platformApps(this);
+    this.node.addValidation({ validate: () => this.checkApps(apps, props.imageRepository) });
+    if (cache.persistent) {
+      for (const app of [...apps.keys()].sort()) this.cacheClaim(cache.claimPrefix, app, cache.size, cache.storageClassName ?? props.workspaceStorageClass);
+    }
+
+    this.serve = this.serveJavaApp({
+      buildTool, cache, workspaceSize, workspaceStorageClass: props.workspaceStorageClass, registrySecret, images,
+      sourceRepoHost: props.sourceRepoHost, sourceSecret,
+      appNames: [...apps.keys()].sort().join(' '),
+      allowedImages: allowedImages(apps, props.imageRepository),
+    });
     this.deploy = this.deployApp({ gitopsRepo: props.gitopsRepo, gitopsBranch, gitSecret, waitForSync, waitTimeout, images });
     this.promote = this.promoteJavaApp(images);
     this.abort = this.abortJavaApp(images);
   }
 
+  /**
+   * At synth: the apps are those the pipeline was declared with (their caches and allowed images
+   * were generated then), and each app's images match `imageRepository`.
+   */
+  private checkApps(declared: Map<string, Set<string>>, pattern?: string): string[] {
+    const now = platformApps(this);
+    const problems: string[] = [];
+    const added = [...now.keys()].filter((a) => !declared.has(a)).sort();
+    if (added.length) {
+      problems.push(`PipelineTemplate "${this.node.id}": the apps ${added.join(', ')} were declared after the PipelineTemplate, which has no build cache or image rule for them: declare the PipelineTemplate after the apps`);
+    }
+    if (pattern) {
+      for (const [app, repos] of [...now].sort(([a], [b]) => a.localeCompare(b))) {
+        const expected = pattern.replace('{app}', app);
+        for (const repo of [...repos].sort()) {
+          if (repo !== expected) {
+            problems.push(`PipelineTemplate "${this.node.id}": imageRepository "${pattern}" allows ${expected} for the app ${app}, but it runs ${repo}: fix the app's image or imageRepository`);
+          }
+        }
+      }
+    }
+    return problems;
+  }
+
+  /** The dependency cache of one app's builds. */
+  private cacheClaim(prefix: string, app: string, size: string, storageClassName?: string): void {
+    const name = `${prefix}-${app}`;
+    new k8s.KubePersistentVolumeClaim(this, `cache-${app}`, {
+      metadata: {
+        name,
+        namespace: this.namespace,
+        labels: {
+          'app.kubernetes.io/name': name,
+          'app.kubernetes.io/component': 'build-cache',
+          'app.kubernetes.io/instance': app,
+          'app.kubernetes.io/part-of': this.partOf,
+          'app.kubernetes.io/managed-by': 'cdk8s',
+        },
+      },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        storageClassName,
+        resources: { requests: { storage: k8s.Quantity.fromString(size) } },
+      },
+    });
+  }
+
   private workflowTemplate(name: string, spec: workflows.WorkflowTemplateSpec): workflows.WorkflowTemplate {
+    const images = JSON.stringify(spec.templates ?? []);
+    const tagOnly = [...this.tagOnlyImages].filter((i) => images.includes(JSON.stringify(i))).sort();
     return new workflows.WorkflowTemplate(this, name, {
       metadata: {
         name,
         namespace: this.namespace,
+        annotations: tagOnly.length ? { [IMAGE_DIGEST_EXEMPTION]: `${tagOnly.join(' ')}: ${TAG_ONLY_REASON}` } : undefined,
         labels: {
           'app.kubernetes.io/name': name,
           'app.kubernetes.io/part-of': this.partOf,
@@ -378,6 +568,12 @@ export class PipelineTemplate extends Construct {
     readonly retry?: workflows.WorkflowTemplateSpecTemplatesRetryStrategy;
     readonly securityContext?: workflows.WorkflowTemplateSpecTemplatesScriptSecurityContext;
     readonly outputs?: workflows.WorkflowTemplateSpecTemplatesOutputs;
+    /**
+     * The pod mounts no ServiceAccount token (it runs repository code or untrusted input); the
+     * executor gets its own ServiceAccount's token instead (Argo Workflows, workflowpod.go
+     * setupServiceAccount: `executor.serviceAccountName` is required with automount false).
+     */
+    readonly noToken?: boolean;
   }): Template {
     const readOnlyRoot = (opts.securityContext ?? STRICT).readOnlyRootFilesystem === true;
     const script: Script = {
@@ -394,7 +590,13 @@ export class PipelineTemplate extends Construct {
       name,
       inputs: opts.inputs,
       outputs: opts.outputs,
-      serviceAccountName: this.serviceAccountName,
+      ...(opts.noToken
+        ? {
+          serviceAccountName: this.executorServiceAccountName,
+          automountServiceAccountToken: false,
+          executor: { serviceAccountName: this.executorServiceAccountName },
+        }
+        : { serviceAccountName: this.serviceAccountName }),
       securityContext: POD_SECURITY,
       activeDeadlineSeconds: deadline(opts.deadlineSeconds),
       retryStrategy: opts.retry,
@@ -404,22 +606,26 @@ export class PipelineTemplate extends Construct {
   }
 
   private serveJavaApp(o: {
-    buildTool: BuildTool; cacheClaim: string; workspaceSize: string; workspaceStorageClass?: string;
-    gitSecret: string; registrySecret: string; images: Required<PipelineImages>;
+    buildTool: BuildTool; cache: BuildCache; workspaceSize: string; workspaceStorageClass?: string;
+    registrySecret: string; images: Required<PipelineImages>; sourceRepoHost?: string; sourceSecret: string;
+    appNames: string; allowedImages: string;
   }): workflows.WorkflowTemplate {
     const workspace: VolumeMount = { name: 'workspace', mountPath: WORKSPACE };
     const cache: VolumeMount = { name: 'build-cache', mountPath: CACHE_DIR };
-    const fromSource = "'{{workflow.parameters.artifact_url}}' == ''";
-    const gitCredentials = [
-      // Optional: public repositories need no credentials.
-      secretEnv('GIT_USERNAME', o.gitSecret, 'username', true),
-      secretEnv('GIT_PASSWORD', o.gitSecret, 'password', true),
+    // `when:` compares the word check-parameters wrote (maven, gradle or artifact), never a
+    // parameter: a value with a quote cannot change the expression.
+    const build = '{{steps.check-parameters.outputs.parameters.build}}';
+    const wf = (name: string) => `{{workflow.parameters.${name}}}`;
+    const sourceCredentials = o.sourceRepoHost === undefined ? [] : [
+      // Optional: public repositories need no credentials. Never the GitOps write credentials.
+      secretEnv('SOURCE_USERNAME', o.sourceSecret, 'username', true),
+      secretEnv('SOURCE_PASSWORD', o.sourceSecret, 'password', true),
     ];
 
     const buildJar = (tool: BuildTool, image: string): Template => this.script(`build-${tool}`, {
       image,
       file: 'build-jar.sh',
-      inputs: inputs('app_type'),
+      inputs: inputs('app_name', 'app_type'),
       env: [
         ...env({
           BUILD_TOOL: tool, APP_TYPE: '{{inputs.parameters.app_type}}',
@@ -429,11 +635,17 @@ export class PipelineTemplate extends Construct {
         { name: 'JAVA_TOOL_OPTIONS', value: '-Djava.io.tmpdir=/tmp' },
       ],
       mounts: [workspace, cache],
+      // The cache of this app only (check-parameters has checked app_name against the platform's
+      // apps); template volumes take input parameters (argo-workflows docs/walk-through/volumes.md).
+      volumes: [o.cache.persistent
+        ? { name: 'build-cache', persistentVolumeClaim: { claimName: `${o.cache.claimPrefix}-{{inputs.parameters.app_name}}` } }
+        : { name: 'build-cache', emptyDir: { sizeLimit: size(o.cache.size) } }],
       size: BUILD,
       deadlineSeconds: 1800,
       // Dependency downloads can fail transiently; a failing build fails the same way again, so
       // one retry only.
       retry: retry(1, RetryPolicy.ALWAYS),
+      noToken: true,
     });
 
     const templates: Template[] = [
@@ -441,78 +653,114 @@ export class PipelineTemplate extends Construct {
         name: 'main',
         steps: [
           [{
+            name: 'check-parameters',
+            template: 'check-parameters',
+            arguments: args(Object.fromEntries(SERVE_PARAMETERS.map((p) => [p, wf(p)]))),
+          }],
+          [{
             name: 'clone-source',
             template: 'clone-source',
-            when: fromSource,
-            arguments: args({ git_repo: '{{workflow.parameters.git_repo}}', git_revision: '{{workflow.parameters.git_revision}}' }),
+            when: `${build} != artifact`,
+            arguments: args({ git_repo: wf('git_repo'), git_revision: wf('git_revision') }),
           }],
           [
             ...[BuildTool.MAVEN, BuildTool.GRADLE].map((tool) => ({
               name: `build-${tool}`,
               template: `build-${tool}`,
-              when: `${fromSource} && '{{workflow.parameters.build_tool}}' == '${tool}'`,
-              arguments: args({ app_type: '{{workflow.parameters.app_type}}' }),
+              when: `${build} == ${tool}`,
+              arguments: args({ app_name: wf('app_name'), app_type: wf('app_type') }),
             })),
             {
               name: 'fetch-artifact',
               template: 'fetch-artifact',
-              when: "'{{workflow.parameters.artifact_url}}' != ''",
-              arguments: args({ artifact_url: '{{workflow.parameters.artifact_url}}', app_type: '{{workflow.parameters.app_type}}' }),
+              when: `${build} == artifact`,
+              arguments: args({ artifact_url: wf('artifact_url'), artifact_sha256: wf('artifact_sha256'), app_type: wf('app_type') }),
             },
           ],
           [{
             name: 'build-image',
             template: 'build-image',
             arguments: args({
-              image: '{{workflow.parameters.image}}',
-              tag: '{{workflow.parameters.tag}}',
-              app_type: '{{workflow.parameters.app_type}}',
+              app_name: wf('app_name'),
+              image: wf('image'),
+              tag: wf('tag'),
+              app_type: wf('app_type'),
+              overwrite_tag: wf('overwrite_tag'),
             }),
           }],
           [{
             name: 'deploy-app',
             templateRef: { name: PipelineTemplate.DEPLOY, template: PipelineTemplate.DEPLOY_TEMPLATE },
             arguments: args({
-              app_name: '{{workflow.parameters.app_name}}',
-              environment: '{{workflow.parameters.environment}}',
+              app_name: wf('app_name'),
+              environment: wf('environment'),
               // Deploy by digest: exactly the bytes that were built, whatever happens to the tag.
               image: '{{steps.build-image.outputs.parameters.image_ref}}',
             }),
           }],
         ],
       },
+      this.script('check-parameters', {
+        image: o.images.git,
+        file: 'check-parameters.sh',
+        inputs: inputs(...SERVE_PARAMETERS),
+        env: [
+          ...SERVE_PARAMETERS.map((p) => ({ name: p.toUpperCase(), value: `{{inputs.parameters.${p}}}` })),
+          ...env({ OUT_DIR: '/tmp' }),
+          // Fixed at synth: the platform's apps and the repositories each may push to.
+          { name: 'APP_NAMES', value: o.appNames },
+          { name: 'ALLOWED_IMAGES', value: o.allowedImages },
+        ],
+        size: SMALL,
+        deadlineSeconds: 120,
+        // A refused parameter does not heal: retry only when the pod could not run.
+        retry: retry(2, RetryPolicy.ON_ERROR),
+        outputs: { parameters: [{ name: 'build', valueFrom: { path: '/tmp/build' } }] },
+        noToken: true,
+      }),
       this.script('clone-source', {
         image: o.images.git,
         file: 'clone-source.sh',
         inputs: inputs('git_repo', 'git_revision'),
         env: [
           ...env({ GIT_REPO: '{{inputs.parameters.git_repo}}', GIT_REVISION: '{{inputs.parameters.git_revision}}', SOURCE_DIR }),
-          ...gitCredentials,
+          ...(o.sourceRepoHost === undefined ? [] : env({ SOURCE_REPO_HOST: o.sourceRepoHost })),
+          ...sourceCredentials,
         ],
         mounts: [workspace],
         size: SMALL,
         deadlineSeconds: 600,
-        retry: retry(3, RetryPolicy.ALWAYS),
+        retry: noRetryOnUsage(retry(3, RetryPolicy.ALWAYS)),
+        noToken: true,
       }),
       buildJar(BuildTool.MAVEN, o.images.maven),
       buildJar(BuildTool.GRADLE, o.images.gradle),
       this.script('fetch-artifact', {
         image: o.images.curl,
         file: 'fetch-artifact.sh',
-        inputs: inputs('artifact_url', 'app_type'),
-        env: env({ ARTIFACT_URL: '{{inputs.parameters.artifact_url}}', APP_TYPE: '{{inputs.parameters.app_type}}', ARTIFACT_DIR }),
+        inputs: inputs('artifact_url', 'artifact_sha256', 'app_type'),
+        env: env({
+          ARTIFACT_URL: '{{inputs.parameters.artifact_url}}',
+          ARTIFACT_SHA256: '{{inputs.parameters.artifact_sha256}}',
+          APP_TYPE: '{{inputs.parameters.app_type}}',
+          ARTIFACT_DIR,
+        }),
         mounts: [workspace],
         size: SMALL,
         deadlineSeconds: 600,
-        retry: retry(3, RetryPolicy.ALWAYS),
+        retry: noRetryOnUsage(retry(3, RetryPolicy.ALWAYS)),
+        noToken: true,
       }),
       this.script('build-image', {
         image: o.images.buildkit,
         file: 'build-image.sh',
-        inputs: inputs('image', 'tag', 'app_type'),
+        inputs: inputs('app_name', 'image', 'tag', 'app_type', 'overwrite_tag'),
         env: env({
+          APP_NAME: '{{inputs.parameters.app_name}}',
           IMAGE: '{{inputs.parameters.image}}',
+          ALLOWED_IMAGES: o.allowedImages,
           TAG: '{{inputs.parameters.tag}}',
+          OVERWRITE_TAG: '{{inputs.parameters.overwrite_tag}}',
           APP_TYPE: '{{inputs.parameters.app_type}}',
           SOURCE_DIR, ARTIFACT_DIR, OUT_DIR,
           JAR_BASE_IMAGE: o.images.jarBase,
@@ -536,16 +784,17 @@ export class PipelineTemplate extends Construct {
         ],
         size: BUILD,
         deadlineSeconds: 1800,
-        retry: retry(2, RetryPolicy.ALWAYS),
+        retry: noRetryOnUsage(retry(2, RetryPolicy.ALWAYS)),
         securityContext: BUILDKIT_SECURITY,
         outputs: {
           parameters: [
             { name: 'digest', valueFrom: { path: `${OUT_DIR}/digest` } },
             { name: 'image_ref', valueFrom: { path: `${OUT_DIR}/image_ref` } },
           ],
-          // Kept even when the build fails; needs the workflow controller's artifact repository.
-          artifacts: [{ name: 'build-log', path: `${OUT_DIR}/build_output.log`, archive: { none: {} } }],
+          // Kept even when the build fails, where the controller has an artifact repository.
+          artifacts: [{ name: 'build-log', path: `${OUT_DIR}/build_output.log`, archive: { none: {} }, optional: true }],
         },
+        noToken: true,
       }),
     ];
 
@@ -557,15 +806,16 @@ export class PipelineTemplate extends Construct {
           { name: 'app_name', description: 'Name of the app: its key in releases/<environment>.json and the name of its Rollout' },
           { name: 'app_type', value: 'springboot', enum: ['springboot', 'spring'], description: 'springboot: an executable .jar; spring: a .war run by Tomcat' },
           { name: 'build_tool', value: o.buildTool, enum: [BuildTool.MAVEN, BuildTool.GRADLE], description: 'Build tool of the source repository' },
-          { name: 'git_repo', value: '', description: 'URL of the source repository (not needed with artifact_url)' },
+          { name: 'git_repo', value: '', description: 'https URL of the source repository (not needed with artifact_url)' },
           { name: 'git_revision', value: 'main', description: 'Branch, tag or commit to build' },
           { name: 'artifact_url', value: '', description: 'https URL of a prebuilt .jar/.war; when set, nothing is built from source' },
-          { name: 'image', description: 'registry/repository of the image, without tag' },
+          { name: 'artifact_sha256', value: '', description: 'sha256 of the prebuilt archive (required with artifact_url): checked before it is used' },
+          { name: 'image', description: 'registry/repository of the image, without tag: the one the platform allows for the app' },
           { name: 'tag', description: 'Tag of the image (not latest), e.g. the version or the commit' },
+          { name: 'overwrite_tag', value: 'false', enum: ['false', 'true'], description: 'true replaces an existing tag; otherwise an existing tag stops the build' },
           { name: 'environment', description: 'Environment to deploy to, e.g. dev' },
         ],
       },
-      volumes: [{ name: 'build-cache', persistentVolumeClaim: { claimName: o.cacheClaim } }],
       volumeClaimTemplates: [{
         metadata: { name: 'workspace' },
         spec: {
@@ -747,6 +997,39 @@ export class PipelineTemplate extends Construct {
       this.rolloutsCommand('rollouts-undo', ['undo'], images.rolloutsPlugin),
     ]);
   }
+}
+
+/** A host name or IPv4 address, with an optional port: what git's credential protocol calls `host`. */
+const SOURCE_HOST = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(:[0-9]{1,5})?$/;
+/** registry[:port]/path/with/{app}: lowercase, no tag or digest. */
+const REPOSITORY_PATTERN = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/([a-z0-9]+([._-]{1,2}[a-z0-9]+)*|\{app\}))+$/;
+
+function checkRepositoryPattern(c: string, id: string, pattern: string): void {
+  check(REPOSITORY_PATTERN.test(pattern) && pattern.split('{app}').length === 2 && pattern.includes('/'), c, id,
+    () => `imageRepository must be registry/path with exactly one {app} path segment and no tag, e.g. "ghcr.io/acme-shop/{app}", got "${pattern}"`);
+}
+
+/** The JavaApps under the tree's root, by name, with the repositories of the images they run. */
+function platformApps(scope: Construct): Map<string, Set<string>> {
+  const apps = new Map<string, Set<string>>();
+  for (const c of scope.node.root.node.findAll()) {
+    if (!(c instanceof JavaApp)) continue;
+    const repos = apps.get(c.name) ?? new Set<string>();
+    repos.add(parseImage(c.image).repository);
+    apps.set(c.name, repos);
+  }
+  return apps;
+}
+
+/**
+ * The only images the build may push, for the scripts: the pattern as `*=<pattern>` (one short
+ * entry however many apps), else the sorted `app=repository` pairs of the images the apps run.
+ */
+function allowedImages(apps: Map<string, Set<string>>, pattern?: string): string {
+  if (pattern) return `*=${pattern}`;
+  const pairs: string[] = [];
+  for (const [app, repos] of apps) for (const repo of repos) pairs.push(`${app}=${repo}`);
+  return pairs.sort().join(' ');
 }
 
 function dropUndefined<T extends object>(o: T): Partial<T> {

@@ -1,10 +1,14 @@
 #!/bin/sh
 # Builds the application image with rootless BuildKit (buildctl-daemonless.sh) and pushes it.
 #
-# The image is built from the repository's own Dockerfile when the source has one at its root;
-# otherwise from a generated Dockerfile that copies ARTIFACT_DIR/app.jar onto JAR_BASE_IMAGE
-# (app_type springboot) or ARTIFACT_DIR/app.war onto WAR_BASE_IMAGE (app_type spring).
-# The image runs as the numeric user 10001, so runAsNonRoot holds.
+# The image is built from the repository's own Dockerfile when the source has one at its root
+# (every FROM, and a `# syntax=` frontend, must then be pinned by digest); otherwise from a generated Dockerfile that copies
+# ARTIFACT_DIR/app.jar onto JAR_BASE_IMAGE (app_type springboot) or ARTIFACT_DIR/app.war onto
+# WAR_BASE_IMAGE (app_type spring), both pinned by digest. The image runs as the numeric user
+# 10001, so runAsNonRoot holds.
+#
+# Before building, the tag is looked up in the registry (a build whose Dockerfile is only
+# `FROM IMAGE:TAG`): an existing tag is never overwritten unless OVERWRITE_TAG is true.
 #
 # Outputs, in OUT_DIR:
 #   build_output.log   the whole build log
@@ -12,57 +16,145 @@
 #   image_ref          IMAGE:TAG@digest, the reference to deploy
 #
 # Environment:
-#   IMAGE          registry/repository, without tag (required)
+#   APP_NAME       the app (required)
+#   IMAGE          registry/repository, without tag (required); must be the app's in ALLOWED_IMAGES
+#   ALLOWED_IMAGES "app=registry/repository" pairs, or one "*=registry/path/{app}" pattern,
+#                  separated by spaces, fixed at synth (required)
 #   TAG            the tag to push (required; not latest)
+#   OVERWRITE_TAG  true to replace an existing tag (default: false)
 #   APP_TYPE       springboot or spring (default: springboot)
 #   SOURCE_DIR     the checked-out source, if the archive was built from source (optional)
 #   ARTIFACT_DIR   the directory with app.jar or app.war (required)
 #   OUT_DIR        where the outputs go (default: /mnt/out)
 #   CONTEXT_DIR    scratch directory for a generated build context (default: a temporary one)
 #   JAR_BASE_IMAGE, WAR_BASE_IMAGE
-#                  base images of generated Dockerfiles (required when generating)
+#                  base images of generated Dockerfiles, repository:tag@sha256:... (required when generating)
 #   DOCKER_CONFIG  directory holding config.json with the registry credentials
 #   BUILDCTL       the build command (default: buildctl-daemonless.sh)
 set -eu
+export LC_ALL=C
 
+# fail MESSAGE [STATUS]: status 2 for what does not heal (the workflow does not retry it).
 fail() {
-  echo "build-image: error: $*" >&2
-  exit 1
+  echo "build-image: error: $1" >&2
+  exit "${2:-1}"
 }
 
+nl='
+'
+# True when $1 is one line, does not start with '-', and matches the extended regex $2 as a whole.
+matches() {
+  case "$1" in
+    *"$nl"* | -*) return 1 ;;
+  esac
+  printf '%s\n' "$1" | grep -Eq -e "^($2)\$"
+}
+shown() {
+  printf '"%s"' "$(printf '%s' "$1" | tr -c 'A-Za-z0-9._~:/?#@!$&()*+,;=%-' '?' | sed -e 's#//[^/@]*@#//***@#' -e 's#?.*#?***#' | cut -c1-200)"
+}
+
+# The repositories that ALLOWED_IMAGES allows for the app $1, one per line: "app=repository"
+# entries name one; a "*=registry/path/{app}" entry allows that pattern for every app.
+repositories_of() {
+  set -f
+  for pair in $ALLOWED_IMAGES; do
+    case "$pair" in
+      "$1="*) printf '%s\n' "${pair#*=}" ;;
+      "*="*"{app}"*)
+        pattern="${pair#*=}"
+        printf '%s\n' "${pattern%%"{app}"*}$1${pattern#*"{app}"}"
+        ;;
+    esac
+  done
+  set +f
+}
+
+APP_NAME="${APP_NAME:-}"
 IMAGE="${IMAGE:-}"
+ALLOWED_IMAGES="${ALLOWED_IMAGES:-}"
 TAG="${TAG:-}"
+OVERWRITE_TAG="${OVERWRITE_TAG:-false}"
 APP_TYPE="${APP_TYPE:-springboot}"
 SOURCE_DIR="${SOURCE_DIR:-}"
 ARTIFACT_DIR="${ARTIFACT_DIR:-}"
 OUT_DIR="${OUT_DIR:-/mnt/out}"
 BUILDCTL="${BUILDCTL:-buildctl-daemonless.sh}"
+DIGEST_RE='sha256:[a-f0-9]{64}'
+REPOSITORY='[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-]{1,2}[a-z0-9]+)*)+'
 
-[ -n "$IMAGE" ] || fail "the parameter image is empty: give registry/repository, e.g. ghcr.io/acme/orders"
-[ -n "$TAG" ] || fail "the parameter tag is empty: give a version tag, e.g. 1.4.3 or the commit"
+[ -n "$IMAGE" ] || fail "the parameter image is empty: give registry/repository, e.g. ghcr.io/acme/orders" 2
+[ -n "$TAG" ] || fail "the parameter tag is empty: give a version tag, e.g. 1.4.3 or the commit" 2
 case "$IMAGE" in
-  *@*) fail "image must be registry/repository without a digest, got \"$IMAGE\"" ;;
+  *@*) fail "image must be registry/repository without a digest, got $(shown "$IMAGE")" 2 ;;
 esac
 case "${IMAGE##*/}" in
-  *:*) fail "image must be registry/repository without a tag (the tag is the parameter tag), got \"$IMAGE\"" ;;
+  *:*) fail "image must be registry/repository without a tag (the tag is the parameter tag), got $(shown "$IMAGE")" 2 ;;
 esac
-[ "$TAG" != latest ] || fail "the tag latest does not say what runs: give a version tag, e.g. 1.4.3 or the commit"
-printf '%s' "$TAG" | grep -Eq '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$' \
-  || fail "tag \"$TAG\" is not a valid image tag (letters, digits, '_', '.', '-'; at most 128 characters)"
-[ -n "$ARTIFACT_DIR" ] || fail "ARTIFACT_DIR is not set"
+matches "$IMAGE" "$REPOSITORY" || fail "image must be registry/repository in lowercase, without tag, digest or options, got $(shown "$IMAGE")" 2
+matches "$APP_NAME" '[a-z]([-a-z0-9]{0,61}[a-z0-9])?' || fail "app_name must be an app name, got $(shown "$APP_NAME")" 2
+repositories_of "$APP_NAME" | grep -Fxq -e "$IMAGE" \
+  || fail "image \"$IMAGE\" is not a repository the platform allows for the app $APP_NAME (allowed: $(repositories_of "$APP_NAME" | tr '\n' ' '))" 2
+[ "$TAG" != latest ] || fail "the tag latest does not say what runs: give a version tag, e.g. 1.4.3 or the commit" 2
+matches "$TAG" '[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}' \
+  || fail "tag $(shown "$TAG") is not a valid image tag (letters, digits, '_', '.', '-'; at most 128 characters)" 2
+case "$OVERWRITE_TAG" in
+  true | false) ;;
+  *) fail "overwrite_tag must be true or false, got $(shown "$OVERWRITE_TAG")" 2 ;;
+esac
+[ -n "$ARTIFACT_DIR" ] || fail "ARTIFACT_DIR is not set" 2
 
 case "$APP_TYPE" in
   springboot) ext=jar ;;
   spring) ext=war ;;
-  *) fail "app_type must be springboot (executable .jar) or spring (.war), got \"$APP_TYPE\"" ;;
+  *) fail "app_type must be springboot (executable .jar) or spring (.war), got $(shown "$APP_TYPE")" 2 ;;
 esac
 
 mkdir -p "$OUT_DIR"
 LOG="$OUT_DIR/build_output.log"
 : > "$LOG"
 
+# Every FROM of a Dockerfile names an earlier stage, scratch, or an image pinned by digest.
+check_pins() {
+  dockerfile="$1"
+  stages=" scratch "
+  lineno=0
+  while IFS= read -r line || [ -n "$line" ]; do
+    lineno=$((lineno + 1))
+    # A "# syntax=<image>" directive runs that image as the Dockerfile frontend: pinned too.
+    syntax="$(printf '%s\n' "$line" | sed -n 's/^[[:space:]]*#[[:space:]]*[Ss][Yy][Nn][Tt][Aa][Xx][[:space:]]*=[[:space:]]*//p')"
+    if [ -n "$syntax" ]; then
+      matches "$syntax" "[A-Za-z0-9._/:-]+@$DIGEST_RE" \
+        || fail "Dockerfile line $lineno: the frontend $(shown "$syntax") is not pinned by digest: write # syntax=image:tag@sha256:..., or remove the directive to use the built-in frontend"
+      continue
+    fi
+    set -f
+    # shellcheck disable=SC2086 # split the instruction into words
+    set -- $line
+    set +f
+    case "${1:-}" in [Ff][Rr][Oo][Mm]) ;; *) continue ;; esac
+    shift
+    while [ $# -gt 0 ] && [ "${1#--}" != "$1" ]; do shift; done
+    from="${1:-}"
+    lower="$(printf '%s' "$from" | tr '[:upper:]' '[:lower:]')"
+    case "$stages" in
+      *" $lower "*) ;;
+      *)
+        case "$from" in
+          *'$'*) fail "Dockerfile line $lineno: FROM $(shown "$from") is chosen by a build argument; name the image, pinned by digest (image:tag@sha256:...)" ;;
+        esac
+        matches "$from" "[A-Za-z0-9._/:-]+@$DIGEST_RE" \
+          || fail "Dockerfile line $lineno: FROM $(shown "$from") is not pinned by digest: write image:tag@sha256:... so a moved tag cannot change what is built"
+        ;;
+    esac
+    if [ $# -ge 3 ]; then
+      case "$2" in [Aa][Ss]) stages="$stages$(printf '%s' "$3" | tr '[:upper:]' '[:lower:]') " ;; esac
+    fi
+  done < "$dockerfile"
+}
+
 if [ -n "$SOURCE_DIR" ] && [ -f "$SOURCE_DIR/Dockerfile" ]; then
   context="$SOURCE_DIR"
+  check_pins "$context/Dockerfile"
   echo "build-image: building with the repository's Dockerfile" | tee -a "$LOG"
 else
   archive="$ARTIFACT_DIR/app.$ext"
@@ -71,7 +163,8 @@ else
   mkdir -p "$context"
   cp "$archive" "$context/app.$ext"
   if [ "$ext" = jar ]; then
-    base="${JAR_BASE_IMAGE:?JAR_BASE_IMAGE is not set}"
+    base="${JAR_BASE_IMAGE:-}"
+    matches "$base" "[A-Za-z0-9._/:-]+@$DIGEST_RE" || fail "JAR_BASE_IMAGE must be pinned by digest (image:tag@sha256:...), got $(shown "$base")" 2
     cat > "$context/Dockerfile" <<DOCKERFILE
 FROM $base
 WORKDIR /app
@@ -81,7 +174,8 @@ EXPOSE 8080
 ENTRYPOINT ["java", "-jar", "/app/app.jar"]
 DOCKERFILE
   else
-    base="${WAR_BASE_IMAGE:?WAR_BASE_IMAGE is not set}"
+    base="${WAR_BASE_IMAGE:-}"
+    matches "$base" "[A-Za-z0-9._/:-]+@$DIGEST_RE" || fail "WAR_BASE_IMAGE must be pinned by digest (image:tag@sha256:...), got $(shown "$base")" 2
     cat > "$context/Dockerfile" <<DOCKERFILE
 FROM $base
 RUN rm -rf /usr/local/tomcat/webapps/* \\
@@ -95,6 +189,31 @@ DOCKERFILE
 fi
 
 target="$IMAGE:$TAG"
+
+# Does the tag exist? BuildKit resolves the image of a FROM with the registry credentials: success
+# means it exists; "not found" (or the registry's MANIFEST_UNKNOWN / NAME_UNKNOWN) means it does
+# not; anything else is an error, and nothing is pushed (a lookup that failed proves nothing).
+probe="$(mktemp -d)"
+printf 'FROM %s\n' "$target" > "$probe/Dockerfile"
+probe_status=0
+"$BUILDCTL" build --progress plain --frontend dockerfile.v0 \
+  --local "context=$probe" --local "dockerfile=$probe" > "$probe/output" 2>&1 || probe_status=$?
+if [ "$probe_status" -eq 0 ]; then
+  if [ "$OVERWRITE_TAG" = true ]; then
+    echo "build-image: $target exists and overwrite_tag is true: it will be replaced" | tee -a "$LOG"
+  else
+    rm -rf "$probe"
+    fail "$target already exists in the registry: a tag names one build. Give a new tag, or set overwrite_tag=true to replace it on purpose" 2
+  fi
+elif grep -Eiq 'not found|manifest unknown|name unknown' "$probe/output"; then
+  echo "build-image: $target does not exist yet" | tee -a "$LOG"
+else
+  tail -n 5 "$probe/output" | tr -c 'A-Za-z0-9._~:/?#@!$&()*+,;=% \n"-' '?' >&2
+  rm -rf "$probe"
+  fail "cannot tell whether $target exists (lookup exit status $probe_status); nothing was pushed: check the registry and its credentials Secret"
+fi
+rm -rf "$probe"
+
 echo "build-image: building and pushing $target" | tee -a "$LOG"
 
 # Stream the log to the pod's output and keep a copy, without needing pipefail.

@@ -3,14 +3,17 @@
 # ARTIFACT_DIR/app.jar (app_type springboot) or ARTIFACT_DIR/app.war (app_type spring).
 # The project's wrapper (mvnw, gradlew) is used when the repository has one.
 #
+# This step runs the repository's own code (the wrapper, build plugins, tests): its pod holds no
+# credential and no Kubernetes token, and CACHE_DIR is the cache of this one app only.
+#
 # Environment:
 #   BUILD_TOOL     maven or gradle (required)
 #   APP_TYPE       springboot (an executable .jar) or spring (a .war) (default: springboot)
 #   SOURCE_DIR     the checked-out source (required)
 #   ARTIFACT_DIR   where to put the archive (required)
-#   CACHE_DIR      persistent dependency cache (default: $HOME/.cache)
-#   BUILD_ARGS     extra arguments for the build tool (optional)
+#   CACHE_DIR      persistent dependency cache of this app (default: $HOME/.cache)
 set -eu
+export LC_ALL=C
 
 fail() {
   echo "build-jar: error: $*" >&2
@@ -22,7 +25,6 @@ APP_TYPE="${APP_TYPE:-springboot}"
 SOURCE_DIR="${SOURCE_DIR:-}"
 ARTIFACT_DIR="${ARTIFACT_DIR:-}"
 CACHE_DIR="${CACHE_DIR:-${HOME:-/tmp}/.cache}"
-BUILD_ARGS="${BUILD_ARGS:-}"
 
 [ -n "$SOURCE_DIR" ] || fail "SOURCE_DIR is not set"
 [ -n "$ARTIFACT_DIR" ] || fail "ARTIFACT_DIR is not set"
@@ -31,7 +33,7 @@ BUILD_ARGS="${BUILD_ARGS:-}"
 case "$APP_TYPE" in
   springboot) ext=jar ;;
   spring) ext=war ;;
-  *) fail "app_type must be springboot (executable .jar) or spring (.war), got \"$APP_TYPE\"" ;;
+  *) fail "app_type must be springboot (executable .jar) or spring (.war), got \"$(printf '%s' "$APP_TYPE" | tr -c 'A-Za-z0-9._-' '?' | cut -c1-64)\"" ;;
 esac
 
 cd "$SOURCE_DIR"
@@ -42,8 +44,7 @@ case "$BUILD_TOOL" in
     if [ -x ./mvnw ]; then tool=./mvnw; else tool=mvn; fi
     output_dir=target
     echo "build-jar: $tool package"
-    # shellcheck disable=SC2086 # BUILD_ARGS is a list of words
-    "$tool" --batch-mode --no-transfer-progress "-Dmaven.repo.local=$CACHE_DIR/maven" $BUILD_ARGS package \
+    "$tool" --batch-mode --no-transfer-progress "-Dmaven.repo.local=$CACHE_DIR/maven" package \
       || fail "the Maven build failed (see the log above)"
     ;;
   gradle)
@@ -52,11 +53,10 @@ case "$BUILD_TOOL" in
     if [ -x ./gradlew ]; then tool=./gradlew; else tool=gradle; fi
     output_dir=build/libs
     echo "build-jar: $tool build"
-    # shellcheck disable=SC2086 # BUILD_ARGS is a list of words
-    GRADLE_USER_HOME="$CACHE_DIR/gradle" "$tool" --no-daemon --console=plain $BUILD_ARGS build \
+    GRADLE_USER_HOME="$CACHE_DIR/gradle" "$tool" --no-daemon --console=plain build \
       || fail "the Gradle build failed (see the log above)"
     ;;
-  *) fail "build_tool must be maven or gradle, got \"$BUILD_TOOL\"" ;;
+  *) fail "build_tool must be maven or gradle, got \"$(printf '%s' "$BUILD_TOOL" | tr -c 'A-Za-z0-9._-' '?' | cut -c1-64)\"" ;;
 esac
 
 # The runnable archive: not the sources, javadoc or plain (non-executable) variants.

@@ -1,37 +1,75 @@
 #!/bin/sh
 # Fetches one revision (branch, tag or commit) of the application's source repository into
-# SOURCE_DIR, without history.
+# SOURCE_DIR, without history, over https only.
 #
 # Environment:
-#   GIT_REPO       URL of the source repository (required)
-#   GIT_REVISION   branch, tag or commit to build (default: main)
-#   SOURCE_DIR     where to put the source (required; must not exist or be empty)
-#   GIT_USERNAME, GIT_PASSWORD
-#                  credentials for an HTTPS remote (optional), handed to git through a
-#                  credential helper that reads the environment, never through the URL
+#   GIT_REPO          https URL of the source repository (required; no credentials in it)
+#   GIT_REVISION      branch, tag or commit to build (default: main)
+#   SOURCE_DIR        where to put the source (required; must not exist or be empty)
+#   SOURCE_REPO_HOST  the one host (host or host:port) that may receive the credentials below, fixed
+#                     when the pipeline is synthesized; empty: git is given no credentials at all
+#   SOURCE_USERNAME, SOURCE_PASSWORD
+#                     read-only credentials of the source repositories on SOURCE_REPO_HOST
+#                     (optional), handed to git by a credential helper that answers https requests
+#                     to exactly that host and nothing else, never through the URL
 set -eu
+export LC_ALL=C
 
+# fail MESSAGE [STATUS]: status 2 for what does not heal (the workflow does not retry it).
 fail() {
-  echo "clone-source: error: $*" >&2
-  exit 1
+  echo "clone-source: error: $1" >&2
+  exit "${2:-1}"
 }
+
+nl='
+'
+# True when $1 is one line, does not start with '-', and matches the extended regex $2 as a whole.
+matches() {
+  case "$1" in
+    *"$nl"* | -*) return 1 ;;
+  esac
+  printf '%s\n' "$1" | grep -Eq -e "^($2)\$"
+}
+
+# A value as it may appear in a message: printable, credentials and query removed, at most 200 characters.
+shown() {
+  printf '"%s"' "$(printf '%s' "$1" | tr -c 'A-Za-z0-9._~:/?#@!$&()*+,;=%-' '?' | sed -e 's#//[^/@]*@#//***@#' -e 's#?.*#?***#' | cut -c1-200)"
+}
+
+HOST='[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(:[0-9]{1,5})?'
 
 GIT_REPO="${GIT_REPO:-}"
 GIT_REVISION="${GIT_REVISION:-main}"
 SOURCE_DIR="${SOURCE_DIR:-}"
+SOURCE_REPO_HOST="${SOURCE_REPO_HOST:-}"
 
-[ -n "$GIT_REPO" ] || fail "the parameter git_repo is empty: give the URL of the application's Git repository, or set artifact_url to deploy a prebuilt .jar"
-[ -n "$SOURCE_DIR" ] || fail "SOURCE_DIR is not set"
+[ -n "$GIT_REPO" ] || fail "the parameter git_repo is empty: give the https URL of the application's Git repository, or set artifact_url to deploy a prebuilt archive" 2
+[ -n "$SOURCE_DIR" ] || fail "SOURCE_DIR is not set" 2
 case "$GIT_REPO" in
-  *://*@*) fail "git_repo contains credentials in the URL; put them in the Git credentials Secret instead" ;;
+  *://*@*) fail "git_repo contains credentials in the URL; the source credentials belong in their Secret" 2 ;;
 esac
-
-if [ -n "${GIT_USERNAME:-}" ] || [ -n "${GIT_PASSWORD:-}" ]; then
-  # shellcheck disable=SC2016 # expanded by the shell git starts, not here
-  set -- -c credential.helper= -c 'credential.helper=!f() { test "$1" = get || exit 0; echo "username=${GIT_USERNAME:-git}"; echo "password=${GIT_PASSWORD:-}"; }; f'
-else
-  set --
+matches "$GIT_REPO" "https://$HOST/[A-Za-z0-9._~/-]+" \
+  || fail "git_repo must be an https:// URL of a Git repository (host and path; no query or spaces), got $(shown "$GIT_REPO")" 2
+matches "$GIT_REVISION" '[A-Za-z0-9_][A-Za-z0-9._/-]{0,254}' \
+  || fail "git_revision must be a branch, tag or commit (letters, digits, '.', '_', '/', '-'; not starting with '-'), got $(shown "$GIT_REVISION")" 2
+case "$GIT_REVISION" in
+  *..* | *//* | */ | *.lock | *.) fail "git_revision $(shown "$GIT_REVISION") is not a valid Git ref name" 2 ;;
+esac
+if [ -n "$SOURCE_REPO_HOST" ]; then
+  matches "$SOURCE_REPO_HOST" "$HOST" || fail "SOURCE_REPO_HOST must be a host or host:port, got $(shown "$SOURCE_REPO_HOST")" 2
 fi
+
+# Only https; no redirect to another host; no helper, askpass or prompt from the image or the
+# environment. Credentials are offered only for https://SOURCE_REPO_HOST: git consults the helper
+# of the matching URL only, and the helper checks protocol and host once more itself.
+set -- -c protocol.allow=never -c protocol.https.allow=always -c http.followRedirects=false \
+  -c credential.helper= -c core.askPass= -c credential.interactive=false
+if [ -n "$SOURCE_REPO_HOST" ] && { [ -n "${SOURCE_USERNAME:-}" ] || [ -n "${SOURCE_PASSWORD:-}" ]; }; then
+  export SOURCE_REPO_HOST
+  # shellcheck disable=SC2016 # expanded by the shell git starts, not here
+  set -- "$@" -c "credential.https://$SOURCE_REPO_HOST.helper="'!f() { test "$1" = get || exit 0; p=; h=; while IFS= read -r l; do case "$l" in protocol=*) p="${l#protocol=}" ;; host=*) h="${l#host=}" ;; esac; done; test "$p" = https && test "$h" = "$SOURCE_REPO_HOST" || exit 0; echo "username=${SOURCE_USERNAME:-git}"; echo "password=${SOURCE_PASSWORD:-}"; }; f'
+fi
+unset GIT_ASKPASS SSH_ASKPASS
 export GIT_TERMINAL_PROMPT=0
 
 mkdir -p "$SOURCE_DIR"
@@ -40,9 +78,9 @@ if [ -n "$(ls -A "$SOURCE_DIR")" ]; then
 fi
 cd "$SOURCE_DIR"
 git init --quiet
-git remote add origin "$GIT_REPO"
 echo "clone-source: fetching $GIT_REVISION"
-git "$@" fetch --quiet --depth 1 origin "$GIT_REVISION" \
-  || fail "cannot fetch revision \"$GIT_REVISION\" of $GIT_REPO (check the URL, the revision and the credentials)"
-git -c advice.detachedHead=false checkout --quiet FETCH_HEAD
+# --end-of-options: the URL and the revision are never read as options of git fetch.
+git "$@" fetch --quiet --depth 1 --end-of-options "$GIT_REPO" "$GIT_REVISION" \
+  || fail "cannot fetch revision \"$GIT_REVISION\" of $(shown "$GIT_REPO") (check the URL, the revision and, for a private repository, the source credentials)"
+git -c advice.detachedHead=false checkout --quiet --detach FETCH_HEAD
 echo "clone-source: checked out $(git rev-parse HEAD)"

@@ -1,11 +1,29 @@
+import { EXEMPTION_PREFIX } from '../policy-exception';
 import { Problem } from './problem';
 
 /**
  * Offline checks of Argo WorkflowTemplates, in the spirit of `argo lint`, over the plain JSON
  * documents: the mistakes that the CRD schema cannot see and that otherwise only show up when a
  * workflow runs (a step calling a template that does not exist, a parameter that resolves to
- * nothing, a missing argument) plus the platform's rule that no step is privileged.
+ * nothing, a missing argument) plus the platform's rules: no step is privileged, every step image is
+ * pinned by digest, and no `when:` splices a parameter into its expression.
  */
+
+/**
+ * Annotation of a WorkflowTemplate whose value lists the tag-only images it may use, then a colon
+ * and the reason: an explicit, reviewed exception to the digest rule, visible in `dist/`.
+ */
+export const IMAGE_DIGEST_EXEMPTION = `${EXEMPTION_PREFIX}image-digest`;
+const PINNED = /@sha256:[a-f0-9]{64}$/;
+
+/** The images a WorkflowTemplate's exemption annotation lists (before the first ": "). */
+function exemptImages(doc: Json): Set<string> {
+  const value = doc?.metadata?.annotations?.[IMAGE_DIGEST_EXEMPTION];
+  if (typeof value !== 'string') return new Set();
+  const at = value.indexOf(': ');
+  if (at < 0 || value.slice(at + 2).trim() === '') return new Set();
+  return new Set(value.slice(0, at).split(/\s+/).filter(Boolean));
+}
 
 /** A template that lives outside the linted documents, e.g. in a WorkflowTemplate installed separately. */
 export interface ExternalTemplate {
@@ -167,8 +185,12 @@ function lintDocument(doc: Json, index: Map<string, Map<string, Json>>, external
   lintParameters(array(spec.arguments?.parameters), 'spec.arguments.parameters', 'workflow parameter', report);
   const workflowParameters = names(array(spec.arguments?.parameters));
 
+  const exempt = exemptImages(doc);
   templates.forEach((t, i) => {
-    if (isObject(t)) lintTemplate(t, `spec.templates[${i}]`, { object, docName, own, index, external, workflowParameters, report });
+    if (isObject(t)) lintTokenless(t, spec, `spec.templates[${i}]`, report);
+  });
+  templates.forEach((t, i) => {
+    if (isObject(t)) lintTemplate(t, `spec.templates[${i}]`, { object, docName, own, index, external, workflowParameters, exempt, report });
   });
 }
 
@@ -179,6 +201,8 @@ interface DocContext {
   readonly index: Map<string, Map<string, Json>>;
   readonly external: Set<string>;
   readonly workflowParameters: ReadonlySet<string>;
+  /** Tag-only images that the WorkflowTemplate's exemption annotation accepts. */
+  readonly exempt: ReadonlySet<string>;
   readonly report: (path: string, message: string) => void;
 }
 
@@ -220,7 +244,7 @@ function lintTemplate(t: Json, path: string, ctx: DocContext): void {
 
   lintParameters(array(t.inputs?.parameters), `${path}.inputs.parameters`, `${label}: input parameter`, report);
   lintParameters(array(t.outputs?.parameters), `${path}.outputs.parameters`, `${label}: output parameter`, report);
-  lintContainers(t, path, label, report);
+  lintContainers(t, path, label, ctx.exempt, report);
 
   const nodes = new Map<string, Node>();
   let kind: Scope['kind'];
@@ -325,6 +349,7 @@ function lintCall(step: Json, at: string, what: 'step' | 'task', label: string, 
     return undefined;
   }
   const where = `${label}, ${what} "${step.name}"`;
+  lintWhen(step, at, where, report);
   const targets = ['template', 'templateRef', 'inline'].filter((f) => step[f] !== undefined);
   let callee: Json | undefined;
   let calleeLabel = '';
@@ -388,8 +413,12 @@ function lintCall(step: Json, at: string, what: 'step' | 'task', label: string, 
   return { value: step, path: at, callee: known ? callee : undefined, calleeLabel, group };
 }
 
-/** No privileged container and no privilege escalation, in every container of the template. */
-function lintContainers(t: Json, path: string, label: string, report: DocContext['report']): void {
+/**
+ * No privileged container and no privilege escalation, in every container of the template; every
+ * image pinned by digest (a tag can be moved to other bytes), unless the WorkflowTemplate lists it
+ * in its exemption annotation with a reason.
+ */
+function lintContainers(t: Json, path: string, label: string, exempt: ReadonlySet<string>, report: DocContext['report']): void {
   const containers: Array<[Json, string]> = [];
   if (isObject(t.container)) containers.push([t.container, `${path}.container`]);
   if (isObject(t.script)) containers.push([t.script, `${path}.script`]);
@@ -405,6 +434,42 @@ function lintContainers(t: Json, path: string, label: string, report: DocContext
     if (sc?.allowPrivilegeEscalation === true) {
       report(`${at}.securityContext.allowPrivilegeEscalation`, `${label}${name} allows privilege escalation: set allowPrivilegeEscalation to false or remove it`);
     }
+    const image = isObject(c) ? c.image : undefined;
+    if (typeof image === 'string' && !image.includes('{{') && !PINNED.test(image) && !exempt.has(image)) {
+      report(`${at}.image`, `${label}${name}: image "${image}" is not pinned by digest: write repository:tag@sha256:<digest> (a tag can be moved to other bytes), or list it in the annotation ${IMAGE_DIGEST_EXEMPTION} ("<image>: <reason>")`);
+    }
+  }
+}
+
+/**
+ * A pod without its ServiceAccount token needs a token for the executor: Argo Workflows refuses to
+ * create it otherwise ("executor.serviceAccountName must not be empty if automountServiceAccountToken
+ * is false", workflow/controller/workflowpod.go, setupServiceAccount). Template fields win over
+ * the spec's.
+ */
+function lintTokenless(t: Json, spec: Json, path: string, report: DocContext['report']): void {
+  if (templateTypes(t).every((type) => !['container', 'containerSet', 'script'].includes(type))) return;
+  const automount = t.automountServiceAccountToken ?? spec.automountServiceAccountToken;
+  const executor = t.executor?.serviceAccountName || spec.executor?.serviceAccountName;
+  if (automount === false && !executor) {
+    report(`${path}.executor.serviceAccountName`, `template "${t.name}" mounts no ServiceAccount token but names no executor ServiceAccount: Argo refuses to run it; set executor.serviceAccountName (a ServiceAccount allowed to create and patch workflowtaskresults)`);
+  }
+}
+
+/** Parameters and loop items are values anyone who submits a workflow chooses. */
+const SPLICED = /\{\{\s*((?:inputs|workflow)\.parameters\.[^}]*|item(?:\.[^}]*)?)\s*\}\}/;
+
+/**
+ * `when:` is an expression (govaluate) that Argo evaluates after substituting `{{...}}` as text: a
+ * parameter spliced in, quoted or not, lets its value rewrite the expression (a value `x' || 'a' ==
+ * 'a` makes any comparison true). Compare an output of a step that checked the value instead, or
+ * use an `{{=...}}` expression, which receives the value as a string.
+ */
+function lintWhen(step: Json, at: string, where: string, report: DocContext['report']): void {
+  if (typeof step.when !== 'string') return;
+  const m = SPLICED.exec(step.when);
+  if (m) {
+    report(`${at}.when`, `${where}: when splices {{${m[1].trim()}}} into its expression, so the value can rewrite the condition: compare a fixed word that a step wrote after checking the value (e.g. {{steps.check.outputs.parameters.x}} == y), or use {{=...}}`);
   }
 }
 
