@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 
 const ENVIRONMENT = Symbol.for('platform.Environment');
+import { Monitoring } from './monitoring';
 import { checkName } from './props';
 
 export interface EnvironmentProps {
@@ -22,6 +23,12 @@ export interface EnvironmentProps {
    * @default true
    */
   readonly createNamespace?: boolean;
+  /**
+   * How the apps of the environment are scraped, unless an app says otherwise: the labels its
+   * Prometheus selects monitors by, the interval, or annotations only without the Prometheus Operator.
+   * @default Monitoring.serviceMonitor() (label `release: kube-prometheus-stack`, every 30 s)
+   */
+  readonly monitoring?: Monitoring;
 }
 
 /**
@@ -46,6 +53,8 @@ export class Environment extends Chart {
   public readonly name: string;
   public readonly namespace: string;
   public readonly partOf: string;
+  /** The apps' default monitoring (see EnvironmentProps.monitoring). */
+  public readonly monitoring?: Monitoring;
   private readonly apps = new Map<string, Construct>();
   public readonly [ENVIRONMENT] = true;
 
@@ -57,6 +66,7 @@ export class Environment extends Chart {
     this.name = name;
     this.namespace = namespace;
     this.partOf = props.partOf ?? 'platform';
+    this.monitoring = props.monitoring;
 
     if (props.createNamespace ?? true) {
       const ns = new Construct(this, 'namespace');

@@ -1,3 +1,4 @@
+import { checkAnalysisScrape } from './analysis-scrape';
 import { lintWorkflowTemplates } from './workflow-lint';
 import { describe, indexByNamespace, Manifest } from './manifest';
 import { checkPolicy } from './policy';
@@ -55,6 +56,7 @@ export function validateManifests(manifests: Manifest[], options: GateOptions = 
   for (const ns of indexByNamespace(manifests).values()) {
     problems.push(...checkReferences(ns));
     problems.push(...checkRollouts(ns));
+    problems.push(...checkAnalysisScrape(ns));
   }
   const workflows = manifests.filter((m) => m.doc.kind === 'WorkflowTemplate').map((m) => m.doc);
   if (workflows.length) problems.push(...lintWorkflowTemplates(workflows));
