@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 
 const ENVIRONMENT = Symbol.for('platform.Environment');
-import { Monitoring } from './monitoring';
+import type { Monitoring } from './monitoring';
 import { checkName } from './props';
 
 export interface EnvironmentProps {
