@@ -195,6 +195,15 @@ describe('egress', () => {
     expect(one(synth({ networkPolicy: {} }), 'NetworkPolicy').spec.egress).toBeUndefined();
   });
 
+  test('the management port: Prometheus, plus the namespaces allowed explicitly', () => {
+    const np = one(synth({ networkPolicy: { allowManagementFromNamespaces: ['argo-rollouts'], monitoringNamespace: 'prometheus' } }), 'NetworkPolicy');
+    expect(np.spec.ingress).toEqual([{
+      from: ['argo-rollouts', 'prometheus'].map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } })),
+      ports: [{ port: 8081, protocol: 'TCP' }],
+    }]);
+    expect(one(synth({ metrics: false, networkPolicy: {} }), 'NetworkPolicy').spec.ingress).toEqual([]);
+  });
+
   test('bad egress targets are refused', () => {
     expect(() => synth({ networkPolicy: { egress: [Egress.toCidrs(['10.0.0.0'])] } }))
       .toThrow('JavaApp "orders": networkPolicy.egress cidr must be an IPv4 CIDR such as 10.0.0.0/8, got "10.0.0.0"');

@@ -123,6 +123,12 @@ export interface NetworkPolicyOptions {
    */
   readonly monitoringNamespace?: string;
   /**
+   * Other namespaces that may reach the management port (the actuator), e.g. `argo-rollouts` for
+   * `AnalysisTemplate.web()` checks, which the Rollouts controller runs.
+   * @default none: only Prometheus
+   */
+  readonly allowManagementFromNamespaces?: string[];
+  /**
    * Restrict the app's egress to these destinations (plus DNS to kube-dns): `Egress.toApps()`,
    * `Egress.toNamespaces()`, `Egress.toCidrs()`; an empty list allows DNS only.
    * @default egress not restricted by this policy (see DefaultDenyEgress for a namespace-wide deny)
@@ -658,8 +664,8 @@ export class JavaApp extends Construct implements IRolloutWorkload {
         ...(np.allowFromNamespaces ?? []),
         ...(props.ingress ? [np.ingressControllerNamespace ?? 'ingress-nginx'] : []),
       ];
-      const monitoringNamespace = np.monitoringNamespace ?? 'monitoring';
-      for (const ns of [...namespaces, monitoringNamespace]) checkName(CONSTRUCT, id, 'networkPolicy namespaces', ns);
+      const management = [...(metrics ? [np.monitoringNamespace ?? 'monitoring'] : []), ...(np.allowManagementFromNamespaces ?? [])];
+      for (const ns of [...namespaces, ...management]) checkName(CONSTRUCT, id, 'networkPolicy namespaces', ns);
       for (const app of np.allowFromApps ?? []) checkName(CONSTRUCT, id, 'networkPolicy.allowFromApps', app);
       const namespacePeer = (ns: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } });
       const tcp = (port: number) => [{ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' }];
@@ -670,7 +676,7 @@ export class JavaApp extends Construct implements IRolloutWorkload {
       // Callers reach `http` only; the actuator (`management`) only Prometheus. No rule: nothing connects.
       const ingress: k8s.NetworkPolicyIngressRule[] = [
         ...(from.length ? [{ from, ports: tcp(this.port) }] : []),
-        ...(metrics ? [{ from: [namespacePeer(monitoringNamespace)], ports: tcp(managementPort) }] : []),
+        ...(management.length ? [{ from: [...new Set(management)].sort().map(namespacePeer), ports: tcp(managementPort) }] : []),
       ];
       const egress = np.egress && [dnsEgressRule(), ...np.egress.map((e) => e.toKube(CONSTRUCT, id))];
       new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {

@@ -19,15 +19,18 @@ export const METRIC_LABELS: Record<string, readonly string[]> = {
 
 /**
  * Labels a ServiceMonitor target carries, from the operator's relabelings
- * (prometheus-operator pkg/prometheus/promcfg.go, generateServiceMonitorConfig): the Service's
- * namespace and name, the pod and container behind the endpoint, the endpoint's port name, the job
- * (the Service's name unless `jobLabel` names one of its labels) and instance.
+ * (prometheus-operator pkg/prometheus/promcfg.go, ConfigGenerator.generateServiceMonitorConfig):
+ * `namespace`, `service`, `pod`, `container` from the endpoint's meta labels, `job` (the Service's
+ * name unless `jobLabel` names one of its labels), `endpoint` (the port name) and Prometheus'
+ * `instance`; plus `targetLabels` and `podTargetLabels`, sanitized (sanitizeLabelName). `node` only
+ * for endpoints on nodes, never for pods.
  */
 export const SERVICE_MONITOR_LABELS: readonly string[] = ['container', 'endpoint', 'instance', 'job', 'namespace', 'pod', 'service'];
 
 /**
- * Labels a PodMonitor target carries (generatePodMonitorConfig): no `service`, and the job is
- * `<namespace>/<podmonitor>` unless `jobLabel` names a pod label.
+ * Labels a PodMonitor target carries (ConfigGenerator.generatePodMonitorConfig): `namespace`,
+ * `container`, `pod`, `endpoint`, `instance` and `job`, which is `<namespace>/<podmonitor>` unless
+ * `jobLabel` names a pod label; no `service`.
  */
 export const POD_MONITOR_LABELS: readonly string[] = ['container', 'endpoint', 'instance', 'job', 'namespace', 'pod'];
 
