@@ -1,4 +1,4 @@
-import { Duration, JsonPatch } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import {
   AnalysisTemplate, DefaultDenyEgress, DeployStrategy, Egress, Environment, JavaApp, JavaAppProps, Manifest, Monitoring, PlatformApp,
   PolicyException, PRIVATE_NETWORKS, SOURCE_RANGE_ANNOTATION,
@@ -72,6 +72,19 @@ describe('monitors', () => {
     expect(one(manifests, 'Deployment').spec.template.metadata.annotations).toEqual({
       'prometheus.io/scrape': 'true', 'prometheus.io/path': '/actuator/prometheus', 'prometheus.io/port': '8081',
     });
+  });
+
+  test('monitors and rules are checked against the pinned Prometheus Operator CRDs', () => {
+    const app = new PlatformApp({ outdir: tempDir() });
+    const java = new JavaApp(new Environment(app, 'dev', { namespace: 'shop-dev' }), 'orders', { image: IMAGE, alerts: {} });
+    const monitor = java.node.findAll().find((c) => c instanceof ApiObject && c.kind === 'ServiceMonitor') as ApiObject;
+    const rule = java.node.findAll().find((c) => c instanceof ApiObject && c.kind === 'PrometheusRule') as ApiObject;
+    monitor.addJsonPatch(JsonPatch.replace('/spec/endpoints/0/port', 8081));
+    rule.addJsonPatch(JsonPatch.remove('/spec/groups/0/name'));
+    expect(problemsOf(app)).toEqual([
+      'dev/orders.yaml ServiceMonitor orders spec.endpoints[0].port: must be string, got integer',
+      'dev/orders.yaml PrometheusRule orders spec.groups[0].name: required field is missing',
+    ]);
   });
 
   test('bad monitoring input is refused by the construct', () => {
