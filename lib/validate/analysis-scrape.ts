@@ -11,7 +11,7 @@ import { Problem } from './problem';
  */
 export function checkAnalysisScrape(ns: NamespaceIndex): Problem[] {
   const problems: Problem[] = [];
-  let targets: ScrapeTarget[] | undefined;
+  let targets: Targets | undefined;
   for (const rollout of ns.ofKind('Rollout')) {
     const namespace = rollout.doc.metadata?.namespace;
     for (const { analysis, path } of analysesOf(rollout.doc.spec?.strategy ?? {})) {
@@ -23,7 +23,7 @@ export function checkAnalysisScrape(ns: NamespaceIndex): Problem[] {
         for (const metric of template.doc.spec?.metrics ?? []) {
           const query = metric?.provider?.prometheus?.query;
           if (typeof query !== 'string') continue;
-          targets ??= scrapeTargets(ns, namespace);
+          targets ??= indexTargets(scrapeTargets(ns, namespace));
           const resolved = query.replace(ARG_REF, (_, name: string) => passed.get(name) ?? defaults.get(name) ?? UNKNOWN);
           for (const message of new Set(checkQuery(resolved, namespace, ns, targets))) {
             problems.push({
@@ -64,7 +64,23 @@ function analysesOf(strategy: any): { analysis: any; path: string }[] {
   ].filter((a) => a.analysis);
 }
 
-function checkQuery(query: string, namespace: string, ns: NamespaceIndex, targets: ScrapeTarget[]): string[] {
+interface Targets {
+  readonly all: ScrapeTarget[];
+  readonly byService: Map<string, ScrapeTarget[]>;
+}
+
+function indexTargets(all: ScrapeTarget[]): Targets {
+  const byService = new Map<string, ScrapeTarget[]>();
+  for (const t of all) {
+    if (t.service === undefined) continue;
+    const list = byService.get(t.service);
+    if (list) list.push(t);
+    else byService.set(t.service, [t]);
+  }
+  return { all, byService };
+}
+
+function checkQuery(query: string, namespace: string, ns: NamespaceIndex, targets: Targets): string[] {
   const found: string[] = [];
   for (const [, series, body] of query.matchAll(SELECTOR)) {
     const matchers = [...body.matchAll(MATCHER)].map(([, label, op, value]) => ({ label, op, value }));
@@ -74,10 +90,10 @@ function checkQuery(query: string, namespace: string, ns: NamespaceIndex, target
       found.push(`filters on namespace="${inNamespace}", but the monitors of this environment scrape namespace "${namespace}": measure this namespace`);
       continue;
     }
-    let candidates = targets;
+    let candidates = targets.all;
     const service = eq('service');
     if (service !== undefined) {
-      candidates = candidates.filter((t) => t.service === service);
+      candidates = targets.byService.get(service) ?? [];
       if (!candidates.length) {
         found.push(ns.get('Service', service)
           ? `measures Service "${service}", which no ServiceMonitor in this environment scrapes (a PodMonitor adds no "service" label), so it would get no data: scrape it with a ServiceMonitor (JavaApp's default, Monitoring.serviceMonitor()) selecting the Service and its metrics port`
@@ -117,10 +133,23 @@ function scrapeTargets(ns: NamespaceIndex, namespace: string): ScrapeTarget[] {
     const sel = m.doc.spec?.namespaceSelector;
     return !sel || sel.any === true || !sel.matchNames || sel.matchNames.includes(namespace);
   };
+  // Services by label (key=value), so that matching stays linear in the namespace size.
+  const servicesByLabel = new Map<string, Manifest[]>();
+  for (const svc of ns.ofKind('Service')) {
+    for (const [k, v] of Object.entries(svc.doc.metadata?.labels ?? {})) {
+      const list = servicesByLabel.get(`${k}=${v}`);
+      if (list) list.push(svc);
+      else servicesByLabel.set(`${k}=${v}`, [svc]);
+    }
+  }
+  const candidates = (selector: any): Manifest[] => {
+    const first = Object.entries(selector?.matchLabels ?? {})[0];
+    return first ? servicesByLabel.get(`${first[0]}=${first[1]}`) ?? [] : ns.ofKind('Service');
+  };
   for (const monitor of ns.ofKind('ServiceMonitor').filter(watches)) {
     const spec = monitor.doc.spec ?? {};
     const extra = [...(spec.podTargetLabels ?? [])].map(sanitizeLabelName);
-    for (const svc of ns.ofKind('Service')) {
+    for (const svc of candidates(spec.selector)) {
       const labels = svc.doc.metadata?.labels ?? {};
       if (!matchesSelector(spec.selector, labels)) continue;
       const ports = svc.doc.spec?.ports ?? [];
