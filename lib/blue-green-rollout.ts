@@ -26,7 +26,8 @@ export interface PreviewIngressOptions {
   /**
    * Client address ranges (IPv4 CIDRs) allowed to reach the unreleased version, written as
    * ingress-nginx's `nginx.ingress.kubernetes.io/whitelist-source-range`; others get 403. The
-   * controller must see client addresses (`externalTrafficPolicy: Local` or the PROXY protocol).
+   * controller must see client addresses (`externalTrafficPolicy: Local` or the PROXY protocol), or
+   * every client arrives from a private node address and passes.
    * `['0.0.0.0/0']` makes the preview public, on purpose.
    * @default PRIVATE_NETWORKS: the RFC 1918 ranges, i.e. in-cluster, office and VPN clients only
    */
