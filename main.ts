@@ -16,6 +16,12 @@ for (const e of environments) {
   const env = new Environment(app, e.name, { namespace: `shop-${e.name}`, partOf: 'shop', cluster: e.cluster });
   const releases = Releases.load(e.name);
 
+  // Release analysis from Prometheus: every template takes the Service to measure as the arg service-name;
+  // the gate checks that a ServiceMonitor of the environment scrapes it (JavaApp's default).
+  const prometheusAddress = 'http://prometheus-operated.monitoring.svc:9090';
+  // After the switch to green: five measurements of the active Service's real traffic; failure rolls back.
+  const afterPromotion = AnalysisTemplate.successRate(env, 'http-success-rate-after-promotion', { prometheusAddress, threshold: 0.99, count: 5 });
+
   new JavaApp(env, 'orders', {
     image: releases.image('orders'),
     replicas: e.replicas,
@@ -36,12 +42,14 @@ for (const e of environments) {
     networkPolicy: { allowFromApps: ['catalog'] },
     strategy: DeployStrategy.blueGreen({
       previewReplicaCount: 1,
+      // Only from private networks (the default allow-list): green is unreleased.
       previewIngress: { host: `orders-preview.${e.domain}`, tlsSecretName: 'orders-preview-tls' },
+      postPromotionAnalysis: { templates: [afterPromotion], args: { 'service-name': 'orders' } },
     }),
+    alerts: { successRate: 0.99, latency: false },
   });
 
-  // Canary analysis from Prometheus: both templates take the Service to measure as the arg service-name.
-  const prometheusAddress = 'http://prometheus-operated.monitoring.svc:9090';
+  // Canary analysis: the canary Service only, in the background from the first step on.
   const successRate = AnalysisTemplate.successRate(env, 'http-success-rate', { prometheusAddress, threshold: 0.99 });
   const latency = AnalysisTemplate.latency(env, 'http-latency', { prometheusAddress, quantile: 0.95, thresholdSeconds: 0.5 });
 
@@ -65,6 +73,8 @@ for (const e of environments) {
     strategy: DeployStrategy.canary({
       analysis: { templates: [successRate, latency], args: { 'service-name': 'catalog-canary' } },
     }),
+    // The on-call alerts use the analysis definitions and thresholds.
+    alerts: { successRate: 0.99, latencyQuantile: 0.95, latencySeconds: 0.5 },
   });
 
   releases.assertAllUsed();

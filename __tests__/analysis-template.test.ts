@@ -121,7 +121,7 @@ describe('AnalysisTemplate.web()', () => {
       args: [{ name: 'service-name' }],
       metrics: [{
         name: 'web',
-        provider: { web: { url: 'http://{{args.service-name}}.default.svc.cluster.local/actuator/health/readiness', jsonPath: '{$.status}', timeoutSeconds: 10 } },
+        provider: { web: { url: 'http://{{args.service-name}}.default.svc.cluster.local:8081/actuator/health/readiness', jsonPath: '{$.status}', timeoutSeconds: 10 } },
         successCondition: 'result == "UP"',
         interval: '30s',
         count: 3,

@@ -100,7 +100,7 @@ describe('Environment props', () => {
   });
 
   test.each([
-    [{ clusters: EU }, 'Environment "prod": unknown prop "clusters": did you mean "cluster"? (known: cluster, createNamespace, namespace, partOf)'],
+    [{ clusters: EU }, 'Environment "prod": unknown prop "clusters": did you mean "cluster"? (known: cluster, createNamespace, monitoring, namespace, partOf)'],
     [{ namepsace: 'x' }, 'unknown prop "namepsace": did you mean "namespace"?'],
     [{ createNamespaces: false }, 'unknown prop "createNamespaces": did you mean "createNamespace"?'],
     [{ part_of: 'shop' }, 'unknown prop "part_of": did you mean "partOf"?'],

@@ -39,11 +39,15 @@ describe('JavaApp defaults', () => {
     expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } });
   });
 
-  test('port 8080 behind a ClusterIP Service on port 80', () => {
-    expect(c.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+  test('port 8080 behind a ClusterIP Service on port 80; the actuator on its own management port 8081', () => {
+    expect(c.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }, { name: 'management', containerPort: 8081, protocol: 'TCP' }]);
+    expect(envOf(c).MANAGEMENT_SERVER_PORT).toBe('8081');
     const svc = one(manifests, 'Service', 'orders');
     expect(svc.spec.type).toBe('ClusterIP');
-    expect(svc.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }]);
+    expect(svc.spec.ports).toEqual([
+      { name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' },
+      { name: 'management', port: 8081, targetPort: 'management', protocol: 'TCP' },
+    ]);
   });
 
   test('requests and limits, memory request equal to the limit, heap following the limit', () => {
@@ -52,7 +56,9 @@ describe('JavaApp defaults', () => {
   });
 
   test('probes on the Spring Boot actuator health groups', () => {
-    expect(c.startupProbe.httpGet).toEqual({ path: '/actuator/health/liveness', port: 8080 });
+    expect(c.startupProbe.httpGet).toEqual({ path: '/actuator/health/liveness', port: 8081 });
+    expect(c.livenessProbe.httpGet.port).toBe(8081);
+    expect(c.readinessProbe.httpGet.port).toBe(8081);
     expect(c.startupProbe.failureThreshold * c.startupProbe.periodSeconds).toBeGreaterThanOrEqual(120);
     expect(c.livenessProbe.httpGet.path).toBe('/actuator/health/liveness');
     expect(c.readinessProbe.httpGet.path).toBe('/actuator/health/readiness');
@@ -78,14 +84,18 @@ describe('JavaApp defaults', () => {
     expect(one(manifests, 'ServiceAccount', 'orders').automountServiceAccountToken).toBe(false);
   });
 
-  test('Prometheus scrapes /actuator/prometheus', () => {
-    expect(deployment.spec.template.metadata.annotations).toMatchObject({
-      'prometheus.io/scrape': 'true', 'prometheus.io/path': '/actuator/prometheus', 'prometheus.io/port': '8080',
+  test('a ServiceMonitor scrapes /actuator/prometheus on the management port of every Service of the app', () => {
+    expect(one(manifests, 'ServiceMonitor', 'orders').spec).toEqual({
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/instance': 'orders' } },
+      endpoints: [{ port: 'management', path: '/actuator/prometheus', interval: '30s' }],
     });
+    expect(one(manifests, 'ServiceMonitor', 'orders').metadata.labels.release).toBe('kube-prometheus-stack');
+    // No annotation-driven scrape beside it (it would scrape every pod twice).
+    expect(deployment.spec.template.metadata.annotations).toBeUndefined();
   });
 
   test('recommended labels on every object, selectors on stable labels only', () => {
-    for (const m of manifests.filter((x) => x.doc.kind !== 'Namespace')) {
+    for (const m of manifests.filter((x) => x.doc.kind !== 'Namespace' && x.doc.kind !== 'ServiceMonitor')) {
       expect(m.doc.metadata.labels).toEqual({
         'app.kubernetes.io/name': 'orders',
         'app.kubernetes.io/instance': 'orders',
@@ -193,10 +203,11 @@ describe('JavaApp features', () => {
   });
 
   test('LoadBalancer Service and custom ports', () => {
-    const manifests = synth({ serviceType: ServiceType.LOAD_BALANCER, port: 9000, servicePort: 8443 });
-    expect(one(manifests, 'Service').spec).toMatchObject({ type: 'LoadBalancer', ports: [{ port: 8443, targetPort: 'http' }] });
-    expect(container(manifests).ports[0].containerPort).toBe(9000);
-    expect(container(manifests).readinessProbe.httpGet.port).toBe(9000);
+    const manifests = synth({ serviceType: ServiceType.LOAD_BALANCER, port: 9000, servicePort: 8443, managementPort: 9001 });
+    expect(one(manifests, 'Service').spec).toMatchObject({ type: 'LoadBalancer', ports: [{ port: 8443, targetPort: 'http' }, { port: 9001, targetPort: 'management' }] });
+    expect(container(manifests).ports.map((p: any) => p.containerPort)).toEqual([9000, 9001]);
+    expect(container(manifests).readinessProbe.httpGet.port).toBe(9001);
+    expect(envOf(container(manifests)).MANAGEMENT_SERVER_PORT).toBe('9001');
   });
 
   test('Ingress with host, path, TLS and class to the app Service', () => {
@@ -208,16 +219,20 @@ describe('JavaApp features', () => {
     });
   });
 
-  test('NetworkPolicy admits the listed apps, the ingress controller and Prometheus', () => {
+  test('NetworkPolicy admits the listed apps and the ingress controller to http, Prometheus to management only', () => {
     const np = one(synth({ ingress: { host: 'orders.example.com' }, networkPolicy: { allowFromApps: ['catalog'], allowFromNamespaces: ['billing'] } }), 'NetworkPolicy');
     expect(np.spec.policyTypes).toEqual(['Ingress']);
-    expect(np.spec.ingress[0].from).toEqual([
-      { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'catalog' } } },
-      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'billing' } } },
-      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
-      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
-    ]);
-    expect(np.spec.ingress[0].ports).toEqual([{ port: 8080, protocol: 'TCP' }]);
+    expect(np.spec.ingress).toEqual([{
+      from: [
+        { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'catalog' } } },
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'billing' } } },
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
+      ],
+      ports: [{ port: 8080, protocol: 'TCP' }],
+    }, {
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+      ports: [{ port: 8081, protocol: 'TCP' }],
+    }]);
   });
 
   test('HPA on CPU owns the replicas; PDB while more than one pod can run', () => {
@@ -247,7 +262,9 @@ describe('JavaApp features', () => {
   });
 
   test('metrics can be turned off', () => {
-    expect(one(synth({ metrics: false }), 'Deployment').spec.template.metadata.annotations).toBeUndefined();
+    const manifests = synth({ metrics: false });
+    expect(one(manifests, 'Deployment').spec.template.metadata.annotations).toBeUndefined();
+    expect(find(manifests, 'ServiceMonitor')).toEqual([]);
   });
 });
 

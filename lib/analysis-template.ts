@@ -2,7 +2,8 @@ import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as analysis from '../imports/analysis-argoproj.io';
 import { Environment } from './environment';
-import { check, checkInteger, checkName } from './props';
+import { latencyMetricName, latencyQuery, requestSelector, successRateQuery } from './monitoring-metrics';
+import { check, checkInteger, checkName, checkPort } from './props';
 
 /** An argument an AnalysisTemplate declares; the Rollout passes its value (a string). */
 export interface AnalysisArg {
@@ -272,9 +273,14 @@ export interface LatencyOptions extends SpringMetricsOptions {
 export interface WebCheckOptions {
   /**
    * URL to call; may use `{{args.<name>}}`, each of which the template declares.
-   * @default `http://{{args.service-name}}.<namespace>.svc.cluster.local/actuator/health/readiness`
+   * @default `http://{{args.service-name}}.<namespace>.svc.cluster.local:<managementPort>/actuator/health/readiness`
    */
   readonly url?: string;
+  /**
+   * Service port of the actuator, for the default URL (JavaApp's `managementPort`).
+   * @default 8081
+   */
+  readonly managementPort?: number;
   /**
    * Name of the template.
    * @default the construct id
@@ -337,8 +343,6 @@ export interface AnalysisTemplateProps {
   readonly namespace?: string;
 }
 
-/** Micrometer's HTTP server timer, which every Spring Boot web app records. */
-const REQUESTS = 'http_server_requests_seconds';
 /** The arg that names the Service whose traffic is measured. */
 export const SERVICE_NAME_ARG = 'service-name';
 
@@ -358,8 +362,6 @@ export class AnalysisTemplate extends Construct {
     const threshold = options.threshold ?? 0.99;
     check(threshold > 0 && threshold <= 1, CONSTRUCT, name, () => `threshold must be a share of requests between 0 (excluded) and 1, got ${threshold}`);
     const { selector, window } = springSelector(scope, name, options);
-    const ok = `sum(rate(${REQUESTS}_count{${selector}, status!~"5.."}[${window}]))`;
-    const all = `sum(rate(${REQUESTS}_count{${selector}}[${window}]))`;
     return new AnalysisTemplate(scope, id, {
       name,
       args: [{ name: SERVICE_NAME_ARG }],
@@ -367,7 +369,7 @@ export class AnalysisTemplate extends Construct {
         ...springMeasurements(options),
         name: 'success-rate',
         address: options.prometheusAddress,
-        query: `${ok}\n/\n${all}`,
+        query: successRateQuery(selector, window),
         successCondition: `len(result) > 0 && result[0] >= ${threshold}`,
         failureCondition: `len(result) > 0 && result[0] < ${threshold}`,
       })],
@@ -392,9 +394,9 @@ export class AnalysisTemplate extends Construct {
       args: [{ name: SERVICE_NAME_ARG }],
       metrics: [AnalysisMetric.prometheus({
         ...springMeasurements(options),
-        name: `latency-p${Math.round(quantile * 1000) / 10}`.replace('.', '-'),
+        name: latencyMetricName(quantile),
         address: options.prometheusAddress,
-        query: `histogram_quantile(${quantile}, sum by (le) (rate(${REQUESTS}_bucket{${selector}}[${window}])))`,
+        query: latencyQuery(quantile, selector, window),
         successCondition: `len(result) > 0 && result[0] <= ${threshold}`,
         failureCondition: `len(result) > 0 && result[0] > ${threshold}`,
       })],
@@ -407,7 +409,9 @@ export class AnalysisTemplate extends Construct {
    */
   public static web(scope: Construct, id: string, options: WebCheckOptions = {}): AnalysisTemplate {
     const name = options.name ?? id;
-    const url = options.url ?? `http://{{args.${SERVICE_NAME_ARG}}}.${namespaceOf(scope)}.svc.cluster.local/actuator/health/readiness`;
+    checkPort(CONSTRUCT, name, 'managementPort', options.managementPort);
+    // The actuator answers on the management port of the Service (JavaApp's `management` port).
+    const url = options.url ?? `http://{{args.${SERVICE_NAME_ARG}}}.${namespaceOf(scope)}.svc.cluster.local:${options.managementPort ?? 8081}/actuator/health/readiness`;
     const metric = AnalysisMetric.web({
       name: 'web',
       url,
@@ -491,7 +495,7 @@ function springSelector(scope: Construct, name: string, options: SpringMetricsOp
   const label = options.serviceLabel ?? 'service';
   check(/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(label), CONSTRUCT, name, () => `serviceLabel must be a Prometheus label name such as service or job, got "${label}"`);
   const window = argoDuration(options.window ?? Duration.minutes(5), CONSTRUCT, name, 'window');
-  const selector = `namespace="${namespaceOf(scope)}", ${label}="{{args.${SERVICE_NAME_ARG}}}", uri!~"/actuator.*"`;
+  const selector = requestSelector(namespaceOf(scope), label, `{{args.${SERVICE_NAME_ARG}}}`);
   return { selector, window };
 }
 

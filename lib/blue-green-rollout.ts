@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as rollouts from '../imports/rollouts-argoproj.io';
+import { isCidr } from './network-egress';
 import { check, checkInteger, checkName, isDnsSubdomain } from './props';
 import { analysisToKube, RolloutAnalysis } from './rollout-analysis';
 import { addRolloutServices, IRolloutWorkload, RolloutWorkload } from './rollout-workload';
@@ -17,11 +18,26 @@ export interface PreviewIngressOptions {
    */
   readonly tlsSecretName?: string;
   /**
-   * Ingress class.
+   * Ingress class, e.g. an internal one (`nginx-internal`) served by a controller that is reachable
+   * from the office or VPN only.
    * @default 'nginx'
    */
   readonly className?: string;
+  /**
+   * Client address ranges (IPv4 CIDRs) allowed to reach the unreleased version, written as
+   * ingress-nginx's `nginx.ingress.kubernetes.io/whitelist-source-range`; others get 403. The
+   * controller must see client addresses (`externalTrafficPolicy: Local` or the PROXY protocol), or
+   * every client arrives from a private node address and passes.
+   * `['0.0.0.0/0']` makes the preview public, on purpose.
+   * @default PRIVATE_NETWORKS: the RFC 1918 ranges, i.e. in-cluster, office and VPN clients only
+   */
+  readonly allowSourceRanges?: string[];
 }
+
+/** The RFC 1918 private address ranges: the preview Ingress's default allow-list. */
+export const PRIVATE_NETWORKS: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+/** ingress-nginx's allow-list annotation (a comma-separated list of CIDRs). */
+export const SOURCE_RANGE_ANNOTATION = 'nginx.ingress.kubernetes.io/whitelist-source-range';
 
 /** Options of a blue-green release; also `DeployStrategy.blueGreen()`'s options. */
 export interface BlueGreenRolloutOptions {
@@ -180,9 +196,13 @@ export class BlueGreenRollout extends Construct {
       const ing = props.previewIngress;
       check(isDnsSubdomain(ing.host), CONSTRUCT, name, () => `previewIngress.host must be a DNS name, got "${ing.host}"`);
       if (ing.tlsSecretName !== undefined) checkName(CONSTRUCT, name, 'previewIngress.tlsSecretName', ing.tlsSecretName);
+      const ranges = ing.allowSourceRanges ?? PRIVATE_NETWORKS;
+      check(ranges.length > 0, CONSTRUCT, name, () => 'previewIngress.allowSourceRanges must not be empty: use [\'0.0.0.0/0\'] for a public preview');
+      for (const r of ranges) check(isCidr(r), CONSTRUCT, name, () => `previewIngress.allowSourceRanges must be IPv4 CIDRs such as 10.0.0.0/8, got "${r}"`);
+      // The first port is the app's `http`: the preview never routes the management port.
       const port = workload.ports[0];
       new k8s.KubeIngress(this, 'PreviewIngress', {
-        metadata: metadata(this.previewServiceName),
+        metadata: { ...metadata(this.previewServiceName), annotations: { [SOURCE_RANGE_ANNOTATION]: [...new Set(ranges)].join(',') } },
         spec: {
           ingressClassName: ing.className ?? 'nginx',
           tls: ing.tlsSecretName ? [{ hosts: [ing.host], secretName: ing.tlsSecretName }] : undefined,

@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ArgoCdCluster, checkCluster, IN_CLUSTER } from './cluster';
 import { checkKnownProps } from './known-props';
 import { checkName } from './props';
+import type { Monitoring } from './monitoring';
 
 const ENVIRONMENT = Symbol.for('platform.Environment');
 
@@ -31,10 +32,16 @@ export interface EnvironmentProps {
    * @default IN_CLUSTER (Argo CD's own cluster: `in-cluster`, https://kubernetes.default.svc)
    */
   readonly cluster?: ArgoCdCluster;
+  /**
+   * How the apps of the environment are scraped, unless an app says otherwise: the labels its
+   * Prometheus selects monitors by, the interval, or annotations only without the Prometheus Operator.
+   * @default Monitoring.serviceMonitor() (label `release: kube-prometheus-stack`, every 30 s)
+   */
+  readonly monitoring?: Monitoring;
 }
 
 /** Every prop of EnvironmentProps; the `satisfies` and the check below keep this list complete. */
-const ENVIRONMENT_PROPS = ['namespace', 'partOf', 'createNamespace', 'cluster'] as const satisfies readonly (keyof EnvironmentProps)[];
+const ENVIRONMENT_PROPS = ['namespace', 'partOf', 'createNamespace', 'cluster', 'monitoring'] as const satisfies readonly (keyof EnvironmentProps)[];
 type MissingProps = Exclude<keyof EnvironmentProps, typeof ENVIRONMENT_PROPS[number]>;
 const _complete: MissingProps extends never ? true : never = true;
 void _complete;
@@ -63,6 +70,8 @@ export class Environment extends Chart {
   public readonly partOf: string;
   /** The Argo CD cluster that runs the environment. */
   public readonly cluster: ArgoCdCluster;
+  /** The apps' default monitoring (see EnvironmentProps.monitoring). */
+  public readonly monitoring?: Monitoring;
   private readonly apps = new Map<string, Construct>();
   public readonly [ENVIRONMENT] = true;
 
@@ -76,6 +85,7 @@ export class Environment extends Chart {
     this.namespace = namespace;
     this.partOf = props.partOf ?? 'platform';
     this.cluster = props.cluster === undefined ? IN_CLUSTER : checkCluster('Environment', name, 'cluster', props.cluster);
+    this.monitoring = props.monitoring;
 
     if (props.createNamespace ?? true) {
       const ns = new Construct(this, 'namespace');

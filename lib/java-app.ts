@@ -6,7 +6,10 @@ import { DeployStrategy } from './deploy-strategy';
 import { Environment } from './environment';
 import { HealthProbe } from './health-probe';
 import { appLabels } from './labels';
-import { PolicyException } from './policy-exception';
+import { AlertOptions, AppAlerts } from './monitoring-alerts';
+import { AppMonitor, Monitoring } from './monitoring';
+import { dnsEgressRule, Egress } from './network-egress';
+import { PolicyException, PolicyRule } from './policy-exception';
 import { check, checkImage, checkInteger, checkName, checkPort, checkQuantity, imageVersion, isDnsSubdomain, PropError } from './props';
 import { IRolloutWorkload, WorkloadPort } from './rollout-workload';
 import { addSelfCheck } from './validate/self-check';
@@ -119,6 +122,18 @@ export interface NetworkPolicyOptions {
    * @default 'monitoring'
    */
   readonly monitoringNamespace?: string;
+  /**
+   * Other namespaces that may reach the management port (the actuator), e.g. `argo-rollouts` for
+   * `AnalysisTemplate.web()` checks, which the Rollouts controller runs.
+   * @default none: only Prometheus
+   */
+  readonly allowManagementFromNamespaces?: string[];
+  /**
+   * Restrict the app's egress to these destinations (plus DNS to kube-dns): `Egress.toApps()`,
+   * `Egress.toNamespaces()`, `Egress.toCidrs()`; an empty list allows DNS only.
+   * @default egress not restricted by this policy (see DefaultDenyEgress for a namespace-wide deny)
+   */
+  readonly egress?: Egress[];
 }
 
 export interface JavaAppProps {
@@ -129,6 +144,12 @@ export interface JavaAppProps {
    * @default 8080
    */
   readonly port?: number;
+  /**
+   * Port of Spring Boot's actuator (`management.server.port`): health probes and metrics, never
+   * routed by an Ingress; the Services expose it as `management`, for the monitor only.
+   * @default 8081
+   */
+  readonly managementPort?: number;
   /**
    * Port of the Service in front of the app.
    * @default 80
@@ -279,10 +300,22 @@ export interface JavaAppProps {
    */
   readonly runAsUser?: number;
   /**
-   * Scrape `/actuator/prometheus` with Prometheus.
+   * Scrape `/actuator/prometheus` with Prometheus (`false`: no monitor, no annotations).
    * @default true
    */
   readonly metrics?: boolean;
+  /**
+   * What scrapes the metrics: `Monitoring.serviceMonitor({ labels, interval })`,
+   * `Monitoring.podMonitor()`, or `Monitoring.annotations()` for clusters without the Prometheus Operator.
+   * @default the environment's `monitoring`, else Monitoring.serviceMonitor()
+   */
+  readonly monitoring?: Monitoring;
+  /**
+   * A PrometheusRule with the app's error-rate, latency and restart alerts, from the same metric
+   * definitions as the release analysis (needs a monitor).
+   * @default no alerts
+   */
+  readonly alerts?: AlertOptions;
   /**
    * Explicit, reviewed exceptions to policy rules of the validation gate.
    * @default none
@@ -332,12 +365,25 @@ export class JavaApp extends Construct implements IRolloutWorkload {
     this.replicas = props.replicas ?? 2;
     env?.registerApp(this);
 
+    const managementPort = props.managementPort ?? 8081;
+    checkPort(CONSTRUCT, id, 'managementPort', props.managementPort);
+    check(managementPort !== this.port, CONSTRUCT, id, () =>
+      `managementPort must differ from port (${this.port}): the actuator gets a port that no Ingress routes`);
+    // An exception acts on the objects: the limit or probe it exempts is not written at all.
+    const exempt = (rule: PolicyRule) => (props.policyExceptions ?? []).some((e) => e.rule === rule);
+    const noCpuLimit = exempt(PolicyRule.CPU_LIMIT);
+    const noReadiness = exempt(PolicyRule.READINESS_PROBE);
+    check(!noCpuLimit || props.cpuLimit === undefined, CONSTRUCT, id, () =>
+      'cpuLimit is set but policyExceptions has PolicyException.noCpuLimit(): remove one of them');
+    check(!noReadiness || props.readinessProbe === undefined, CONSTRUCT, id, () =>
+      'readinessProbe is set but policyExceptions has PolicyException.noReadinessProbe(): remove one of them');
+
     const cpuRequest = props.cpuRequest ?? '250m';
-    const cpuLimit = props.cpuLimit ?? '1';
+    const cpuLimit = noCpuLimit ? undefined : props.cpuLimit ?? '1';
     const memoryLimit = props.memoryLimit ?? '1Gi';
     const memoryRequest = props.memoryRequest ?? memoryLimit;
     const cpuReq = checkQuantity(CONSTRUCT, id, 'cpuRequest', cpuRequest)!;
-    const cpuLim = checkQuantity(CONSTRUCT, id, 'cpuLimit', cpuLimit)!;
+    const cpuLim = checkQuantity(CONSTRUCT, id, 'cpuLimit', cpuLimit) ?? Infinity;
     const memLim = checkQuantity(CONSTRUCT, id, 'memoryLimit', memoryLimit)!;
     const memReq = checkQuantity(CONSTRUCT, id, 'memoryRequest', memoryRequest)!;
     checkQuantity(CONSTRUCT, id, 'tmpSize', props.tmpSize);
@@ -447,6 +493,7 @@ export class JavaApp extends Construct implements IRolloutWorkload {
     const envVars: k8s.EnvVar[] = [
       { name: 'JAVA_TOOL_OPTIONS', value: javaOptions.join(' ') },
       { name: 'SERVER_PORT', value: String(this.port) },
+      { name: 'MANAGEMENT_SERVER_PORT', value: String(managementPort) },
       { name: 'SERVER_SHUTDOWN', value: 'graceful' },
       { name: 'SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE', value: `${shutdown.toSeconds()}s` },
       { name: 'MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED', value: 'true' },
@@ -459,10 +506,13 @@ export class JavaApp extends Construct implements IRolloutWorkload {
     const duplicateEnv = envVars.map((e) => e.name).find((n, i, all) => all.indexOf(n) !== i);
     check(duplicateEnv === undefined, CONSTRUCT, id, () => `environment variable ${duplicateEnv} is set twice (it may be one the app sets itself)`);
 
-    if (props.metrics ?? true) {
+    const metrics = props.metrics ?? true;
+    const monitoring = props.monitoring ?? env?.monitoring ?? Monitoring.serviceMonitor();
+    if (metrics && !monitoring.kind) {
+      // Only without a monitor: an annotation-driven scrape job beside it would scrape every pod twice.
       podAnnotations['prometheus.io/scrape'] = 'true';
       podAnnotations['prometheus.io/path'] = '/actuator/prometheus';
-      podAnnotations['prometheus.io/port'] = String(this.port);
+      podAnnotations['prometheus.io/port'] = String(managementPort);
     }
     for (const exception of props.policyExceptions ?? []) {
       check(exception.reason.trim().length > 0, CONSTRUCT, id, () => `policyExceptions: ${exception.rule} needs a reason`);
@@ -472,6 +522,13 @@ export class JavaApp extends Construct implements IRolloutWorkload {
 
     const strategy = props.strategy ?? DeployStrategy.rollingUpdate();
     const runAs = props.runAsUser ?? 1000;
+    // Actuator probes go to the management port unless the probe names its own port.
+    const probe = (given: HealthProbe | undefined, fallback: HealthProbe): k8s.Probe => {
+      const p = given ?? fallback;
+      const onApp = p.toKube(this.port);
+      const ownPort = JSON.stringify(onApp) === JSON.stringify(p.toKube(this.port + 1));
+      return !ownPort && onApp.httpGet?.path?.startsWith('/actuator') ? p.toKube(managementPort) : onApp;
+    };
     const spread = (topologyKey: string): k8s.TopologySpreadConstraint => ({
       maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: this.selectorLabels },
     });
@@ -501,15 +558,18 @@ export class JavaApp extends Construct implements IRolloutWorkload {
               name: 'app',
               image: props.image,
               imagePullPolicy: 'IfNotPresent',
-              ports: [{ name: 'http', containerPort: this.port, protocol: 'TCP' }],
+              ports: [
+                { name: 'http', containerPort: this.port, protocol: 'TCP' },
+                { name: 'management', containerPort: managementPort, protocol: 'TCP' },
+              ],
               env: envVars,
               resources: {
                 requests: { cpu: k8s.Quantity.fromString(cpuRequest), memory: k8s.Quantity.fromString(memoryRequest) },
-                limits: { cpu: k8s.Quantity.fromString(cpuLimit), memory: k8s.Quantity.fromString(memoryLimit) },
+                limits: { ...(cpuLimit === undefined ? {} : { cpu: k8s.Quantity.fromString(cpuLimit) }), memory: k8s.Quantity.fromString(memoryLimit) },
               },
-              startupProbe: (props.startupProbe ?? HealthProbe.httpGet('/actuator/health/liveness', { periodSeconds: 5, failureThreshold: 60 })).toKube(this.port),
-              livenessProbe: (props.livenessProbe ?? HealthProbe.httpGet('/actuator/health/liveness')).toKube(this.port),
-              readinessProbe: (props.readinessProbe ?? HealthProbe.httpGet('/actuator/health/readiness', { periodSeconds: 5 })).toKube(this.port),
+              startupProbe: probe(props.startupProbe, HealthProbe.httpGet('/actuator/health/liveness', { periodSeconds: 5, failureThreshold: 60 })),
+              livenessProbe: probe(props.livenessProbe, HealthProbe.httpGet('/actuator/health/liveness')),
+              readinessProbe: noReadiness ? undefined : probe(props.readinessProbe, HealthProbe.httpGet('/actuator/health/readiness', { periodSeconds: 5 })),
               // Keep serving while endpoints and load balancers forget the pod, then shut down gracefully.
               // A zero delay drops the hook (for images without a shell, such as distroless ones).
               lifecycle: preStop.toSeconds() > 0 ? { preStop: { exec: { command: ['sh', '-c', `sleep ${preStop.toSeconds()}`] } } } : undefined,
@@ -532,7 +592,9 @@ export class JavaApp extends Construct implements IRolloutWorkload {
     });
 
     const servicePort = props.servicePort ?? 80;
-    this.ports = [{ name: 'http', port: servicePort, targetPort: 'http' }];
+    check(servicePort !== managementPort, CONSTRUCT, id, () => `servicePort must differ from managementPort (${managementPort})`);
+    // The Ingress routes `http` only; `management` is there for the monitor (and in-cluster checks).
+    this.ports = [{ name: 'http', port: servicePort, targetPort: 'http' }, { name: 'management', port: managementPort, targetPort: 'management' }];
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: metadata(id),
       spec: {
@@ -601,22 +663,45 @@ export class JavaApp extends Construct implements IRolloutWorkload {
       const namespaces = [
         ...(np.allowFromNamespaces ?? []),
         ...(props.ingress ? [np.ingressControllerNamespace ?? 'ingress-nginx'] : []),
-        ...((props.metrics ?? true) ? [np.monitoringNamespace ?? 'monitoring'] : []),
       ];
-      for (const ns of namespaces) checkName(CONSTRUCT, id, 'networkPolicy namespaces', ns);
+      const management = [...(metrics ? [np.monitoringNamespace ?? 'monitoring'] : []), ...(np.allowManagementFromNamespaces ?? [])];
+      for (const ns of [...namespaces, ...management]) checkName(CONSTRUCT, id, 'networkPolicy namespaces', ns);
       for (const app of np.allowFromApps ?? []) checkName(CONSTRUCT, id, 'networkPolicy.allowFromApps', app);
+      const namespacePeer = (ns: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } });
+      const tcp = (port: number) => [{ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' }];
       const from: k8s.NetworkPolicyPeer[] = [
         ...[...new Set(np.allowFromApps ?? [])].sort().map((app) => ({ podSelector: { matchLabels: { 'app.kubernetes.io/name': app } } })),
-        ...[...new Set(namespaces)].sort().map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } })),
+        ...[...new Set(namespaces)].sort().map(namespacePeer),
       ];
+      // Callers reach `http` only; the actuator (`management`) only Prometheus. No rule: nothing connects.
+      const ingress: k8s.NetworkPolicyIngressRule[] = [
+        ...(from.length ? [{ from, ports: tcp(this.port) }] : []),
+        ...(management.length ? [{ from: [...new Set(management)].sort().map(namespacePeer), ports: tcp(managementPort) }] : []),
+      ];
+      const egress = np.egress && [dnsEgressRule(), ...np.egress.map((e) => e.toKube(CONSTRUCT, id))];
       new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
         metadata: metadata(id),
         spec: {
           podSelector: { matchLabels: this.selectorLabels },
-          policyTypes: ['Ingress'],
-          // No peers means nothing may connect: a deny-all for this app.
-          ingress: from.length ? [{ from, ports: [{ port: k8s.IntOrString.fromNumber(this.port), protocol: 'TCP' }] }] : [],
+          policyTypes: egress ? ['Ingress', 'Egress'] : ['Ingress'],
+          ingress,
+          egress,
         },
+      });
+    }
+
+    if (metrics && monitoring.kind) {
+      new AppMonitor(this, 'Monitor', {
+        monitoring, name: id, namespace: this.namespace, labels: this.labels, selectorLabels: this.selectorLabels,
+        portName: 'management', path: '/actuator/prometheus', construct: CONSTRUCT,
+      });
+    }
+    if (props.alerts) {
+      check(metrics && monitoring.kind === 'ServiceMonitor', CONSTRUCT, id, () =>
+        'alerts measure the app\'s Service, which only a ServiceMonitor labels: use Monitoring.serviceMonitor() and metrics: true, or drop alerts');
+      new AppAlerts(this, 'Alerts', {
+        ...props.alerts, app: id, namespace: this.namespace, service: id, construct: CONSTRUCT,
+        labels: { ...this.labels, ...monitoring.selectionLabels },
       });
     }
 

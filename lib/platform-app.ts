@@ -23,6 +23,8 @@ export interface PlatformAppProps {
 const SYNC_WAVES: Record<string, number> = {
   Namespace: -1,
   ServiceAccount: 0, ConfigMap: 0, PersistentVolumeClaim: 0, Service: 0, NetworkPolicy: 0,
+  // Scraping must run before a paused Rollout (Suspended) holds the later waves back: its analysis reads it.
+  ServiceMonitor: 0, PodMonitor: 0, PrometheusRule: 0,
   AnalysisTemplate: 1,
   Deployment: 2, Rollout: 2, StatefulSet: 2, WorkflowTemplate: 2,
   HorizontalPodAutoscaler: 3, PodDisruptionBudget: 3, Ingress: 3,

@@ -1,3 +1,4 @@
+import { checkAnalysisScrape } from './analysis-scrape';
 import { lintWorkflowTemplates } from './workflow-lint';
 import { byCluster, checkFolders, folderClusters, FolderTarget } from './folders';
 import { describe, indexByNamespace, Manifest } from './manifest';
@@ -66,6 +67,7 @@ export function validateManifests(manifests: Manifest[], options: GateOptions = 
     for (const ns of indexByNamespace(cluster).values()) {
       problems.push(...checkReferences(ns));
       problems.push(...checkRollouts(ns));
+      problems.push(...checkAnalysisScrape(ns));
     }
   }
   const workflows = manifests.filter((m) => m.doc.kind === 'WorkflowTemplate').map((m) => m.doc);

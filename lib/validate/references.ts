@@ -19,7 +19,8 @@ export function checkReferences(ns: NamespaceIndex): Problem[] {
         if (ns.podsSelectedBy(spec.selector?.matchLabels).length === 0) report('spec.selector', 'selects no pods of this namespace: use the app\'s stable labels (app.kubernetes.io/name and instance)');
         break;
       case 'NetworkPolicy':
-        if (ns.podsSelectedBy(spec.podSelector?.matchLabels).length === 0) report('spec.podSelector', 'selects no pods of this namespace');
+        // An empty podSelector is every pod of the namespace (a namespace-wide default deny).
+        if (Object.keys(spec.podSelector ?? {}).length && ns.podsSelectedBy(spec.podSelector?.matchLabels).length === 0) report('spec.podSelector', 'selects no pods of this namespace');
         break;
       default: break;
     }
