@@ -1,8 +1,9 @@
+import { checkApiRules } from './api-rules';
 import { lintWorkflowTemplates } from './workflow-lint';
 import { describe, indexByNamespace, Manifest } from './manifest';
 import { checkPolicy } from './policy';
 import { formatProblem, Problem } from './problem';
-import { checkDuplicates, checkReferences } from './references';
+import { checkDuplicates, checkReferences, checkRoutes } from './references';
 import { checkRollouts } from './rollout-rules';
 import { isNamespaced, validateSchema } from './schema';
 
@@ -44,6 +45,7 @@ export function validateManifests(manifests: Manifest[], options: GateOptions = 
   const problems: Problem[] = [];
   for (const m of manifests) {
     problems.push(...validateSchema(m.doc, describe(m)));
+    problems.push(...checkApiRules(m));
     const namespaced = isNamespaced(m.doc.apiVersion, m.doc.kind);
     if (namespaced && !m.doc.metadata?.namespace) problems.push({ object: describe(m), path: 'metadata.namespace', message: 'namespaced objects need an explicit namespace' });
     for (const at of hashLabelPaths(m.doc)) {
@@ -54,6 +56,7 @@ export function validateManifests(manifests: Manifest[], options: GateOptions = 
   problems.push(...checkDuplicates(manifests));
   for (const ns of indexByNamespace(manifests).values()) {
     problems.push(...checkReferences(ns));
+    problems.push(...checkRoutes(ns));
     problems.push(...checkRollouts(ns));
   }
   const workflows = manifests.filter((m) => m.doc.kind === 'WorkflowTemplate').map((m) => m.doc);

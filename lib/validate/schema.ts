@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { integerFormat } from '../rules/quantity';
 import { Problem } from './problem';
 
 /**
@@ -135,6 +136,10 @@ function walk(value: unknown, raw: Schema, at: string, report: (p: string, m: st
   if (schema.type && !matchesType(value, schema.type)) {
     report(at, `must be ${schema.type}, got ${typeOf(value)}`);
     return;
+  }
+  // The API server decodes into Go int32/int64 fields: a value outside the range is refused.
+  if (typeof value === 'number' && (schema.type === 'integer' || schema.type === 'number')) {
+    for (const e of integerFormat(value, schema.format)) report(at, e);
   }
   if (schema.enum && !schema.enum.includes(value)) {
     report(at, `must be one of ${schema.enum.map((e: unknown) => JSON.stringify(e)).join(', ')}, got ${JSON.stringify(value)}`);
