@@ -3,8 +3,10 @@ import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as rollouts from '../imports/rollouts-argoproj.io';
-import { check, checkInteger, checkName, isDnsSubdomain } from './props';
-import { analysisToKube, RolloutAnalysis } from './rollout-analysis';
+import { Environment } from './environment';
+import { check, checkInteger, checkName, checkRule } from './props';
+import { ingressClassName, ingressHost, tlsSecretName } from './rules/ingress';
+import { analysisToKube, checkRolloutAnalysis, RolloutAnalysis } from './rollout-analysis';
 import { addRolloutServices, IRolloutWorkload, RolloutWorkload } from './rollout-workload';
 import { addSelfCheck } from './validate/self-check';
 
@@ -144,6 +146,8 @@ export class BlueGreenRollout extends Construct {
       check(props.previewReplicaCount <= replicas, CONSTRUCT, name, () =>
         `previewReplicaCount (${props.previewReplicaCount}) must not exceed replicas (${replicas})`);
     }
+    if (props.prePromotionAnalysis) checkRolloutAnalysis(CONSTRUCT, name, props.prePromotionAnalysis, 'prePromotionAnalysis', workload.namespace, 'the pre-promotion analysis');
+    if (props.postPromotionAnalysis) checkRolloutAnalysis(CONSTRUCT, name, props.postPromotionAnalysis, 'postPromotionAnalysis', workload.namespace, 'the post-promotion analysis');
     workload.handOver(name);
 
     const metadata = (n: string) => ({ name: n, namespace: workload.namespace, labels: workload.labels });
@@ -178,8 +182,10 @@ export class BlueGreenRollout extends Construct {
 
     if (props.previewIngress) {
       const ing = props.previewIngress;
-      check(isDnsSubdomain(ing.host), CONSTRUCT, name, () => `previewIngress.host must be a DNS name, got "${ing.host}"`);
-      if (ing.tlsSecretName !== undefined) checkName(CONSTRUCT, name, 'previewIngress.tlsSecretName', ing.tlsSecretName);
+      check(ingressHost(ing.host).length === 0, CONSTRUCT, name, () => `previewIngress.host must be a DNS name, got "${ing.host}": ${ingressHost(ing.host).join('; ')}`);
+      if (ing.tlsSecretName !== undefined) checkRule(CONSTRUCT, name, `previewIngress.tlsSecretName "${ing.tlsSecretName}"`, tlsSecretName(ing.tlsSecretName));
+      if (ing.className !== undefined) checkRule(CONSTRUCT, name, `previewIngress.className "${ing.className}"`, ingressClassName(ing.className));
+      Environment.find(this)?.claimRoute(ing.host, '/', CONSTRUCT, name, 'previewIngress');
       const port = workload.ports[0];
       new k8s.KubeIngress(this, 'PreviewIngress', {
         metadata: metadata(this.previewServiceName),

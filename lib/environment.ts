@@ -3,7 +3,9 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 
 const ENVIRONMENT = Symbol.for('platform.Environment');
-import { checkName } from './props';
+import { checkName, checkRule, PropError } from './props';
+import { routeKey } from './rules/ingress';
+import { labelValue } from './rules/names';
 
 export interface EnvironmentProps {
   /**
@@ -47,6 +49,7 @@ export class Environment extends Chart {
   public readonly namespace: string;
   public readonly partOf: string;
   private readonly apps = new Map<string, Construct>();
+  private readonly routes = new Map<string, string>();
   public readonly [ENVIRONMENT] = true;
 
   constructor(scope: Construct, name: string, props: EnvironmentProps = {}) {
@@ -57,6 +60,7 @@ export class Environment extends Chart {
     this.name = name;
     this.namespace = namespace;
     this.partOf = props.partOf ?? 'platform';
+    checkRule('Environment', name, `partOf "${this.partOf}" (the value of the app.kubernetes.io/part-of label)`, labelValue(this.partOf));
 
     if (props.createNamespace ?? true) {
       const ns = new Construct(this, 'namespace');
@@ -73,6 +77,20 @@ export class Environment extends Chart {
         },
       });
     }
+  }
+
+  /**
+   * Records that an Ingress of `owner` routes `host` + `path`: one claim per route in an environment
+   * (ingress-nginx's admission refuses a second Ingress for the same host and path).
+   */
+  public claimRoute(host: string, path: string, construct: string, id: string, prop: string): void {
+    const key = routeKey(host, path);
+    const owner = `${construct} "${id}" ${prop}`;
+    const other = this.routes.get(key);
+    if (other !== undefined && other !== owner) {
+      throw new PropError(construct, id, `${prop} host "${host}" path "${path}" is already routed by ${other} in environment "${this.name}": use another host or path`);
+    }
+    this.routes.set(key, owner);
   }
 
   /** Records an app of this environment; two apps of one name would overwrite each other's objects. */

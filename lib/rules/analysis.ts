@@ -40,7 +40,9 @@ export function metricLimits(m: MetricSpec): Array<[string, string]> {
   if (m.consecutiveErrorLimit !== undefined && intValue(m.consecutiveErrorLimit) < 0) out.push(['consecutiveErrorLimit', 'must be >= 0']);
   if (count > 0) {
     if (successLimit >= 0 && failureLimit >= 0 && count < failureLimit + successLimit) {
-      out.push(['count', `count (${count}) must be >= failureLimit + consecutiveSuccessLimit (${failureLimit} + ${successLimit}), or the metric could never reach its limit`]);
+      out.push(['count', successLimit === 0
+        ? `count (${count}) must be >= failureLimit (${failureLimit}), or the metric could never fail (failureLimit equal to count is fine)`
+        : `count (${count}) must be >= failureLimit + consecutiveSuccessLimit (${failureLimit} + ${successLimit})`]);
     } else if (successLimit >= 0 && failureLimit < 0 && count < successLimit) {
       out.push(['count', `count (${count}) must be >= consecutiveSuccessLimit (${successLimit})`]);
     }

@@ -18,7 +18,7 @@ export function ingressPath(path: string, pathType: string): string[] {
   if (pathType === 'ImplementationSpecific') return path && !path.startsWith('/') ? ['must be an absolute path (start with \'/\')'] : [];
   if (pathType !== 'Prefix' && pathType !== 'Exact') return [`pathType must be one of Exact, ImplementationSpecific or Prefix, got "${pathType}"`];
   const errs: string[] = [];
-  if (!path.startsWith('/')) errs.push(`must be an absolute path (start with '/'), got "${path}"`);
+  if (!path.startsWith('/')) errs.push(`must start with '/', got "${path}" (an absolute path)`);
   for (const s of INVALID_SEQUENCES) if (path.includes(s)) errs.push(`must not contain '${s}', got "${path}"`);
   for (const s of INVALID_SUFFIXES) if (path.endsWith(s)) errs.push(`cannot end with '${s}', got "${path}"`);
   return errs;
