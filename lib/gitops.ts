@@ -5,6 +5,7 @@ import * as argocdproject from '../imports/argocdproject-argoproj.io';
 import { Environment } from './environment';
 import { check, checkInteger, checkName } from './props';
 import { isNamespaced } from './validate/schema';
+import { urlCarriesCredentials } from './rules/credentials';
 
 /** Options shared by manual and automated sync policies. */
 export interface SyncPolicyOptions {
@@ -236,7 +237,7 @@ export class ArgoCdBootstrap extends Chart {
 
     check(/^(https?|ssh):\/\/\S+$|^git@[^:\s]+:\S+$/.test(this.repoUrl), c, id,
       () => `repoUrl must be the URL of the Git repository (https://..., ssh://... or git@host:path), got "${props.repoUrl}"`);
-    check(!/^[a-z][a-z0-9+.-]*:\/\/[^/@]*@/i.test(this.repoUrl) || /^ssh:\/\/git@/i.test(this.repoUrl), c, id,
+    check(!urlCarriesCredentials(this.repoUrl), c, id,
       () => 'repoUrl must not contain credentials: register them in Argo CD as a repository Secret');
     check(/^[A-Za-z0-9._/-]+$/.test(this.targetRevision) && !this.targetRevision.includes('..'), c, id,
       () => `targetRevision must be a branch, tag or commit, got "${this.targetRevision}"`);

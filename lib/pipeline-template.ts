@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import * as workflows from '../imports/workflows-argoproj.io';
 import { Environment } from './environment';
 import { check, checkImage, checkName, isDnsSubdomain, parseQuantity } from './props';
+import { urlCarriesCredentials } from './rules/credentials';
 
 /** The build tool of a Java project. */
 export enum BuildTool {
@@ -323,7 +324,7 @@ export class PipelineTemplate extends Construct {
 
     checkName(c, id, 'namespace', this.namespace);
     check(props.gitopsRepo.trim() !== '', c, id, () => 'gitopsRepo must be the URL of the GitOps repository, got ""');
-    check(!/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(props.gitopsRepo) || /^ssh:\/\/git@/i.test(props.gitopsRepo), c, id,
+    check(!urlCarriesCredentials(props.gitopsRepo), c, id,
       () => 'gitopsRepo must not contain credentials: put them in the Secret named by gitCredentialsSecret');
     check(/^[A-Za-z0-9._/-]+$/.test(gitopsBranch) && !gitopsBranch.includes('..'), c, id,
       () => `gitopsBranch must be a branch name, got "${gitopsBranch}"`);

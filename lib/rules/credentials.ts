@@ -40,6 +40,15 @@ export function urlUserinfo(value: string): { user: string; password?: string } 
 }
 
 /**
+ * A repository URL that carries credentials (a token or user:password before '@'); `ssh://git@`
+ * names the SSH user, not a secret.
+ */
+export function urlCarriesCredentials(url: string): boolean {
+  const info = urlUserinfo(url);
+  return info !== undefined && !(/^ssh:\/\//i.test(url) && info.user === 'git' && info.password === undefined);
+}
+
+/**
  * What literal credential a value holds, or undefined: a known token format, a password in a URL
  * (`scheme://user:pass@`, JDBC URLs included) or in a JDBC/ODBC `password=` parameter, a PEM
  * private key, a JWT (bearer or not). Whatever the variable is called.
