@@ -147,7 +147,7 @@ export function configMapData(data: Record<string, unknown> | undefined, binaryD
   for (const [field, map] of [['data', data], ['binaryData', binaryData]] as const) {
     for (const [k, v] of Object.entries(map ?? {})) {
       for (const e of configMapKey(k)) out.push([`${field}[${JSON.stringify(k)}]`, `key "${k}": ${e}`]);
-      if (typeof v === 'string') size += field === 'data' ? Buffer.byteLength(v) : Math.floor(v.length * 3 / 4);
+      if (typeof v === 'string') size += field === 'data' ? Buffer.byteLength(v) : Buffer.from(v, 'base64').length;
     }
   }
   for (const k of Object.keys(binaryData ?? {})) if (data && k in data) out.push([`binaryData[${JSON.stringify(k)}]`, `key "${k}" is also in data: keys must be unique across data and binaryData`]);
