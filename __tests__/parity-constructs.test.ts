@@ -1,6 +1,7 @@
 import { Chart, Duration, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import {
-  AnalysisMetric, AnalysisTemplate, CanaryStep, CanaryTrafficRouting, DeployStrategy, Environment, HealthProbe, JavaApp, JavaAppProps, SecretRef,
+  AnalysisMetric, AnalysisTemplate, BlueGreenRollout, CanaryStep, CanaryTrafficRouting, DeployStrategy, Environment, HealthProbe, JavaApp, JavaAppProps, SecretRef,
 } from '../lib';
 import { one, platform } from './support/platform';
 
@@ -59,6 +60,16 @@ describe('constructs refuse at construction what the cluster would refuse, namin
       'AnalysisTemplate "t": metrics "m" count (2) must be >= inconclusiveLimit (3)'],
   ])('%s', (_rule, build, message) => {
     expect(build).toThrow(message);
+  });
+
+  test('IsValidPortName: a plain Deployment\'s container port name over 15 characters, released blue-green', () => {
+    const chart = new Chart(Testing.app(), 'plain', { namespace: 'web' });
+    const deployment = new kplus.Deployment(chart, 'nginx', {
+      metadata: { name: 'nginx' },
+      containers: [{ image: 'nginx:1.27.0', ports: [{ number: 8080, name: 'http-management-port' }], securityContext: { user: 101 } }],
+    });
+    expect(() => new BlueGreenRollout(chart, 'release', { workload: deployment }))
+      .toThrow('BlueGreenRollout "nginx": workload port name "http-management-port" (a container port name) must be no more than 15 characters (got 20)');
   });
 
   test('ingress-nginx admission: two apps claiming one host and path in an environment', () => {
