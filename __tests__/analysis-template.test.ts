@@ -218,7 +218,7 @@ describe('construct errors name the template and the prop', () => {
   const T = 'AnalysisTemplate "t": ';
 
   test.each<[string, AnalysisTemplateProps, string]>([
-    ['bad name', { name: 'Success Rate', metrics: [metric()] }, 'AnalysisTemplate "Success Rate": name must be a DNS-1123 label'],
+    ['bad name', { name: 'Success Rate', metrics: [metric()] }, 'AnalysisTemplate "Success Rate": name "Success Rate" must be a DNS-1123 subdomain'],
     ['bad namespace', { namespace: 'Shop', metrics: [metric()] }, `${T}namespace must be a DNS-1123 label`],
     ['no metrics', { metrics: [] }, `${T}needs at least one metric`],
     ['two metrics of one name', { metrics: [metric(), metric()] }, `${T}two metrics are named "m": metric names must be unique`],

@@ -56,6 +56,10 @@ describe('constructs refuse at construction what the cluster would refuse, namin
       'JavaApp "orders": env "PAYMENTS" holds a Stripe secret key in plaintext: reference an existing Secret with secrets: [SecretRef.env(\'PAYMENTS\', \'<secret>\', \'<key>\')] instead of a plain value'],
     ['a JDBC URL with user:password@', () => app({ env: { DB_URL: 'jdbc:postgresql://app:s3cret@db:5432/orders' } }),
       'JavaApp "orders": env "DB_URL" holds a password in a URL (user:password@) in plaintext'],
+    ['ValidateServiceName: a preview Service name starting with a digit', () => app({ strategy: DeployStrategy.blueGreen({ previewServiceName: '2-preview' }) }),
+      'BlueGreenRollout "orders": previewServiceName "2-preview" must be a DNS-1035 label'],
+    ['ValidateServiceName: a canary Service name starting with a digit', () => app({ strategy: DeployStrategy.canary({ canaryServiceName: '2-canary' }) }),
+      'CanaryRollout "orders": canaryServiceName "2-canary" must be a DNS-1035 label'],
     ['ValidateMetric: count below inconclusiveLimit', () => new AnalysisTemplate(Testing.chart(), 't', { metrics: [web('m', { count: 2, inconclusiveLimit: 3, failureCondition: 'false' })], args: [{ name: 'service-name' }] }),
       'AnalysisTemplate "t": metrics "m" count (2) must be >= inconclusiveLimit (3)'],
   ])('%s', (_rule, build, message) => {
@@ -133,6 +137,12 @@ describe('constructs accept what the cluster accepts, and it reaches dist/', () 
 
   test('ValidatePodDisruptionBudgetSpec: maxUnavailable 0', () => {
     expect(one(app({ maxUnavailable: 0 }).app.manifests(), 'PodDisruptionBudget').spec.maxUnavailable).toBe(0);
+  });
+
+  test('NameIsDNSSubdomain: a dotted AnalysisTemplate name (custom resources are subdomains)', () => {
+    const { app: a, env } = platform();
+    new AnalysisTemplate(env, 'health', { name: 'orders.health', args: [{ name: 'service-name' }], metrics: [web('m')] });
+    expect(one(a.manifests(), 'AnalysisTemplate').metadata.name).toBe('orders.health');
   });
 
   test('ValidateMetric: failureLimit equal to count', () => {

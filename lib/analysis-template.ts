@@ -2,7 +2,7 @@ import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as analysis from '../imports/analysis-argoproj.io';
 import { Environment } from './environment';
-import { check, checkInteger, checkName, PropError } from './props';
+import { check, checkInteger, checkName, checkObjectName, PropError } from './props';
 import { metricLimits } from './rules/analysis';
 
 /** An argument an AnalysisTemplate declares; the Rollout passes its value (a string). */
@@ -436,7 +436,8 @@ export class AnalysisTemplate extends Construct {
   constructor(scope: Construct, id: string, props: AnalysisTemplateProps) {
     super(scope, id);
     const name = props.name ?? id;
-    checkName(CONSTRUCT, name, 'name', name);
+    // Custom resource names are DNS-1123 subdomains (apiextensions validates ObjectMeta with NameIsDNSSubdomain).
+    checkObjectName(CONSTRUCT, name, 'name', 'AnalysisTemplate', name);
     this.templateName = name;
     this.namespace = props.namespace ?? namespaceOf(this);
     checkName(CONSTRUCT, name, 'namespace', this.namespace);

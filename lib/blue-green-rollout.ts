@@ -4,7 +4,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as rollouts from '../imports/rollouts-argoproj.io';
 import { Environment } from './environment';
-import { check, checkInteger, checkName, checkRule } from './props';
+import { check, checkInteger, checkName, checkObjectName, checkRule } from './props';
 import { ingressClassName, ingressHost, tlsSecretName } from './rules/ingress';
 import { analysisToKube, checkRolloutAnalysis, RolloutAnalysis } from './rollout-analysis';
 import { addRolloutServices, IRolloutWorkload, RolloutWorkload } from './rollout-workload';
@@ -134,6 +134,9 @@ export class BlueGreenRollout extends Construct {
     this.previewServiceName = props.previewServiceName ?? `${name}-preview`;
     checkName(CONSTRUCT, name, 'activeServiceName', this.activeServiceName);
     checkName(CONSTRUCT, name, 'previewServiceName', this.previewServiceName);
+    // ValidateServiceName is NameIsDNS1035Label: a Service name starts with a letter.
+    checkObjectName(CONSTRUCT, name, 'activeServiceName', 'Service', this.activeServiceName);
+    checkObjectName(CONSTRUCT, name, 'previewServiceName', 'Service', this.previewServiceName);
     check(this.activeServiceName !== this.previewServiceName, CONSTRUCT, name, () =>
       `activeServiceName and previewServiceName must differ, both are "${this.activeServiceName}"`);
     if (workload.service) {

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as rollouts from '../imports/rollouts-argoproj.io';
 import { argoDuration } from './analysis-template';
-import { check, checkInteger, checkName, checkRule } from './props';
+import { check, checkInteger, checkName, checkObjectName, checkRule } from './props';
 import { qualifiedName } from './rules/names';
 import { countOrPercent, isZeroCountOrPercent } from './rules/quantity';
 import { analysisToKube, checkRolloutAnalysis, RolloutAnalysis } from './rollout-analysis';
@@ -238,9 +238,12 @@ export class CanaryRollout extends Construct {
     const appService = workload.service?.name;
     this.canaryServiceName = props.canaryServiceName ?? `${name}-canary`;
     checkName(CONSTRUCT, name, 'canaryServiceName', this.canaryServiceName);
+    // ValidateServiceName is NameIsDNS1035Label: a Service name starts with a letter.
+    checkObjectName(CONSTRUCT, name, 'canaryServiceName', 'Service', this.canaryServiceName);
     if (nginx) {
       this.stableServiceName = props.stableServiceName ?? appService ?? name;
       checkName(CONSTRUCT, name, 'stableServiceName', this.stableServiceName);
+      checkObjectName(CONSTRUCT, name, 'stableServiceName', 'Service', this.stableServiceName);
       check(this.stableServiceName !== this.canaryServiceName, CONSTRUCT, name, () =>
         `canaryServiceName and stableServiceName must differ, both are "${this.canaryServiceName}"`);
       if (appService) {
@@ -251,7 +254,7 @@ export class CanaryRollout extends Construct {
       this.stableIngressName = nginx.stableIngress ?? workload.ingress?.name;
       check(this.stableIngressName !== undefined, CONSTRUCT, name, () =>
         'trafficRouting nginx needs an Ingress: the workload has none, so set CanaryTrafficRouting.nginx({ stableIngress: \'<ingress>\' }) or use CanaryTrafficRouting.replicaCount()');
-      checkName(CONSTRUCT, name, 'trafficRouting nginx stableIngress', this.stableIngressName!);
+      checkObjectName(CONSTRUCT, name, 'trafficRouting nginx stableIngress', 'Ingress', this.stableIngressName!);
       const prefix = nginx.annotationPrefix ?? 'nginx.ingress.kubernetes.io';
       for (const key of Object.keys(nginx.additionalIngressAnnotations ?? {})) {
         // The controller prefixes the key and writes it on the canary Ingress, which the API server refuses with an invalid key.

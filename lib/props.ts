@@ -46,7 +46,7 @@ export function checkName(construct: string, id: string, prop: string, value: st
 
 /** `value` names an object of `kind`: the API server's name rule of that kind (names.objectName). */
 export function checkObjectName(construct: string, id: string, prop: string, kind: string, value: string): void {
-  checkRule(construct, id, `${prop} "${value}" (the name of a ${kind}, ${names.objectNameRule(kind)})`, names.objectName(kind, value));
+  checkRule(construct, id, `${prop} "${value}"`, names.objectName(kind, value));
 }
 
 export function checkInteger(construct: string, id: string, prop: string, value: number | undefined, min: number, max: number): void {
