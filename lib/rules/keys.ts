@@ -1,3 +1,5 @@
+import { rememberValid } from './names';
+
 /**
  * Environment variable names, data keys, ports and port names (apimachinery pkg/util/validation,
  * Kubernetes 1.27). Each returns what is wrong, empty when the value is valid.
@@ -12,11 +14,11 @@ function chDirPrefix(value: string): string[] {
 }
 
 /** IsEnvVarName: letters, digits, '_', '-' and '.', not starting with a digit. */
-export function envVarName(value: string): string[] {
+export const envVarName = rememberValid((value: string): string[] => {
   if (value === '') return ['must not be empty'];
   const errs = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(value) ? [] : ['must consist of letters, digits, \'_\', \'-\' or \'.\', and must not start with a digit (e.g. "MY_ENV.NAME")'];
   return [...errs, ...chDirPrefix(value)];
-}
+});
 
 /** IsConfigMapKey (keys of ConfigMaps and Secrets, configMapKeyRef/secretKeyRef keys): at most 253 of letters, digits, '-', '_' and '.'. */
 export function configMapKey(value: string): string[] {

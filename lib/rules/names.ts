@@ -5,6 +5,22 @@
  * the name of the prop or field.
  */
 
+/**
+ * Remembers the values a rule found valid (labels and keys repeat on every object), so that each
+ * distinct value is checked once per process; bounded, so memory stays flat.
+ */
+const NONE: string[] = Object.freeze([]) as unknown as string[];
+
+export function rememberValid(rule: (value: string) => string[]): (value: string) => string[] {
+  const valid = new Set<string>();
+  return (value: string) => {
+    if (valid.has(value)) return NONE;
+    const errs = rule(value);
+    if (errs.length === 0 && valid.size < 100_000) valid.add(value);
+    return errs;
+  };
+}
+
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -12,7 +28,7 @@ const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** IsDNS1123Label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters. */
-export function dns1123Label(value: string): string[] {
+export const dns1123Label = rememberValid((value: string): string[] => {
   const errs: string[] = [];
   if (value.length > 63) errs.push(`must be no more than 63 characters (got ${value.length})`);
   if (!DNS1123_LABEL.test(value)) {
@@ -20,23 +36,23 @@ export function dns1123Label(value: string): string[] {
       : 'must be a DNS-1123 label: lowercase letters, digits and \'-\', starting and ending with a letter or digit (e.g. "my-name")');
   }
   return errs;
-}
+});
 
 /** IsDNS1123Subdomain: DNS-1123 labels joined by dots, at most 253 characters. */
-export function dns1123Subdomain(value: string): string[] {
+export const dns1123Subdomain = rememberValid((value: string): string[] => {
   const errs: string[] = [];
   if (value.length > 253) errs.push(`must be no more than 253 characters (got ${value.length})`);
   if (!DNS1123_SUBDOMAIN.test(value)) errs.push('must be a DNS-1123 subdomain: lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit (e.g. "example.com")');
   return errs;
-}
+});
 
 /** IsDNS1035Label: like a DNS-1123 label, but starting with a letter (Service names). */
-export function dns1035Label(value: string): string[] {
+export const dns1035Label = rememberValid((value: string): string[] => {
   const errs: string[] = [];
   if (value.length > 63) errs.push(`must be no more than 63 characters (got ${value.length})`);
   if (!DNS1035_LABEL.test(value)) errs.push('must be a DNS-1035 label: lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit (e.g. "my-name")');
   return errs;
-}
+});
 
 /** IsWildcardDNS1123Subdomain: `*.` followed by a DNS-1123 subdomain (RFC 1034 4.3.3). */
 export function wildcardDns1123Subdomain(value: string): string[] {
@@ -82,7 +98,7 @@ export function objectNameRule(kind: string): string {
 }
 
 /** IsQualifiedName (label keys, annotation keys, toleration keys): `[prefix/]name`, prefix a DNS-1123 subdomain, name at most 63 characters. */
-export function qualifiedName(value: string): string[] {
+export const qualifiedName = rememberValid((value: string): string[] => {
   const parts = value.split('/');
   let name = parts[0];
   const errs: string[] = [];
@@ -100,15 +116,15 @@ export function qualifiedName(value: string): string[] {
     if (!QUALIFIED_NAME.test(name)) errs.push('name part must consist of letters, digits, \'-\', \'_\' or \'.\', and must start and end with a letter or digit (e.g. "my.name")');
   }
   return errs;
-}
+});
 
 /** IsValidLabelValue: empty, or at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit. */
-export function labelValue(value: string): string[] {
+export const labelValue = rememberValid((value: string): string[] => {
   const errs: string[] = [];
   if (value.length > 63) errs.push(`must be no more than 63 characters (got ${value.length})`);
   if (!LABEL_VALUE.test(value)) errs.push('must be empty or consist of letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit');
   return errs;
-}
+});
 
 /** One problem of a map of labels, or of annotations: the key it concerns (if any) and what is wrong. */
 export interface MapProblem {

@@ -56,7 +56,8 @@ export function probe(p: any, kind: 'liveness' | 'readiness' | 'startup'): Findi
 /** ValidateEnv and validateEnvVarValueFrom (core/validation): names, and exactly one source with valid keys. */
 export function envVar(e: any): Finding[] {
   const out: Finding[] = [];
-  for (const m of envVarName(e?.name ?? '')) out.push(['name', `"${e?.name ?? ''}": ${m}`]);
+  const nameErrs = envVarName(e?.name ?? '');
+  for (const m of nameErrs) out.push(['name', `"${e?.name ?? ''}": ${m}`]);
   const from = e?.valueFrom;
   if (from) {
     if ((e.value ?? '') !== '') out.push(['valueFrom', 'may not be specified when value is not empty']);

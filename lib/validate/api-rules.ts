@@ -79,7 +79,10 @@ function podSpec(spec: any, base: string, report: Report): void {
           portNames.add(p.name);
         }
       });
-      list(c?.env).forEach((e: any, j: number) => findings(report, `${cat}.env[${j}]`, envVar(e)));
+      list(c?.env).forEach((e: any, j: number) => {
+        const found = envVar(e);
+        if (found.length) findings(report, `${cat}.env[${j}]`, found);
+      });
       if (field === 'containers') {
         for (const [f, kind] of PROBES) if (isMap(c?.[f])) findings(report, `${cat}.${f}`, probe(c[f], kind));
       }
