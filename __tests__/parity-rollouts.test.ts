@@ -90,6 +90,8 @@ describe('Argo Rollouts controller parity (v1.9.1), blue-green and canary alike'
       'dev/health.yaml AnalysisTemplate health spec.metrics[0].count: metric "up": count (2) must be >= inconclusiveLimit (3)'],
     ['ValidateMetric: count above 1 without an interval', { count: 2 },
       'dev/health.yaml AnalysisTemplate health spec.metrics[0].interval: metric "up": must be set when count > 1 (count is 2): the time between measurements'],
+    ['ValidateMetric: two providers', { provider: { web: { url: 'http://a' }, prometheus: { address: 'http://p:9090', query: 'up' } } },
+      'dev/health.yaml AnalysisTemplate health spec.metrics[0].provider: metric "up": multiple providers specified (prometheus, web): set exactly one'],
   ])('%s', (_rule, metric, expected) => {
     const problems = gate('blueGreen', [['prePromotionAnalysis', { templates: [{ templateName: 'health' }], args }]], (env) => template(env, 'health', [{ name: 'up', ...metric }]));
     expect(problems).toEqual(expected ? [expected] : []);

@@ -1,4 +1,4 @@
-import { duplicateMetricNames, metricLimits, runsIndefinitely, unresolvedArgs } from '../lib/rules/analysis';
+import { duplicateMetricNames, metricLimits, metricProviders, runsIndefinitely, unresolvedArgs } from '../lib/rules/analysis';
 import { literalCredential, urlCarriesCredentials } from '../lib/rules/credentials';
 import { ingressHost, ingressPath } from '../lib/rules/ingress';
 import { configMapKey, envVarName, portName, portNumber, portNumberOrName } from '../lib/rules/keys';
@@ -199,6 +199,12 @@ describe('Argo Rollouts analysis (utils/analysis, rollouts/validation)', () => {
     ['ValidateMetric: failureLimit and consecutiveSuccessLimit both disabled', { failureLimit: -1 }, false],
     ['ValidateMetric: count from an arg is not checked', { count: '{{args.count}}', interval: '1m', failureLimit: 5 }, true],
   ])('%s', (_rule, metric, valid) => expect(ok(metricLimits(metric))).toBe(valid));
+
+  test('ValidateMetric: exactly one provider', () => {
+    expect(metricProviders({ web: { url: 'http://a' } })).toEqual([]);
+    expect(metricProviders({})).toEqual(['no provider specified: set exactly one (prometheus, web, job, ...)']);
+    expect(metricProviders({ plugin: { 'argoproj-labs/a': {}, 'argoproj-labs/b': {} } })).toEqual(['multiple providers specified (plugin argoproj-labs/a, plugin argoproj-labs/b): set exactly one']);
+  });
 
   test('Metric.EffectiveCount: an interval without a count (or count 0) runs indefinitely', () => {
     expect(runsIndefinitely({ interval: '1m' })).toBe(true);

@@ -52,6 +52,14 @@ export function metricLimits(m: MetricSpec): Array<[string, string]> {
   return out;
 }
 
+/** ValidateMetric's provider count: exactly one provider per metric (each plugin counts as one). */
+export function metricProviders(provider: Record<string, unknown> | undefined): string[] {
+  const names = Object.entries(provider ?? {}).flatMap(([k, v]) => (k === 'plugin' && v && typeof v === 'object' ? Object.keys(v).map((p) => `plugin ${p}`) : v != null ? [k] : []));
+  if (names.length === 0) return ['no provider specified: set exactly one (prometheus, web, job, ...)'];
+  if (names.length > 1) return [`multiple providers specified (${names.join(', ')}): set exactly one`];
+  return [];
+}
+
 /** Metric.EffectiveCount is nil: an interval and no count (or count 0), so the metric is measured until the rollout ends. */
 export function runsIndefinitely(m: MetricSpec): boolean {
   return (m.count === undefined || intValue(m.count) === 0) && !!m.interval;

@@ -1,5 +1,5 @@
 import { selects } from '../labels';
-import { duplicateMetricNames, metricLimits, runsIndefinitely, unresolvedArgs } from '../rules/analysis';
+import { duplicateMetricNames, metricLimits, metricProviders, runsIndefinitely, unresolvedArgs } from '../rules/analysis';
 import { qualifiedName } from '../rules/names';
 import { isZeroCountOrPercent } from '../rules/quantity';
 import { describe, Manifest, NamespaceIndex } from './manifest';
@@ -196,5 +196,6 @@ function checkAnalysisTemplate(m: Manifest, problems: Problem[]): void {
     if (seen.has(metric?.name)) problems.push({ object: describe(m), path: `${at}.name`, message: `duplicate metric name "${metric.name}"` });
     seen.add(metric?.name);
     for (const [field, message] of metricLimits(metric ?? {})) problems.push({ object: describe(m), path: `${at}.${field}`, message: `metric "${metric?.name}": ${message}` });
+    for (const message of metricProviders(metric?.provider)) problems.push({ object: describe(m), path: `${at}.provider`, message: `metric "${metric?.name}": ${message}` });
   });
 }
