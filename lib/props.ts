@@ -7,7 +7,6 @@ import { parseQuantity } from './rules/quantity';
  * Checks of construct props, shared by every construct: each failure is one error that names the
  * construct, the prop and what to change, e.g. `JavaApp "orders": port must be 1-65535, got 70000`.
  */
-
 export class PropError extends Error {
   constructor(construct: string, id: string, message: string) {
     super(`${construct} "${id}": ${message}`);
