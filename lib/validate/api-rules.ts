@@ -2,7 +2,7 @@ import { isIP } from 'net';
 import { configMapKey, portName, portNumber, portNumberOrName } from '../rules/keys';
 import { annotationMap, dns1035Label, dns1123Label, dns1123Subdomain, labelMap, labelValue, objectName, objectNameRule, qualifiedName, wildcardDns1123Subdomain } from '../rules/names';
 import { ingressClassName, ingressHost, ingressPath, tlsSecretName } from '../rules/ingress';
-import { countOrPercent, parseQuantity } from '../rules/quantity';
+import { countOrPercent, nonNegative, parseQuantity } from '../rules/quantity';
 import { autoscaler, configMapData, disruptionBudget, envVar, Finding, probe, rollingUpdate, toleration } from '../rules/workloads';
 import { describe, Manifest, podTemplateOf } from './manifest';
 import { Problem } from './problem';
@@ -216,6 +216,21 @@ function networkPolicy(spec: any, report: Report): void {
 }
 
 /**
+ * ValidateDeploymentSpec (apps/validation) and the Rollouts controller's ValidateRolloutSpec alike:
+ * replicas, minReadySeconds and revisionHistoryLimit not negative; progressDeadlineSeconds (default
+ * 600) greater than minReadySeconds.
+ */
+function workloadSpec(spec: any, report: Report): void {
+  for (const f of ['replicas', 'minReadySeconds', 'revisionHistoryLimit', 'progressDeadlineSeconds']) {
+    if (typeof spec[f] === 'number') for (const e of nonNegative(spec[f])) report(`spec.${f}`, e);
+  }
+  const deadline = spec.progressDeadlineSeconds ?? 600;
+  if (typeof spec.minReadySeconds === 'number' && deadline <= spec.minReadySeconds) {
+    report('spec.progressDeadlineSeconds', `must be greater than minReadySeconds (${spec.minReadySeconds}), got ${deadline}`);
+  }
+}
+
+/**
  * The API server's validation of one object, for the kinds the platform writes: names by kind,
  * labels, annotations, the pod template, and each kind's spec. Schema (types, enums, int32/int64
  * ranges) is checked by validateSchema.
@@ -237,6 +252,10 @@ export function checkApiRules(m: Manifest): Problem[] {
   switch (kind) {
     case 'Deployment': {
       labelSelector(spec.selector, 'spec.selector', report);
+      workloadSpec(spec, report);
+      const labels = spec.template?.metadata?.labels ?? {};
+      const matchLabels = spec.selector?.matchLabels ?? {};
+      if (Object.entries(matchLabels).some(([k, v]) => labels[k] !== v)) report('spec.template.metadata.labels', '`selector` does not match template `labels`: the template must carry every label of spec.selector.matchLabels');
       const ru = spec.strategy?.rollingUpdate;
       if (spec.strategy?.type === 'Recreate' && ru) report('spec.strategy.rollingUpdate', 'may not be specified when strategy type is Recreate');
       if (spec.strategy?.type !== 'Recreate') findings(report, 'spec.strategy.rollingUpdate', rollingUpdate(ru?.maxSurge, ru?.maxUnavailable));
@@ -244,6 +263,7 @@ export function checkApiRules(m: Manifest): Problem[] {
     }
     case 'Rollout': {
       labelSelector(spec.selector, 'spec.selector', report);
+      workloadSpec(spec, report);
       const canary = spec.strategy?.canary;
       // The controller reads these with getIntOrPercentValue; unlike a Deployment it caps, not refuses, values over 100%.
       for (const f of ['maxSurge', 'maxUnavailable']) {
