@@ -218,7 +218,7 @@ describe('construct errors name the template and the prop', () => {
   const T = 'AnalysisTemplate "t": ';
 
   test.each<[string, AnalysisTemplateProps, string]>([
-    ['bad name', { name: 'Success Rate', metrics: [metric()] }, 'AnalysisTemplate "Success Rate": name must be a DNS-1123 label'],
+    ['bad name', { name: 'Success Rate', metrics: [metric()] }, 'AnalysisTemplate "Success Rate": name "Success Rate" must be a DNS-1123 subdomain'],
     ['bad namespace', { namespace: 'Shop', metrics: [metric()] }, `${T}namespace must be a DNS-1123 label`],
     ['no metrics', { metrics: [] }, `${T}needs at least one metric`],
     ['two metrics of one name', { metrics: [metric(), metric()] }, `${T}two metrics are named "m": metric names must be unique`],
@@ -234,8 +234,8 @@ describe('construct errors name the template and the prop', () => {
     ['negative consecutiveErrorLimit', { metrics: [metric({ consecutiveErrorLimit: -1 })] }, `${T}metrics "m" consecutiveErrorLimit must be an integer 0-1000, got -1`],
     ['count 0', { metrics: [metric({ count: 0 })] }, `${T}metrics "m" count must be an integer 1-10000, got 0`],
     ['count without interval', { metrics: [metric({ count: 3 })] }, `${T}metrics "m" count is 3 but there is no interval: set interval, the time between measurements`],
-    ['failureLimit not below count', { metrics: [metric({ count: 2, interval: Duration.minutes(1), failureLimit: 2 })] },
-      `${T}metrics "m" failureLimit (2) must be less than count (2), or the metric could never fail`],
+    ['failureLimit above count', { metrics: [metric({ count: 2, interval: Duration.minutes(1), failureLimit: 3 })] },
+      `${T}metrics "m" count (2) must be >= failureLimit (3), or the metric could never fail`],
     ['interval below a second', { metrics: [metric({ interval: Duration.millis(500) })] }, `${T}metrics "m" interval must be a whole number of seconds, at least 1, got 500ms`],
     ['initialDelay with milliseconds', { metrics: [metric({ initialDelay: Duration.millis(2500) })] }, `${T}metrics "m" initialDelay must be a whole number of seconds, at least 1, got 2500ms`],
     ['address not a URL', { metrics: [metric({ address: 'prometheus:9090' })] }, `${T}metrics "m" address must be an http(s) URL such as http://prometheus.monitoring.svc:9090, got "prometheus:9090"`],
@@ -263,7 +263,7 @@ describe('construct errors name the template and the prop', () => {
     ['bad Prometheus address', () => AnalysisTemplate.successRate(Testing.chart(), 'sr', { prometheusAddress: 'prometheus' }),
       'AnalysisTemplate "sr": metrics "success-rate" address must be an http(s) URL'],
     ['count 1 with the default failureLimit', () => AnalysisTemplate.successRate(Testing.chart(), 'sr', { prometheusAddress: PROMETHEUS, count: 1 }),
-      'AnalysisTemplate "sr": metrics "success-rate" failureLimit (2) must be less than count (1), or the metric could never fail'],
+      'AnalysisTemplate "sr": metrics "success-rate" count (1) must be >= failureLimit (2), or the metric could never fail'],
   ])('%s', (_case, build, message) => {
     expect(build).toThrow(message);
   });

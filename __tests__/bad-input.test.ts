@@ -42,7 +42,7 @@ describe('JavaApp refuses bad props with one clear message, and dist/ stays as i
     ['secret in a plain env var', { env: { DB_PASSWORD: 'hunter2' } }, `JavaApp "orders": env "DB_PASSWORD" looks like a secret: reference an existing Secret with secrets: [SecretRef.env('DB_PASSWORD', '<secret>', '<key>')] instead of a plain value`],
     ['invalid env name', { env: { 'bad name': 'x' } }, 'JavaApp "orders": env name "bad name" is not a valid environment variable name'],
     ['env set twice', { env: { SERVER_PORT: '9090' } }, 'JavaApp "orders": environment variable SERVER_PORT is set twice (it may be one the app sets itself)'],
-    ['secret name', { secrets: [SecretRef.env('X', 'Bad_Name', 'k')] }, 'JavaApp "orders": secrets[].secretName must be a DNS-1123 label'],
+    ['secret name', { secrets: [SecretRef.env('X', 'Bad_Name', 'k')] }, 'JavaApp "orders": secrets[].secretName "Bad_Name" must be a DNS-1123 subdomain'],
     ['two volumes on one path', { secrets: [SecretRef.files('a', '/tmp')] }, 'JavaApp "orders": two volumes are mounted at /tmp: give each a distinct mountPath'],
     ['relative mount path', { storage: { size: '1Gi', mountPath: 'data' }, replicas: 1 }, 'JavaApp "orders": mount paths must be absolute, got "data"'],
     ['autoscaling min above max', { autoscaling: { minReplicas: 5, maxReplicas: 3 } }, 'JavaApp "orders": autoscaling.minReplicas (5) must not exceed autoscaling.maxReplicas (3)'],
@@ -61,7 +61,7 @@ describe('JavaApp refuses bad props with one clear message, and dist/ stays as i
   });
 
   test('an invalid name', () => {
-    expectSynthFails(app({}, 'Orders_Service'), 'JavaApp "Orders_Service": name (the construct id) must be a DNS-1123 label');
+    expectSynthFails(app({}, 'Orders_Service'), 'JavaApp "Orders_Service": name (the construct id, also the name of its Service) "Orders_Service" must be a DNS-1035 label');
   });
 
   test('a duplicate app in one environment (one chart per app)', () => {

@@ -123,7 +123,7 @@ describe('JavaApp with DeployStrategy.blueGreen()', () => {
   test('pre- and post-promotion analysis reference templates with string args', () => {
     const { app, env, java } = blueGreenApp({}, {
       prePromotionAnalysis: { templates: ['success-rate'], args: { 'service-name': 'orders-preview' } },
-      postPromotionAnalysis: { templates: [{ templateName: 'latency' }] },
+      postPromotionAnalysis: { templates: [{ templateName: 'latency' }], args: { 'service-name': 'orders' } },
     });
     for (const name of ['success-rate', 'latency']) {
       new ApiObject(env, name, {
@@ -133,7 +133,7 @@ describe('JavaApp with DeployStrategy.blueGreen()', () => {
     }
     const bg = one(app.manifests(), 'Rollout').spec.strategy.blueGreen;
     expect(bg.prePromotionAnalysis).toEqual({ templates: [{ templateName: 'success-rate' }], args: [{ name: 'service-name', value: 'orders-preview' }] });
-    expect(bg.postPromotionAnalysis).toEqual({ templates: [{ templateName: 'latency' }] });
+    expect(bg.postPromotionAnalysis).toEqual({ templates: [{ templateName: 'latency' }], args: [{ name: 'service-name', value: 'orders' }] });
   });
 
   test('a preview Ingress reaches green; the app Ingress keeps routing to the active Service', () => {
@@ -210,7 +210,7 @@ describe('controller rules, checked at synth', () => {
   });
   test('referenced analysis templates exist', () => {
     expect(gateAfter((get) => { get('Rollout').spec.strategy.blueGreen.prePromotionAnalysis = { templates: [{ templateName: 'success-rate' }] }; }))
-      .toContain(`${R} spec.strategy.blueGreen.prePromotionAnalysis.templates[0]: AnalysisTemplate "success-rate" does not exist in this namespace`);
+      .toContain(`${R} spec.strategy.blueGreen.prePromotionAnalysis.templates[0]: AnalysisTemplate "success-rate" does not exist in this namespace: create it in the Rollout's namespace, or fix templateName`);
   });
   test('the HPA targets the Rollout, not the Deployment it drives', () => {
     expect(gateAfter((get) => { get('HorizontalPodAutoscaler').spec.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'orders' }; }, { autoscaling: { maxReplicas: 4 } }))

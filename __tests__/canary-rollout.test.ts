@@ -285,7 +285,7 @@ describe('construct errors name the rollout and the prop', () => {
     ['bad stable name', { stableServiceName: 'catalog_stable' }, `${C}stableServiceName must be a DNS-1123 label`],
     ['same canary and stable', { canaryServiceName: 'catalog' }, `${C}canaryServiceName and stableServiceName must differ, both are "catalog"`],
     ['another stable Service for a JavaApp', { stableServiceName: 'catalog-stable' }, `${C}stableServiceName must be the app's own Service "catalog"`],
-    ['bad stableIngress', { trafficRouting: CanaryTrafficRouting.nginx({ stableIngress: 'Catalog' }) }, `${C}trafficRouting nginx stableIngress must be a DNS-1123 label`],
+    ['bad stableIngress', { trafficRouting: CanaryTrafficRouting.nginx({ stableIngress: 'Catalog' }) }, `${C}trafficRouting nginx stableIngress "Catalog" must be a DNS-1123 subdomain`],
     ['stable Service without routing', { trafficRouting: CanaryTrafficRouting.replicaCount(), stableServiceName: 'catalog' }, `${C}stableServiceName only applies with traffic routing`],
     ['canary = app Service without routing', { trafficRouting: CanaryTrafficRouting.replicaCount(), canaryServiceName: 'catalog' }, `${C}canaryServiceName must differ from the app's Service "catalog"`],
     ['no steps', { steps: [] }, `${C}steps must not be empty: without steps the new version is promoted at once; use DeployStrategy.rollingUpdate() for that`],

@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import * as analysis from '../imports/analysis-argoproj.io';
 import { Environment } from './environment';
 import { latencyMetricName, latencyQuery, requestSelector, successRateQuery } from './monitoring-metrics';
-import { check, checkInteger, checkName, checkPort } from './props';
+import { check, checkInteger, checkName, checkObjectName, checkPort, PropError } from './props';
+import { metricLimits } from './rules/analysis';
 
 /** An argument an AnalysisTemplate declares; the Rollout passes its value (a string). */
 export interface AnalysisArg {
@@ -163,8 +164,10 @@ export class AnalysisMetric {
     checkInteger(CONSTRUCT, template, prop('count'), o.count, 1, 10000);
     check(o.count === undefined || o.count <= 1 || o.interval !== undefined, CONSTRUCT, template, () =>
       `${prop('count')} is ${o.count} but there is no interval: set interval, the time between measurements`);
-    check(o.count === undefined || (o.failureLimit ?? 0) < o.count, CONSTRUCT, template, () =>
-      `${prop('failureLimit')} (${o.failureLimit}) must be less than count (${o.count}), or the metric could never fail`);
+    // ValidateMetric (Argo Rollouts utils/analysis): count >= failureLimit and count >= inconclusiveLimit.
+    for (const [, message] of metricLimits({ count: o.count, interval: o.interval ? 'set' : undefined, failureLimit: o.failureLimit, inconclusiveLimit: o.inconclusiveLimit })) {
+      throw new PropError(CONSTRUCT, template, `metrics "${o.name}" ${message}`);
+    }
     const interval = o.interval && argoDuration(o.interval, CONSTRUCT, template, prop('interval'));
     const initialDelay = o.initialDelay && argoDuration(o.initialDelay, CONSTRUCT, template, prop('initialDelay'));
     if ('prometheus' in this.provider) {
@@ -437,7 +440,8 @@ export class AnalysisTemplate extends Construct {
   constructor(scope: Construct, id: string, props: AnalysisTemplateProps) {
     super(scope, id);
     const name = props.name ?? id;
-    checkName(CONSTRUCT, name, 'name', name);
+    // Custom resource names are DNS-1123 subdomains (apiextensions validates ObjectMeta with NameIsDNSSubdomain).
+    checkObjectName(CONSTRUCT, name, 'name', 'AnalysisTemplate', name);
     this.templateName = name;
     this.namespace = props.namespace ?? namespaceOf(this);
     checkName(CONSTRUCT, name, 'namespace', this.namespace);

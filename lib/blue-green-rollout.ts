@@ -3,9 +3,11 @@ import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as rollouts from '../imports/rollouts-argoproj.io';
+import { Environment } from './environment';
 import { isCidr } from './network-egress';
-import { check, checkInteger, checkName, isDnsSubdomain } from './props';
-import { analysisToKube, RolloutAnalysis } from './rollout-analysis';
+import { check, checkInteger, checkName, checkObjectName, checkRule } from './props';
+import { ingressClassName, ingressHost, tlsSecretName } from './rules/ingress';
+import { analysisToKube, checkRolloutAnalysis, RolloutAnalysis } from './rollout-analysis';
 import { addRolloutServices, IRolloutWorkload, RolloutWorkload } from './rollout-workload';
 import { addSelfCheck } from './validate/self-check';
 
@@ -148,6 +150,9 @@ export class BlueGreenRollout extends Construct {
     this.previewServiceName = props.previewServiceName ?? `${name}-preview`;
     checkName(CONSTRUCT, name, 'activeServiceName', this.activeServiceName);
     checkName(CONSTRUCT, name, 'previewServiceName', this.previewServiceName);
+    // ValidateServiceName is NameIsDNS1035Label: a Service name starts with a letter.
+    checkObjectName(CONSTRUCT, name, 'activeServiceName', 'Service', this.activeServiceName);
+    checkObjectName(CONSTRUCT, name, 'previewServiceName', 'Service', this.previewServiceName);
     check(this.activeServiceName !== this.previewServiceName, CONSTRUCT, name, () =>
       `activeServiceName and previewServiceName must differ, both are "${this.activeServiceName}"`);
     if (workload.service) {
@@ -160,6 +165,8 @@ export class BlueGreenRollout extends Construct {
       check(props.previewReplicaCount <= replicas, CONSTRUCT, name, () =>
         `previewReplicaCount (${props.previewReplicaCount}) must not exceed replicas (${replicas})`);
     }
+    if (props.prePromotionAnalysis) checkRolloutAnalysis(CONSTRUCT, name, props.prePromotionAnalysis, 'prePromotionAnalysis', workload.namespace, 'the pre-promotion analysis');
+    if (props.postPromotionAnalysis) checkRolloutAnalysis(CONSTRUCT, name, props.postPromotionAnalysis, 'postPromotionAnalysis', workload.namespace, 'the post-promotion analysis');
     workload.handOver(name);
 
     const metadata = (n: string) => ({ name: n, namespace: workload.namespace, labels: workload.labels });
@@ -194,8 +201,10 @@ export class BlueGreenRollout extends Construct {
 
     if (props.previewIngress) {
       const ing = props.previewIngress;
-      check(isDnsSubdomain(ing.host), CONSTRUCT, name, () => `previewIngress.host must be a DNS name, got "${ing.host}"`);
-      if (ing.tlsSecretName !== undefined) checkName(CONSTRUCT, name, 'previewIngress.tlsSecretName', ing.tlsSecretName);
+      check(ingressHost(ing.host).length === 0, CONSTRUCT, name, () => `previewIngress.host must be a DNS name, got "${ing.host}": ${ingressHost(ing.host).join('; ')}`);
+      if (ing.tlsSecretName !== undefined) checkRule(CONSTRUCT, name, `previewIngress.tlsSecretName "${ing.tlsSecretName}"`, tlsSecretName(ing.tlsSecretName));
+      if (ing.className !== undefined) checkRule(CONSTRUCT, name, `previewIngress.className "${ing.className}"`, ingressClassName(ing.className));
+      Environment.find(this)?.claimRoute(ing.host, '/', CONSTRUCT, name, 'previewIngress');
       const ranges = ing.allowSourceRanges ?? PRIVATE_NETWORKS;
       check(ranges.length > 0, CONSTRUCT, name, () => 'previewIngress.allowSourceRanges must not be empty: use [\'0.0.0.0/0\'] for a public preview');
       for (const r of ranges) check(isCidr(r), CONSTRUCT, name, () => `previewIngress.allowSourceRanges must be IPv4 CIDRs such as 10.0.0.0/8, got "${r}"`);

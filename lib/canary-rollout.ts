@@ -2,13 +2,14 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as rollouts from '../imports/rollouts-argoproj.io';
-import { AnalysisTemplate, argoDuration } from './analysis-template';
-import { check, checkInteger, checkName } from './props';
-import { analysisToKube, RolloutAnalysis } from './rollout-analysis';
+import { argoDuration } from './analysis-template';
+import { check, checkInteger, checkName, checkObjectName, checkRule } from './props';
+import { qualifiedName } from './rules/names';
+import { countOrPercent, isZeroCountOrPercent } from './rules/quantity';
+import { analysisToKube, checkRolloutAnalysis, RolloutAnalysis } from './rollout-analysis';
 import { addRolloutServices, IRolloutWorkload, RolloutWorkload } from './rollout-workload';
 
 const CONSTRUCT = 'CanaryRollout';
-const PERCENT_OR_COUNT = /^(\d+|\d+%)$/;
 
 /** Options of `CanaryStep.setCanaryScale()`: exactly one of them. */
 export interface SetCanaryScaleOptions {
@@ -225,10 +226,11 @@ export class CanaryRollout extends Construct {
     checkInteger(CONSTRUCT, name, 'revisionHistoryLimit', props.revisionHistoryLimit, 0, 100);
     const maxSurge = props.maxSurge ?? '25%';
     const maxUnavailable = props.maxUnavailable ?? 0;
+    // The controller reads both with getIntOrPercentValue ("3" is 3) and refuses only both zero (invalidMaxSurgeMaxUnavailable).
     for (const [prop, v] of [['maxSurge', maxSurge], ['maxUnavailable', maxUnavailable]] as const) {
-      check(PERCENT_OR_COUNT.test(String(v)), CONSTRUCT, name, () => `${prop} must be a count or a percentage such as 1 or "25%", got ${JSON.stringify(v)}`);
+      check(countOrPercent(v, false, true).length === 0, CONSTRUCT, name, () => `${prop} must be a count or a percentage such as 1 or "25%", got ${JSON.stringify(v)}`);
     }
-    check(parseInt(String(maxSurge), 10) > 0 || parseInt(String(maxUnavailable), 10) > 0, CONSTRUCT, name, () =>
+    check(!(isZeroCountOrPercent(maxSurge) && isZeroCountOrPercent(maxUnavailable)), CONSTRUCT, name, () =>
       'maxSurge and maxUnavailable must not both be 0: the canary could never be scaled up');
 
     const routing = props.trafficRouting ?? (workload.ingress ? CanaryTrafficRouting.nginx() : CanaryTrafficRouting.replicaCount());
@@ -236,9 +238,12 @@ export class CanaryRollout extends Construct {
     const appService = workload.service?.name;
     this.canaryServiceName = props.canaryServiceName ?? `${name}-canary`;
     checkName(CONSTRUCT, name, 'canaryServiceName', this.canaryServiceName);
+    // ValidateServiceName is NameIsDNS1035Label: a Service name starts with a letter.
+    checkObjectName(CONSTRUCT, name, 'canaryServiceName', 'Service', this.canaryServiceName);
     if (nginx) {
       this.stableServiceName = props.stableServiceName ?? appService ?? name;
       checkName(CONSTRUCT, name, 'stableServiceName', this.stableServiceName);
+      checkObjectName(CONSTRUCT, name, 'stableServiceName', 'Service', this.stableServiceName);
       check(this.stableServiceName !== this.canaryServiceName, CONSTRUCT, name, () =>
         `canaryServiceName and stableServiceName must differ, both are "${this.canaryServiceName}"`);
       if (appService) {
@@ -249,7 +254,15 @@ export class CanaryRollout extends Construct {
       this.stableIngressName = nginx.stableIngress ?? workload.ingress?.name;
       check(this.stableIngressName !== undefined, CONSTRUCT, name, () =>
         'trafficRouting nginx needs an Ingress: the workload has none, so set CanaryTrafficRouting.nginx({ stableIngress: \'<ingress>\' }) or use CanaryTrafficRouting.replicaCount()');
-      checkName(CONSTRUCT, name, 'trafficRouting nginx stableIngress', this.stableIngressName!);
+      checkObjectName(CONSTRUCT, name, 'trafficRouting nginx stableIngress', 'Ingress', this.stableIngressName!);
+      const prefix = nginx.annotationPrefix ?? 'nginx.ingress.kubernetes.io';
+      for (const key of Object.keys(nginx.additionalIngressAnnotations ?? {})) {
+        // The controller prefixes the key and writes it on the canary Ingress, which the API server refuses with an invalid key.
+        const full = key.startsWith(prefix) ? key : `${prefix}/${key}`;
+        checkRule(CONSTRUCT, name, `trafficRouting nginx additionalIngressAnnotations key "${key}" (written as "${full}")`, qualifiedName(full.toLowerCase()));
+        check(full !== `${prefix}/canary` && full !== `${prefix}/canary-weight`, CONSTRUCT, name, () =>
+          `trafficRouting nginx additionalIngressAnnotations key "${key}" is set by the controller at every step: remove it`);
+      }
     } else {
       check(props.stableServiceName === undefined, CONSTRUCT, name, () =>
         'stableServiceName only applies with traffic routing: without it the app\'s Service must reach both versions so that traffic splits by pod count; omit it');
@@ -318,23 +331,7 @@ export class CanaryRollout extends Construct {
     });
   }
 
-  /** Template constructs: same namespace, every required arg passed, and (in a step) an end. */
   private checkAnalysis(analysis: RolloutAnalysis, where: string, namespace: string | undefined, step: boolean): void {
-    const passed = Object.keys(analysis.args ?? {});
-    for (const t of analysis.templates) {
-      if (!(t instanceof AnalysisTemplate)) continue;
-      // Without a namespace the Rollout is refused by the gate anyway.
-      check(namespace === undefined || t.namespace === namespace, CONSTRUCT, this.name, () =>
-        `${where} template "${t.templateName}" is in namespace "${t.namespace}", but the Rollout is in "${namespace}": create the template in the app's environment`);
-      for (const arg of t.requiredArgs) {
-        check(passed.includes(arg), CONSTRUCT, this.name, () =>
-          `${where} template "${t.templateName}" needs arg "${arg}": add it to args, e.g. args: { '${arg}': '...' }`);
-      }
-      if (step) {
-        const unbounded = t.unboundedMetrics;
-        check(unbounded.length === 0, CONSTRUCT, this.name, () =>
-          `${where} template "${t.templateName}" measures ${unbounded.join(', ')} until the rollout ends, so the step would never finish: give the metrics a count, or use the template as background analysis`);
-      }
-    }
+    checkRolloutAnalysis(CONSTRUCT, this.name, analysis, where, namespace, step ? 'the step' : undefined);
   }
 }

@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { BlueGreenRollout, BlueGreenRolloutOptions } from './blue-green-rollout';
 import { CanaryRollout, CanaryRolloutOptions } from './canary-rollout';
 import { check } from './props';
+import { countOrPercent, isZeroCountOrPercent } from './rules/quantity';
 import { IRolloutWorkload } from './rollout-workload';
 
 export interface RollingUpdateOptions {
@@ -16,8 +17,6 @@ export interface RollingUpdateOptions {
    */
   readonly maxUnavailable?: number | string;
 }
-
-const PERCENT_OR_COUNT = /^(\d+|\d+%)$/;
 
 /** How a JavaApp replaces one version with the next. */
 export abstract class DeployStrategy {
@@ -61,10 +60,12 @@ class RollingUpdateStrategy extends DeployStrategy {
   public deploymentStrategy(construct: string, id: string): k8s.DeploymentStrategy {
     const maxSurge = this.options.maxSurge ?? '25%';
     const maxUnavailable = this.options.maxUnavailable ?? 0;
+    // ValidateRollingUpdateDeployment: counts or percentages, maxUnavailable at most 100%, not both 0.
     for (const [prop, v] of [['maxSurge', maxSurge], ['maxUnavailable', maxUnavailable]] as const) {
-      check(PERCENT_OR_COUNT.test(String(v)), construct, id, () => `strategy rollingUpdate ${prop} must be a count or a percentage such as 1 or "25%", got ${JSON.stringify(v)}`);
+      const errs = countOrPercent(v, prop === 'maxUnavailable');
+      check(errs.length === 0, construct, id, () => `strategy rollingUpdate ${prop} ${errs.join('; ')}`);
     }
-    check(parseInt(String(maxSurge), 10) > 0 || parseInt(String(maxUnavailable), 10) > 0, construct, id, () =>
+    check(!(isZeroCountOrPercent(maxSurge) && isZeroCountOrPercent(maxUnavailable)), construct, id, () =>
       'strategy rollingUpdate maxSurge and maxUnavailable must not both be 0: the update could never make progress');
     const value = (v: number | string) => (typeof v === 'number' ? k8s.IntOrString.fromNumber(v) : k8s.IntOrString.fromString(v));
     return { type: 'RollingUpdate', rollingUpdate: { maxSurge: value(maxSurge), maxUnavailable: value(maxUnavailable) } };

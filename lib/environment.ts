@@ -3,8 +3,10 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { ArgoCdCluster, checkCluster, IN_CLUSTER } from './cluster';
 import { checkKnownProps } from './known-props';
-import { checkName } from './props';
 import type { Monitoring } from './monitoring';
+import { checkName, checkRule, PropError } from './props';
+import { routeKey } from './rules/ingress';
+import { labelValue } from './rules/names';
 
 const ENVIRONMENT = Symbol.for('platform.Environment');
 
@@ -73,6 +75,7 @@ export class Environment extends Chart {
   /** The apps' default monitoring (see EnvironmentProps.monitoring). */
   public readonly monitoring?: Monitoring;
   private readonly apps = new Map<string, Construct>();
+  private readonly routes = new Map<string, string>();
   public readonly [ENVIRONMENT] = true;
 
   constructor(scope: Construct, name: string, props: EnvironmentProps = {}) {
@@ -86,6 +89,7 @@ export class Environment extends Chart {
     this.partOf = props.partOf ?? 'platform';
     this.cluster = props.cluster === undefined ? IN_CLUSTER : checkCluster('Environment', name, 'cluster', props.cluster);
     this.monitoring = props.monitoring;
+    checkRule('Environment', name, `partOf "${this.partOf}" (the value of the app.kubernetes.io/part-of label)`, labelValue(this.partOf));
 
     if (props.createNamespace ?? true) {
       const ns = new Construct(this, 'namespace');
@@ -102,6 +106,20 @@ export class Environment extends Chart {
         },
       });
     }
+  }
+
+  /**
+   * Records that an Ingress of `owner` routes `host` + `path`: one claim per route in an environment
+   * (ingress-nginx's admission refuses a second Ingress for the same host and path).
+   */
+  public claimRoute(host: string, path: string, construct: string, id: string, prop: string): void {
+    const key = routeKey(host, path);
+    const owner = `${construct} "${id}" ${prop}`;
+    const other = this.routes.get(key);
+    if (other !== undefined && other !== owner) {
+      throw new PropError(construct, id, `${prop} host "${host}" path "${path}" is already routed by ${other} in environment "${this.name}": use another host or path`);
+    }
+    this.routes.set(key, owner);
   }
 
   /** Records an app of this environment; two apps of one name would overwrite each other's objects. */

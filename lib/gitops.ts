@@ -8,6 +8,7 @@ import { Environment } from './environment';
 import { checkKnownProps } from './known-props';
 import { check, checkInteger, checkName } from './props';
 import { SyncPolicy } from './sync-policy';
+import { urlCarriesCredentials } from './rules/credentials';
 
 export { GroupKind } from './argocd-inventory';
 export * from './sync-policy';
@@ -148,7 +149,7 @@ export class ArgoCdBootstrap extends Chart {
 
     check(/^(https?|ssh):\/\/\S+$|^git@[^:\s]+:\S+$/.test(this.repoUrl), c, id,
       () => `repoUrl must be the URL of the Git repository (https://..., ssh://... or git@host:path), got "${props.repoUrl}"`);
-    check(!/^[a-z][a-z0-9+.-]*:\/\/[^/@]*@/i.test(this.repoUrl) || /^ssh:\/\/git@/i.test(this.repoUrl), c, id,
+    check(!urlCarriesCredentials(this.repoUrl), c, id,
       () => 'repoUrl must not contain credentials: register them in Argo CD as a repository Secret');
     check(/^[A-Za-z0-9._/-]+$/.test(this.targetRevision) && !this.targetRevision.includes('..'), c, id,
       () => `targetRevision must be a branch, tag or commit, got "${this.targetRevision}"`);

@@ -17,6 +17,7 @@ export * from './policy-exception';
 export * from './releases';
 export * from './rollout-analysis';
 export * from './rollout-workload';
+export * as rules from './rules';
 export { ValidationError, validateManifests } from './validate/gate';
 export { Manifest } from './validate/manifest';
 export { Problem } from './validate/problem';

@@ -10,7 +10,12 @@ import { AlertOptions, AppAlerts } from './monitoring-alerts';
 import { AppMonitor, Monitoring } from './monitoring';
 import { dnsEgressRule, Egress } from './network-egress';
 import { PolicyException, PolicyRule } from './policy-exception';
-import { check, checkImage, checkInteger, checkName, checkPort, checkQuantity, imageVersion, isDnsSubdomain, PropError } from './props';
+import { check, checkImage, checkInteger, checkName, checkPort, checkQuantity, checkRule, imageVersion, isDnsSubdomain, PropError } from './props';
+import { literalCredential, secretLookingName } from './rules/credentials';
+import { ingressClassName, ingressHost, ingressPath, tlsSecretName } from './rules/ingress';
+import { configMapKey, envVarName } from './rules/keys';
+import { annotationMap, dns1035Label, dns1123Label, dns1123Subdomain, labelMap, labelValue } from './rules/names';
+import { configMapData, probe as probeRule, toleration as tolerationRule } from './rules/workloads';
 import { IRolloutWorkload, WorkloadPort } from './rollout-workload';
 import { addSelfCheck } from './validate/self-check';
 
@@ -348,14 +353,16 @@ export class JavaApp extends Construct implements IRolloutWorkload {
 
   constructor(scope: Construct, id: string, props: JavaAppProps) {
     super(scope, id);
-    checkName(CONSTRUCT, id, 'name (the construct id)', id);
+    // The app's name is also its Service's name, and ValidateServiceName is NameIsDNS1035Label.
+    checkRule(CONSTRUCT, id, `name (the construct id, also the name of its Service) "${id}"`, dns1035Label(id), 'start it with a letter, e.g. "app-2fa"');
     checkImage(CONSTRUCT, id, 'image', props.image);
     checkPort(CONSTRUCT, id, 'port', props.port);
     checkPort(CONSTRUCT, id, 'servicePort', props.servicePort);
     checkInteger(CONSTRUCT, id, 'replicas', props.replicas, 0, 1000);
     checkInteger(CONSTRUCT, id, 'maxRamPercentage', props.maxRamPercentage, 10, 95);
     checkInteger(CONSTRUCT, id, 'runAsUser', props.runAsUser, 1, 2 ** 31 - 1);
-    checkInteger(CONSTRUCT, id, 'maxUnavailable', props.maxUnavailable, 1, 1000);
+    // ValidatePodDisruptionBudgetSpec accepts maxUnavailable 0 (no voluntary eviction until changed).
+    checkInteger(CONSTRUCT, id, 'maxUnavailable', props.maxUnavailable, 0, 1000);
 
     const env = Environment.find(this);
     this.name = id;
@@ -363,6 +370,7 @@ export class JavaApp extends Construct implements IRolloutWorkload {
     this.image = props.image;
     this.port = props.port ?? 8080;
     this.replicas = props.replicas ?? 2;
+    checkRule(CONSTRUCT, id, `namespace "${this.namespace}"`, dns1123Label(this.namespace), 'a namespace is a DNS-1123 label, e.g. "shop-prod"');
     env?.registerApp(this);
 
     const managementPort = props.managementPort ?? 8081;
@@ -419,17 +427,36 @@ export class JavaApp extends Construct implements IRolloutWorkload {
     }
     const duplicateMount = mountPaths.find((p, i) => mountPaths.indexOf(p) !== i);
     check(duplicateMount === undefined, CONSTRUCT, id, () => `two volumes are mounted at ${duplicateMount}: give each a distinct mountPath`);
-    for (const key of Object.keys(props.env ?? {})) {
-      check(/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key), CONSTRUCT, id, () => `env name "${key}" is not a valid environment variable name`);
-      check(!/(PASSWORD|SECRET|TOKEN|PRIVATE_KEY|CREDENTIALS?)$/i.test(key), CONSTRUCT, id, () =>
-        `env "${key}" looks like a secret: reference an existing Secret with secrets: [SecretRef.env('${key}', '<secret>', '<key>')] instead of a plain value`);
+    for (const [key, value] of Object.entries(props.env ?? {})) {
+      check(envVarName(key).length === 0, CONSTRUCT, id, () => `env name "${key}" is not a valid environment variable name: ${envVarName(key).join('; ')}`);
+      const secretRef = `reference an existing Secret with secrets: [SecretRef.env('${key}', '<secret>', '<key>')] instead of a plain value`;
+      check(!secretLookingName(key), CONSTRUCT, id, () => `env "${key}" looks like a secret: ${secretRef}`);
+      const credential = literalCredential(value);
+      check(credential === undefined, CONSTRUCT, id, () => `env "${key}" holds ${credential} in plaintext: ${secretRef}`);
     }
-    for (const s of props.secrets ?? []) checkName(CONSTRUCT, id, 'secrets[].secretName', s.secretName);
+    for (const s of props.secrets ?? []) {
+      // ValidateSecretName is NameIsDNSSubdomain: dotted names such as "db.credentials" are fine.
+      checkRule(CONSTRUCT, id, `secrets[].secretName "${s.secretName}"`, dns1123Subdomain(s.secretName));
+      if (s.env) {
+        checkRule(CONSTRUCT, id, `secrets[].env variable "${s.env.variable}"`, envVarName(s.env.variable));
+        checkRule(CONSTRUCT, id, `secrets[].env key "${s.env.key}" (of Secret "${s.secretName}")`, configMapKey(s.env.key), 'a Secret key is letters, digits, \'-\', \'_\' or \'.\', e.g. "password"');
+      }
+    }
+    for (const [key, value] of Object.entries(props.nodeSelector ?? {})) {
+      for (const p of labelMap({ [key]: value })) throw new PropError(CONSTRUCT, id, `nodeSelector ${p.message.replace(/^label /, '')}`);
+    }
+    (props.tolerations ?? []).forEach((t, i) => {
+      for (const [field, message] of tolerationRule(t)) throw new PropError(CONSTRUCT, id, `tolerations[${i}]${field ? `.${field}` : ''} ${message}`);
+    });
+    if (props.applicationConfig !== undefined) {
+      checkRule(CONSTRUCT, id, 'applicationConfig', configMapData({ 'application.yaml': props.applicationConfig }, undefined).map(([, m]) => m), 'a ConfigMap holds at most 1 MiB; mount large files from a volume instead');
+    }
     const preStop = props.preStopDelay ?? Duration.seconds(10);
     const shutdown = props.shutdownTimeout ?? Duration.seconds(30);
 
     const version = imageVersion(props.image);
     const partOf = env?.partOf ?? 'platform';
+    checkRule(CONSTRUCT, id, `partOf label value "${partOf}"`, labelValue(partOf));
     const labels = appLabels(id, version, partOf);
     this.selectorLabels = labels.selector;
     this.labels = labels.all;
@@ -591,6 +618,12 @@ export class JavaApp extends Construct implements IRolloutWorkload {
       },
     });
 
+    for (const [prop, kind] of [['startupProbe', 'startup'], ['livenessProbe', 'liveness'], ['readinessProbe', 'readiness']] as const) {
+      const probe = props[prop];
+      if (!probe) continue;
+      for (const [field, message] of probeRule(k8s.toJson_Probe(probe.toKube(this.port)), kind)) throw new PropError(CONSTRUCT, id, `${prop}${field ? ` ${field}` : ''} ${message}`);
+    }
+
     const servicePort = props.servicePort ?? 80;
     check(servicePort !== managementPort, CONSTRUCT, id, () => `servicePort must differ from managementPort (${managementPort})`);
     // The Ingress routes `http` only; `management` is there for the monitor (and in-cluster checks).
@@ -606,9 +639,12 @@ export class JavaApp extends Construct implements IRolloutWorkload {
 
     if (props.ingress) {
       const ing = props.ingress;
-      check(isDnsSubdomain(ing.host), CONSTRUCT, id, () => `ingress.host must be a DNS name such as orders.example.com, got "${ing.host}"`);
-      check((ing.path ?? '/').startsWith('/'), CONSTRUCT, id, () => `ingress.path must start with '/', got "${ing.path}"`);
-      if (ing.tlsSecretName !== undefined) checkName(CONSTRUCT, id, 'ingress.tlsSecretName', ing.tlsSecretName);
+      check(ingressHost(ing.host).length === 0, CONSTRUCT, id, () => `ingress.host must be a DNS name such as orders.example.com, got "${ing.host}": ${ingressHost(ing.host).join('; ')} (a wildcard such as *.example.com is fine)`);
+      checkRule(CONSTRUCT, id, 'ingress.path', ingressPath(ing.path ?? '/', 'Prefix'));
+      if (ing.tlsSecretName !== undefined) checkRule(CONSTRUCT, id, `ingress.tlsSecretName "${ing.tlsSecretName}"`, tlsSecretName(ing.tlsSecretName));
+      if (ing.className !== undefined) checkRule(CONSTRUCT, id, `ingress.className "${ing.className}"`, ingressClassName(ing.className));
+      for (const p of annotationMap(ing.annotations ?? {})) throw new PropError(CONSTRUCT, id, `ingress.annotations: ${p.message}`);
+      env?.claimRoute(ing.host, ing.path ?? '/', CONSTRUCT, id, 'ingress');
       this.ingress = new k8s.KubeIngress(this, 'Ingress', {
         metadata: { ...metadata(id), annotations: ing.annotations },
         spec: {

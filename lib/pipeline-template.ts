@@ -7,6 +7,7 @@ import * as workflows from '../imports/workflows-argoproj.io';
 import { Environment } from './environment';
 import { JavaApp } from './java-app';
 import { check, checkImage, checkName, isDnsSubdomain, parseImage, parseQuantity } from './props';
+import { urlCarriesCredentials } from './rules/credentials';
 import { IMAGE_DIGEST_EXEMPTION } from './validate/workflow-lint';
 
 /** The build tool of a Java project. */
@@ -434,7 +435,7 @@ export class PipelineTemplate extends Construct {
 
     checkName(c, id, 'namespace', this.namespace);
     check(props.gitopsRepo.trim() !== '', c, id, () => 'gitopsRepo must be the URL of the GitOps repository, got ""');
-    check(!/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(props.gitopsRepo) || /^ssh:\/\/git@/i.test(props.gitopsRepo), c, id,
+    check(!urlCarriesCredentials(props.gitopsRepo), c, id,
       () => 'gitopsRepo must not contain credentials: put them in the Secret named by gitCredentialsSecret');
     check(/^[A-Za-z0-9._/-]+$/.test(gitopsBranch) && !gitopsBranch.includes('..'), c, id,
       () => `gitopsBranch must be a branch name, got "${gitopsBranch}"`);

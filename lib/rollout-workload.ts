@@ -2,7 +2,8 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { check } from './props';
+import { check, checkRule } from './props';
+import { portName } from './rules/keys';
 
 /** A port that the Services of a rollout expose. */
 export interface WorkloadPort {
@@ -65,6 +66,8 @@ export class RolloutWorkload {
 export function addRolloutServices(scope: Construct, construct: string, workload: IRolloutWorkload, services: ReadonlyArray<readonly [string, string]>): void {
   if (services.length === 0) return;
   check(workload.ports.length > 0, construct, workload.name, () => 'the workload exposes no container port, so its Services would have none: add a port to its container');
+  // The Services' ports take the container ports' names, which are IANA service names (IsValidPortName).
+  for (const p of workload.ports) checkRule(construct, workload.name, `workload port name "${p.name}" (a container port name)`, portName(p.name), 'name the container port with at most 15 lowercase letters, digits and \'-\'');
   const ports = workload.ports.map((p) => ({
     name: p.name, port: p.port, protocol: 'TCP',
     targetPort: typeof p.targetPort === 'number' ? k8s.IntOrString.fromNumber(p.targetPort) : k8s.IntOrString.fromString(p.targetPort),

@@ -1,10 +1,11 @@
 import { checkAnalysisScrape } from './analysis-scrape';
+import { checkApiRules } from './api-rules';
 import { lintWorkflowTemplates } from './workflow-lint';
 import { byCluster, checkFolders, folderClusters, FolderTarget } from './folders';
 import { describe, indexByNamespace, Manifest } from './manifest';
 import { checkPolicy } from './policy';
 import { formatProblem, Problem } from './problem';
-import { checkDuplicates, checkReferences } from './references';
+import { checkDuplicates, checkReferences, checkRoutes } from './references';
 import { checkRollouts } from './rollout-rules';
 import { isNamespaced, validateSchema } from './schema';
 
@@ -53,6 +54,7 @@ export function validateManifests(manifests: Manifest[], options: GateOptions = 
   const problems: Problem[] = [];
   for (const m of manifests) {
     problems.push(...validateSchema(m.doc, describe(m)));
+    problems.push(...checkApiRules(m));
     const namespaced = isNamespaced(m.doc.apiVersion, m.doc.kind);
     if (namespaced && !m.doc.metadata?.namespace) problems.push({ object: describe(m), path: 'metadata.namespace', message: 'namespaced objects need an explicit namespace' });
     for (const at of hashLabelPaths(m.doc)) {
@@ -66,6 +68,7 @@ export function validateManifests(manifests: Manifest[], options: GateOptions = 
     problems.push(...checkDuplicates(cluster));
     for (const ns of indexByNamespace(cluster).values()) {
       problems.push(...checkReferences(ns));
+      problems.push(...checkRoutes(ns));
       problems.push(...checkRollouts(ns));
       problems.push(...checkAnalysisScrape(ns));
     }

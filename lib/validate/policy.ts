@@ -1,11 +1,11 @@
 import { EXEMPTION_PREFIX, PolicyRule } from '../policy-exception';
-import { unpinnedImage } from '../props';
+import { literalCredential, secretLookingName } from '../rules/credentials';
+import { unpinnedImage } from '../rules/images';
 import { describe, Manifest, podTemplateOf } from './manifest';
 import { Problem } from './problem';
 
 /** Volume types Pod Security "restricted" allows. */
 const RESTRICTED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
-const SECRET_NAME = /(PASSWORD|SECRET|TOKEN|PRIVATE_KEY|CREDENTIALS?|API_KEY)$/i;
 
 /**
  * Security and operability policy for every pod template: Pod Security Standards "restricted",
@@ -69,8 +69,11 @@ export function checkPolicy(m: Manifest): Problem[] {
       r('readinessProbe', 'a readiness probe is required so that traffic only reaches ready pods, or record PolicyException.noReadinessProbe(reason)');
     }
     (c.env ?? []).forEach((e: any, i: number) => {
-      if (e.value !== undefined && e.value !== '' && SECRET_NAME.test(e.name)) {
+      if (e.value !== undefined && e.value !== '' && secretLookingName(String(e.name))) {
         r(`env[${i}]`, `${e.name} looks like a secret with a plaintext value: use valueFrom.secretKeyRef (SecretRef.env)`);
+      } else if (typeof e.value === 'string') {
+        const what = literalCredential(e.value);
+        if (what) r(`env[${i}].value`, `${e.name} holds ${what} in plaintext: put it in a Secret in the cluster and use valueFrom.secretKeyRef (SecretRef.env)`);
       }
     });
   }

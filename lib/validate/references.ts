@@ -1,3 +1,4 @@
+import { routeKey } from '../rules/ingress';
 import { describe, Manifest, NamespaceIndex, PodTemplate } from './manifest';
 import { Problem } from './problem';
 
@@ -117,6 +118,38 @@ export function checkDuplicates(manifests: Manifest[]): Problem[] {
     const first = seen.get(key);
     if (first) problems.push({ object: describe(m), path: 'metadata.name', message: `duplicates ${describe(first)}: names must be unique per kind and namespace` });
     else seen.set(key, m);
+  }
+  return problems;
+}
+
+/** An Ingress that ingress-nginx treats as a canary of another (the `canary` annotation, any prefix). */
+function isCanaryIngress(m: Manifest): boolean {
+  return Object.entries(m.doc.metadata?.annotations ?? {}).some(([k, v]) => /(^|\/)canary$/.test(k) && String(v) === 'true');
+}
+
+/**
+ * One Ingress per host and path in an environment (apps, preview and canary-routed Ingresses
+ * alike): ingress-nginx's admission webhook refuses the second claim, and without it which app
+ * answers is undefined. Canary Ingresses (the `canary: "true"` annotation) share their stable
+ * Ingress's routes by design.
+ */
+export function checkRoutes(ns: NamespaceIndex): Problem[] {
+  const problems: Problem[] = [];
+  const claims = new Map<string, { owner: Manifest; path: string }>();
+  for (const m of ns.ofKind('Ingress')) {
+    if (isCanaryIngress(m)) continue;
+    (m.doc.spec?.rules ?? []).forEach((rule: any, r: number) => {
+      (rule?.http?.paths ?? []).forEach((p: any, i: number) => {
+        const route = routeKey(rule.host, p?.path);
+        const path = `spec.rules[${r}].http.paths[${i}]`;
+        const first = claims.get(route);
+        if (first && first.owner !== m) {
+          problems.push({ object: describe(m), path, message: `host "${rule.host ?? '*'}" path "${p?.path ?? '/'}" is already routed by ${describe(first.owner)} (${first.path}): one Ingress per host and path in an environment; use another host or path` });
+        } else if (first) {
+          problems.push({ object: describe(m), path, message: `host "${rule.host ?? '*'}" path "${p?.path ?? '/'}" appears twice in this Ingress (also ${first.path})` });
+        } else claims.set(route, { owner: m, path });
+      });
+    });
   }
   return problems;
 }

@@ -1,4 +1,7 @@
 import { selects } from '../labels';
+import { duplicateMetricNames, metricLimits, metricProviders, runsIndefinitely, unresolvedArgs } from '../rules/analysis';
+import { qualifiedName } from '../rules/names';
+import { isZeroCountOrPercent } from '../rules/quantity';
 import { describe, Manifest, NamespaceIndex } from './manifest';
 import { Problem } from './problem';
 
@@ -9,6 +12,7 @@ import { Problem } from './problem';
 export function checkRollouts(ns: NamespaceIndex): Problem[] {
   const problems: Problem[] = [];
   for (const m of ns.ofKind('Rollout')) checkRollout(ns, m, problems);
+  for (const m of ns.ofKind('AnalysisTemplate')) checkAnalysisTemplate(m, problems);
   return problems;
 }
 
@@ -60,16 +64,15 @@ function checkRollout(ns: NamespaceIndex, m: Manifest, problems: Problem[]): voi
       report('spec.strategy.blueGreen.autoPromotionSeconds', 'is refused while autoPromotionEnabled is false: a person promotes, so remove it or enable auto promotion');
     }
     owned.add(bg.activeService).add(bg.previewService);
-    for (const a of [...analysisRefs(bg.prePromotionAnalysis, 'spec.strategy.blueGreen.prePromotionAnalysis'), ...analysisRefs(bg.postPromotionAnalysis, 'spec.strategy.blueGreen.postPromotionAnalysis')]) {
-      if (!a.cluster && !ns.get('AnalysisTemplate', a.name)) report(a.path, `AnalysisTemplate "${a.name}" does not exist in this namespace`);
-    }
+    checkAnalysisTemplates(ns, bg.prePromotionAnalysis, 'spec.strategy.blueGreen.prePromotionAnalysis', report, 'pre-promotion');
+    checkAnalysisTemplates(ns, bg.postPromotionAnalysis, 'spec.strategy.blueGreen.postPromotionAnalysis', report, 'post-promotion');
   }
   const canary = strategy.canary;
   if (canary) {
     for (const s of ['canaryService', 'stableService']) {
       if (canary[s]) owned.add(canary[s]);
     }
-    checkCanary(ns, canary, report, checkService);
+    checkCanary(ns, canary, m.doc.metadata?.name ?? '', report, checkService);
   }
   // Any other Service on the same pods would send traffic to both versions at once; a canary without
   // traffic routing is the exception: there that Service splits the traffic by pod count.
@@ -84,10 +87,10 @@ function checkRollout(ns: NamespaceIndex, m: Manifest, problems: Problem[]): voi
 }
 
 function isZero(v: unknown): boolean {
-  return v !== undefined && /^0+%?$/.test(String(v));
+  return (typeof v === 'number' || typeof v === 'string') && isZeroCountOrPercent(v);
 }
 
-function checkCanary(ns: NamespaceIndex, canary: any, report: (path: string, message: string) => void, checkService: (path: string, name: string | undefined) => void): void {
+function checkCanary(ns: NamespaceIndex, canary: any, rolloutName: string, report: (path: string, message: string) => void, checkService: (path: string, name: string | undefined) => void): void {
   const at = 'spec.strategy.canary';
   if (canary.canaryService && canary.canaryService === canary.stableService) {
     report(`${at}.stableService`, `must differ from canaryService ("${canary.canaryService}"): the controller points each at one version, so two Services are needed`);
@@ -104,6 +107,9 @@ function checkCanary(ns: NamespaceIndex, canary: any, report: (path: string, mes
     if (missing.length) report(`${at}.trafficRouting`, `needs both canaryService and stableService, ${missing.join(' and ')} missing: name the Services that reach the canary and the stable pods`);
   }
   (canary.steps ?? []).forEach((step: any, i: number) => {
+    // ValidateRolloutStrategyCanary: InvalidSetWeightMessage (maxTrafficWeight defaults to 100).
+    const max = routing?.maxTrafficWeight ?? 100;
+    if (typeof step?.setWeight === 'number' && (step.setWeight < 0 || step.setWeight > max)) report(`${at}.steps[${i}].setWeight`, `must be between 0 and ${max}, got ${step.setWeight}`);
     if (step?.setCanaryScale !== undefined && !routing) {
       report(`${at}.steps[${i}].setCanaryScale`, 'needs trafficRouting: without it the canary\'s share of the pods is its traffic weight; remove the step or configure trafficRouting');
     }
@@ -115,25 +121,51 @@ function checkCanary(ns: NamespaceIndex, canary: any, report: (path: string, mes
       ...(nginx.stableIngresses ?? []).map((name: string, i: number) => ({ name, path: `${at}.trafficRouting.nginx.stableIngresses[${i}]` })),
     ];
     if (!ingresses.length) report(`${at}.trafficRouting.nginx`, 'needs stableIngress: the Ingress that routes to the stable Service');
+    // ValidateRolloutNginxIngressesConfig: one or the other.
+    if (nginx.stableIngress && (nginx.stableIngresses ?? []).length) report(`${at}.trafficRouting.nginx`, 'either stableIngress or stableIngresses must be configured, both are');
+    const prefix = nginx.annotationPrefix ?? 'nginx.ingress.kubernetes.io';
+    // buildCanaryIngress (rollout/trafficrouting/nginx): keys without the prefix get it, then land on the canary Ingress,
+    // which the API server refuses if a key is not a qualified name.
+    for (const field of ['additionalIngressAnnotations', 'canaryIngressAnnotations']) {
+      for (const k of Object.keys(nginx[field] ?? {})) {
+        const full = field === 'additionalIngressAnnotations' && !k.startsWith(prefix) ? `${prefix}/${k}` : k;
+        const errs = qualifiedName(full.toLowerCase());
+        if (errs.length) report(`${at}.trafficRouting.nginx.${field}`, `"${k}" becomes the canary Ingress annotation "${full}", which is not a valid annotation key: ${errs.join('; ')}`);
+        if (full === `${prefix}/canary` || full === `${prefix}/canary-weight`) report(`${at}.trafficRouting.nginx.${field}`, `"${k}" is set by the controller at every step and would be overwritten: remove it`);
+      }
+    }
     for (const ing of ingresses) {
       const ingress = ns.get('Ingress', ing.name);
       if (!ingress) {
         report(ing.path, `Ingress "${ing.name}" does not exist in this namespace`);
         continue;
       }
+      // GetCanaryIngressName: the controller creates <rollout>-<ingress>-canary and refuses to take over one it does not own.
+      const canaryName = `${rolloutName}-${ing.name}`.slice(0, 253 - '-canary'.length) + '-canary';
+      if (ns.get('Ingress', canaryName)) report(ing.path, `the controller creates the canary Ingress "${canaryName}", but an Ingress of that name is already defined here: rename or remove it`);
+      const stableAnnotations = ingress.doc.metadata?.annotations ?? {};
+      if (String(stableAnnotations[`${prefix}/canary`]) === 'true') report(ing.path, `Ingress "${ing.name}" is itself marked ${prefix}/canary: "true", so NGINX would have no primary Ingress for its hosts: remove the annotation from the stable Ingress`);
       const backends = (ingress.doc.spec?.rules ?? []).flatMap((r: any) => (r.http?.paths ?? []).map((p: any) => p.backend?.service?.name));
       if (canary.stableService && !backends.includes(canary.stableService)) {
         report(ing.path, `Ingress "${ing.name}" does not route to the stable Service "${canary.stableService}": point a rule's backend at it, or name the Ingress that does`);
       }
     }
   }
-  checkAnalysisTemplates(ns, canary.analysis, `${at}.analysis`, report);
-  (canary.steps ?? []).forEach((step: any, i: number) => checkAnalysisTemplates(ns, step?.analysis, `${at}.steps[${i}].analysis`, report));
+  checkAnalysisTemplates(ns, canary.analysis, `${at}.analysis`, report, 'background');
+  (canary.steps ?? []).forEach((step: any, i: number) => checkAnalysisTemplates(ns, step?.analysis, `${at}.steps[${i}].analysis`, report, 'step'));
 }
 
-/** The templates exist (unless cluster-scoped) and every arg they declare without a value is passed. */
-function checkAnalysisTemplates(ns: NamespaceIndex, analysis: any, path: string, report: (path: string, message: string) => void): void {
-  const passed = new Set((analysis?.args ?? []).map((a: any) => a.name));
+type AnalysisType = 'background' | 'step' | 'pre-promotion' | 'post-promotion';
+
+/**
+ * One analysis of a Rollout, as ValidateAnalysisTemplatesWithType does it: the templates exist
+ * (unless cluster-scoped), NewAnalysisRunFromTemplates succeeds (metric names unique across the
+ * templates, args consistent and all resolved) and, outside background analysis, every metric ends
+ * (ValidateAnalysisTemplateWithType with Metric.EffectiveCount).
+ */
+function checkAnalysisTemplates(ns: NamespaceIndex, analysis: any, path: string, report: (path: string, message: string) => void, type: AnalysisType): void {
+  if (!analysis) return;
+  const found: { name: string; doc: any }[] = [];
   for (const a of analysisRefs(analysis, path)) {
     if (a.cluster) continue;
     const template = ns.get('AnalysisTemplate', a.name);
@@ -141,10 +173,29 @@ function checkAnalysisTemplates(ns: NamespaceIndex, analysis: any, path: string,
       report(a.path, `AnalysisTemplate "${a.name}" does not exist in this namespace: create it in the Rollout's namespace, or fix templateName`);
       continue;
     }
-    for (const arg of template.doc.spec?.args ?? []) {
-      if (arg.value === undefined && arg.valueFrom === undefined && !passed.has(arg.name)) {
-        report(`${path}.args`, `AnalysisTemplate "${a.name}" declares arg "${arg.name}" without a value: pass it here (name "${arg.name}")`);
+    found.push({ name: a.name, doc: template.doc });
+  }
+  const templates = found.map((t) => ({ name: t.name, metrics: t.doc.spec?.metrics ?? [], args: t.doc.spec?.args ?? [] }));
+  for (const msg of duplicateMetricNames(templates)) report(`${path}.templates`, msg);
+  for (const msg of unresolvedArgs(templates, analysis.args ?? [])) report(`${path}.args`, msg);
+  if (type === 'background') return;
+  for (const t of templates) {
+    for (const metric of t.metrics) {
+      if (runsIndefinitely(metric)) {
+        report(path, `AnalysisTemplate "${t.name}" has metric "${metric.name}" with an interval and no count, which runs indefinitely: a ${type} analysis would never finish; give it a count, or run the template as background analysis (canary only)`);
       }
     }
   }
+}
+
+/** ValidateMetrics (utils/analysis/factory.go) over one AnalysisTemplate: unique names and consistent limits. */
+function checkAnalysisTemplate(m: Manifest, problems: Problem[]): void {
+  const seen = new Set<string>();
+  (m.doc.spec?.metrics ?? []).forEach((metric: any, i: number) => {
+    const at = `spec.metrics[${i}]`;
+    if (seen.has(metric?.name)) problems.push({ object: describe(m), path: `${at}.name`, message: `duplicate metric name "${metric.name}"` });
+    seen.add(metric?.name);
+    for (const [field, message] of metricLimits(metric ?? {})) problems.push({ object: describe(m), path: `${at}.${field}`, message: `metric "${metric?.name}": ${message}` });
+    for (const message of metricProviders(metric?.provider)) problems.push({ object: describe(m), path: `${at}.provider`, message: `metric "${metric?.name}": ${message}` });
+  });
 }

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { integerFormat } from '../rules/quantity';
 import { Problem } from './problem';
 
 /**
@@ -123,18 +124,27 @@ function walk(value: unknown, raw: Schema, at: string, report: (p: string, m: st
   }
   if (schema['x-kubernetes-int-or-string']) {
     if (typeof value !== 'string' && !Number.isInteger(value)) report(at, `must be an integer or a string, got ${typeOf(value)}`);
+    // IntOrString holds an int32.
+    else if (typeof value === 'number') for (const e of integerFormat(value, 'int32')) report(at, e);
     return;
   }
   if (schema.oneOf && !schema.type) {
     // IntOrString and Quantity: any of the listed scalar types.
     if (!schema.oneOf.some((alt: Schema) => alt.type && matchesType(value, alt.type))) {
       report(at, `must be one of ${schema.oneOf.map((a: Schema) => a.type).join(' or ')}, got ${typeOf(value)}`);
+    } else if (typeof value === 'number' && String(raw.$ref ?? '').endsWith('intstr.IntOrString')) {
+      // IntOrString holds an int32.
+      for (const e of integerFormat(value, 'int32')) report(at, e);
     }
     return;
   }
   if (schema.type && !matchesType(value, schema.type)) {
     report(at, `must be ${schema.type}, got ${typeOf(value)}`);
     return;
+  }
+  // The API server decodes into Go int32/int64 fields: a value outside the range is refused.
+  if (typeof value === 'number' && (schema.type === 'integer' || schema.type === 'number')) {
+    for (const e of integerFormat(value, schema.format)) report(at, e);
   }
   if (schema.enum && !schema.enum.includes(value)) {
     report(at, `must be one of ${schema.enum.map((e: unknown) => JSON.stringify(e)).join(', ')}, got ${JSON.stringify(value)}`);
