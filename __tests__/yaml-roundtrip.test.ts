@@ -201,9 +201,14 @@ describe('a table of tricky scalars', () => {
       t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
+    const pick = <T>(xs: ArrayLike<T>): T => xs[Math.floor(next() * xs.length)];
+    const digits = (min: number, max: number) => Array.from({ length: min + Math.floor(next() * (max - min + 1)) }, () => pick('0123456789')).join('');
+    const maybe = (s: () => string) => (next() < 0.5 ? s() : '');
     const alphabet = '0123456789+-._:eExXbBoOtTyYnNfF~=<,Z ';
-    const strings = [...new Set(Array.from({ length: 20000 }, () => Array.from({ length: 1 + Math.floor(next() * 7) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('')))];
-    return strings;
+    const free = Array.from({ length: 20000 }, () => Array.from({ length: 1 + Math.floor(next() * 7) }, () => pick(alphabet)).join(''));
+    // Dates and times in the shapes of YAML 1.1 and of Go's time.Parse layouts, with their near misses.
+    const dates = Array.from({ length: 3000 }, () => `${digits(3, 5)}-${digits(1, 3)}-${digits(1, 3)}${maybe(() => `${pick('Tt  _')}${digits(1, 2)}:${digits(1, 2)}:${digits(1, 2)}${maybe(() => `${pick('.,')}${digits(0, 3)}`)}${maybe(() => pick(['Z', ' Z', `${pick('+-')}${digits(1, 2)}`, `${pick('+-')}${digits(2, 2)}:${digits(2, 2)}`]))}`)}`);
+    return [...new Set([...free, ...dates])];
   }
   const generated = generatedStrings();
   const generatedDoc = { apiVersion: 'example.com/v1', kind: 'Strings', metadata: { name: 'generated' }, values: generated, keys: Object.fromEntries(generated.map((s) => [s, s])) };
