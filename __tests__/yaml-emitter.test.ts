@@ -4,6 +4,7 @@ import * as YAML from 'yaml';
 import { PlatformApp, stringifyManifest, YAML_OPTIONS } from '../lib';
 import { stringifySimple } from '../lib/yaml-emitter';
 import { declarePlatform } from '../bench/apps';
+import { ALL_TRICKY_SCALARS } from './support/tricky-scalars';
 
 const library = (doc: unknown) => YAML.stringify(doc, YAML_OPTIONS);
 
@@ -12,6 +13,7 @@ const TRICKY = [
   '0x1F', '0o7', '1_000', '.inf', '-.Inf', '.nan', '-', '- a', '-a', '--a', '---a', '...a', '..a', 'a: b', 'a:', 'a:b', '::',
   'a ', ' a', '#a', 'a #b', 'a#b', '@a', 'a@b', '%a', 'a%', 'a,b', ',a', '=a', '+a', '?a', '? a', 'a?', '!a', '&a', '*a',
   '|a', '>a', "'a", '"a', '`a', '[a', 'a]', '{a', 'a}', 'x\ny', 'x\n', ' x\n y', 'é', 'a"b', "a'b", 'a\\b', 'a\tb',
+  'on', 'y', 'Off', '0O17', '0X1F', '+_1', '0_x1F', '1e_3', '1:20', '2001-12-14', '=', '<<', 'a\u2028b', 'a\x85b', 'a\x7fb',
   '-Xmx1g -XX:+UseG1GC -Dspring.profiles.active=prod', '/actuator/health', 'http://orders:8080/x', 'registry.example.com/a/b:1.2.3',
 ];
 
@@ -55,6 +57,31 @@ describe('YAML emitter', () => {
   test.each(TRICKY)('the scalar %j as a key, a value and a list item', (s) => {
     const doc = { [s]: s, list: [s, { [s]: [s] }], nested: { deeper: { [s]: s } } };
     expect(stringifyManifest(doc)).toBe(library(doc));
+  });
+
+  test('every scalar of the round-trip table, as a key, a value and a list item, matches the library', () => {
+    for (const s of ALL_TRICKY_SCALARS) {
+      const doc = { [s]: s, list: [s, { [s]: [s] }] };
+      expect({ s, yaml: stringifyManifest(doc) }).toEqual({ s, yaml: library(doc) });
+    }
+  });
+
+  test('strings YAML 1.1 readers take for another type are quoted on the fast path; near misses stay plain', () => {
+    for (const s of ['on', 'y', 'NO', 'Off', '017', '0o17', '0O17', '0X1F', '0b101', '+_1', '0_x1F', '1_000', '1e_3', '1e3', '.5', '1:20', '2001-12-14', '2001-1-2', '=']) {
+      expect({ s, yaml: stringifySimple({ k: s }) }).toEqual({ s, yaml: `k: "${s}"\n` });
+      expect({ s, yaml: stringifySimple({ [s]: 1 }) }).toEqual({ s, yaml: `"${s}": 1\n` });
+    }
+    for (const s of ['yES', 'oN', 'none', '1.2.3', 'v1', '==', '0xG', '1e', '20011214x', 'a=b']) {
+      expect({ s, yaml: stringifySimple({ k: s }) }).toEqual({ s, yaml: `k: ${s}\n` });
+    }
+  });
+
+  test('characters YAML 1.1 reads as line breaks or refuses are escaped in double quotes, and read back by the library', () => {
+    const doc = { nel: 'a\x85b', ls: 'a\u2028b', ps: 'a\u2029b', del: 'a\x7fb', c1: 'a\x86b', nonChar: 'a\uffffb', multi: 'x\u2028\ny\n', [`k\u2028`]: 'v' };
+    const yaml = stringifyManifest(doc);
+    expect(yaml).toBe('nel: "a\\Nb"\nls: "a\\Lb"\nps: "a\\Pb"\ndel: "a\\x7Fb"\nc1: "a\\x86b"\nnonChar: "a\\uFFFFb"\nmulti: "x\\L\\ny\\n"\n"k\\L": v\n');
+    expect(/[\x7f-\x9f\u2028\u2029\uffff]/.test(yaml)).toBe(false);
+    expect(YAML.parse(yaml)).toEqual(doc);
   });
 
   test('numbers, booleans, null, empty and nested collections', () => {

@@ -1,11 +1,14 @@
 import * as YAML from 'yaml';
+import { YAML_1_1_SAFE } from './yaml-compat';
 
 /** How documents are serialized (shared with the benchmark's serialization floor); the fast path below writes the same bytes. */
 export const YAML_OPTIONS = {
   lineWidth: 0,
   // Manifests never share sub-objects that must become anchors; skipping the search is ~25% faster.
   aliasDuplicateObjects: false,
-} as const;
+  // YAML 1.2 that YAML 1.1 readers (kubectl, Argo CD, kustomize) read the same: see yaml-compat.ts.
+  ...YAML_1_1_SAFE,
+};
 
 /** Characters a scalar may have for the fast path: no indicators, quotes, comments or non-ASCII. */
 const PLAIN = /^[A-Za-z0-9_./=+-][A-Za-z0-9 _./:=@+%,-]*$/;
@@ -14,14 +17,26 @@ const QUOTED_ANYWAY = /: |[ :]$|^-( |$)/;
 /** A document marker at the start changes the indentation rules: left to the library. */
 const DOCUMENT_MARKER = /^(---|\.\.\.)/;
 
-let typedScalars: RegExp[] | undefined;
+let typedScalar: RegExp | undefined;
 
-/** Strings YAML would read back as another type (`true`, `8080`, `1e3`, `null`...): the library's own tests. */
-function readsAsOtherType(s: string): boolean {
-  typedScalars ??= new YAML.Document().schema.tags
-    .filter((tag: any) => tag.default && tag.tag !== 'tag:yaml.org,2002:str' && tag.test instanceof RegExp)
+/**
+ * The library's test (stringifyString.js, plainString): a string is quoted when a default tag of the
+ * schema or of the `compat` schema other than `str` matches it. Its tags' tests, joined into one
+ * expression (none has flags or back-references), so each string is matched once.
+ */
+function typedScalarTest(): RegExp {
+  const { tags, compat } = new YAML.Document(null, YAML_OPTIONS).schema;
+  const tests = [...tags, ...(compat ?? [])]
+    .filter((tag: any) => tag.default && tag.tag !== 'tag:yaml.org,2002:str' && tag.test)
     .map((tag: any) => tag.test as RegExp);
-  return typedScalars.some((re) => re.test(s));
+  const odd = tests.find((re) => !(re instanceof RegExp) || re.flags !== '' || /\\[1-9]/.test(re.source));
+  if (odd) throw new Error(`yaml-emitter: tag test ${String(odd)} cannot be joined; teach typedScalarTest() about it`);
+  return new RegExp(tests.map((re) => `(?:${re.source})`).join('|'));
+}
+
+/** Strings YAML 1.2 or 1.1 would read back as another type (`true`, `on`, `8080`, `0o17`, `1e3`, `null`...). */
+function readsAsOtherType(s: string): boolean {
+  return (typedScalar ??= typedScalarTest()).test(s);
 }
 
 /** A scalar as the library writes it in block context (keys too), or undefined where only the library knows. */

@@ -1,0 +1,78 @@
+import * as YAML from 'yaml';
+
+/*
+ * What YAML 1.1 readers make of a string, so that the manifests read the same everywhere.
+ *
+ * dist/ is written as YAML 1.2 (the library's core schema), but kubectl and Argo CD read it through
+ * sigs.k8s.io/yaml, that is go-yaml v2 with YAML 1.1 rules, and kustomize re-serializes it. A plain
+ * `on` is a string in 1.2 and `true` there. The library's `compat` option quotes every string that
+ * a second schema would read as another type; that schema is the library's own YAML 1.1 one plus
+ * what go-yaml v2 resolves beyond it (gopkg.in/yaml.v2 resolve.go, `resolve()`):
+ *
+ * - it strips every `_` before `strconv.ParseInt(plain, 0, 64)`, and Go's base prefixes take either
+ *   case and include `0o`: `0X1F`, `0O17`, `0B101`, `+_1`, `0_x1F` are numbers there;
+ * - it strips them before matching `yamlStyleFloat` too: `1e_3`, `1e3_0`;
+ * - `parseTimestamp` uses Go's `time.Parse`, which also takes a comma before fractional seconds.
+ *
+ * YAML 1.1 readers also take NEL, LS and PS as line breaks and refuse DEL, C1 controls, U+FFFE and
+ * U+FFFF anywhere in the stream (yaml_parser_update_buffer in readerc.go), while the library writes
+ * them raw, even inside double quotes: strings holding them are written double-quoted with escapes.
+ */
+
+const INT = 'tag:yaml.org,2002:int';
+const FLOAT = 'tag:yaml.org,2002:float';
+const TIMESTAMP = 'tag:yaml.org,2002:timestamp';
+const STR = 'tag:yaml.org,2002:str';
+
+/** A tag used only to decide quoting: it never claims a JS value. */
+function quotingTag(tag: string, format: string, test: RegExp): YAML.ScalarTag {
+  return { tag, format, test, default: true, identify: () => false, resolve: (s: string) => s };
+}
+
+/** go-yaml v2 resolve.go beyond the library's YAML 1.1 tags; every `_` after the first character is ignored there. */
+export const GO_YAML_V2_TAGS: YAML.ScalarTag[] = [
+  // strconv.ParseInt(plain, 0, 64): 0x, 0X, 0b, 0B, 0o, 0O, a leading 0 (octal) or decimal, signed.
+  quotingTag(INT, 'GO', /^(?:[-+]_*)?(?:0_*(?:[xX]_*[0-9a-fA-F][0-9a-fA-F_]*|[bB]_*[01][01_]*|[oO]_*[0-7][0-7_]*)|[0-9][0-9_]*)$/),
+  // yamlStyleFloat `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$` on the stripped text.
+  quotingTag(FLOAT, 'GO', /^(?:[-+]_*)?(?:\._*[0-9][0-9_]*|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE]_*(?:[-+]_*)?[0-9][0-9_]*)?$/),
+  // allowedTimestampFormats through time.Parse, which reads `,` as well as `.` before fractions.
+  quotingTag(TIMESTAMP, 'GO', /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:[.,][0-9]+)?(?:Z|[-+][0-9]{2}:[0-9]{2})?)?$/),
+  // The YAML 1.1 value key (yaml.org/type/value.html): `=` alone.
+  quotingTag('tag:yaml.org,2002:value', 'YAML11', /^=$/),
+];
+
+/** The schema whose readings every written string must survive: YAML 1.1 as the library and go-yaml v2 read it. */
+export const YAML_1_1_COMPAT: YAML.Tags = [...new YAML.Schema({ schema: 'yaml-1.1' }).tags, ...GO_YAML_V2_TAGS];
+
+/** Characters YAML 1.1 readers take as line breaks (NEL, LS, PS) or refuse (DEL, C1 controls, U+FFFE, U+FFFF). */
+export const NOT_YAML_1_1_TEXT = /[\x7f-\x9f\u2028\u2029\ufffe\uffff]/;
+const NOT_YAML_1_1_TEXT_ALL = new RegExp(NOT_YAML_1_1_TEXT.source, 'g');
+const ESCAPES: Record<string, string> = { '\x85': '\\N', '\u2028': '\\L', '\u2029': '\\P' };
+
+function escape(c: string): string {
+  const code = c.charCodeAt(0);
+  return ESCAPES[c] ?? (code < 0x100 ? `\\x${code.toString(16).toUpperCase()}` : `\\u${code.toString(16).toUpperCase()}`);
+}
+
+/** The library's string tag, except that strings with characters YAML 1.1 cannot carry raw are double-quoted with escapes. */
+function yaml11SafeStrings(tags: YAML.Tags): YAML.Tags {
+  return tags.map((tag) => {
+    if (typeof tag === 'string' || tag.tag !== STR || !tag.stringify) return tag;
+    const base = tag as YAML.ScalarTag & { stringify: NonNullable<YAML.ScalarTag['stringify']> };
+    return {
+      ...base,
+      stringify(item, ctx, onComment, onChompKeep) {
+        if (typeof item.value !== 'string' || !NOT_YAML_1_1_TEXT.test(item.value)) return base.stringify(item, ctx, onComment, onChompKeep);
+        // Inside double quotes the characters are content, never part of an escape: each becomes one.
+        const quoted = base.stringify({ ...item, type: YAML.Scalar.QUOTE_DOUBLE } as YAML.Scalar, ctx, onComment, onChompKeep);
+        return quoted.replace(NOT_YAML_1_1_TEXT_ALL, escape);
+      },
+    } as YAML.ScalarTag;
+  });
+}
+
+/** Library options that make YAML 1.2 output read the same through YAML 1.1 readers. */
+export const YAML_1_1_SAFE = {
+  compat: YAML_1_1_COMPAT,
+  customTags: yaml11SafeStrings,
+};
