@@ -10,7 +10,12 @@ import { lintWorkflowTemplates, MAX_TEMPLATES } from '../lib/validate/workflow-l
 const GITOPS_REPO = 'https://github.com/acme/gitops.git';
 const PIPELINE_DIR = path.join(__dirname, '..', 'lib', 'pipeline');
 
+/** The WorkflowTemplates of a pipeline; `synthAll` also returns its access objects. */
 function synth(props: Partial<PipelineTemplateProps> = {}): any[] {
+  return synthAll(props).filter((d) => d.kind === 'WorkflowTemplate');
+}
+
+function synthAll(props: Partial<PipelineTemplateProps> = {}): any[] {
   const chart = Testing.chart();
   new PipelineTemplate(chart, 'pipeline', { gitopsRepo: GITOPS_REPO, ...props });
   return Testing.synth(chart);
@@ -127,14 +132,17 @@ describe('PipelineTemplate', () => {
   const promote = byName(docs, 'promote-java-app');
   const abort = byName(docs, 'abort-java-app');
 
-  test('synthesizes four WorkflowTemplates with stable names, namespace argo and the standard labels', () => {
+  test('synthesizes four WorkflowTemplates with stable names, namespace ci and the standard labels, beside their identities', () => {
     // GIVEN the default props / WHEN synthesized / THEN
-    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`).sort()).toEqual([
+    expect(synthAll().map((d) => `${d.kind}/${d.metadata.name}`).sort()).toEqual([
+      'Namespace/ci',
+      'Role/pipeline-executor', 'RoleBinding/pipeline-executor', 'Secret/pipeline-executor.service-account-token',
+      'ServiceAccount/pipeline-abort', 'ServiceAccount/pipeline-executor', 'ServiceAccount/pipeline-promote', 'ServiceAccount/pipeline-wait',
       'WorkflowTemplate/abort-java-app', 'WorkflowTemplate/deploy-app', 'WorkflowTemplate/promote-java-app', 'WorkflowTemplate/serve-java-app',
     ]);
     for (const doc of docs) {
       expect(doc.apiVersion).toBe('argoproj.io/v1alpha1');
-      expect(doc.metadata.namespace).toBe('argo');
+      expect(doc.metadata.namespace).toBe('ci');
       expect(doc.metadata.labels).toEqual({
         'app.kubernetes.io/name': doc.metadata.name,
         'app.kubernetes.io/part-of': 'platform',
@@ -239,7 +247,12 @@ describe('PipelineTemplate', () => {
       { name: 'digest', valueFrom: { path: '/mnt/out/digest' } },
       { name: 'image_ref', valueFrom: { path: '/mnt/out/image_ref' } },
     ]);
-    expect(t.outputs.artifacts).toEqual([{ name: 'build-log', path: '/mnt/out/build_output.log', archive: { none: {} } }]);
+    // No artifact repository is needed: the build log goes to the pod's log.
+    expect(t.outputs.artifacts).toBeUndefined();
+    for (const doc of docs) expect([doc.metadata.name, JSON.stringify(doc).includes('"artifacts"')]).toEqual([doc.metadata.name, false]);
+    // Kubernetes before 1.30 reads AppArmor from the pod annotation only.
+    expect(t.metadata).toEqual({ annotations: { 'container.apparmor.security.beta.kubernetes.io/main': 'unconfined' } });
+    expect(template(deploy, 'update-gitops').metadata).toBeUndefined();
   });
 
   test('deploy-app: update-gitops then wait-for-rollout, with the Git credentials from the Secret', () => {
@@ -249,11 +262,19 @@ describe('PipelineTemplate', () => {
     expect(main.steps.map((g: any[]) => g.map((s) => s.name))).toEqual([['update-gitops'], ['wait-for-rollout']]);
     const update = template(deploy, 'update-gitops');
     const e = env(update.script);
+    // The rendered deploy needs node, npm and git: one pinned image with all three.
+    expect(update.script.image).toBe('node:22.12.0-bookworm');
+    expect(e.WORK_DIR).toBe('/render');
+    expect(update.volumes).toContainEqual({ name: 'render', emptyDir: { sizeLimit: '2Gi' } });
     expect(e.GITOPS_REPO).toBe(GITOPS_REPO);
     expect(e.GITOPS_BRANCH).toBe('main');
     expect(e.GIT_USERNAME).toEqual({ secretKeyRef: { name: 'gitops-credentials', key: 'username', optional: false } });
     expect(e.GIT_PASSWORD).toEqual({ secretKeyRef: { name: 'gitops-credentials', key: 'password', optional: false } });
-    expect(update.outputs.parameters).toEqual([{ name: 'commit', valueFrom: { path: '/tmp/commit' } }]);
+    expect(update.outputs.parameters).toEqual([
+      { name: 'commit', valueFrom: { path: '/tmp/commit' } }, { name: 'image', valueFrom: { path: '/tmp/image' } },
+    ]);
+    // The wait step checks the image of the pushed commit.
+    expect(main.steps[1][0].arguments.parameters).toContainEqual({ name: 'image', value: '{{steps.update-gitops.outputs.parameters.image}}' });
     const wait = template(deploy, 'wait-for-rollout');
     expect(env(wait.script).TIMEOUT_SECONDS).toBe('900');
   });
@@ -278,18 +299,29 @@ describe('PipelineTemplate', () => {
     expect(d.spec.templates.map((t: any) => t.name)).toEqual(['deploy-java-app', 'update-gitops']);
   });
 
-  test('promote-java-app and abort-java-app run kubectl argo rollouts with app_name and namespace', () => {
-    for (const doc of [promote, abort]) {
-      expect(doc.spec.arguments.parameters.map((p: any) => p.name)).toEqual(['app_name', 'namespace']);
-    }
-    const args = (doc: any, name: string) => template(doc, name).container.args;
+  test('promote-java-app runs kubectl argo rollouts promote with app_name and namespace', () => {
+    expect(promote.spec.arguments.parameters.map((p: any) => p.name)).toEqual(['app_name', 'namespace']);
     expect(promote.spec.entrypoint).toBe('promote');
-    expect(args(promote, 'rollouts-promote')).toEqual(['promote', '{{inputs.parameters.app_name}}', '--namespace', '{{inputs.parameters.namespace}}']);
+    expect(template(promote, 'rollouts-promote').container.command).toEqual(['kubectl-argo-rollouts']);
+    expect(template(promote, 'rollouts-promote').container.args).toEqual(['promote', '{{inputs.parameters.app_name}}', '--namespace', '{{inputs.parameters.namespace}}']);
+  });
+
+  test('abort-java-app aborts the Rollout, then commits the previous image through deploy-app: no undo fights Git', () => {
+    expect(abort.spec.arguments.parameters.map((p: any) => p.name)).toEqual(['app_name', 'environment', 'namespace']);
     expect(abort.spec.entrypoint).toBe('abort');
-    expect(template(abort, 'abort').steps.map((g: any[]) => g.map((s) => s.template))).toEqual([['rollouts-abort'], ['rollouts-undo']]);
-    expect(args(abort, 'rollouts-abort')[0]).toBe('abort');
-    expect(args(abort, 'rollouts-undo')[0]).toBe('undo');
-    expect(template(abort, 'rollouts-undo').container.command).toEqual(['kubectl-argo-rollouts']);
+    const main = template(abort, 'abort');
+    expect(main.steps.map((g: any[]) => g.map((s) => s.name))).toEqual([['abort-rollout'], ['previous-image'], ['rollback']]);
+    const rollback = main.steps[2][0];
+    // The same rendered commit and wait as a deploy.
+    expect(rollback.templateRef).toEqual({ name: 'deploy-app', template: 'deploy-java-app' });
+    expect(rollback.arguments.parameters).toContainEqual({ name: 'image', value: '{{steps.previous-image.outputs.parameters.image}}' });
+    expect(JSON.stringify(abort)).not.toContain('undo');
+    const previous = template(abort, 'previous-image');
+    expect(previous.outputs.parameters).toEqual([{ name: 'image', valueFrom: { path: '/tmp/image' } }]);
+    expect(env(previous.script).GIT_PASSWORD).toEqual({ secretKeyRef: { name: 'gitops-credentials', key: 'password', optional: false } });
+    expect(template(abort, 'abort-rollout').script.image).toBe('alpine/k8s:1.31.4');
+    // The whole set (both WorkflowTemplates) passes the lint: the templateRef and its arguments resolve.
+    expect(lintWorkflowTemplates([deploy, abort])).toEqual([]);
   });
 
   test('every WorkflowTemplate has a deadline, podGC, a TTL and the service account', () => {
@@ -297,16 +329,25 @@ describe('PipelineTemplate', () => {
       expect(doc.spec.activeDeadlineSeconds).toBeGreaterThan(0);
       expect(doc.spec.podGC).toEqual({ strategy: 'OnPodSuccess' });
       expect(doc.spec.ttlStrategy).toEqual({ secondsAfterSuccess: 3600, secondsAfterFailure: 604800 });
-      expect(doc.spec.serviceAccountName).toBe('workflow-runner');
+      // No token by default; Argo's executor containers get the executor's alone.
+      expect(doc.spec.serviceAccountName).toBeUndefined();
+      expect(doc.spec.automountServiceAccountToken).toBe(false);
+      expect(doc.spec.executor).toEqual({ serviceAccountName: 'pipeline-executor' });
       expect(doc.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     }
   });
 
-  test('every pod template has a deadline, requests and limits, the service account and a pinned image', () => {
+  test('every pod template has a deadline, requests and limits, a token only where it calls the API, and a pinned image', () => {
+    const identities: Record<string, string> = {
+      'deploy-app/wait-for-rollout': 'pipeline-wait',
+      'promote-java-app/rollouts-promote': 'pipeline-promote',
+      'abort-java-app/abort-rollout': 'pipeline-abort',
+    };
     for (const { where, t } of podTemplates(docs)) {
       const c = t.container ?? t.script;
       expect([where, t.activeDeadlineSeconds > 0]).toEqual([where, true]);
-      expect([where, t.serviceAccountName]).toEqual([where, 'workflow-runner']);
+      expect([where, t.serviceAccountName]).toEqual([where, identities[where]]);
+      expect([where, t.automountServiceAccountToken]).toEqual([where, identities[where] ? true : undefined]);
       for (const kind of ['requests', 'limits']) {
         expect([where, Object.keys(c.resources[kind]).sort()]).toEqual([where, ['cpu', 'memory']]);
       }
@@ -318,13 +359,18 @@ describe('PipelineTemplate', () => {
     expect(unpinnedImage(e.WAR_BASE_IMAGE)).toBeUndefined();
   });
 
-  test('network steps retry; the others retry only when the pod could not run', () => {
+  test('network steps retry; the Git steps only on the transient exit status 75; the others only when the pod could not run', () => {
     const policy = (doc: any, name: string) => template(doc, name).retryStrategy?.retryPolicy;
+    const expression = (doc: any, name: string) => template(doc, name).retryStrategy?.expression;
     for (const name of ['clone-source', 'fetch-artifact', 'build-image', 'build-maven', 'build-gradle']) expect(policy(serve, name)).toBe('Always');
-    expect(policy(deploy, 'update-gitops')).toBe('Always');
-    expect(policy(deploy, 'wait-for-rollout')).toBe('OnError');
-    expect(policy(promote, 'rollouts-promote')).toBe('OnError');
-    expect(policy(abort, 'rollouts-undo')).toBe('OnError');
+    // A usage error (2), a missing app or a gate refusal (3) cannot heal: not retried.
+    for (const [doc, name] of [[deploy, 'update-gitops'], [abort, 'previous-image']]) {
+      expect(policy(doc, name)).toBe('Always');
+      expect(expression(doc, name)).toBe('lastRetry.status == "Error" || asInt(lastRetry.exitCode) == 75');
+    }
+    for (const [doc, name] of [[deploy, 'wait-for-rollout'], [promote, 'rollouts-promote'], [abort, 'abort-rollout']]) {
+      expect(expression(doc, name)).toBe('lastRetry.status == "Error"');
+    }
     for (const { where, t } of podTemplates(docs)) expect([where, t.retryStrategy.limit > 0]).toEqual([where, true]);
   });
 
@@ -366,6 +412,8 @@ describe('PipelineTemplate', () => {
     const file = (name: string) => fs.readFileSync(path.join(PIPELINE_DIR, name), 'utf8');
     expect(source(deploy, 'update-gitops')).toBe(file('update-image.sh'));
     expect(source(deploy, 'wait-for-rollout')).toBe(file('wait-rollout.sh'));
+    expect(source(abort, 'abort-rollout')).toBe(file('abort-rollout.sh'));
+    expect(source(abort, 'previous-image')).toBe(file('previous-image.sh'));
     expect(source(serve, 'clone-source')).toBe(file('clone-source.sh'));
     expect(source(serve, 'build-maven')).toBe(file('build-jar.sh'));
     expect(source(serve, 'fetch-artifact')).toBe(file('fetch-artifact.sh'));
@@ -377,11 +425,11 @@ describe('PipelineTemplate', () => {
   test('props override the namespace, Secrets, service account, build tool, branch and images', () => {
     // GIVEN overrides
     const d = synth({
-      namespace: 'ci',
+      namespace: 'builds',
       gitopsBranch: 'release',
       gitCredentialsSecret: 'gh-bot',
       registryCredentialsSecret: 'ghcr-push',
-      serviceAccountName: 'builder',
+      serviceAccountPrefix: 'builder',
       buildTool: BuildTool.GRADLE,
       buildCacheClaimName: 'gradle-cache',
       workspaceSize: '5Gi',
@@ -393,9 +441,9 @@ describe('PipelineTemplate', () => {
     const s = byName(d, 'serve-java-app');
     const dep = byName(d, 'deploy-app');
     for (const doc of d) {
-      expect(doc.metadata.namespace).toBe('ci');
+      expect(doc.metadata.namespace).toBe('builds');
       expect(doc.metadata.labels['app.kubernetes.io/part-of']).toBe('shop');
-      expect(doc.spec.serviceAccountName).toBe('builder');
+      expect(doc.spec.executor.serviceAccountName).toBe('builder-executor');
     }
     expect(s.spec.arguments.parameters.find((p: any) => p.name === 'build_tool').value).toBe('gradle');
     expect(template(s, 'build-image').script.image).toBe('moby/buildkit:v0.22.0-rootless');
@@ -405,7 +453,7 @@ describe('PipelineTemplate', () => {
     const e = env(template(dep, 'update-gitops').script);
     expect(e.GITOPS_BRANCH).toBe('release');
     expect(e.GIT_PASSWORD.secretKeyRef.name).toBe('gh-bot');
-    expect(template(dep, 'update-gitops').serviceAccountName).toBe('builder');
+    expect(template(dep, 'wait-for-rollout').serviceAccountName).toBe('builder-wait');
     expect(lintWorkflowTemplates(d)).toEqual([]);
   });
 
