@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { Environment } from '../lib/environment';
+import { ArgoCdBootstrap } from '../lib/gitops';
 import { BuildTool, PipelineTemplate, PipelineTemplateProps } from '../lib/pipeline-template';
 import { unpinnedImage } from '../lib/props';
 import { lintWorkflowTemplates, MAX_TEMPLATES } from '../lib/validate/workflow-lint';
@@ -468,6 +469,82 @@ describe('PipelineTemplate', () => {
     [{ workspaceSize: 'big' }, /workspaceSize must be a Kubernetes quantity/],
   ])('refuses wrong props %j', (props, message) => {
     expect(() => synth(props as Partial<PipelineTemplateProps>)).toThrow(message);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('PipelineTemplate: identities and namespace on a stock cluster', () => {
+  /** A platform with two environments, the pipeline and Argo CD, synthesized by chart. */
+  function platform(props: Partial<PipelineTemplateProps> = {}): { all: any[]; byChart: Record<string, any[]> } {
+    const app = Testing.app();
+    new Environment(app, 'dev', { namespace: 'shop-dev' });
+    new Environment(app, 'prod', { namespace: 'shop-prod' });
+    new PipelineTemplate(new Chart(app, 'ci'), 'pipeline', { gitopsRepo: GITOPS_REPO, ...props });
+    new ArgoCdBootstrap(app, 'argocd', { repoUrl: GITOPS_REPO });
+    const byChart = Object.fromEntries(app.charts.map((c) => [c.node.id, Testing.synth(c)]));
+    return { all: Object.values(byChart).flat(), byChart };
+  }
+  const { all, byChart } = platform();
+  const find = (kind: string, name: string, namespace?: string) => all.filter((d) => d.kind === kind && d.metadata.name === name && (namespace === undefined || d.metadata.namespace === namespace));
+
+  test('the pipeline namespace is generated "privileged" with the reason; the environments keep "restricted"', () => {
+    const [ns] = find('Namespace', 'ci');
+    expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/audit': 'restricted' });
+    expect(ns.metadata.annotations['platform/pod-security-reason']).toContain('Rootless BuildKit');
+    for (const env of ['shop-dev', 'shop-prod']) {
+      expect(find('Namespace', env)[0].metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    }
+    // Without createNamespace, the namespace is left to whoever created it.
+    expect(platform({ createNamespace: false }).all.filter((d) => d.kind === 'Namespace').map((d) => d.metadata.name).sort()).toEqual(['shop-dev', 'shop-prod']);
+  });
+
+  test('one ServiceAccount per role; only the executor may report results, with its token Secret', () => {
+    expect(all.filter((d) => d.kind === 'ServiceAccount').map((d) => `${d.metadata.namespace}/${d.metadata.name}`).sort()).toEqual([
+      'ci/pipeline-abort', 'ci/pipeline-executor', 'ci/pipeline-promote', 'ci/pipeline-wait',
+    ]);
+    expect(find('ServiceAccount', 'pipeline-executor')[0].automountServiceAccountToken).toBe(false);
+    expect(find('Role', 'pipeline-executor', 'ci')[0].rules).toEqual([{ apiGroups: ['argoproj.io'], resources: ['workflowtaskresults'], verbs: ['create', 'patch'] }]);
+    expect(find('RoleBinding', 'pipeline-executor', 'ci')[0].subjects).toEqual([{ kind: 'ServiceAccount', name: 'pipeline-executor', namespace: 'ci' }]);
+    const [secret] = find('Secret', 'pipeline-executor.service-account-token');
+    expect(secret).toMatchObject({ type: 'kubernetes.io/service-account-token', metadata: { annotations: { 'kubernetes.io/service-account.name': 'pipeline-executor' } } });
+    expect(secret.data).toBeUndefined();
+  });
+
+  test('wait, promote and abort get Roles in each Environment\'s namespace, written to its folder; nothing cluster-wide', () => {
+    for (const [env, ns] of [['dev', 'shop-dev'], ['prod', 'shop-prod']]) {
+      const roles = byChart[env].filter((d) => d.kind === 'Role');
+      expect(roles.map((r) => r.metadata.name).sort()).toEqual(['pipeline-abort', 'pipeline-promote', 'pipeline-wait']);
+      const rules = Object.fromEntries(roles.map((r) => [r.metadata.name, r.rules.flatMap((x: any) => x.resources.map((res: string) => `${res}:${x.verbs.join(',')}`))]));
+      expect(rules).toEqual({
+        'pipeline-wait': ['rollouts:get', 'deployments:get'],
+        'pipeline-promote': ['rollouts:get,patch', 'rollouts/status:patch'],
+        'pipeline-abort': ['rollouts/status:patch'],
+      });
+      for (const b of byChart[env].filter((d) => d.kind === 'RoleBinding')) {
+        expect(b.metadata.namespace).toBe(ns);
+        expect(b.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: b.metadata.name });
+        expect(b.subjects).toEqual([{ kind: 'ServiceAccount', name: b.metadata.name, namespace: 'ci' }]);
+      }
+    }
+    expect(all.filter((d) => /^Cluster/.test(d.kind))).toEqual([]);
+  });
+
+  test('the AppProject allows the new kinds, derived from what is synthesized', () => {
+    const [project] = find('AppProject', 'platform');
+    const kinds = (list: any[]) => list.map((k: any) => `${k.group}/${k.kind}`);
+    expect(kinds(project.spec.namespaceResourceWhitelist)).toEqual(expect.arrayContaining([
+      '/Secret', '/ServiceAccount', 'rbac.authorization.k8s.io/Role', 'rbac.authorization.k8s.io/RoleBinding', 'argoproj.io/WorkflowTemplate',
+    ]));
+    expect(kinds(project.spec.clusterResourceWhitelist)).toEqual(['/Namespace']);
+    expect(project.spec.destinations.map((d: any) => d.namespace)).toEqual(['ci', 'shop-dev', 'shop-prod']);
+  });
+
+  test('an Environment created after the pipeline fails the synth: its namespace would have no Roles', () => {
+    const app = Testing.app();
+    new PipelineTemplate(new Chart(app, 'ci'), 'pipeline', { gitopsRepo: GITOPS_REPO });
+    new Environment(app, 'dev', { namespace: 'shop-dev' });
+    expect(() => app.synth()).toThrow(/Environment "dev" was created after the pipeline/);
   });
 });
 
