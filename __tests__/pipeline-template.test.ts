@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
@@ -538,6 +539,27 @@ describe('PipelineTemplate: identities and namespace on a stock cluster', () => 
     ]));
     expect(kinds(project.spec.clusterResourceWhitelist)).toEqual(['/Namespace']);
     expect(project.spec.destinations.map((d: any) => d.namespace)).toEqual(['ci', 'shop-dev', 'shop-prod']);
+  });
+
+  test('`kubectl kustomize` of the committed dist/ci and dist/dev renders the identities', () => {
+    const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+    if (kubectl.status !== 0) {
+      console.warn('kubectl is not installed: skipped kubectl kustomize of dist/ci');
+      return;
+    }
+    const render = (folder: string) => {
+      const r = spawnSync('kubectl', ['kustomize', path.join(__dirname, '..', 'dist', folder)], { encoding: 'utf8' });
+      expect([r.status, r.stderr]).toEqual([0, '']);
+      return YAML.parseAllDocuments(r.stdout).map((d) => d.toJSON()).map((d: any) => `${d.kind}/${d.metadata.namespace ?? ''}/${d.metadata.name}`);
+    };
+    expect(render('ci')).toEqual(expect.arrayContaining([
+      'Namespace//ci', 'ServiceAccount/ci/pipeline-executor', 'ServiceAccount/ci/pipeline-wait', 'ServiceAccount/ci/pipeline-promote',
+      'ServiceAccount/ci/pipeline-abort', 'Role/ci/pipeline-executor', 'RoleBinding/ci/pipeline-executor', 'Secret/ci/pipeline-executor.service-account-token',
+    ]));
+    expect(render('dev')).toEqual(expect.arrayContaining([
+      'Role/shop-dev/pipeline-wait', 'Role/shop-dev/pipeline-promote', 'Role/shop-dev/pipeline-abort',
+      'RoleBinding/shop-dev/pipeline-wait', 'RoleBinding/shop-dev/pipeline-promote', 'RoleBinding/shop-dev/pipeline-abort',
+    ]));
   });
 
   test('an Environment created after the pipeline fails the synth: its namespace would have no Roles', () => {
