@@ -311,10 +311,14 @@ const TMP_MOUNT: VolumeMount = { name: 'tmp', mountPath: '/tmp' };
  * - `serve-java-app` (entrypoint `main`): build the .jar with Maven or Gradle, or fetch a prebuilt
  *   one; build and push the image with rootless BuildKit; then call `deploy-app`.
  * - `deploy-app` (template `deploy-java-app`): change the app's image in
- *   `releases/<environment>.json` of the GitOps repository, push, and wait for the Rollout.
- * - `promote-java-app` and `abort-java-app`: finish or cancel a blue-green release.
+ *   `releases/<environment>.json` of the GitOps repository, render `dist/<environment>/` with the
+ *   project's own synth and gate, push both in one commit, and wait for the Rollout.
+ * - `promote-java-app`: finish a blue-green release; `abort-java-app`: abort the Rollout and commit
+ *   the previous image through `deploy-app`.
  *
- * Credentials are only referenced by Secret name; scripts are the files of `lib/pipeline/`.
+ * Credentials are only referenced by Secret name; scripts are the files of `lib/pipeline/`. The
+ * namespace, ServiceAccounts and Roles the templates need are generated beside them
+ * (`PipelineAccess`).
  */
 export class PipelineTemplate extends Construct {
   /** Name of the build-and-deploy WorkflowTemplate. */
