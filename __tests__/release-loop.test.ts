@@ -270,6 +270,19 @@ describe('update-image.sh: the rendered deploy', () => {
     expect(r.head()).toBe(before);
   });
 
+  test('a push refused for another reason than a moved branch is not rendered again: transient status, nothing pushed', () => {
+    // GIVEN a remote whose pre-receive hook declines every push
+    const r = remote();
+    const before = r.head();
+    fs.writeFileSync(path.join(r.bare, 'hooks', 'pre-receive'), '#!/bin/sh\necho "closed for maintenance" >&2\nexit 1\n', { mode: 0o755 });
+    const d = deploy(r.bare, ['orders', 'dev', 'ghcr.io/acme-shop/orders:1.5.0']);
+    expect(d.status).toBe(75);
+    expect(d.stderr).toContain('closed for maintenance');
+    expect(d.stderr).toContain('cannot push to main (above); nothing was changed on the remote');
+    expect(d.stderr).not.toContain('push rejected (attempt');
+    expect(r.head()).toBe(before);
+  });
+
   test('fails with the transient status when the repository cannot be cloned', () => {
     const d = deploy(path.join(tmpRoot, 'missing.git'), ['orders', 'dev', 'ghcr.io/acme-shop/orders:1.5.0']);
     expect(d.status).toBe(75);

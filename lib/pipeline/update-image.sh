@@ -238,6 +238,10 @@ while :; do
     break
   fi
   cat -- "$LOG" >&2
+  # Only a branch that moved is worth rendering again; anything else (network, credentials) is
+  # left to the workflow's retry.
+  grep -Eq '\[(rejected|remote rejected)\].*(fetch first|non-fast-forward|cannot lock ref|incorrect old value)' "$LOG" \
+    || fail "$EXIT_TRANSIENT" "cannot push to $GITOPS_BRANCH (above); nothing was changed on the remote"
   [ "$attempt" -lt "$PUSH_ATTEMPTS" ] \
     || fail "$EXIT_TRANSIENT" "push to $GITOPS_BRANCH rejected $attempt times; giving up (nothing was changed on the remote)"
   # Generated files are never rebased: start again from the new remote head, re-apply, re-render.
