@@ -283,6 +283,13 @@ describe('update-image.sh: the rendered deploy', () => {
     expect(r.head()).toBe(before);
   });
 
+  test('never sends the Git credentials over plain http: refused before any request', () => {
+    const d = deploy('http://127.0.0.1:9/platform.git', ['orders', 'dev', 'ghcr.io/acme-shop/orders:1.5.0'], { GIT_USERNAME: 'gitops-bot', GIT_PASSWORD: 's3cret' });
+    expect(d.status).toBe(2);
+    expect(d.stderr).toContain('GIT_USERNAME/GIT_PASSWORD are only sent over https://');
+    expect(d.stdout + d.stderr).not.toContain('s3cret');
+  });
+
   test('fails with the transient status when the repository cannot be cloned', () => {
     const d = deploy(path.join(tmpRoot, 'missing.git'), ['orders', 'dev', 'ghcr.io/acme-shop/orders:1.5.0']);
     expect(d.status).toBe(75);
