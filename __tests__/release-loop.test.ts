@@ -1,5 +1,6 @@
 import { spawn, spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
+import * as https from 'https';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
@@ -288,6 +289,47 @@ describe('update-image.sh: the rendered deploy', () => {
     expect(d.status).toBe(2);
     expect(d.stderr).toContain('GIT_USERNAME/GIT_PASSWORD are only sent over https://');
     expect(d.stdout + d.stderr).not.toContain('s3cret');
+  });
+
+  test('the credential helper answers only the GitOps host: a redirect to another host gets no token (loopback https)', async () => {
+    // GIVEN an https server on 127.0.0.1 that redirects the GitOps repository to "localhost" (another
+    // host for git), where it asks for a login and records every Authorization header it gets
+    const dir = tmpDir('tls');
+    const key = path.join(dir, 'key.pem');
+    const cert = path.join(dir, 'cert.pem');
+    const ssl = run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost']);
+    expect(ssl.status).toBe(0);
+    const seen: string[] = [];
+    const server = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (req, res) => {
+      seen.push(`${req.headers.host} ${req.url} ${req.headers.authorization ?? '-'}`);
+      if ((req.headers.host ?? '').startsWith('127.0.0.1')) {
+        res.writeHead(302, { Location: `https://localhost:${port}/elsewhere${req.url}` });
+      } else {
+        res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' });
+      }
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as import('net').AddressInfo).port;
+    try {
+      // WHEN the deploy runs with the GitOps token
+      const d = await new Promise<{ status: number | null; out: string }>((resolve) => {
+        const child = spawn('sh', [script('update-image.sh'), 'orders', 'dev', 'ghcr.io/acme-shop/orders:1.5.0'], {
+          env: deployEnv(`https://127.0.0.1:${port}/platform.git`, { GIT_USERNAME: 'gitops-bot', GIT_PASSWORD: 's3cret', GIT_SSL_NO_VERIFY: '1' }),
+        });
+        let out = '';
+        child.stdout.on('data', (x) => { out += x; });
+        child.stderr.on('data', (x) => { out += x; });
+        child.on('close', (status) => resolve({ status, out }));
+      });
+      // THEN the clone fails, and no request ever carried credentials
+      expect(d.status).toBe(75);
+      expect(seen.some((l) => l.startsWith('localhost'))).toBe(true);
+      expect(seen.filter((l) => !l.endsWith(' -'))).toEqual([]);
+      expect(d.out).not.toContain('s3cret');
+    } finally {
+      server.close();
+    }
   });
 
   test('fails with the transient status when the repository cannot be cloned', () => {

@@ -111,6 +111,7 @@ export class PipelineAccess extends Construct {
       },
       type: 'kubernetes.io/service-account-token',
     });
+    // The minimum for the executor from Argo Workflows 3.4 on (docs/workflow-rbac.md).
     new k8s.KubeRole(this, 'executor-role', {
       metadata: { name: sa.executor, namespace: ns, labels },
       rules: [{ apiGroups: ['argoproj.io'], resources: ['workflowtaskresults'], verbs: ['create', 'patch'] }],
