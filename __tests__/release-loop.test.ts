@@ -342,7 +342,7 @@ describe('update-image.sh: the rendered deploy', () => {
     // Offline, from npm's cache of this machine (filled by the npm ci that installed the project).
     const r = remote();
     const d = run('sh', [script('update-image.sh'), 'orders', 'dev', 'ghcr.io/acme-shop/orders:1.8.0'], {
-      env: baseEnv({ GITOPS_REPO: r.bare, npm_config_cache: path.join(os.homedir(), '.npm'), npm_config_offline: 'true' }),
+      env: baseEnv({ GITOPS_REPO: r.bare, npm_config_cache: process.env.npm_config_cache ?? path.join(os.homedir(), '.npm'), npm_config_offline: 'true' }),
     });
     expect([d.status, d.stderr]).toEqual([0, '']);
     expect(d.stdout).toContain('installing the project\'s dependencies (npm ci --omit=dev)');
