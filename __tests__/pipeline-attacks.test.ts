@@ -466,9 +466,12 @@ describe('the synthesized build: no GitOps credentials and no Kubernetes token w
 
   test('every build pod mounts no ServiceAccount token; the executor has its own account', () => {
     expect(build.map((t) => t.name).sort()).toEqual(['build-gradle', 'build-image', 'build-maven', 'check-parameters', 'clone-source', 'fetch-artifact']);
+    // The WorkflowTemplate turns the token off for every pod; only the executor's containers get
+    // the executor's token, and no build step names a ServiceAccount of its own.
+    const serve = manifests.find((m) => m.doc.kind === 'WorkflowTemplate' && m.doc.metadata.name === 'serve-java-app')!.doc;
+    expect([serve.spec.automountServiceAccountToken, serve.spec.executor]).toEqual([false, { serviceAccountName: 'pipeline-executor' }]);
     for (const t of build) {
-      expect([t.name, t.automountServiceAccountToken, t.serviceAccountName, t.executor]).toEqual(
-        [t.name, false, 'workflow-executor', { serviceAccountName: 'workflow-executor' }]);
+      expect([t.name, t.automountServiceAccountToken, t.serviceAccountName, t.executor]).toEqual([t.name, undefined, undefined, undefined]);
     }
   });
 
@@ -493,7 +496,7 @@ describe('the synthesized build: no GitOps credentials and no Kubernetes token w
     const e = Object.fromEntries(check.script.env.map((v: any) => [v.name, v.value]));
     expect(e.APP_NAMES).toBe('catalog orders');
     expect(e.ALLOWED_IMAGES).toBe('*=ghcr.io/acme-shop/{app}');
-    const claims = manifests.filter((m) => m.doc.kind === 'PersistentVolumeClaim' && m.doc.metadata.namespace === 'argo').map((m) => m.doc.metadata.name);
+    const claims = manifests.filter((m) => m.doc.kind === 'PersistentVolumeClaim' && m.doc.metadata.namespace === 'ci').map((m) => m.doc.metadata.name);
     expect(claims).toEqual(['java-build-cache-catalog', 'java-build-cache-orders']);
     for (const app of ['catalog', 'orders']) {
       const claim = manifests.find((m) => m.doc.kind === 'PersistentVolumeClaim' && m.doc.metadata.name === `java-build-cache-${app}`)!.doc;
@@ -501,7 +504,7 @@ describe('the synthesized build: no GitOps credentials and no Kubernetes token w
     }
     // BuildCache.none(): nothing shared, nothing kept.
     const none = platform({ buildCache: BuildCache.none() }).manifests();
-    expect(none.filter((m) => m.doc.kind === 'PersistentVolumeClaim' && m.doc.metadata.namespace === 'argo')).toEqual([]);
+    expect(none.filter((m) => m.doc.kind === 'PersistentVolumeClaim' && m.doc.metadata.namespace === 'ci')).toEqual([]);
   });
 
   test('without imageRepository, the allowed images are the repositories the apps run', () => {
@@ -526,8 +529,9 @@ describe('the synthesized build: no GitOps credentials and no Kubernetes token w
     const YAML = require('yaml');
     const docs = YAML.parseAllDocuments(fs.readFileSync(path.join(__dirname, '..', 'dist', 'ci', 'pipeline.yaml'), 'utf8')).map((d: any) => d.toJSON());
     const serve = docs.find((d: any) => d.kind === 'WorkflowTemplate' && d.metadata.name === 'serve-java-app');
+    expect(serve.spec.automountServiceAccountToken).toBe(false);
     for (const t of serve.spec.templates.filter((x: any) => x.script || x.container)) {
-      expect([t.name, t.automountServiceAccountToken]).toEqual([t.name, false]);
+      expect([t.name, t.automountServiceAccountToken, t.serviceAccountName]).toEqual([t.name, undefined, undefined]);
       expect(JSON.stringify(t)).not.toContain('gitops-credentials');
     }
   });

@@ -86,6 +86,8 @@ describe.each(SCRIPTS)('%s', (name) => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// The rendered deploy (update-image.sh), the rollback and the wait against the pushed dist/ run in
+// __tests__/release-loop.test.ts, against a bare remote holding the whole project.
 
 const RELEASES = '{\n  "catalog": "ghcr.io/acme/catalog:2.3.1",\n  "orders": "ghcr.io/acme/orders:1.4.2"\n}\n';
 const DIGEST = `sha256:${'ab12'.repeat(16)}`;
@@ -109,140 +111,6 @@ function gitopsRepo(): { bare: string; head: () => string; show: (rev: string, f
     show: (rev, file) => git(['--git-dir', bare, 'show', `${rev}:${file}`]),
   };
 }
-
-function updateImage(bare: string, args: string[], extra: Record<string, string> = {}): SpawnSyncReturns<string> {
-  return run('sh', [script('update-image.sh'), ...args], { env: baseEnv({ GITOPS_REPO: bare, PUSH_RETRY_DELAY: '0', ...extra }) });
-}
-
-describe('update-image.sh against a bare Git repository', () => {
-  test('changes exactly the app\'s line, commits with a message naming app, environment and image, and pushes', () => {
-    // GIVEN a GitOps repository with releases/dev.json
-    const repo = gitopsRepo();
-    const before = repo.head();
-    const commitFile = path.join(tmpDir('out'), 'commit');
-    // WHEN the script deploys orders 1.4.3 to dev
-    const r = updateImage(repo.bare, ['orders', 'dev', 'ghcr.io/acme/orders:1.4.3'], { COMMIT_FILE: commitFile });
-    // THEN it succeeds and the pushed commit changes one line
-    expect([r.status, r.stderr]).toEqual([0, '']);
-    const after = repo.head();
-    expect(after).not.toBe(before);
-    expect(git(['--git-dir', repo.bare, 'rev-parse', `${after}~1`]).trim()).toBe(before);
-    expect(git(['--git-dir', repo.bare, 'diff', '--numstat', `${after}~1`, after])).toBe('1\t1\treleases/dev.json\n');
-    const diff = git(['--git-dir', repo.bare, 'diff', '--unified=0', `${after}~1`, after]).split('\n').filter((l) => /^[-+][^-+]/.test(l));
-    expect(diff).toEqual(['-  "orders": "ghcr.io/acme/orders:1.4.2"', '+  "orders": "ghcr.io/acme/orders:1.4.3"']);
-    expect(repo.show(after, 'releases/dev.json')).toBe(RELEASES.replace('orders:1.4.2', 'orders:1.4.3'));
-    expect(git(['--git-dir', repo.bare, 'log', '-1', '--format=%s', after]).trim()).toBe('deploy orders to dev: ghcr.io/acme/orders:1.4.3');
-    expect(git(['--git-dir', repo.bare, 'log', '-1', '--format=%an <%ae>', after]).trim()).toBe('Test Bot <bot@example.test>');
-    expect(fs.readFileSync(commitFile, 'utf8').trim()).toBe(after);
-    expect(r.stdout).toContain('pushed "deploy orders to dev: ghcr.io/acme/orders:1.4.3"');
-  });
-
-  test('keeps the trailing comma of a line that is not the last, and accepts a digest', () => {
-    const repo = gitopsRepo();
-    const image = `ghcr.io/acme/catalog:2.4.0@${DIGEST}`;
-    const r = updateImage(repo.bare, ['catalog', 'dev', image]);
-    expect([r.status, r.stderr]).toEqual([0, '']);
-    expect(repo.show('main', 'releases/dev.json')).toBe(RELEASES.replace('"ghcr.io/acme/catalog:2.3.1"', `"${image}"`));
-    expect(JSON.parse(repo.show('main', 'releases/dev.json')).catalog).toBe(image);
-  });
-
-  test('takes app, environment and image from the environment too', () => {
-    const repo = gitopsRepo();
-    const r = updateImage(repo.bare, [], { APP_NAME: 'orders', ENVIRONMENT: 'dev', IMAGE: 'ghcr.io/acme/orders:1.5.0' });
-    expect([r.status, r.stderr]).toEqual([0, '']);
-    expect(JSON.parse(repo.show('main', 'releases/dev.json')).orders).toBe('ghcr.io/acme/orders:1.5.0');
-  });
-
-  test('pushes nothing when the app already runs that image', () => {
-    const repo = gitopsRepo();
-    const before = repo.head();
-    const r = updateImage(repo.bare, ['orders', 'dev', 'ghcr.io/acme/orders:1.4.2']);
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain('already sets orders to ghcr.io/acme/orders:1.4.2; nothing to push');
-    expect(repo.head()).toBe(before);
-  });
-
-  test.each([
-    [['orders', 'dev', 'ghcr.io/acme/orders:latest'], 'image "ghcr.io/acme/orders:latest" uses the tag latest'],
-    [['orders', 'dev', 'ghcr.io/acme/orders'], 'image "ghcr.io/acme/orders" has no tag'],
-    [['orders', 'dev', 'localhost:5000/acme/orders'], 'image "localhost:5000/acme/orders" has no tag'],
-    [['orders', 'dev', 'ghcr.io/acme/orders:1.0"; rm -rf /'], 'is not a valid image reference'],
-    [['payments', 'dev', 'ghcr.io/acme/payments:1.0.0'], 'releases/dev.json has no line for app "payments"'],
-    [['orders', 'prod', 'ghcr.io/acme/orders:1.4.3'], 'releases/prod.json does not exist'],
-    [['Orders', 'dev', 'ghcr.io/acme/orders:1.4.3'], 'app name "Orders" is not a DNS-1123 label'],
-    [['orders', 'dev'], 'no image given'],
-  ])('refuses %j with a clear message and leaves the repository untouched', (args, message) => {
-    // GIVEN a GitOps repository
-    const repo = gitopsRepo();
-    const before = repo.head();
-    // WHEN the script is called with a wrong argument
-    const r = updateImage(repo.bare, args);
-    // THEN it fails, says why on stderr, and nothing is pushed
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain('update-image: error: ');
-    expect(r.stderr).toContain(message);
-    expect(repo.head()).toBe(before);
-    expect(git(['--git-dir', repo.bare, 'rev-list', '--count', 'main']).trim()).toBe('1');
-  });
-
-  test('fails clearly when the repository cannot be cloned', () => {
-    const r = updateImage(path.join(tmpRoot, 'missing.git'), ['orders', 'dev', 'ghcr.io/acme/orders:1.4.3']);
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain('cannot clone branch main');
-  });
-
-  /** A `git` on PATH that, on the first push only, lets `concurrent` change the remote first. */
-  function racingGit(bare: string, concurrent: (work: string) => void): string {
-    const bin = tmpDir('bin');
-    const realGit = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
-    const work = path.join(tmpDir('other'), 'clone');
-    git(['clone', '--quiet', bare, work]);
-    concurrent(work);
-    git(['commit', '--quiet', '-am', 'concurrent change'], work);
-    const marker = path.join(bin, 'raced');
-    fakeCommand(bin, 'git', [
-      'for a in "$@"; do',
-      `  if [ "$a" = push ] && [ ! -e '${marker}' ]; then touch '${marker}'; '${realGit}' -C '${work}' push --quiet origin main; break; fi`,
-      'done',
-      `exec '${realGit}' "$@"`,
-    ].join('\n'));
-    return bin;
-  }
-
-  test('a rejected push is rebased on the new remote head and pushed again', () => {
-    // GIVEN someone else deploys catalog between our clone and our push
-    const repo = gitopsRepo();
-    const before = repo.head();
-    const bin = racingGit(repo.bare, (work) => {
-      const file = path.join(work, 'releases', 'dev.json');
-      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('catalog:2.3.1', 'catalog:2.3.2'));
-    });
-    // WHEN we deploy orders
-    const r = updateImage(repo.bare, ['orders', 'dev', 'ghcr.io/acme/orders:1.4.3'], { PATH: `${bin}:${process.env.PATH}` });
-    // THEN the first push is rejected, the retry succeeds and both changes are on main
-    expect(r.status).toBe(0);
-    expect(r.stderr).toContain('push rejected (attempt 1 of 5)');
-    const log = git(['--git-dir', repo.bare, 'log', '--format=%s', `${before}..main`]).trim().split('\n');
-    expect(log).toEqual(['deploy orders to dev: ghcr.io/acme/orders:1.4.3', 'concurrent change']);
-    expect(JSON.parse(repo.show('main', 'releases/dev.json'))).toEqual({
-      catalog: 'ghcr.io/acme/catalog:2.3.2', orders: 'ghcr.io/acme/orders:1.4.3',
-    });
-    expect(git(['--git-dir', repo.bare, 'diff', '--numstat', 'main~1', 'main'])).toBe('1\t1\treleases/dev.json\n');
-  });
-
-  test('when the same line changed meanwhile, the change is applied again on the new remote head', () => {
-    const repo = gitopsRepo();
-    const bin = racingGit(repo.bare, (work) => {
-      const file = path.join(work, 'releases', 'dev.json');
-      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('orders:1.4.2', 'orders:1.4.9'));
-    });
-    const r = updateImage(repo.bare, ['orders', 'dev', 'ghcr.io/acme/orders:1.5.0'], { PATH: `${bin}:${process.env.PATH}` });
-    expect(r.status).toBe(0);
-    expect(JSON.parse(repo.show('main', 'releases/dev.json')).orders).toBe('ghcr.io/acme/orders:1.5.0');
-    const diff = git(['--git-dir', repo.bare, 'diff', '--unified=0', 'main~1', 'main']).split('\n').filter((l) => /^[-+][^-+]/.test(l));
-    expect(diff).toEqual(['-  "orders": "ghcr.io/acme/orders:1.4.9"', '+  "orders": "ghcr.io/acme/orders:1.5.0"']);
-  });
-});
 
 // ---------------------------------------------------------------------------------------------
 

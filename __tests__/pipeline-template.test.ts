@@ -1,8 +1,10 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { Environment } from '../lib/environment';
+import { ArgoCdBootstrap } from '../lib/gitops';
 import { BuildCache, BuildTool, PipelineTemplate, PipelineTemplateProps } from '../lib/pipeline-template';
 import { unpinnedImage } from '../lib/props';
 import { lintWorkflowTemplates, MAX_TEMPLATES } from '../lib/validate/workflow-lint';
@@ -14,7 +16,12 @@ const DIGEST = `sha256:${'0'.repeat(64)}`;
 const PINNED = 'curlimages/curl:8.11.1@sha256:c1fe1679c34d9784c1b0d1e5f62ac0a79fca01fb6377cdd33e90473c6f9f9a69';
 const PIPELINE_DIR = path.join(__dirname, '..', 'lib', 'pipeline');
 
+/** The WorkflowTemplates of a pipeline; `synthAll` also returns its access objects. */
 function synth(props: Partial<PipelineTemplateProps> = {}): any[] {
+  return synthAll(props).filter((d) => d.kind === 'WorkflowTemplate');
+}
+
+function synthAll(props: Partial<PipelineTemplateProps> = {}): any[] {
   const chart = Testing.chart();
   new PipelineTemplate(chart, 'pipeline', { gitopsRepo: GITOPS_REPO, ...props });
   return Testing.synth(chart);
@@ -131,14 +138,17 @@ describe('PipelineTemplate', () => {
   const promote = byName(docs, 'promote-java-app');
   const abort = byName(docs, 'abort-java-app');
 
-  test('synthesizes four WorkflowTemplates with stable names, namespace argo and the standard labels', () => {
+  test('synthesizes four WorkflowTemplates with stable names, namespace ci and the standard labels, beside their identities', () => {
     // GIVEN the default props / WHEN synthesized / THEN
-    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`).sort()).toEqual([
+    expect(synthAll().map((d) => `${d.kind}/${d.metadata.name}`).sort()).toEqual([
+      'Namespace/ci',
+      'Role/pipeline-executor', 'RoleBinding/pipeline-executor', 'Secret/pipeline-executor.service-account-token',
+      'ServiceAccount/pipeline-abort', 'ServiceAccount/pipeline-executor', 'ServiceAccount/pipeline-promote', 'ServiceAccount/pipeline-wait',
       'WorkflowTemplate/abort-java-app', 'WorkflowTemplate/deploy-app', 'WorkflowTemplate/promote-java-app', 'WorkflowTemplate/serve-java-app',
     ]);
     for (const doc of docs) {
       expect(doc.apiVersion).toBe('argoproj.io/v1alpha1');
-      expect(doc.metadata.namespace).toBe('argo');
+      expect(doc.metadata.namespace).toBe('ci');
       expect(doc.metadata.labels).toEqual({
         'app.kubernetes.io/name': doc.metadata.name,
         'app.kubernetes.io/part-of': 'platform',
@@ -256,8 +266,12 @@ describe('PipelineTemplate', () => {
       { name: 'digest', valueFrom: { path: '/mnt/out/digest' } },
       { name: 'image_ref', valueFrom: { path: '/mnt/out/image_ref' } },
     ]);
-    // Optional: the build does not need an artifact repository.
-    expect(t.outputs.artifacts).toEqual([{ name: 'build-log', path: '/mnt/out/build_output.log', archive: { none: {} }, optional: true }]);
+    // No artifact repository is needed: the build log goes to the pod's log.
+    expect(t.outputs.artifacts).toBeUndefined();
+    for (const doc of docs) expect([doc.metadata.name, JSON.stringify(doc).includes('"artifacts"')]).toEqual([doc.metadata.name, false]);
+    // Kubernetes before 1.30 reads AppArmor from the pod annotation only.
+    expect(t.metadata).toEqual({ annotations: { 'container.apparmor.security.beta.kubernetes.io/main': 'unconfined' } });
+    expect(template(deploy, 'update-gitops').metadata).toBeUndefined();
   });
 
   test('deploy-app: update-gitops then wait-for-rollout, with the Git credentials from the Secret', () => {
@@ -267,11 +281,19 @@ describe('PipelineTemplate', () => {
     expect(main.steps.map((g: any[]) => g.map((s) => s.name))).toEqual([['update-gitops'], ['wait-for-rollout']]);
     const update = template(deploy, 'update-gitops');
     const e = env(update.script);
+    // The rendered deploy needs node, npm and git: one pinned image with all three.
+    expect(update.script.image).toBe('node:22.12.0-bookworm');
+    expect(e.WORK_DIR).toBe('/render');
+    expect(update.volumes).toContainEqual({ name: 'render', emptyDir: { sizeLimit: '2Gi' } });
     expect(e.GITOPS_REPO).toBe(GITOPS_REPO);
     expect(e.GITOPS_BRANCH).toBe('main');
     expect(e.GIT_USERNAME).toEqual({ secretKeyRef: { name: 'gitops-credentials', key: 'username', optional: false } });
     expect(e.GIT_PASSWORD).toEqual({ secretKeyRef: { name: 'gitops-credentials', key: 'password', optional: false } });
-    expect(update.outputs.parameters).toEqual([{ name: 'commit', valueFrom: { path: '/tmp/commit' } }]);
+    expect(update.outputs.parameters).toEqual([
+      { name: 'commit', valueFrom: { path: '/tmp/commit' } }, { name: 'image', valueFrom: { path: '/tmp/image' } },
+    ]);
+    // The wait step checks the image of the pushed commit.
+    expect(main.steps[1][0].arguments.parameters).toContainEqual({ name: 'image', value: '{{steps.update-gitops.outputs.parameters.image}}' });
     const wait = template(deploy, 'wait-for-rollout');
     expect(env(wait.script).TIMEOUT_SECONDS).toBe('900');
   });
@@ -296,18 +318,29 @@ describe('PipelineTemplate', () => {
     expect(d.spec.templates.map((t: any) => t.name)).toEqual(['deploy-java-app', 'update-gitops']);
   });
 
-  test('promote-java-app and abort-java-app run kubectl argo rollouts with app_name and namespace', () => {
-    for (const doc of [promote, abort]) {
-      expect(doc.spec.arguments.parameters.map((p: any) => p.name)).toEqual(['app_name', 'namespace']);
-    }
-    const args = (doc: any, name: string) => template(doc, name).container.args;
+  test('promote-java-app runs kubectl argo rollouts promote with app_name and namespace', () => {
+    expect(promote.spec.arguments.parameters.map((p: any) => p.name)).toEqual(['app_name', 'namespace']);
     expect(promote.spec.entrypoint).toBe('promote');
-    expect(args(promote, 'rollouts-promote')).toEqual(['promote', '{{inputs.parameters.app_name}}', '--namespace', '{{inputs.parameters.namespace}}']);
+    expect(template(promote, 'rollouts-promote').container.command).toEqual(['kubectl-argo-rollouts']);
+    expect(template(promote, 'rollouts-promote').container.args).toEqual(['promote', '{{inputs.parameters.app_name}}', '--namespace', '{{inputs.parameters.namespace}}']);
+  });
+
+  test('abort-java-app aborts the Rollout, then commits the previous image through deploy-app: no undo fights Git', () => {
+    expect(abort.spec.arguments.parameters.map((p: any) => p.name)).toEqual(['app_name', 'environment', 'namespace']);
     expect(abort.spec.entrypoint).toBe('abort');
-    expect(template(abort, 'abort').steps.map((g: any[]) => g.map((s) => s.template))).toEqual([['rollouts-abort'], ['rollouts-undo']]);
-    expect(args(abort, 'rollouts-abort')[0]).toBe('abort');
-    expect(args(abort, 'rollouts-undo')[0]).toBe('undo');
-    expect(template(abort, 'rollouts-undo').container.command).toEqual(['kubectl-argo-rollouts']);
+    const main = template(abort, 'abort');
+    expect(main.steps.map((g: any[]) => g.map((s) => s.name))).toEqual([['abort-rollout'], ['previous-image'], ['rollback']]);
+    const rollback = main.steps[2][0];
+    // The same rendered commit and wait as a deploy.
+    expect(rollback.templateRef).toEqual({ name: 'deploy-app', template: 'deploy-java-app' });
+    expect(rollback.arguments.parameters).toContainEqual({ name: 'image', value: '{{steps.previous-image.outputs.parameters.image}}' });
+    expect(JSON.stringify(abort)).not.toContain('undo');
+    const previous = template(abort, 'previous-image');
+    expect(previous.outputs.parameters).toEqual([{ name: 'image', valueFrom: { path: '/tmp/image' } }]);
+    expect(env(previous.script).GIT_PASSWORD).toEqual({ secretKeyRef: { name: 'gitops-credentials', key: 'password', optional: false } });
+    expect(template(abort, 'abort-rollout').script.image).toMatch(/^alpine\/k8s:1\.31\.4@sha256:[0-9a-f]{64}$/);
+    // The whole set (both WorkflowTemplates) passes the lint: the templateRef and its arguments resolve.
+    expect(lintWorkflowTemplates([deploy, abort])).toEqual([]);
   });
 
   test('every WorkflowTemplate has a deadline, podGC, a TTL and the service account', () => {
@@ -315,17 +348,25 @@ describe('PipelineTemplate', () => {
       expect(doc.spec.activeDeadlineSeconds).toBeGreaterThan(0);
       expect(doc.spec.podGC).toEqual({ strategy: 'OnPodSuccess' });
       expect(doc.spec.ttlStrategy).toEqual({ secondsAfterSuccess: 3600, secondsAfterFailure: 604800 });
-      expect(doc.spec.serviceAccountName).toBe('workflow-runner');
+      // No token by default; Argo's executor containers get the executor's alone.
+      expect(doc.spec.serviceAccountName).toBeUndefined();
+      expect(doc.spec.automountServiceAccountToken).toBe(false);
+      expect(doc.spec.executor).toEqual({ serviceAccountName: 'pipeline-executor' });
       expect(doc.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     }
   });
 
-  test('every pod template has a deadline, requests and limits, its service account and a pinned image', () => {
+  test('every pod template has a deadline, requests and limits, a token only where it calls the API, and a pinned image', () => {
+    const identities: Record<string, string> = {
+      'deploy-app/wait-for-rollout': 'pipeline-wait',
+      'promote-java-app/rollouts-promote': 'pipeline-promote',
+      'abort-java-app/abort-rollout': 'pipeline-abort',
+    };
     for (const { where, t } of podTemplates(docs)) {
       const c = t.container ?? t.script;
       expect([where, t.activeDeadlineSeconds > 0]).toEqual([where, true]);
-      // Build steps: no token in the pod; the executor has its own ServiceAccount.
-      expect([where, t.serviceAccountName]).toEqual([where, where.startsWith('serve-java-app/') ? 'workflow-executor' : 'workflow-runner']);
+      expect([where, t.serviceAccountName]).toEqual([where, identities[where]]);
+      expect([where, t.automountServiceAccountToken]).toEqual([where, identities[where] ? true : undefined]);
       for (const kind of ['requests', 'limits']) {
         expect([where, Object.keys(c.resources[kind]).sort()]).toEqual([where, ['cpu', 'memory']]);
       }
@@ -345,17 +386,22 @@ describe('PipelineTemplate', () => {
     }
   });
 
-  test('network steps retry; the others retry only when the pod could not run', () => {
+  test('network steps retry; the Git steps only on the transient exit status 75; the others only when the pod could not run', () => {
     const policy = (doc: any, name: string) => template(doc, name).retryStrategy?.retryPolicy;
+    const expression = (doc: any, name: string) => template(doc, name).retryStrategy?.expression;
     for (const name of ['clone-source', 'fetch-artifact', 'build-image', 'build-maven', 'build-gradle']) expect(policy(serve, name)).toBe('Always');
     // What does not heal (exit 2: a refused parameter, a wrong checksum, an existing tag) is not retried.
     for (const name of ['clone-source', 'fetch-artifact', 'build-image']) {
       expect(template(serve, name).retryStrategy.expression).toBe('asInt(lastRetry.exitCode) != 2');
     }
-    expect(policy(deploy, 'update-gitops')).toBe('Always');
-    expect(policy(deploy, 'wait-for-rollout')).toBe('OnError');
-    expect(policy(promote, 'rollouts-promote')).toBe('OnError');
-    expect(policy(abort, 'rollouts-undo')).toBe('OnError');
+    // A usage error (2), a missing app or a gate refusal (3) cannot heal: not retried.
+    for (const [doc, name] of [[deploy, 'update-gitops'], [abort, 'previous-image']]) {
+      expect(policy(doc, name)).toBe('Always');
+      expect(expression(doc, name)).toBe('lastRetry.status == "Error" || asInt(lastRetry.exitCode) == 75');
+    }
+    for (const [doc, name] of [[deploy, 'wait-for-rollout'], [promote, 'rollouts-promote'], [abort, 'abort-rollout']]) {
+      expect(expression(doc, name)).toBe('lastRetry.status == "Error"');
+    }
     for (const { where, t } of podTemplates(docs)) expect([where, t.retryStrategy.limit > 0]).toEqual([where, true]);
   });
 
@@ -398,6 +444,8 @@ describe('PipelineTemplate', () => {
     expect(source(deploy, 'update-gitops')).toBe(file('update-image.sh'));
     expect(source(deploy, 'wait-for-rollout')).toBe(file('wait-rollout.sh'));
     expect(source(serve, 'check-parameters')).toBe(file('check-parameters.sh'));
+    expect(source(abort, 'abort-rollout')).toBe(file('abort-rollout.sh'));
+    expect(source(abort, 'previous-image')).toBe(file('previous-image.sh'));
     expect(source(serve, 'clone-source')).toBe(file('clone-source.sh'));
     expect(source(serve, 'build-maven')).toBe(file('build-jar.sh'));
     expect(source(serve, 'fetch-artifact')).toBe(file('fetch-artifact.sh'));
@@ -415,14 +463,13 @@ describe('PipelineTemplate', () => {
   test('props override the namespace, Secrets, service account, build tool, branch and images', () => {
     // GIVEN overrides
     const d = synth({
-      namespace: 'ci',
+      namespace: 'builds',
       gitopsBranch: 'release',
       gitCredentialsSecret: 'gh-bot',
       registryCredentialsSecret: 'ghcr-push',
-      serviceAccountName: 'builder',
+      serviceAccountPrefix: 'builder',
       buildTool: BuildTool.GRADLE,
       buildCache: BuildCache.perApp({ claimPrefix: 'gradle-cache' }),
-      executorServiceAccountName: 'argo-executor',
       workspaceSize: '5Gi',
       workspaceStorageClass: 'fast',
       partOf: 'shop',
@@ -432,20 +479,21 @@ describe('PipelineTemplate', () => {
     const s = byName(d, 'serve-java-app');
     const dep = byName(d, 'deploy-app');
     for (const doc of d) {
-      expect(doc.metadata.namespace).toBe('ci');
+      expect(doc.metadata.namespace).toBe('builds');
       expect(doc.metadata.labels['app.kubernetes.io/part-of']).toBe('shop');
-      expect(doc.spec.serviceAccountName).toBe('builder');
+      expect(doc.spec.executor.serviceAccountName).toBe('builder-executor');
     }
     expect(s.spec.arguments.parameters.find((p: any) => p.name === 'build_tool').value).toBe('gradle');
     expect(template(s, 'build-image').script.image).toBe(`moby/buildkit:v0.22.0-rootless@${DIGEST}`);
     expect(template(s, 'build-image').volumes).toContainEqual(expect.objectContaining({ secret: expect.objectContaining({ secretName: 'ghcr-push' }) }));
     expect(template(s, 'build-gradle').volumes).toContainEqual({ name: 'build-cache', persistentVolumeClaim: { claimName: 'gradle-cache-{{inputs.parameters.app_name}}' } });
-    expect(template(s, 'build-image')).toMatchObject({ serviceAccountName: 'argo-executor', executor: { serviceAccountName: 'argo-executor' } });
+    expect(template(s, 'build-image').serviceAccountName).toBeUndefined();
+    expect(s.spec).toMatchObject({ automountServiceAccountToken: false, executor: { serviceAccountName: 'builder-executor' } });
     expect(s.spec.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: 'fast', resources: { requests: { storage: '5Gi' } } });
     const e = env(template(dep, 'update-gitops').script);
     expect(e.GITOPS_BRANCH).toBe('release');
     expect(e.GIT_PASSWORD.secretKeyRef.name).toBe('gh-bot');
-    expect(template(dep, 'update-gitops').serviceAccountName).toBe('builder');
+    expect(template(dep, 'wait-for-rollout').serviceAccountName).toBe('builder-wait');
     expect(lintWorkflowTemplates(d)).toEqual([]);
   });
 
@@ -471,6 +519,110 @@ describe('PipelineTemplate', () => {
     [{ workspaceSize: 'big' }, /workspaceSize must be a Kubernetes quantity/],
   ])('refuses wrong props %j', (props, message) => {
     expect(() => synth(props as Partial<PipelineTemplateProps>)).toThrow(message);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('PipelineTemplate: identities and namespace on a stock cluster', () => {
+  /** A platform with two environments, the pipeline and Argo CD, synthesized by chart. */
+  function platform(props: Partial<PipelineTemplateProps> = {}): { all: any[]; byChart: Record<string, any[]> } {
+    const app = Testing.app();
+    new Environment(app, 'dev', { namespace: 'shop-dev' });
+    new Environment(app, 'prod', { namespace: 'shop-prod' });
+    new PipelineTemplate(new Chart(app, 'ci'), 'pipeline', { gitopsRepo: GITOPS_REPO, ...props });
+    new ArgoCdBootstrap(app, 'argocd', { repoUrl: GITOPS_REPO });
+    const byChart = Object.fromEntries(app.charts.map((c) => [c.node.id, Testing.synth(c)]));
+    return { all: Object.values(byChart).flat(), byChart };
+  }
+  const { all, byChart } = platform();
+  const find = (kind: string, name: string, namespace?: string) => all.filter((d) => d.kind === kind && d.metadata.name === name && (namespace === undefined || d.metadata.namespace === namespace));
+
+  test('the pipeline namespace is generated "privileged" with the reason; the environments keep "restricted"', () => {
+    const [ns] = find('Namespace', 'ci');
+    expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/audit': 'restricted' });
+    expect(ns.metadata.annotations['platform/pod-security-reason']).toContain('Rootless BuildKit');
+    for (const env of ['shop-dev', 'shop-prod']) {
+      expect(find('Namespace', env)[0].metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    }
+    // Without createNamespace, the namespace is left to whoever created it.
+    expect(platform({ createNamespace: false }).all.filter((d) => d.kind === 'Namespace').map((d) => d.metadata.name).sort()).toEqual(['shop-dev', 'shop-prod']);
+  });
+
+  test('one ServiceAccount per role; only the executor may report results, with its token Secret', () => {
+    expect(all.filter((d) => d.kind === 'ServiceAccount').map((d) => `${d.metadata.namespace}/${d.metadata.name}`).sort()).toEqual([
+      'ci/pipeline-abort', 'ci/pipeline-executor', 'ci/pipeline-promote', 'ci/pipeline-wait',
+    ]);
+    expect(find('ServiceAccount', 'pipeline-executor')[0].automountServiceAccountToken).toBe(false);
+    expect(find('Role', 'pipeline-executor', 'ci')[0].rules).toEqual([{ apiGroups: ['argoproj.io'], resources: ['workflowtaskresults'], verbs: ['create', 'patch'] }]);
+    expect(find('RoleBinding', 'pipeline-executor', 'ci')[0].subjects).toEqual([{ kind: 'ServiceAccount', name: 'pipeline-executor', namespace: 'ci' }]);
+    const [secret] = find('Secret', 'pipeline-executor.service-account-token');
+    expect(secret).toMatchObject({ type: 'kubernetes.io/service-account-token', metadata: { annotations: { 'kubernetes.io/service-account.name': 'pipeline-executor' } } });
+    expect(secret.data).toBeUndefined();
+  });
+
+  test('wait, promote and abort get Roles in each Environment\'s namespace, written to its folder; nothing cluster-wide', () => {
+    for (const [env, ns] of [['dev', 'shop-dev'], ['prod', 'shop-prod']]) {
+      const roles = byChart[env].filter((d) => d.kind === 'Role');
+      expect(roles.map((r) => r.metadata.name).sort()).toEqual(['pipeline-abort', 'pipeline-promote', 'pipeline-wait']);
+      const rules = Object.fromEntries(roles.map((r) => [r.metadata.name, r.rules.flatMap((x: any) => x.resources.map((res: string) => `${res}:${x.verbs.join(',')}`))]));
+      expect(rules).toEqual({
+        'pipeline-wait': ['rollouts:get', 'deployments:get'],
+        'pipeline-promote': ['rollouts:get,patch', 'rollouts/status:patch'],
+        'pipeline-abort': ['rollouts/status:patch'],
+      });
+      for (const b of byChart[env].filter((d) => d.kind === 'RoleBinding')) {
+        expect(b.metadata.namespace).toBe(ns);
+        expect(b.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: b.metadata.name });
+        expect(b.subjects).toEqual([{ kind: 'ServiceAccount', name: b.metadata.name, namespace: 'ci' }]);
+      }
+    }
+    expect(all.filter((d) => /^Cluster/.test(d.kind))).toEqual([]);
+  });
+
+  test('each folder\'s AppProject allows the new kinds, derived from what is synthesized', () => {
+    const kinds = (list: any[]) => list.map((k: any) => `${k.group}/${k.kind}${k.name ? `/${k.name}` : ''}`);
+    const [ci] = find('AppProject', 'platform-ci');
+    expect(kinds(ci.spec.namespaceResourceWhitelist)).toEqual(expect.arrayContaining([
+      '/Secret', '/ServiceAccount', 'rbac.authorization.k8s.io/Role', 'rbac.authorization.k8s.io/RoleBinding', 'argoproj.io/WorkflowTemplate',
+    ]));
+    expect(kinds(ci.spec.clusterResourceWhitelist)).toEqual(['/Namespace/ci']);
+    expect(ci.spec.destinations.map((d: any) => d.namespace)).toEqual(['ci']);
+    for (const env of ['dev', 'prod']) {
+      const [project] = find('AppProject', `platform-${env}`);
+      expect(kinds(project.spec.namespaceResourceWhitelist)).toEqual(expect.arrayContaining([
+        'rbac.authorization.k8s.io/Role', 'rbac.authorization.k8s.io/RoleBinding',
+      ]));
+      expect(project.spec.destinations.map((d: any) => d.namespace)).toEqual([`shop-${env}`]);
+    }
+  });
+
+  test('`kubectl kustomize` of the committed dist/ci and dist/dev renders the identities', () => {
+    const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+    if (kubectl.status !== 0) {
+      console.warn('kubectl is not installed: skipped kubectl kustomize of dist/ci');
+      return;
+    }
+    const render = (folder: string) => {
+      const r = spawnSync('kubectl', ['kustomize', path.join(__dirname, '..', 'dist', folder)], { encoding: 'utf8' });
+      expect([r.status, r.stderr]).toEqual([0, '']);
+      return YAML.parseAllDocuments(r.stdout).map((d) => d.toJSON()).map((d: any) => `${d.kind}/${d.metadata.namespace ?? ''}/${d.metadata.name}`);
+    };
+    expect(render('ci')).toEqual(expect.arrayContaining([
+      'Namespace//ci', 'ServiceAccount/ci/pipeline-executor', 'ServiceAccount/ci/pipeline-wait', 'ServiceAccount/ci/pipeline-promote',
+      'ServiceAccount/ci/pipeline-abort', 'Role/ci/pipeline-executor', 'RoleBinding/ci/pipeline-executor', 'Secret/ci/pipeline-executor.service-account-token',
+    ]));
+    expect(render('dev')).toEqual(expect.arrayContaining([
+      'Role/shop-dev/pipeline-wait', 'Role/shop-dev/pipeline-promote', 'Role/shop-dev/pipeline-abort',
+      'RoleBinding/shop-dev/pipeline-wait', 'RoleBinding/shop-dev/pipeline-promote', 'RoleBinding/shop-dev/pipeline-abort',
+    ]));
+  });
+
+  test('an Environment created after the pipeline fails the synth: its namespace would have no Roles', () => {
+    const app = Testing.app();
+    new PipelineTemplate(new Chart(app, 'ci'), 'pipeline', { gitopsRepo: GITOPS_REPO });
+    new Environment(app, 'dev', { namespace: 'shop-dev' });
+    expect(() => app.synth()).toThrow(/Environment "dev" was created after the pipeline/);
   });
 });
 

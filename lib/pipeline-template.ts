@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import * as workflows from '../imports/workflows-argoproj.io';
 import { Environment } from './environment';
 import { JavaApp } from './java-app';
+import { PipelineAccess, PipelineServiceAccounts } from './pipeline-access';
 import { check, checkImage, checkName, isDnsSubdomain, parseImage, parseQuantity } from './props';
 import { urlCarriesCredentials } from './rules/credentials';
 import { IMAGE_DIGEST_EXEMPTION } from './validate/workflow-lint';
@@ -26,11 +27,17 @@ export enum BuildTool {
  */
 export interface PipelineImages {
   /**
-   * Git client with a POSIX shell, used to check the parameters, clone the source and update the
-   * GitOps repository.
+   * Git client with a POSIX shell, used to check the parameters, clone the source and read the
+   * GitOps history.
    * @default 'alpine/git:v2.47.2@sha256:062a01ad...'
    */
   readonly git?: string;
+  /**
+   * Node.js with npm, git and a POSIX shell: the deploy step clones the GitOps repository, runs its
+   * synth and validation gate, and pushes the rendered commit.
+   * @default 'node:22.12.0-bookworm'
+   */
+  readonly node?: string;
   /**
    * Maven with a JDK, for `build_tool=maven`.
    * @default 'maven:3.9.9-eclipse-temurin-21@sha256:3a4ab327...'
@@ -52,12 +59,12 @@ export interface PipelineImages {
    */
   readonly buildkit?: string;
   /**
-   * kubectl with a POSIX shell, to wait for the Rollout.
+   * kubectl with a POSIX shell, to wait for and abort the Rollout.
    * @default 'alpine/k8s:1.31.4@sha256:9c4976d4...'
    */
   readonly kubectl?: string;
   /**
-   * The `kubectl-argo-rollouts` plugin image, to promote and abort. The only image that may stay
+   * The `kubectl-argo-rollouts` plugin image, to promote. The only image that may stay
    * tag-only (no digest for it could be confirmed): the WorkflowTemplates that use it then carry the
    * annotation `exempt.policy.platform/image-digest` with the reason, which the gate requires.
    * @default 'quay.io/argoproj/kubectl-argo-rollouts:v1.9.1' (tag only)
@@ -122,10 +129,17 @@ export class BuildCache {
 
 export interface PipelineTemplateProps {
   /**
-   * Namespace of the WorkflowTemplates, where the workflows run.
-   * @default 'argo'
+   * Namespace of the WorkflowTemplates, where the workflows (and so the BuildKit pods) run: a
+   * namespace of the pipeline's own, not Argo Workflows' installation namespace.
+   * @default 'ci'
    */
   readonly namespace?: string;
+  /**
+   * Generate the Namespace: Pod Security "privileged" (rootless BuildKit needs Unconfined profiles),
+   * the reason in an annotation. Every other namespace of the platform keeps "restricted".
+   * @default true
+   */
+  readonly createNamespace?: boolean;
   /** URL of the GitOps repository that holds `releases/<environment>.json` (this repository). */
   readonly gitopsRepo: string;
   /**
@@ -167,19 +181,12 @@ export interface PipelineTemplateProps {
    */
   readonly imageRepository?: string;
   /**
-   * ServiceAccount whose token the Argo executor (init and wait containers) uses in the build steps,
-   * whose pods mount no ServiceAccount token (`automountServiceAccountToken: false`). Argo mounts
-   * the Secret `<name>.service-account-token` (or the one the ServiceAccount names) into the executor
-   * containers only. It needs `create`/`patch` on `workflowtaskresults` and nothing else.
-   * @default 'workflow-executor'
+   * Prefix of the generated ServiceAccounts, one per role: `<prefix>-executor` (Argo's executor
+   * containers), `<prefix>-wait`, `<prefix>-promote` and `<prefix>-abort` (Roles in each
+   * Environment's namespace). Build and Git steps run without a Kubernetes token.
+   * @default 'pipeline'
    */
-  readonly executorServiceAccountName?: string;
-  /**
-   * ServiceAccount of the workflow pods. The deploy and promote steps need `get` and `patch` on
-   * `rollouts.argoproj.io` and `get` on `deployments.apps` in the app namespaces.
-   * @default 'workflow-runner'
-   */
-  readonly serviceAccountName?: string;
+  readonly serviceAccountPrefix?: string;
   /**
    * Default of the workflow parameter `build_tool`.
    * @default BuildTool.MAVEN
@@ -227,6 +234,7 @@ export interface PipelineTemplateProps {
 // Digests as recorded by public pinned references of these tags (docs/security.md lists them).
 const DEFAULT_IMAGES: Required<PipelineImages> = {
   git: 'alpine/git:v2.47.2@sha256:062a01ad7a0eb17cff382bc5e26086b4d710e56dfdfdf001109a49b6d9bd378c',
+  node: 'node:22.12.0-bookworm',
   maven: 'maven:3.9.9-eclipse-temurin-21@sha256:3a4ab3276a087bf276f79cae96b1af04f53731bec53fb2e651aca79e4b10211e',
   gradle: 'gradle:8.14.2-jdk21@sha256:cf0caeaac06e2824fac26daa6a55728fcb0e0e0e2ff28a430d2292547fe84dff',
   curl: 'curlimages/curl:8.11.1@sha256:c1fe1679c34d9784c1b0d1e5f62ac0a79fca01fb6377cdd33e90473c6f9f9a69',
@@ -238,8 +246,8 @@ const DEFAULT_IMAGES: Required<PipelineImages> = {
 };
 
 /** Images that may stay tag-only, with the reason written on the WorkflowTemplates that use them. */
-const TAG_ONLY_ALLOWED: ReadonlyArray<keyof PipelineImages> = ['rolloutsPlugin'];
-const TAG_ONLY_REASON = 'no digest of this image could be confirmed; pin it with PipelineImages.rolloutsPlugin (repository:tag@sha256:...)';
+const TAG_ONLY_ALLOWED: ReadonlyArray<keyof PipelineImages> = ['node', 'rolloutsPlugin'];
+const TAG_ONLY_REASON = 'no digest of this image could be confirmed; pin it through PipelineImages (repository:tag@sha256:...)';
 const DIGEST = /@sha256:[a-f0-9]{64}$/;
 
 /** UID and GID of every step except the image build (BuildKit's rootless image uses 1000). */
@@ -272,6 +280,8 @@ function readScript(name: string): string {
 interface Size { readonly cpu: [string, string]; readonly memory: [string, string] }
 const SMALL: Size = { cpu: ['50m', '500m'], memory: ['64Mi', '256Mi'] };
 const BUILD: Size = { cpu: ['1', '2'], memory: ['2Gi', '4Gi'] };
+/** The deploy step: npm ci and the synth of the platform (about 300 MiB at peak for the sample). */
+const RENDER: Size = { cpu: ['500m', '2'], memory: ['512Mi', '1Gi'] };
 
 function resources(size: Size): workflows.WorkflowTemplateSpecTemplatesScriptResources {
   return {
@@ -329,10 +339,11 @@ const POD_SECURITY: workflows.WorkflowTemplateSpecTemplatesSecurityContext = {
   seccompProfile: { type: 'RuntimeDefault' },
 };
 
-function retry(limit: number, policy: workflows.WorkflowTemplateSpecTemplatesRetryStrategyRetryPolicy): workflows.WorkflowTemplateSpecTemplatesRetryStrategy {
+function retry(limit: number, policy: workflows.WorkflowTemplateSpecTemplatesRetryStrategyRetryPolicy, expression?: string): workflows.WorkflowTemplateSpecTemplatesRetryStrategy {
   return {
     limit: workflows.WorkflowTemplateSpecTemplatesRetryStrategyLimit.fromNumber(limit),
     retryPolicy: policy,
+    expression,
     backoff: {
       duration: '10s',
       factor: workflows.WorkflowTemplateSpecTemplatesRetryStrategyBackoffFactor.fromNumber(2),
@@ -349,6 +360,15 @@ const RetryPolicy = workflows.WorkflowTemplateSpecTemplatesRetryStrategyRetryPol
 function noRetryOnUsage(strategy: workflows.WorkflowTemplateSpecTemplatesRetryStrategy): workflows.WorkflowTemplateSpecTemplatesRetryStrategy {
   return { ...strategy, expression: 'asInt(lastRetry.exitCode) != 2' };
 }
+/** Exit status of the deploy scripts for a failure that may heal by itself (EX_TEMPFAIL). */
+export const TRANSIENT_EXIT_CODE = 75;
+/**
+ * Retries only what can heal: the pod could not run (phase Error), or the script said so with exit
+ * status 75. Usage errors (2), a missing app, a gate refusal (3) fail at once. Argo Workflows
+ * evaluates it with `retryPolicy` Always (docs/retries.md: policy AND expression; `lastRetry.exitCode`
+ * is a string, "-1" when there is none).
+ */
+const TRANSIENT_ONLY = `lastRetry.status == "Error" || asInt(lastRetry.exitCode) == ${TRANSIENT_EXIT_CODE}`;
 
 function deadline(seconds: number): workflows.WorkflowTemplateSpecTemplatesActiveDeadlineSeconds {
   return workflows.WorkflowTemplateSpecTemplatesActiveDeadlineSeconds.fromNumber(seconds);
@@ -389,10 +409,14 @@ const TMP_MOUNT: VolumeMount = { name: 'tmp', mountPath: '/tmp' };
  * - `serve-java-app` (entrypoint `main`): build the .jar with Maven or Gradle, or fetch a prebuilt
  *   one; build and push the image with rootless BuildKit; then call `deploy-app`.
  * - `deploy-app` (template `deploy-java-app`): change the app's image in
- *   `releases/<environment>.json` of the GitOps repository, push, and wait for the Rollout.
- * - `promote-java-app` and `abort-java-app`: finish or cancel a blue-green release.
+ *   `releases/<environment>.json` of the GitOps repository, render `dist/<environment>/` with the
+ *   project's own synth and gate, push both in one commit, and wait for the Rollout.
+ * - `promote-java-app`: finish a blue-green release; `abort-java-app`: abort the Rollout and commit
+ *   the previous image through `deploy-app`.
  *
- * Credentials are only referenced by Secret name; scripts are the files of `lib/pipeline/`.
+ * Credentials are only referenced by Secret name; scripts are the files of `lib/pipeline/`. The
+ * namespace, ServiceAccounts and Roles the templates need are generated beside them
+ * (`PipelineAccess`).
  */
 export class PipelineTemplate extends Construct {
   /** Name of the build-and-deploy WorkflowTemplate. */
@@ -409,8 +433,9 @@ export class PipelineTemplate extends Construct {
   public readonly promote: workflows.WorkflowTemplate;
   public readonly abort: workflows.WorkflowTemplate;
 
-  private readonly serviceAccountName: string;
-  private readonly executorServiceAccountName: string;
+  /** The ServiceAccount of each role (generated with their Roles by PipelineAccess). */
+  public readonly serviceAccounts: PipelineServiceAccounts;
+  public readonly access: PipelineAccess;
   private readonly partOf: string;
   /** Tag-only images that the gate accepts, because PipelineImages allows them. */
   private readonly tagOnlyImages: Set<string>;
@@ -418,8 +443,11 @@ export class PipelineTemplate extends Construct {
   constructor(scope: Construct, id: string, props: PipelineTemplateProps) {
     super(scope, id);
     const c = 'PipelineTemplate';
-    this.namespace = props.namespace ?? 'argo';
-    this.serviceAccountName = props.serviceAccountName ?? 'workflow-runner';
+    this.namespace = props.namespace ?? 'ci';
+    const saPrefix = props.serviceAccountPrefix ?? 'pipeline';
+    this.serviceAccounts = {
+      executor: `${saPrefix}-executor`, wait: `${saPrefix}-wait`, promote: `${saPrefix}-promote`, abort: `${saPrefix}-abort`,
+    };
     this.partOf = props.partOf ?? 'platform';
     const gitopsBranch = props.gitopsBranch ?? 'main';
     const gitSecret = props.gitCredentialsSecret ?? 'gitops-credentials';
@@ -430,7 +458,6 @@ export class PipelineTemplate extends Construct {
     const cache = props.buildCache ?? BuildCache.perApp();
     const workspaceSize = props.workspaceSize ?? '2Gi';
     const sourceSecret = props.sourceCredentialsSecret ?? 'source-credentials';
-    this.executorServiceAccountName = props.executorServiceAccountName ?? 'workflow-executor';
     const images: Required<PipelineImages> = { ...DEFAULT_IMAGES, ...dropUndefined(props.images ?? {}) };
 
     checkName(c, id, 'namespace', this.namespace);
@@ -440,8 +467,7 @@ export class PipelineTemplate extends Construct {
     check(/^[A-Za-z0-9._/-]+$/.test(gitopsBranch) && !gitopsBranch.includes('..'), c, id,
       () => `gitopsBranch must be a branch name, got "${gitopsBranch}"`);
     for (const [prop, value] of [['gitCredentialsSecret', gitSecret], ['registryCredentialsSecret', registrySecret],
-      ['sourceCredentialsSecret', sourceSecret], ['serviceAccountName', this.serviceAccountName],
-      ['executorServiceAccountName', this.executorServiceAccountName]]) {
+      ['sourceCredentialsSecret', sourceSecret], ['serviceAccountPrefix', this.serviceAccounts.executor]]) {
       check(isDnsSubdomain(value), c, id, () => `${prop} must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.'), got "${value}"`);
     }
     check(sourceSecret !== gitSecret, c, id,
@@ -481,7 +507,13 @@ export class PipelineTemplate extends Construct {
     });
     this.deploy = this.deployApp({ gitopsRepo: props.gitopsRepo, gitopsBranch, gitSecret, waitForSync, waitTimeout, images });
     this.promote = this.promoteJavaApp(images);
-    this.abort = this.abortJavaApp(images);
+    this.abort = this.abortJavaApp({ gitopsRepo: props.gitopsRepo, gitopsBranch, gitSecret, images });
+    this.access = new PipelineAccess(this, 'access', {
+      namespace: this.namespace,
+      createNamespace: props.createNamespace ?? true,
+      serviceAccounts: this.serviceAccounts,
+      partOf: this.partOf,
+    });
   }
 
   /**
@@ -546,7 +578,11 @@ export class PipelineTemplate extends Construct {
         },
       },
       spec: {
-        serviceAccountName: this.serviceAccountName,
+        // No Kubernetes token in a step unless its template names a ServiceAccount (wait, promote,
+        // abort); Argo's executor containers get the executor's token alone (workflowpod.go
+        // setupServiceAccount: executor.serviceAccountName is required when automount is off).
+        automountServiceAccountToken: false,
+        executor: { serviceAccountName: this.serviceAccounts.executor },
         securityContext: POD_SECURITY,
         podGc: { strategy: workflows.WorkflowTemplateSpecPodGcStrategy.ON_POD_SUCCESS },
         // Successful runs are cleaned up after an hour; failed ones stay a week for debugging.
@@ -554,6 +590,11 @@ export class PipelineTemplate extends Construct {
         ...spec,
       },
     });
+  }
+
+  /** The pod identity of a step that calls the Kubernetes API. */
+  private identity(serviceAccount?: string): Partial<Template> {
+    return serviceAccount ? { serviceAccountName: serviceAccount, automountServiceAccountToken: true } : {};
   }
 
   /** A script step; `deadlineSeconds` also bounds retries of a stuck pod. */
@@ -569,12 +610,8 @@ export class PipelineTemplate extends Construct {
     readonly retry?: workflows.WorkflowTemplateSpecTemplatesRetryStrategy;
     readonly securityContext?: workflows.WorkflowTemplateSpecTemplatesScriptSecurityContext;
     readonly outputs?: workflows.WorkflowTemplateSpecTemplatesOutputs;
-    /**
-     * The pod mounts no ServiceAccount token (it runs repository code or untrusted input); the
-     * executor gets its own ServiceAccount's token instead (Argo Workflows, workflowpod.go
-     * setupServiceAccount: `executor.serviceAccountName` is required with automount false).
-     */
-    readonly noToken?: boolean;
+    /** The ServiceAccount whose token the step needs; none by default. */
+    readonly serviceAccount?: string;
   }): Template {
     const readOnlyRoot = (opts.securityContext ?? STRICT).readOnlyRootFilesystem === true;
     const script: Script = {
@@ -587,17 +624,13 @@ export class PipelineTemplate extends Construct {
       resources: resources(opts.size),
       securityContext: opts.securityContext ?? STRICT,
     };
+    const appArmor = appArmorAnnotation(script.securityContext?.appArmorProfile);
     return {
       name,
+      metadata: appArmor ? { annotations: { [`${APPARMOR_ANNOTATION_PREFIX}main`]: appArmor } } : undefined,
       inputs: opts.inputs,
       outputs: opts.outputs,
-      ...(opts.noToken
-        ? {
-          serviceAccountName: this.executorServiceAccountName,
-          automountServiceAccountToken: false,
-          executor: { serviceAccountName: this.executorServiceAccountName },
-        }
-        : { serviceAccountName: this.serviceAccountName }),
+      ...this.identity(opts.serviceAccount),
       securityContext: POD_SECURITY,
       activeDeadlineSeconds: deadline(opts.deadlineSeconds),
       retryStrategy: opts.retry,
@@ -646,7 +679,6 @@ export class PipelineTemplate extends Construct {
       // Dependency downloads can fail transiently; a failing build fails the same way again, so
       // one retry only.
       retry: retry(1, RetryPolicy.ALWAYS),
-      noToken: true,
     });
 
     const templates: Template[] = [
@@ -717,7 +749,6 @@ export class PipelineTemplate extends Construct {
         // A refused parameter does not heal: retry only when the pod could not run.
         retry: retry(2, RetryPolicy.ON_ERROR),
         outputs: { parameters: [{ name: 'build', valueFrom: { path: '/tmp/build' } }] },
-        noToken: true,
       }),
       this.script('clone-source', {
         image: o.images.git,
@@ -732,7 +763,6 @@ export class PipelineTemplate extends Construct {
         size: SMALL,
         deadlineSeconds: 600,
         retry: noRetryOnUsage(retry(3, RetryPolicy.ALWAYS)),
-        noToken: true,
       }),
       buildJar(BuildTool.MAVEN, o.images.maven),
       buildJar(BuildTool.GRADLE, o.images.gradle),
@@ -750,7 +780,6 @@ export class PipelineTemplate extends Construct {
         size: SMALL,
         deadlineSeconds: 600,
         retry: noRetryOnUsage(retry(3, RetryPolicy.ALWAYS)),
-        noToken: true,
       }),
       this.script('build-image', {
         image: o.images.buildkit,
@@ -792,10 +821,7 @@ export class PipelineTemplate extends Construct {
             { name: 'digest', valueFrom: { path: `${OUT_DIR}/digest` } },
             { name: 'image_ref', valueFrom: { path: `${OUT_DIR}/image_ref` } },
           ],
-          // Kept even when the build fails, where the controller has an artifact repository.
-          artifacts: [{ name: 'build-log', path: `${OUT_DIR}/build_output.log`, archive: { none: {} }, optional: true }],
         },
-        noToken: true,
       }),
     ];
 
@@ -848,45 +874,20 @@ export class PipelineTemplate extends Construct {
         { name: 'namespace', default: '' },
       ],
     };
-    const forward = args({
-      app_name: '{{inputs.parameters.app_name}}',
-      environment: '{{inputs.parameters.environment}}',
-      image: '{{inputs.parameters.image}}',
-    });
     const steps: workflows.WorkflowTemplateSpecTemplatesSteps[][] = [
-      [{ name: 'update-gitops', template: 'update-gitops', arguments: forward }],
+      [{
+        name: 'update-gitops',
+        template: 'update-gitops',
+        arguments: args({
+          app_name: '{{inputs.parameters.app_name}}',
+          environment: '{{inputs.parameters.environment}}',
+          image: '{{inputs.parameters.image}}',
+        }),
+      }],
     ];
     const templates: Template[] = [
-      {
-        name: PipelineTemplate.DEPLOY_TEMPLATE,
-        inputs: appInputs,
-        steps,
-      },
-      this.script('update-gitops', {
-        image: o.images.git,
-        file: 'update-image.sh',
-        inputs: inputs('app_name', 'environment', 'image'),
-        env: [
-          ...env({
-            APP_NAME: '{{inputs.parameters.app_name}}',
-            ENVIRONMENT: '{{inputs.parameters.environment}}',
-            IMAGE: '{{inputs.parameters.image}}',
-            GITOPS_REPO: o.gitopsRepo,
-            GITOPS_BRANCH: o.gitopsBranch,
-            GIT_AUTHOR_NAME: 'argo-workflows',
-            GIT_AUTHOR_EMAIL: 'argo-workflows@noreply.local',
-            COMMIT_FILE: '/tmp/commit',
-          }),
-          secretEnv('GIT_USERNAME', o.gitSecret, 'username', false),
-          secretEnv('GIT_PASSWORD', o.gitSecret, 'password', false),
-        ],
-        size: SMALL,
-        deadlineSeconds: 300,
-        // The script clones afresh and is idempotent: a retry after a lost response finds the line
-        // already set and pushes nothing.
-        retry: retry(3, RetryPolicy.ALWAYS),
-        outputs: { parameters: [{ name: 'commit', valueFrom: { path: '/tmp/commit' } }] },
-      }),
+      { name: PipelineTemplate.DEPLOY_TEMPLATE, inputs: appInputs, steps },
+      this.updateGitops(o),
     ];
     if (o.waitForSync) {
       steps.push([{
@@ -896,7 +897,8 @@ export class PipelineTemplate extends Construct {
           app_name: '{{inputs.parameters.app_name}}',
           namespace: '{{inputs.parameters.namespace}}',
           environment: '{{inputs.parameters.environment}}',
-          image: '{{inputs.parameters.image}}',
+          // The image of the pushed commit, as update-image.sh wrote it.
+          image: '{{steps.update-gitops.outputs.parameters.image}}',
         }),
       }]);
       templates.push(this.script('wait-for-rollout', {
@@ -907,22 +909,21 @@ export class PipelineTemplate extends Construct {
           APP_NAME: '{{inputs.parameters.app_name}}',
           NAMESPACE: '{{inputs.parameters.namespace}}',
           ENVIRONMENT: '{{inputs.parameters.environment}}',
-          // Where each environment of this app lives ("dev=shop-dev prod=shop-prod"), read from the
-          // app's Environments when it is synthesized.
-          ENVIRONMENT_NAMESPACES: Lazy.any({ produce: () => this.environmentNamespaces() }),
+          ENVIRONMENT_NAMESPACES: this.environmentNamespacesValue(),
           IMAGE: '{{inputs.parameters.image}}',
           TIMEOUT_SECONDS: String(o.waitTimeout),
         }),
         size: SMALL,
         deadlineSeconds: o.waitTimeout + 120,
         // The script polls by itself; retry only when the pod could not run.
-        retry: retry(2, RetryPolicy.ON_ERROR),
+        retry: retry(2, RetryPolicy.ALWAYS, 'lastRetry.status == "Error"'),
+        serviceAccount: this.serviceAccounts.wait,
       }));
     }
 
     return this.workflowTemplate(PipelineTemplate.DEPLOY, {
       entrypoint: PipelineTemplate.DEPLOY_TEMPLATE,
-      activeDeadlineSeconds: o.waitTimeout + 900,
+      activeDeadlineSeconds: o.waitTimeout + 1800,
       arguments: {
         parameters: [
           { name: 'app_name', description: 'Name of the app: its key in releases/<environment>.json' },
@@ -935,8 +936,58 @@ export class PipelineTemplate extends Construct {
     });
   }
 
+  /** Where each environment lives ("dev=shop-dev prod=shop-prod"), read from the platform at synth. */
+  private environmentNamespacesValue(): string {
+    return Lazy.any({ produce: () => this.environmentNamespaces() }) as unknown as string;
+  }
+
+  /**
+   * The rendered deploy: update-image.sh clones the GitOps repository, sets the app's line, runs the
+   * project's synth and gate, and pushes one commit with the release file and dist/<environment>/.
+   */
+  private updateGitops(o: { gitopsRepo: string; gitopsBranch: string; gitSecret: string; images: Required<PipelineImages> }): Template {
+    const render = '/render';
+    return this.script('update-gitops', {
+      image: o.images.node,
+      file: 'update-image.sh',
+      inputs: inputs('app_name', 'environment', 'image'),
+      env: [
+        ...env({
+          APP_NAME: '{{inputs.parameters.app_name}}',
+          ENVIRONMENT: '{{inputs.parameters.environment}}',
+          IMAGE: '{{inputs.parameters.image}}',
+          GITOPS_REPO: o.gitopsRepo,
+          GITOPS_BRANCH: o.gitopsBranch,
+          GIT_AUTHOR_NAME: 'argo-workflows',
+          GIT_AUTHOR_EMAIL: 'argo-workflows@noreply.local',
+          // The clone, its node_modules and npm's cache live on their own volume.
+          WORK_DIR: render,
+          npm_config_cache: `${render}/.npm`,
+          npm_config_update_notifier: 'false',
+          COMMIT_FILE: '/tmp/commit',
+          IMAGE_FILE: '/tmp/image',
+        }),
+        secretEnv('GIT_USERNAME', o.gitSecret, 'username', false),
+        secretEnv('GIT_PASSWORD', o.gitSecret, 'password', false),
+      ],
+      mounts: [{ name: 'render', mountPath: render }],
+      volumes: [{ name: 'render', emptyDir: { sizeLimit: size('2Gi') } }],
+      size: RENDER,
+      deadlineSeconds: 900,
+      // The script starts from a fresh clone each time and is idempotent (a retry after a lost
+      // response finds the line already set and pushes nothing); it exits 75 for what may heal.
+      retry: retry(3, RetryPolicy.ALWAYS, TRANSIENT_ONLY),
+      outputs: {
+        parameters: [
+          { name: 'commit', valueFrom: { path: '/tmp/commit' } },
+          { name: 'image', valueFrom: { path: '/tmp/image' } },
+        ],
+      },
+    });
+  }
+
   /** A `kubectl argo rollouts <command>` step (the plugin image runs the plugin binary directly). */
-  private rolloutsCommand(name: string, command: string[], image: string): Template {
+  private rolloutsCommand(name: string, command: string[], image: string, serviceAccount: string): Template {
     const container: Container = {
       image,
       command: ['kubectl-argo-rollouts'],
@@ -949,19 +1000,20 @@ export class PipelineTemplate extends Construct {
     return {
       name,
       inputs: inputs('app_name', 'namespace'),
-      serviceAccountName: this.serviceAccountName,
+      ...this.identity(serviceAccount),
       securityContext: POD_SECURITY,
       activeDeadlineSeconds: deadline(120),
       // Only when the pod could not run: a command that ran and failed is not retried blindly.
-      retryStrategy: retry(2, RetryPolicy.ON_ERROR),
+      retryStrategy: retry(2, RetryPolicy.ALWAYS, 'lastRetry.status == "Error"'),
       volumes: [TMP_VOLUME],
       container,
     };
   }
 
-  private rolloutsWorkflow(name: string, entrypoint: Template, steps: Template[]): workflows.WorkflowTemplate {
-    return this.workflowTemplate(name, {
-      entrypoint: entrypoint.name,
+  private promoteJavaApp(images: Required<PipelineImages>): workflows.WorkflowTemplate {
+    const forward = args({ app_name: '{{inputs.parameters.app_name}}', namespace: '{{inputs.parameters.namespace}}' });
+    return this.workflowTemplate(PipelineTemplate.PROMOTE, {
+      entrypoint: 'promote',
       activeDeadlineSeconds: 900,
       arguments: {
         parameters: [
@@ -969,34 +1021,97 @@ export class PipelineTemplate extends Construct {
           { name: 'namespace', description: 'Namespace of the Rollout (the environment)' },
         ],
       },
-      templates: [entrypoint, ...steps],
+      templates: [
+        { name: 'promote', inputs: inputs('app_name', 'namespace'), steps: [[{ name: 'promote', template: 'rollouts-promote', arguments: forward }]] },
+        this.rolloutsCommand('rollouts-promote', ['promote'], images.rolloutsPlugin, this.serviceAccounts.promote),
+      ],
     });
   }
 
-  private promoteJavaApp(images: Required<PipelineImages>): workflows.WorkflowTemplate {
-    const forward = args({ app_name: '{{inputs.parameters.app_name}}', namespace: '{{inputs.parameters.namespace}}' });
-    return this.rolloutsWorkflow(PipelineTemplate.PROMOTE, {
-      name: 'promote',
-      inputs: inputs('app_name', 'namespace'),
-      steps: [[{ name: 'promote', template: 'rollouts-promote', arguments: forward }]],
-    }, [this.rolloutsCommand('rollouts-promote', ['promote'], images.rolloutsPlugin)]);
-  }
-
-  private abortJavaApp(images: Required<PipelineImages>): workflows.WorkflowTemplate {
-    const forward = args({ app_name: '{{inputs.parameters.app_name}}', namespace: '{{inputs.parameters.namespace}}' });
-    return this.rolloutsWorkflow(PipelineTemplate.ABORT, {
-      name: 'abort',
-      inputs: inputs('app_name', 'namespace'),
-      steps: [
-        // abort: the active Service stays on the stable version and the preview is scaled down;
-        // undo: the Rollout's template goes back to the stable revision, so it is Healthy again.
-        [{ name: 'abort', template: 'rollouts-abort', arguments: forward }],
-        [{ name: 'undo', template: 'rollouts-undo', arguments: forward }],
+  /**
+   * Abort through Git: abort the Rollout (traffic stays on, or returns to, the stable version), find
+   * the image the environment ran before in the history of releases/<environment>.json, and deploy
+   * it through deploy-app (the same rendered commit and wait), so Argo CD's self-heal keeps it.
+   */
+  private abortJavaApp(o: { gitopsRepo: string; gitopsBranch: string; gitSecret: string; images: Required<PipelineImages> }): workflows.WorkflowTemplate {
+    const app = { app_name: '{{inputs.parameters.app_name}}', environment: '{{inputs.parameters.environment}}', namespace: '{{inputs.parameters.namespace}}' };
+    return this.workflowTemplate(PipelineTemplate.ABORT, {
+      entrypoint: 'abort',
+      activeDeadlineSeconds: 3600,
+      arguments: {
+        parameters: [
+          { name: 'app_name', description: 'Name of the app and of its Rollout' },
+          { name: 'environment', description: 'Environment of the release to abort, e.g. dev' },
+          { name: 'namespace', value: '', description: 'Namespace of the Rollout; empty for the namespace of the environment' },
+        ],
+      },
+      templates: [
+        {
+          name: 'abort',
+          inputs: { parameters: [{ name: 'app_name' }, { name: 'environment' }, { name: 'namespace', default: '' }] },
+          steps: [
+            [{ name: 'abort-rollout', template: 'abort-rollout', arguments: args(app) }],
+            [{ name: 'previous-image', template: 'previous-image', arguments: args({ app_name: app.app_name, environment: app.environment }) }],
+            [{
+              name: 'rollback',
+              templateRef: { name: PipelineTemplate.DEPLOY, template: PipelineTemplate.DEPLOY_TEMPLATE },
+              arguments: args({ ...app, image: '{{steps.previous-image.outputs.parameters.image}}' }),
+            }],
+          ],
+        },
+        this.script('abort-rollout', {
+          image: o.images.kubectl,
+          file: 'abort-rollout.sh',
+          inputs: inputs('app_name', 'environment', 'namespace'),
+          env: env({
+            APP_NAME: '{{inputs.parameters.app_name}}',
+            ENVIRONMENT: '{{inputs.parameters.environment}}',
+            NAMESPACE: '{{inputs.parameters.namespace}}',
+            ENVIRONMENT_NAMESPACES: this.environmentNamespacesValue(),
+          }),
+          size: SMALL,
+          deadlineSeconds: 120,
+          retry: retry(2, RetryPolicy.ALWAYS, 'lastRetry.status == "Error"'),
+          serviceAccount: this.serviceAccounts.abort,
+        }),
+        this.script('previous-image', {
+          image: o.images.git,
+          file: 'previous-image.sh',
+          inputs: inputs('app_name', 'environment'),
+          env: [
+            ...env({
+              APP_NAME: '{{inputs.parameters.app_name}}',
+              ENVIRONMENT: '{{inputs.parameters.environment}}',
+              GITOPS_REPO: o.gitopsRepo,
+              GITOPS_BRANCH: o.gitopsBranch,
+              IMAGE_FILE: '/tmp/image',
+            }),
+            secretEnv('GIT_USERNAME', o.gitSecret, 'username', false),
+            secretEnv('GIT_PASSWORD', o.gitSecret, 'password', false),
+          ],
+          size: SMALL,
+          deadlineSeconds: 300,
+          retry: retry(3, RetryPolicy.ALWAYS, TRANSIENT_ONLY),
+          outputs: { parameters: [{ name: 'image', valueFrom: { path: '/tmp/image' } }] },
+        }),
       ],
-    }, [
-      this.rolloutsCommand('rollouts-abort', ['abort'], images.rolloutsPlugin),
-      this.rolloutsCommand('rollouts-undo', ['undo'], images.rolloutsPlugin),
-    ]);
+    });
+  }
+}
+
+/**
+ * Kubernetes before 1.30 reads AppArmor profiles only from this pod annotation (one per container;
+ * Argo names a script's container `main`); 1.30 and later read `securityContext.appArmorProfile`
+ * and require both to agree, so a step sets both.
+ */
+const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
+
+function appArmorAnnotation(profile?: workflows.WorkflowTemplateSpecTemplatesScriptSecurityContextAppArmorProfile): string | undefined {
+  switch (profile?.type) {
+    case undefined: return undefined;
+    case 'Unconfined': return 'unconfined';
+    case 'RuntimeDefault': return 'runtime/default';
+    default: return `localhost/${profile?.localhostProfile ?? ''}`;
   }
 }
 

@@ -18,11 +18,18 @@
 #   IMAGE             the image that was deployed (required)
 #   TIMEOUT_SECONDS   how long to wait (default: 900)
 #   POLL_SECONDS      time between checks (default: 10)
+# Exit status: 0 Healthy or Paused on IMAGE; 1 Degraded or timed out; 2 a wrong argument.
 set -eu
+export LC_ALL=C
 
 fail() {
   echo "wait-rollout: error: $*" >&2
-  exit 1
+  exit "${FAIL_STATUS:-1}"
+}
+
+# Exit status 2: a wrong argument, which no retry can heal.
+usage_error() {
+  FAIL_STATUS=2 fail "$*"
 }
 
 APP_NAME="${APP_NAME:-}"
@@ -40,9 +47,30 @@ IMAGE="${IMAGE:-}"
 TIMEOUT_SECONDS="${TIMEOUT_SECONDS:-900}"
 POLL_SECONDS="${POLL_SECONDS:-10}"
 
-[ -n "$APP_NAME" ] || fail "APP_NAME is not set"
-[ -n "$NAMESPACE" ] || fail "neither NAMESPACE nor ENVIRONMENT is set"
-[ -n "$IMAGE" ] || fail "IMAGE is not set"
+[ -n "$APP_NAME" ] || usage_error "APP_NAME is not set"
+[ -n "$NAMESPACE" ] || usage_error "neither NAMESPACE nor ENVIRONMENT is set"
+[ -n "$IMAGE" ] || usage_error "IMAGE is not set"
+# Whole values only: `case` matches the entire string (a newline or a leading '-' cannot slip by).
+dns_label() {
+  case "$1" in
+    '' | -* | *- | *[!a-z0-9-]*) return 1 ;;
+  esac
+  [ "${#1}" -le 63 ]
+}
+dns_label "$APP_NAME" || usage_error "APP_NAME \"$APP_NAME\" is not a DNS-1123 label"
+dns_label "$NAMESPACE" || usage_error "NAMESPACE \"$NAMESPACE\" is not a DNS-1123 label"
+case "$IMAGE" in
+  [a-z0-9]*) ;;
+  *) usage_error "IMAGE \"$IMAGE\" is not an image reference" ;;
+esac
+case "$IMAGE" in
+  *[!A-Za-z0-9_./:@-]*) usage_error "IMAGE \"$IMAGE\" is not an image reference" ;;
+esac
+for n in "$TIMEOUT_SECONDS" "$POLL_SECONDS"; do
+  case "$n" in
+    '' | *[!0-9]*) usage_error "TIMEOUT_SECONDS and POLL_SECONDS must be numbers, got \"$n\"" ;;
+  esac
+done
 
 # Prints "observed" when the Rollout controller has seen the live pod template ("pending" otherwise),
 # then the images of that template: the Rollout's own template (generation = status.observedGeneration), or the

@@ -8,6 +8,7 @@ import { formatProblem, Problem } from './problem';
 import { checkDuplicates, checkReferences, checkRoutes } from './references';
 import { checkRollouts } from './rollout-rules';
 import { isNamespaced, validateSchema } from './schema';
+import { checkWorkflowServiceAccounts } from './workflow-identities';
 
 /** Thrown when the validation gate finds problems; nothing has been written. */
 export class ValidationError extends Error {
@@ -75,5 +76,6 @@ export function validateManifests(manifests: Manifest[], options: GateOptions = 
   }
   const workflows = manifests.filter((m) => m.doc.kind === 'WorkflowTemplate').map((m) => m.doc);
   if (workflows.length) problems.push(...lintWorkflowTemplates(workflows));
+  problems.push(...checkWorkflowServiceAccounts(manifests));
   return problems;
 }

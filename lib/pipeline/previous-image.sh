@@ -1,0 +1,87 @@
+#!/bin/sh
+# Prints the image an app ran in an environment before its current one, read from the Git history
+# of releases/<environment>.json: the newest earlier version of the file whose line for the app
+# names another image. The abort workflow commits that image back through update-image.sh.
+#
+# Usage: previous-image.sh <app> <environment>   (or APP_NAME and ENVIRONMENT in the environment)
+#
+# Needs git. Environment: GITOPS_REPO, GITOPS_BRANCH, GIT_USERNAME/GIT_PASSWORD as for
+# update-image.sh; IMAGE_FILE: when set, the image is also written to this file.
+# Exit status: 0 printed; 2 a wrong argument, a missing app or no earlier image; 75 the repository
+# could not be cloned (may heal by itself).
+set -eu
+export LC_ALL=C
+
+fail() {
+  status="$1"
+  shift
+  echo "previous-image: error: $*" >&2
+  exit "$status"
+}
+
+APP_NAME="${1:-${APP_NAME:-}}"
+ENVIRONMENT="${2:-${ENVIRONMENT:-}}"
+GITOPS_REPO="${GITOPS_REPO:-}"
+GITOPS_BRANCH="${GITOPS_BRANCH:-main}"
+
+dns_label() {
+  case "$1" in
+    '' | -* | *- | *[!a-z0-9-]*) return 1 ;;
+  esac
+  [ "${#1}" -le 63 ]
+}
+dns_label "$APP_NAME" || fail 2 "app name \"$APP_NAME\" is not a DNS-1123 label (usage: previous-image.sh <app> <environment>)"
+dns_label "$ENVIRONMENT" || fail 2 "environment \"$ENVIRONMENT\" is not a DNS-1123 label (usage: previous-image.sh <app> <environment>)"
+case "$GITOPS_REPO" in
+  '' | -* | *"
+"*) fail 2 "GITOPS_REPO must be the URL or path of the GitOps repository, on one line, not starting with '-'" ;;
+esac
+case "$GITOPS_BRANCH" in
+  '' | -* | *..* | *[!A-Za-z0-9._/-]*) fail 2 "GITOPS_BRANCH \"$GITOPS_BRANCH\" is not a branch name" ;;
+esac
+
+if [ -n "${GIT_USERNAME:-}" ] || [ -n "${GIT_PASSWORD:-}" ]; then
+  case "$GITOPS_REPO" in
+    https://*) ;;
+    *) fail 2 "GIT_USERNAME/GIT_PASSWORD are only sent over https://, but GITOPS_REPO is \"$GITOPS_REPO\"" ;;
+  esac
+  GITOPS_HOST="${GITOPS_REPO#https://}"
+  GITOPS_HOST="${GITOPS_HOST%%/*}"
+  export GITOPS_HOST
+  # shellcheck disable=SC2016 # expanded by the shell git starts, not here
+  HELPER='!f() { test "$1" = get || exit 0; p=; h=; while IFS= read -r l; do case "$l" in protocol=*) p="${l#protocol=}" ;; host=*) h="${l#host=}" ;; esac; done; test "$p" = https && test "$h" = "$GITOPS_HOST" || exit 0; echo "username=${GIT_USERNAME:-git}"; echo "password=${GIT_PASSWORD:-}"; }; f'
+  set -- -c credential.helper= -c "credential.helper=$HELPER"
+else
+  set --
+fi
+export GIT_TERMINAL_PROMPT=0
+
+TMP_DIR="$(mktemp -d)"
+trap 'rm -rf "$TMP_DIR"' EXIT
+RELEASE_FILE="releases/$ENVIRONMENT.json"
+
+# The whole history of the branch: the release file's earlier versions are read from it.
+git "$@" clone --quiet --bare --single-branch --branch "$GITOPS_BRANCH" -- "$GITOPS_REPO" "$TMP_DIR/repo.git" \
+  || fail 75 "cannot clone branch $GITOPS_BRANCH of $GITOPS_REPO (check the URL, the branch and the credentials)"
+cd "$TMP_DIR/repo.git"
+
+# The image of the app in the release file at a commit (empty when the file or the line is missing).
+image_at() {
+  git show "$1:$RELEASE_FILE" 2>/dev/null \
+    | sed -n "s/^[ ]*\"$APP_NAME\"[ ]*:[ ]*\"\\([^\"]*\\)\"[ ]*,\\{0,1\\}[ ]*\$/\\1/p" | head -n 1
+}
+
+current="$(image_at HEAD)"
+[ -n "$current" ] || fail 2 "$RELEASE_FILE on $GITOPS_BRANCH has no line for app \"$APP_NAME\""
+previous=
+for commit in $(git log --format=%H HEAD -- "$RELEASE_FILE"); do
+  image="$(image_at "$commit")"
+  if [ -n "$image" ] && [ "$image" != "$current" ]; then
+    previous="$image"
+    break
+  fi
+done
+[ -n "$previous" ] || fail 2 "the history of $RELEASE_FILE names no image of $APP_NAME before $current: nothing to roll back to"
+echo "previous-image: $APP_NAME in $ENVIRONMENT runs $current; before it: $previous" >&2
+if [ -n "${IMAGE_FILE:-}" ]; then printf '%s\n' "$previous" > "$IMAGE_FILE"; fi
+printf '%s\n' "$previous"
