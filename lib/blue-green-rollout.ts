@@ -3,6 +3,8 @@ import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as rollouts from '../imports/rollouts-argoproj.io';
+import { checkProps } from './prop-schema';
+import { BlueGreenRolloutPropsSchema } from './prop-schemas';
 import { check, checkInteger, checkName, isDnsSubdomain } from './props';
 import { analysisToKube, RolloutAnalysis } from './rollout-analysis';
 import { addRolloutServices, IRolloutWorkload, RolloutWorkload } from './rollout-workload';
@@ -114,6 +116,7 @@ export class BlueGreenRollout extends Construct {
 
   constructor(scope: Construct, id: string, props: BlueGreenRolloutProps) {
     super(scope, id);
+    checkProps(CONSTRUCT, id, props, BlueGreenRolloutPropsSchema);
     const plain = props.workload instanceof kplus.Deployment ? props.workload : undefined;
     const workload: IRolloutWorkload = plain ? RolloutWorkload.fromDeployment(plain) : props.workload as IRolloutWorkload;
     const name = workload.name;

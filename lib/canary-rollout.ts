@@ -3,6 +3,8 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as rollouts from '../imports/rollouts-argoproj.io';
 import { AnalysisTemplate, argoDuration } from './analysis-template';
+import { checkOptions, checkProps } from './prop-schema';
+import { CanaryRolloutPropsSchema, NginxTrafficRoutingOptionsSchema, RolloutAnalysisSchema, SetCanaryScaleOptionsSchema } from './prop-schemas';
 import { check, checkInteger, checkName } from './props';
 import { analysisToKube, RolloutAnalysis } from './rollout-analysis';
 import { addRolloutServices, IRolloutWorkload, RolloutWorkload } from './rollout-workload';
@@ -39,11 +41,13 @@ export class CanaryStep {
 
   /** Run analysis templates and wait for their result: success goes on, failure aborts the rollout. */
   public static analysis(analysis: RolloutAnalysis): CanaryStep {
+    checkOptions('CanaryStep.analysis', analysis, RolloutAnalysisSchema);
     return new CanaryStep('analysis', analysis);
   }
 
   /** Scale the canary pods apart from the traffic weight (needs traffic routing). */
   public static setCanaryScale(options: SetCanaryScaleOptions): CanaryStep {
+    checkOptions('CanaryStep.setCanaryScale', options, SetCanaryScaleOptionsSchema);
     return new CanaryStep('setCanaryScale', options);
   }
 
@@ -112,6 +116,7 @@ export class CanaryTrafficRouting {
    * reach one version only.
    */
   public static nginx(options: NginxTrafficRoutingOptions = {}): CanaryTrafficRouting {
+    checkOptions('CanaryTrafficRouting.nginx', options, NginxTrafficRoutingOptionsSchema);
     return new CanaryTrafficRouting(options);
   }
 
@@ -218,6 +223,7 @@ export class CanaryRollout extends Construct {
 
   constructor(scope: Construct, id: string, props: CanaryRolloutProps) {
     super(scope, id);
+    checkProps(CONSTRUCT, id, props, CanaryRolloutPropsSchema);
     const workload = props.workload instanceof kplus.Deployment ? RolloutWorkload.fromDeployment(props.workload) : props.workload;
     const name = workload.name;
     this.name = name;

@@ -1,6 +1,8 @@
 import { k8s } from 'cdk8s-plus-27';
 import { BlueGreenRollout, BlueGreenRolloutOptions } from './blue-green-rollout';
 import { CanaryRollout, CanaryRolloutOptions } from './canary-rollout';
+import { checkOptions } from './prop-schema';
+import { BlueGreenRolloutOptionsSchema, CanaryRolloutOptionsSchema, RollingUpdateOptionsSchema } from './prop-schemas';
 import { check } from './props';
 import { IRolloutWorkload } from './rollout-workload';
 
@@ -23,6 +25,7 @@ const PERCENT_OR_COUNT = /^(\d+|\d+%)$/;
 export abstract class DeployStrategy {
   /** Kubernetes' own rolling update of the Deployment. */
   public static rollingUpdate(options: RollingUpdateOptions = {}): DeployStrategy {
+    checkOptions('DeployStrategy.rollingUpdate', options, RollingUpdateOptionsSchema);
     return new RollingUpdateStrategy(options);
   }
 
@@ -32,6 +35,7 @@ export abstract class DeployStrategy {
    * someone promotes.
    */
   public static blueGreen(options: BlueGreenRolloutOptions = {}): DeployStrategy {
+    checkOptions('DeployStrategy.blueGreen', options, BlueGreenRolloutOptionsSchema);
     return new BlueGreenStrategy(options);
   }
 
@@ -41,6 +45,7 @@ export abstract class DeployStrategy {
    * the app's Ingress when it has one, by pod count otherwise), with optional analysis.
    */
   public static canary(options: CanaryRolloutOptions = {}): DeployStrategy {
+    checkOptions('DeployStrategy.canary', options, CanaryRolloutOptionsSchema);
     return new CanaryStrategy(options);
   }
 

@@ -3,6 +3,9 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 
 const ENVIRONMENT = Symbol.for('platform.Environment');
+import { ConfigError } from './errors';
+import { checkProps } from './prop-schema';
+import { EnvironmentPropsSchema } from './prop-schemas';
 import { checkName } from './props';
 
 export interface EnvironmentProps {
@@ -52,6 +55,7 @@ export class Environment extends Chart {
   constructor(scope: Construct, name: string, props: EnvironmentProps = {}) {
     const namespace = props.namespace ?? name;
     super(scope, name, { namespace, disableResourceNameHashes: true });
+    checkProps('Environment', name, props, EnvironmentPropsSchema);
     checkName('Environment', name, 'name', name);
     checkName('Environment', name, 'namespace', namespace);
     this.name = name;
@@ -79,7 +83,7 @@ export class Environment extends Chart {
   public registerApp(app: Construct & { readonly name: string }): void {
     const other = this.apps.get(app.name);
     if (other && other !== app) {
-      throw new Error(`${app.constructor.name} "${app.name}": an app of that name already exists in environment "${this.name}" (${other.node.path}): app names must be unique per environment`);
+      throw new ConfigError(`${app.constructor.name} "${app.name}": an app of that name already exists in environment "${this.name}" (${other.node.path}): app names must be unique per environment`);
     }
     this.apps.set(app.name, app);
   }

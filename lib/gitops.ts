@@ -3,6 +3,8 @@ import { Construct, IConstruct } from 'constructs';
 import * as argocd from '../imports/argocd-argoproj.io';
 import * as argocdproject from '../imports/argocdproject-argoproj.io';
 import { Environment } from './environment';
+import { checkOptions, checkProps } from './prop-schema';
+import { ArgoCdBootstrapPropsSchema, AutomatedSyncOptionsSchema, SyncPolicyOptionsSchema } from './prop-schemas';
 import { check, checkInteger, checkName } from './props';
 import { isNamespaced } from './validate/schema';
 
@@ -41,11 +43,13 @@ export interface AutomatedSyncOptions extends SyncPolicyOptions {
 export class SyncPolicy {
   /** Argo CD syncs every commit by itself (typical for development environments). */
   public static automated(options: AutomatedSyncOptions = {}): SyncPolicy {
+    checkOptions('SyncPolicy.automated', options, AutomatedSyncOptionsSchema);
     return new SyncPolicy(true, options.prune ?? false, options.selfHeal ?? false, options);
   }
 
   /** Argo CD shows the difference; a person syncs it (typical for production). */
   public static manual(options: SyncPolicyOptions = {}): SyncPolicy {
+    checkOptions('SyncPolicy.manual', options, SyncPolicyOptionsSchema);
     return new SyncPolicy(false, false, false, options);
   }
 
@@ -219,6 +223,7 @@ export class ArgoCdBootstrap extends Chart {
     const namespace = props.namespace ?? 'argocd';
     super(scope, id, { namespace, disableResourceNameHashes: true });
     const c = 'ArgoCdBootstrap';
+    checkProps(c, id, props, ArgoCdBootstrapPropsSchema);
     check(scope.node.scope === undefined, c, id, () => 'must be created directly in the app (it is a folder of dist/ of its own), not inside another chart');
     checkName(c, id, 'id', id);
     checkName(c, id, 'namespace', namespace);

@@ -7,6 +7,8 @@ import { Environment } from './environment';
 import { HealthProbe } from './health-probe';
 import { appLabels } from './labels';
 import { PolicyException } from './policy-exception';
+import { checkProps } from './prop-schema';
+import { JavaAppPropsSchema } from './prop-schemas';
 import { check, checkImage, checkInteger, checkName, checkPort, checkQuantity, imageVersion, isDnsSubdomain, PropError } from './props';
 import { IRolloutWorkload, WorkloadPort } from './rollout-workload';
 import { addSelfCheck } from './validate/self-check';
@@ -315,6 +317,7 @@ export class JavaApp extends Construct implements IRolloutWorkload {
 
   constructor(scope: Construct, id: string, props: JavaAppProps) {
     super(scope, id);
+    checkProps(CONSTRUCT, id, props, JavaAppPropsSchema);
     checkName(CONSTRUCT, id, 'name (the construct id)', id);
     checkImage(CONSTRUCT, id, 'image', props.image);
     checkPort(CONSTRUCT, id, 'port', props.port);

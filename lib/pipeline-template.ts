@@ -4,6 +4,8 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as workflows from '../imports/workflows-argoproj.io';
 import { Environment } from './environment';
+import { checkProps } from './prop-schema';
+import { PipelineTemplatePropsSchema } from './prop-schemas';
 import { check, checkImage, checkName, isDnsSubdomain, parseQuantity } from './props';
 
 /** The build tool of a Java project. */
@@ -308,6 +310,7 @@ export class PipelineTemplate extends Construct {
   constructor(scope: Construct, id: string, props: PipelineTemplateProps) {
     super(scope, id);
     const c = 'PipelineTemplate';
+    checkProps(c, id, props, PipelineTemplatePropsSchema);
     this.namespace = props.namespace ?? 'argo';
     this.serviceAccountName = props.serviceAccountName ?? 'workflow-runner';
     this.partOf = props.partOf ?? 'platform';

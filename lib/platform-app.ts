@@ -9,6 +9,8 @@ import { Manifest } from './validate/manifest';
 import { isNamespaced } from './validate/schema';
 import { underPlatformGate } from './validate/self-check';
 import { stringifyManifest } from './yaml-emitter';
+import { checkOptions } from './prop-schema';
+import { PlatformAppPropsSchema } from './prop-schemas';
 
 export interface PlatformAppProps {
   /**
@@ -60,6 +62,7 @@ function placement(obj: ApiObject, root: App): { folder: string; unit: string } 
 export class PlatformApp extends App {
   constructor(props: PlatformAppProps = {}) {
     super({ outdir: props.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist' });
+    checkOptions('PlatformApp', props, PlatformAppPropsSchema);
     // Before any construct is added: large trees (one Chart per app) stay linear in time and memory.
     useDictionaryChildTables();
   }
