@@ -17,7 +17,7 @@ function list(dir, prefix = '') {
 }
 
 try {
-  execFileSync(process.execPath, [path.join(__dirname, 'synth.js')], {
+  execFileSync(process.execPath, [path.join(__dirname, 'synth.js'), '--quiet'], {
     cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, CDK8S_OUTDIR: fresh },
   });
   const expected = new Set(list(fresh));

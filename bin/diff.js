@@ -26,7 +26,7 @@ const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-diff-'));
 
 function main() {
   try {
-    execFileSync(process.execPath, [path.join(__dirname, 'synth.js'), ...entry], {
+    execFileSync(process.execPath, [path.join(__dirname, 'synth.js'), ...entry, '--quiet'], {
       cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, CDK8S_OUTDIR: fresh },
     });
   } catch {

@@ -19,3 +19,4 @@ export { YAML_OPTIONS, stringifyManifest } from './yaml-emitter';
 export { ConfigError } from './errors';
 export { PropError } from './props';
 export { checkOptions, checkProps, P, ObjectSchema, PropType } from './prop-schema';
+export { onSynth, formatSummary, SynthReport, FolderReport } from './synth-report';
