@@ -46,7 +46,9 @@ describe('the summary', () => {
   test('an image bump: one file changed; a removed app: its file removed; nothing: unchanged', () => {
     const bumped = synth(platform({ orders: 'ghcr.io/acme/orders:1.1.0', catalog: 'ghcr.io/acme/catalog:2.0.0' }), outdir);
     expect(bumped.stdout).toMatch(/^  dev\/\s+2 apps, \d+ objects\s+1 changed: dev\/orders\.yaml$/m);
-    expect(bumped.stdout).toMatch(/1 file changed/);
+    // The inventory page names the new image too.
+    expect(bumped.stdout).toMatch(/^  \.\/\s+1 changed: README\.md$/m);
+    expect(bumped.stdout).toMatch(/, 2 files changed\n/);
     const removed = synth(platform({ orders: 'ghcr.io/acme/orders:1.1.0' }), outdir);
     expect(removed.stdout).toMatch(/^  dev\/\s+1 app, \d+ objects\s+1 changed: dev\/Kustomization; 1 removed: dev\/catalog\.yaml$/m);
     const same = synth(platform({ orders: 'ghcr.io/acme/orders:1.1.0' }), outdir);

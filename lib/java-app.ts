@@ -480,7 +480,7 @@ export class JavaApp extends Construct implements IRolloutWorkload {
     });
 
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: metadata(id),
+      metadata: { ...metadata(id), labels: labels.workload },
       spec: {
         // Left to the autoscaler, or to the Rollout (which keeps the Deployment at 0), when there is one.
         replicas: Lazy.any({ produce: () => (this.rolloutName ? 0 : autoscaling ? undefined : this.replicas) }),
@@ -488,7 +488,7 @@ export class JavaApp extends Construct implements IRolloutWorkload {
         selector: { matchLabels: this.selectorLabels },
         strategy: strategy.deploymentStrategy(CONSTRUCT, id),
         template: {
-          metadata: { labels: this.labels, annotations: Object.keys(podAnnotations).length ? podAnnotations : undefined },
+          metadata: { labels: labels.workload, annotations: Object.keys(podAnnotations).length ? podAnnotations : undefined },
           spec: {
             serviceAccountName: id,
             automountServiceAccountToken: false,

@@ -12,6 +12,7 @@ import { isNamespaced } from './validate/schema';
 import { underPlatformGate } from './validate/self-check';
 import { stringifyManifest } from './yaml-emitter';
 import { buildReport, emitSynth, readFiles } from './synth-report';
+import { INVENTORY_FILE, renderInventory } from './inventory';
 import { checkOptions } from './prop-schema';
 import { PlatformAppPropsSchema } from './prop-schemas';
 
@@ -95,15 +96,20 @@ export class PlatformApp extends App {
     return manifests;
   }
 
-  /** The files of the output folder (path relative to it -> content), sorted and stable. */
+  /** The manifests' files (path relative to the output folder -> content): YAML and a Kustomization per folder, sorted and stable. */
   public files(): Map<string, string> {
     return renderFiles(this.manifests());
+  }
+
+  /** Exactly what `synth()` writes: `files()` plus the inventory page `README.md` (what runs where). */
+  public outputFiles(): Map<string, string> {
+    return outputFiles(this.manifests());
   }
 
   /** Validates, then replaces the output folder with the new files in one rename; reports what changed (`onSynth`). */
   public override synth(): void {
     const manifests = this.manifests();
-    const files = renderFiles(manifests);
+    const files = outputFiles(manifests);
     const before = readFiles(this.outdir);
     writeAtomically(this.outdir, files);
     emitSynth(buildReport(this.outdir, manifests, before, files));
@@ -139,6 +145,13 @@ function order(a: Manifest, b: Manifest): number {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The manifests' files plus the inventory page `README.md` (what runs where). */
+function outputFiles(manifests: Manifest[]): Map<string, string> {
+  const files = renderFiles(manifests);
+  files.set(INVENTORY_FILE, renderInventory(manifests));
+  return new Map([...files.entries()].sort(([a], [b]) => compare(a, b)));
 }
 
 /** Groups manifests into YAML files, objects ordered by sync wave, kind and name; adds a kustomization per folder. */

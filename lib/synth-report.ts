@@ -83,7 +83,7 @@ export function buildReport(outdir: string, manifests: Manifest[], before: Reado
  */
 export function formatSummary(report: SynthReport): string {
   const rows = report.folders.map((f) => {
-    const name = f.folder ? `${f.folder}/` : '(top)';
+    const name = f.folder ? `${f.folder}/` : './';
     const counts = f.objects ? `${plural(f.apps.length, 'app')}, ${plural(f.objects, 'object')}` : '';
     const changes = [
       f.added.length ? `${f.added.length} added: ${f.added.join(', ')}` : '',

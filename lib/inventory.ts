@@ -1,0 +1,194 @@
+import { selects } from './labels';
+import { Manifest } from './validate/manifest';
+
+/**
+ * `dist/README.md`: what runs where, derived from the synthesized objects alone (any app, any
+ * environment): per folder with workloads, a table of apps (image, version, strategy, replicas or
+ * autoscaling range, hosts) and a Mermaid diagram of the traffic path (Ingress -> Services ->
+ * Rollout or Deployment), which GitHub and GitLab render.
+ */
+export const INVENTORY_FILE = 'README.md';
+
+interface App {
+  readonly name: string;
+  /** The object that owns the replicas: the Rollout when there is one, else the Deployment (StatefulSet...). */
+  readonly owner: any;
+  /** The object whose pod template carries the image (the Deployment a Rollout's workloadRef names, or the owner). */
+  readonly template: any;
+}
+
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Rollout']);
+
+export function renderInventory(manifests: Manifest[]): string {
+  const byFolder = new Map<string, any[]>();
+  for (const m of manifests) {
+    const folder = m.file.split('/')[0];
+    const list = byFolder.get(folder) ?? [];
+    list.push(m.doc);
+    byFolder.set(folder, list);
+  }
+  const folders = [...byFolder.keys()].sort();
+  const out = [
+    '# What runs where',
+    '',
+    'Written by `npm run synth` from the synthesized objects; do not edit (`npm run check` holds it to them).',
+  ];
+  const others: string[] = [];
+  for (const folder of folders) {
+    const docs = byFolder.get(folder)!;
+    const apps = appsOf(docs);
+    if (apps.length === 0) {
+      others.push(`| \`${folder}/\` | ${kindsOf(docs)} |`);
+      continue;
+    }
+    const namespaces = [...new Set(docs.map((d) => d.metadata?.namespace).filter(Boolean))].sort();
+    out.push('', `## ${folder}`, '', `Namespace ${namespaces.map((n) => `\`${n}\``).join(', ') || '(cluster-scoped)'}: ${apps.length} app${apps.length === 1 ? '' : 's'}, ${docs.length} objects.`, '');
+    out.push('| app | image | version | strategy | replicas | hosts |', '|---|---|---|---|---|---|');
+    for (const app of apps) {
+      const images = containersOf(app.template).map((c) => `\`${c.image}\``).join('<br>');
+      const version = app.template.metadata?.labels?.['app.kubernetes.io/version'] ?? app.owner.metadata?.labels?.['app.kubernetes.io/version'] ?? '';
+      out.push(`| ${cell(app.name)} | ${images} | ${cell(version)} | ${cell(strategyOf(app))} | ${cell(replicasOf(app, docs))} | ${hostsOf(app, docs).map(cell).join('<br>')} |`);
+    }
+    out.push('', '```mermaid', ...diagram(apps, docs), '```');
+  }
+  if (others.length) out.push('', '## Other folders', '', '| folder | objects |', '|---|---|', ...others);
+  return `${out.join('\n')}\n`;
+}
+
+function appsOf(docs: any[]): App[] {
+  const apps: App[] = [];
+  const driven = new Set<string>();
+  for (const d of docs) {
+    if (d.kind === 'Rollout' && d.spec?.workloadRef?.name) driven.add(`${d.spec.workloadRef.kind}/${d.spec.workloadRef.name}`);
+  }
+  for (const d of docs) {
+    if (!WORKLOAD_KINDS.has(d.kind) || driven.has(`${d.kind}/${d.metadata?.name}`)) continue;
+    const ref = d.kind === 'Rollout' ? d.spec?.workloadRef : undefined;
+    const template = ref ? docs.find((x) => x.kind === ref.kind && x.metadata?.name === ref.name) ?? d : d;
+    apps.push({ name: d.metadata?.labels?.['app.kubernetes.io/name'] ?? d.metadata?.name, owner: d, template });
+  }
+  return apps.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function containersOf(workload: any): any[] {
+  return workload.spec?.template?.spec?.containers ?? [];
+}
+
+function podLabels(app: App): Record<string, string> {
+  return app.template.spec?.template?.metadata?.labels ?? {};
+}
+
+function strategyOf(app: App): string {
+  const s = app.owner.spec?.strategy;
+  if (app.owner.kind === 'Rollout') {
+    if (s?.blueGreen) return `blue-green (${s.blueGreen.autoPromotionEnabled === false ? 'manual promotion' : 'auto promotion'})`;
+    if (s?.canary) {
+      const routing = s.canary.trafficRouting ? Object.keys(s.canary.trafficRouting).filter((k) => k !== 'managedRoutes').join(', ') : 'pod count';
+      return `canary (${(s.canary.steps ?? []).length} steps, ${routing})`;
+    }
+    return 'rollout';
+  }
+  if (app.owner.kind === 'Deployment') return s?.type === 'Recreate' ? 'recreate' : 'rolling update';
+  return app.owner.kind;
+}
+
+function replicasOf(app: App, docs: any[]): string {
+  const hpa = docs.find((d) => d.kind === 'HorizontalPodAutoscaler'
+    && d.spec?.scaleTargetRef?.kind === app.owner.kind && d.spec?.scaleTargetRef?.name === app.owner.metadata?.name);
+  if (hpa) {
+    const cpu = (hpa.spec.metrics ?? []).find((m: any) => m.resource?.name === 'cpu')?.resource?.target?.averageUtilization;
+    return `${hpa.spec.minReplicas ?? 1}-${hpa.spec.maxReplicas} (autoscaled${cpu ? `, CPU ${cpu}%` : ''})`;
+  }
+  return String(app.owner.spec?.replicas ?? 1);
+}
+
+/** Services that reach the app's pods, with their role for a Rollout (active, preview, stable, canary). */
+function servicesOf(app: App, docs: any[]): { name: string; role?: string }[] {
+  const s = app.owner.kind === 'Rollout' ? app.owner.spec?.strategy : undefined;
+  const roles = new Map<string, string>();
+  if (s?.blueGreen) {
+    if (s.blueGreen.activeService) roles.set(s.blueGreen.activeService, 'active');
+    if (s.blueGreen.previewService) roles.set(s.blueGreen.previewService, 'preview');
+  }
+  if (s?.canary) {
+    if (s.canary.stableService) roles.set(s.canary.stableService, 'stable');
+    if (s.canary.canaryService) roles.set(s.canary.canaryService, 'canary');
+  }
+  const namespace = app.owner.metadata?.namespace;
+  return docs
+    .filter((d) => d.kind === 'Service' && d.metadata?.namespace === namespace && (roles.has(d.metadata.name) || selects(d.spec?.selector, podLabels(app))))
+    .map((d) => ({ name: d.metadata.name, role: roles.get(d.metadata.name) }))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** Ingress rules (host and path) whose backend is one of the app's Services. */
+function ingressRoutes(app: App, docs: any[]): { ingress: string; host: string; path: string; service: string }[] {
+  const services = new Set(servicesOf(app, docs).map((s) => s.name));
+  const routes: { ingress: string; host: string; path: string; service: string }[] = [];
+  for (const ing of docs.filter((d) => d.kind === 'Ingress' && d.metadata?.namespace === app.owner.metadata?.namespace)) {
+    for (const rule of ing.spec?.rules ?? []) {
+      for (const p of rule.http?.paths ?? []) {
+        const service = p.backend?.service?.name;
+        if (services.has(service)) routes.push({ ingress: ing.metadata.name, host: rule.host ?? '*', path: p.path ?? '/', service });
+      }
+    }
+  }
+  return routes;
+}
+
+function hostsOf(app: App, docs: any[]): string[] {
+  const roles = new Map(servicesOf(app, docs).map((s) => [s.name, s.role]));
+  return [...new Set(ingressRoutes(app, docs).map((r) => {
+    const role = roles.get(r.service);
+    return `${r.host}${r.path === '/' ? '' : r.path}${role && role !== 'active' && role !== 'stable' ? ` (${role})` : ''}`;
+  }))];
+}
+
+function diagram(apps: App[], docs: any[]): string[] {
+  const lines = ['flowchart LR'];
+  const ids = new Map<string, string>();
+  const node = (key: string, label: string, shape: '[]' | '([])' | '[[]]') => {
+    let id = ids.get(key);
+    if (!id) {
+      id = `n${ids.size}`;
+      ids.set(key, id);
+      const text = `"${label.replace(/"/g, '#quot;')}"`;
+      lines.push(`  ${id}${shape === '[]' ? `[${text}]` : shape === '([])' ? `([${text}])` : `[[${text}]]`}`);
+    }
+    return id;
+  };
+  for (const app of apps) {
+    const owner = app.owner;
+    const workload = node(`${owner.kind}/${owner.metadata.name}`, `${owner.kind} ${owner.metadata.name}<br>${containersOf(app.template).map((c) => c.image).join('<br>')}`, '[[]]');
+    if (app.template !== owner) {
+      const template = node(`${app.template.kind}/${app.template.metadata.name}`, `${app.template.kind} ${app.template.metadata.name}<br>pod template`, '[]');
+      lines.push(`  ${workload} -. workloadRef .-> ${template}`);
+    }
+    for (const svc of servicesOf(app, docs)) {
+      const s = node(`Service/${svc.name}`, `Service ${svc.name}`, '[]');
+      lines.push(svc.role ? `  ${s} -- ${svc.role} --> ${workload}` : `  ${s} --> ${workload}`);
+    }
+    for (const r of ingressRoutes(app, docs)) {
+      const ing = node(`Ingress/${r.ingress}`, `Ingress ${r.ingress}<br>${r.host}${r.path === '/' ? '' : r.path}`, '([])');
+      lines.push(`  ${ing} --> ${node(`Service/${r.service}`, `Service ${r.service}`, '[]')}`);
+    }
+    // NGINX canaries: the controller clones the stable Ingress to the canary Service with a weight.
+    const nginx = owner.spec?.strategy?.canary?.trafficRouting?.nginx;
+    if (nginx?.stableIngress && owner.spec.strategy.canary.canaryService) {
+      const ing = ids.get(`Ingress/${nginx.stableIngress}`);
+      if (ing) lines.push(`  ${ing} -. canary weight .-> ${node(`Service/${owner.spec.strategy.canary.canaryService}`, `Service ${owner.spec.strategy.canary.canaryService}`, '[]')}`);
+    }
+  }
+  return lines;
+}
+
+function kindsOf(docs: any[]): string {
+  const counts = new Map<string, number>();
+  for (const d of docs) counts.set(d.kind, (counts.get(d.kind) ?? 0) + 1);
+  return [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, n]) => `${n} ${k}`).join(', ');
+}
+
+/** A table cell: pipes escaped. */
+function cell(text: string): string {
+  return String(text).replace(/\|/g, '\\|');
+}
