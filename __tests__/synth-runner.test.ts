@@ -67,6 +67,7 @@ describe('the summary', () => {
 
 describe('a failure is one message at the user\'s line, and the output stays as it was', () => {
   const outdir = path.join(work, 'out-failures');
+  const failed = `synth failed, ${path.relative(ROOT, outdir)}/ left unchanged`;
   let before: Record<string, string>;
   beforeAll(() => {
     synth(platform({ orders: 'ghcr.io/acme/orders:1.0.0' }), outdir);
@@ -78,20 +79,20 @@ describe('a failure is one message at the user\'s line, and the output stays as 
     const r = synth(platform({}, ['', '// a comment', "new JavaApp(env, 'orders', {", "  image: 'ghcr.io/acme/orders:1.0.0',", '  replica: 3,', '});']), outdir);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`synth failed, dist/ left unchanged: ${r.file}:${lineOf(r.lines, 'new JavaApp')}:1: JavaApp "orders": unknown prop \`replica\`: did you mean \`replicas\`?\n`);
+    expect(r.stderr).toBe(`${failed}: ${r.file}:${lineOf(r.lines, 'new JavaApp')}:1: JavaApp "orders": unknown prop \`replica\`: did you mean \`replicas\`?\n`);
   });
 
   test('a duplicate app name: one line at the second declaration, naming both', () => {
     const r = synth(platform({ orders: 'ghcr.io/acme/orders:1.0.0' }, ["new JavaApp(env, 'orders', { image: 'ghcr.io/acme/orders:1.0.0' }); // again"]), outdir);
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe(`synth failed, dist/ left unchanged: ${r.file}:${lineOf(r.lines, '// again')}:1: JavaApp "orders": Environment "dev" already has a JavaApp named "orders": ids must be unique in their scope (an app name once per environment)\n`);
+    expect(r.stderr).toBe(`${failed}: ${r.file}:${lineOf(r.lines, '// again')}:1: JavaApp "orders": Environment "dev" already has a JavaApp named "orders": ids must be unique in their scope (an app name once per environment)\n`);
   });
 
   test('a duplicate app name across charts of one environment: one line', () => {
     const r = synth(platform({ orders: 'ghcr.io/acme/orders:1.0.0' }, [
       "import { Chart } from 'cdk8s';", "new JavaApp(new Chart(env, 'team-b'), 'orders', { image: 'ghcr.io/acme/orders:1.0.0' }); // again"]), outdir);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^synth failed, dist/ left unchanged: ${r.file}:${lineOf(r.lines, '// again')}:1: JavaApp "orders": an app of that name already exists in environment "dev"`));
+    expect(r.stderr).toMatch(new RegExp(`^${failed}: ${r.file}:${lineOf(r.lines, '// again')}:1: JavaApp "orders": an app of that name already exists in environment "dev"`));
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
@@ -102,7 +103,7 @@ describe('a failure is one message at the user\'s line, and the output stays as 
     expect(r.status).toBe(1);
     const line = lineOf(r.lines, 'config.replicas');
     const column = r.lines[line - 1].indexOf('.replicas') + 2;
-    expect(r.stderr.split('\n')[0]).toBe(`synth failed, dist/ left unchanged: ${r.file}:${line}:${column}: TypeError: Cannot read properties of undefined (reading 'replicas')`);
+    expect(r.stderr.split('\n')[0]).toBe(`${failed}: ${r.file}:${line}:${column}: TypeError: Cannot read properties of undefined (reading 'replicas')`);
     expect(r.stderr).toContain(`> ${line} | console.log(config.replicas);`);
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
@@ -114,7 +115,7 @@ describe('a failure is one message at the user\'s line, and the output stays as 
     const line = lineOf(r.lines, "'x'");
     const column = r.lines[line - 1].indexOf(';') + 1;
     const [first, ...frame] = r.stderr.trimEnd().split('\n');
-    expect(first).toBe(`synth failed, dist/ left unchanged: ${r.file}:${line}:${column}: syntax error: Expected "}" but found ";"`);
+    expect(first).toBe(`${failed}: ${r.file}:${line}:${column}: syntax error: Expected "}" but found ";"`);
     const marked = frame.findIndex((l) => l.startsWith(`> ${line} |`));
     expect(marked).toBeGreaterThanOrEqual(0);
     expect(frame[marked + 1].indexOf('^') - frame[marked].indexOf('|')).toBe(column + 1);

@@ -52,21 +52,21 @@ function codeFrame(file, line, column) {
  * The message for a failed synth. `known` are the project's error classes (PropError, ConfigError,
  * ValidationError): their messages name the construct, the prop and the fix, so they stand alone.
  */
-function formatFailure(err, { cwd = process.cwd(), known = [], syntaxError, showStack = false } = {}) {
+function formatFailure(err, { cwd = process.cwd(), known = [], syntaxError, showStack = false, prefix = 'synth failed, dist/ left unchanged' } = {}) {
   if (syntaxError && err instanceof syntaxError) {
-    return `synth failed, dist/ left unchanged: ${where(err.file, err.line, err.column, cwd)}: syntax error: ${err.message}\n${codeFrame(err.file, err.line, err.column)}`;
+    return `${prefix}: ${where(err.file, err.line, err.column, cwd)}: syntax error: ${err.message}\n${codeFrame(err.file, err.line, err.column)}`;
   }
   const frame = userFrame(err);
   const at = frame ? `${where(frame.file, frame.line, frame.column, cwd)}: ` : '';
   if (known.some((type) => err instanceof type)) {
-    return `synth failed, dist/ left unchanged: ${at}${err.message}`;
+    return `${prefix}: ${at}${err.message}`;
   }
   // Anything else is a bug in the code that ran (a TypeError in main.ts, ...): its type and position.
   const name = err && err.name ? err.name : 'Error';
   const message = err && err.message !== undefined ? err.message : String(err);
   const frameText = frame ? `\n${codeFrame(frame.file, frame.line, frame.column)}` : '';
   const hint = showStack ? `\n${err && err.stack}` : '\n(run `npm run synth -- --stack` for the whole stack)';
-  return `synth failed, dist/ left unchanged: ${at}${name}: ${message}${frameText}${hint}`;
+  return `${prefix}: ${at}${name}: ${message}${frameText}${hint}`;
 }
 
 module.exports = { formatFailure, codeFrame, userFrame };

@@ -52,11 +52,19 @@ if (opts.help) {
 }
 
 const root = path.join(__dirname, '..');
-// The cdk8s CLI empties its output folder before it runs the app: it gets a scratch folder, and
-// dist/ is written here, atomically, only once everything passed.
-const cliScratch = opts.cli ? process.env.CDK8S_OUTDIR : undefined;
-if (opts.cli) process.env.CDK8S_OUTDIR = path.resolve(opts.outdir || path.join(root, 'dist'));
-else if (opts.outdir) process.env.CDK8S_OUTDIR = path.resolve(opts.outdir);
+// The cdk8s CLI empties its output folder before it runs the app. cdk8s.yaml gives it a scratch
+// folder (`output: .cdk8s.out`): dist/ is written here, atomically, only once everything passed,
+// then copied to the scratch folder for the CLI's listing and validation plugins. An output the
+// CLI was given on its command line (`cdk8s synth -o DIR`) is written as asked.
+const CLI_SCRATCH = path.join(root, '.cdk8s.out');
+const cliOutput = opts.cli && process.env.CDK8S_OUTDIR ? path.resolve(process.env.CDK8S_OUTDIR) : undefined;
+const cliScratch = cliOutput === CLI_SCRATCH ? cliOutput : undefined;
+if (cliScratch || (!opts.cli && opts.outdir)) process.env.CDK8S_OUTDIR = path.resolve(opts.outdir || path.join(root, 'dist'));
+const target = path.resolve(process.env.CDK8S_OUTDIR || 'dist');
+// What a failure did to the output: nothing, except where the CLI emptied it itself.
+const failurePrefix = cliOutput && !cliScratch
+  ? `synth failed; the cdk8s CLI removed ${displayPath(cliOutput)}/ before it ran the app: restore it with \`git checkout -- ${displayPath(cliOutput)}\` (or run \`npm run synth\`, which leaves it as it was)`
+  : `synth failed, ${displayPath(target)}/ left unchanged`;
 
 register();
 const { PropError } = require('../lib/props.ts');
@@ -70,7 +78,7 @@ const entry = path.resolve(opts.entry || path.join(root, 'main.ts'));
 try {
   require(entry);
 } catch (err) {
-  console.error(formatFailure(err, { known: [PropError, ConfigError, ValidationError], syntaxError: SourceSyntaxError, showStack: opts.stack }));
+  console.error(formatFailure(err, { known: [PropError, ConfigError, ValidationError], syntaxError: SourceSyntaxError, showStack: opts.stack, prefix: failurePrefix }));
   process.exit(1);
 }
 if (reports.length === 0) {
