@@ -20,3 +20,4 @@ export { ConfigError } from './errors';
 export { PropError } from './props';
 export { checkOptions, checkProps, P, ObjectSchema, PropType } from './prop-schema';
 export { onSynth, formatSummary, SynthReport, FolderReport } from './synth-report';
+export { PlatformTesting } from './testing';
