@@ -36,26 +36,76 @@ export function renderInventory(manifests: Manifest[]): string {
   const others: string[] = [];
   for (const folder of folders) {
     const docs = byFolder.get(folder)!;
-    const apps = appsOf(docs);
+    const apps = appsOf(docs, byName(docs));
     if (apps.length === 0) {
       others.push(`| \`${folder}/\` | ${kindsOf(docs)} |`);
       continue;
     }
+    const index = indexOf(docs);
     const namespaces = [...new Set(docs.map((d) => d.metadata?.namespace).filter(Boolean))].sort();
     out.push('', `## ${folder}`, '', `Namespace ${namespaces.map((n) => `\`${n}\``).join(', ') || '(cluster-scoped)'}: ${apps.length} app${apps.length === 1 ? '' : 's'}, ${docs.length} objects.`, '');
     out.push('| app | image | version | strategy | replicas | hosts |', '|---|---|---|---|---|---|');
     for (const app of apps) {
       const images = containersOf(app.template).map((c) => `\`${c.image}\``).join('<br>');
       const version = app.template.metadata?.labels?.['app.kubernetes.io/version'] ?? app.owner.metadata?.labels?.['app.kubernetes.io/version'] ?? '';
-      out.push(`| ${cell(app.name)} | ${images} | ${cell(version)} | ${cell(strategyOf(app))} | ${cell(replicasOf(app, docs))} | ${hostsOf(app, docs).map(cell).join('<br>')} |`);
+      out.push(`| ${cell(app.name)} | ${images} | ${cell(version)} | ${cell(strategyOf(app))} | ${cell(replicasOf(app, index))} | ${hostsOf(app, index).map(cell).join('<br>')} |`);
     }
-    out.push('', '```mermaid', ...diagram(apps, docs), '```');
+    out.push('', '```mermaid', ...diagram(apps, index), '```');
   }
   if (others.length) out.push('', '## Other folders', '', '| folder | objects |', '|---|---|', ...others);
   return `${out.join('\n')}\n`;
 }
 
-function appsOf(docs: any[]): App[] {
+/** The objects of one folder, indexed so that every app is looked up in constant time (thousands of apps). */
+interface Route { readonly ingress: string; readonly host: string; readonly path: string; readonly service: string }
+
+interface Index {
+  /** Services by namespace and the first label of their selector (`ns`, `k=v`). */
+  readonly services: Map<string, any[]>;
+  /** Services by namespace and name. */
+  readonly serviceNames: Map<string, any>;
+  /** Ingress routes by namespace and backend Service. */
+  readonly routes: Map<string, Route[]>;
+  readonly hpas: Map<string, any>;
+}
+
+const key = (...parts: unknown[]) => parts.map(String).join('\u0000');
+
+function byName(docs: any[]): Map<string, any> {
+  return new Map(docs.map((d) => [key(d.kind, d.metadata?.namespace, d.metadata?.name), d]));
+}
+
+function indexOf(docs: any[]): Index {
+  const services = new Map<string, any[]>();
+  const serviceNames = new Map<string, any>();
+  const routes = new Map<string, Route[]>();
+  const hpas = new Map<string, any>();
+  const add = <T>(map: Map<string, T[]>, k: string, d: T) => {
+    const list = map.get(k);
+    if (list) list.push(d);
+    else map.set(k, [d]);
+  };
+  for (const d of docs) {
+    const ns = d.metadata?.namespace;
+    if (d.kind === 'Service') {
+      serviceNames.set(key(ns, d.metadata?.name), d);
+      const first = Object.entries(d.spec?.selector ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))[0];
+      if (first) add(services, key(ns, `${first[0]}=${first[1]}`), d);
+    }
+    if (d.kind === 'Ingress') {
+      for (const rule of d.spec?.rules ?? []) {
+        for (const p of rule.http?.paths ?? []) {
+          const service = p.backend?.service?.name;
+          if (service) add(routes, key(ns, service), { ingress: d.metadata.name, host: rule.host ?? '*', path: p.path ?? '/', service });
+        }
+      }
+    }
+    if (d.kind === 'HorizontalPodAutoscaler') hpas.set(key(ns, d.spec?.scaleTargetRef?.kind, d.spec?.scaleTargetRef?.name), d);
+  }
+  return { services, serviceNames, routes, hpas };
+}
+
+function appsOf(docs: any[], named: Map<string, any>): App[] {
   const apps: App[] = [];
   const driven = new Set<string>();
   for (const d of docs) {
@@ -64,7 +114,7 @@ function appsOf(docs: any[]): App[] {
   for (const d of docs) {
     if (!WORKLOAD_KINDS.has(d.kind) || driven.has(`${d.kind}/${d.metadata?.name}`)) continue;
     const ref = d.kind === 'Rollout' ? d.spec?.workloadRef : undefined;
-    const template = ref ? docs.find((x) => x.kind === ref.kind && x.metadata?.name === ref.name) ?? d : d;
+    const template = ref ? named.get(key(ref.kind, d.metadata?.namespace, ref.name)) ?? d : d;
     apps.push({ name: d.metadata?.labels?.['app.kubernetes.io/name'] ?? d.metadata?.name, owner: d, template });
   }
   return apps.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -92,9 +142,8 @@ function strategyOf(app: App): string {
   return app.owner.kind;
 }
 
-function replicasOf(app: App, docs: any[]): string {
-  const hpa = docs.find((d) => d.kind === 'HorizontalPodAutoscaler'
-    && d.spec?.scaleTargetRef?.kind === app.owner.kind && d.spec?.scaleTargetRef?.name === app.owner.metadata?.name);
+function replicasOf(app: App, index: Index): string {
+  const hpa = index.hpas.get(key(app.owner.metadata?.namespace, app.owner.kind, app.owner.metadata?.name));
   if (hpa) {
     const cpu = (hpa.spec.metrics ?? []).find((m: any) => m.resource?.name === 'cpu')?.resource?.target?.averageUtilization;
     return `${hpa.spec.minReplicas ?? 1}-${hpa.spec.maxReplicas} (autoscaled${cpu ? `, CPU ${cpu}%` : ''})`;
@@ -103,7 +152,7 @@ function replicasOf(app: App, docs: any[]): string {
 }
 
 /** Services that reach the app's pods, with their role for a Rollout (active, preview, stable, canary). */
-function servicesOf(app: App, docs: any[]): { name: string; role?: string }[] {
+function servicesOf(app: App, index: Index): { name: string; role?: string }[] {
   const s = app.owner.kind === 'Rollout' ? app.owner.spec?.strategy : undefined;
   const roles = new Map<string, string>();
   if (s?.blueGreen) {
@@ -115,36 +164,36 @@ function servicesOf(app: App, docs: any[]): { name: string; role?: string }[] {
     if (s.canary.canaryService) roles.set(s.canary.canaryService, 'canary');
   }
   const namespace = app.owner.metadata?.namespace;
-  return docs
-    .filter((d) => d.kind === 'Service' && d.metadata?.namespace === namespace && (roles.has(d.metadata.name) || selects(d.spec?.selector, podLabels(app))))
-    .map((d) => ({ name: d.metadata.name, role: roles.get(d.metadata.name) }))
+  const found = new Map<string, any>();
+  for (const name of roles.keys()) {
+    const svc = index.serviceNames.get(key(namespace, name));
+    if (svc) found.set(name, svc);
+  }
+  const labels = podLabels(app);
+  for (const [k, v] of Object.entries(labels)) {
+    for (const svc of index.services.get(key(namespace, `${k}=${v}`)) ?? []) {
+      if (selects(svc.spec?.selector, labels)) found.set(svc.metadata.name, svc);
+    }
+  }
+  return [...found.keys()]
+    .map((name) => ({ name, role: roles.get(name) }))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
 /** Ingress rules (host and path) whose backend is one of the app's Services. */
-function ingressRoutes(app: App, docs: any[]): { ingress: string; host: string; path: string; service: string }[] {
-  const services = new Set(servicesOf(app, docs).map((s) => s.name));
-  const routes: { ingress: string; host: string; path: string; service: string }[] = [];
-  for (const ing of docs.filter((d) => d.kind === 'Ingress' && d.metadata?.namespace === app.owner.metadata?.namespace)) {
-    for (const rule of ing.spec?.rules ?? []) {
-      for (const p of rule.http?.paths ?? []) {
-        const service = p.backend?.service?.name;
-        if (services.has(service)) routes.push({ ingress: ing.metadata.name, host: rule.host ?? '*', path: p.path ?? '/', service });
-      }
-    }
-  }
-  return routes;
+function ingressRoutes(app: App, index: Index): Route[] {
+  return servicesOf(app, index).flatMap((svc) => index.routes.get(key(app.owner.metadata?.namespace, svc.name)) ?? []);
 }
 
-function hostsOf(app: App, docs: any[]): string[] {
-  const roles = new Map(servicesOf(app, docs).map((s) => [s.name, s.role]));
-  return [...new Set(ingressRoutes(app, docs).map((r) => {
+function hostsOf(app: App, index: Index): string[] {
+  const roles = new Map(servicesOf(app, index).map((s) => [s.name, s.role]));
+  return [...new Set(ingressRoutes(app, index).map((r) => {
     const role = roles.get(r.service);
     return `${r.host}${r.path === '/' ? '' : r.path}${role && role !== 'active' && role !== 'stable' ? ` (${role})` : ''}`;
   }))];
 }
 
-function diagram(apps: App[], docs: any[]): string[] {
+function diagram(apps: App[], index: Index): string[] {
   const lines = ['flowchart LR'];
   const ids = new Map<string, string>();
   const node = (key: string, label: string, shape: '[]' | '([])' | '[[]]') => {
@@ -164,11 +213,11 @@ function diagram(apps: App[], docs: any[]): string[] {
       const template = node(`${app.template.kind}/${app.template.metadata.name}`, `${app.template.kind} ${app.template.metadata.name}<br>pod template`, '[]');
       lines.push(`  ${workload} -. workloadRef .-> ${template}`);
     }
-    for (const svc of servicesOf(app, docs)) {
+    for (const svc of servicesOf(app, index)) {
       const s = node(`Service/${svc.name}`, `Service ${svc.name}`, '[]');
       lines.push(svc.role ? `  ${s} -- ${svc.role} --> ${workload}` : `  ${s} --> ${workload}`);
     }
-    for (const r of ingressRoutes(app, docs)) {
+    for (const r of ingressRoutes(app, index)) {
       const ing = node(`Ingress/${r.ingress}`, `Ingress ${r.ingress}<br>${r.host}${r.path === '/' ? '' : r.path}`, '([])');
       lines.push(`  ${ing} --> ${node(`Service/${r.service}`, `Service ${r.service}`, '[]')}`);
     }
