@@ -41,7 +41,8 @@ describe('cdk8s synth', () => {
     expect(r.status).not.toBe(0);
     expect(snapshotTree(target)).toEqual(before);
     const line = brokenLines.findIndex((l) => l.includes('replica: 3')) + 1;
-    expect(r.stderr).toContain(`synth failed, ${path.relative(ROOT, target).startsWith('..') ? target : path.relative(ROOT, target)}/ left unchanged: ${path.relative(ROOT, broken).startsWith('..') ? broken : path.relative(ROOT, broken)}:${line}:1: JavaApp "orders": unknown prop \`replica\`: did you mean \`replicas\`?`);
+    const column = brokenLines[line - 1].indexOf('replica: 3') + 1;
+    expect(r.stderr).toContain(`synth failed, ${path.relative(ROOT, target).startsWith('..') ? target : path.relative(ROOT, target)}/ left unchanged: ${path.relative(ROOT, broken).startsWith('..') ? broken : path.relative(ROOT, broken)}:${line}:${column}: JavaApp "orders": unknown prop \`replica\`: did you mean \`replicas\`?`);
     expect(r.stdout + r.stderr).not.toMatch(/new version/i);
   });
 

@@ -75,11 +75,18 @@ describe('a failure is one message at the user\'s line, and the output stays as 
   });
   afterEach(() => expect(snapshotTree(outdir)).toEqual(before));
 
-  test('a misspelled prop: the construct\'s line, the prop and the closest one, no stack', () => {
+  test('a misspelled prop: the prop\'s own line and column, the closest known one, no stack', () => {
     const r = synth(platform({}, ['', '// a comment', "new JavaApp(env, 'orders', {", "  image: 'ghcr.io/acme/orders:1.0.0',", '  replica: 3,', '});']), outdir);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`${failed}: ${r.file}:${lineOf(r.lines, 'new JavaApp')}:1: JavaApp "orders": unknown prop \`replica\`: did you mean \`replicas\`?\n`);
+    expect(r.stderr).toBe(`${failed}: ${r.file}:${lineOf(r.lines, 'replica: 3')}:3: JavaApp "orders": unknown prop \`replica\`: did you mean \`replicas\`?\n`);
+  });
+
+  test('a nested prop of the wrong type: where it is written; a prop built elsewhere: the call', () => {
+    const nested = synth(platform({}, ["new JavaApp(env, 'orders', {", "  image: 'ghcr.io/acme/orders:1.0.0',", '  autoscaling: {', "    maxReplicas: '3',", '  },', '});']), outdir);
+    expect(nested.stderr).toBe(`${failed}: ${nested.file}:${lineOf(nested.lines, "maxReplicas: '3'")}:5: JavaApp "orders": autoscaling.maxReplicas: expected a number, got the string "3"\n`);
+    const spread = synth(platform({}, ["const extra: any = { replica: 3 };", "new JavaApp(env, 'orders', { image: 'ghcr.io/acme/orders:1.0.0', ...extra }); // here"]), outdir);
+    expect(spread.stderr).toBe(`${failed}: ${spread.file}:${lineOf(spread.lines, '// here')}:1: JavaApp "orders": unknown prop \`replica\`: did you mean \`replicas\`?\n`);
   });
 
   test('a duplicate app name: one line at the second declaration, naming both', () => {

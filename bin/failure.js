@@ -49,6 +49,36 @@ function codeFrame(file, line, column) {
 }
 
 /**
+ * Where in the source the prop at `propPath` (`ingress.tlsSecret`, `env["A"]`) is written, looking
+ * from the construct's call at `frame` onwards: the deepest key of the path found within the next
+ * few thousand characters. Props built elsewhere (a spread, a variable) keep the call's position.
+ */
+function propPosition(frame, propPath) {
+  let text;
+  try {
+    text = fs.readFileSync(frame.file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const lines = text.split('\n');
+  let offset = lines.slice(0, frame.line - 1).reduce((n, l) => n + l.length + 1, 0) + frame.column - 1;
+  const limit = offset + 4000;
+  let best;
+  for (const segment of propPath.split(/\.|\[[^\]]*\]/).filter(Boolean)) {
+    const escaped = segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const re = new RegExp(`(^|[\\s{,])(["']?)${escaped}\\2\\s*:`, 'g');
+    re.lastIndex = offset;
+    const m = re.exec(text);
+    if (!m || m.index > limit) break;
+    offset = m.index + m[1].length;
+    best = offset;
+  }
+  if (best === undefined) return undefined;
+  const before = text.slice(0, best).split('\n');
+  return { file: frame.file, line: before.length, column: before[before.length - 1].length + 1 };
+}
+
+/**
  * The message for a failed synth. `known` are the project's error classes (PropError, ConfigError,
  * ValidationError): their messages name the construct, the prop and the fix, so they stand alone.
  */
@@ -56,7 +86,10 @@ function formatFailure(err, { cwd = process.cwd(), known = [], syntaxError, show
   if (syntaxError && err instanceof syntaxError) {
     return `${prefix}: ${where(err.file, err.line, err.column, cwd)}: syntax error: ${err.message}\n${codeFrame(err.file, err.line, err.column)}`;
   }
-  const frame = userFrame(err);
+  const call = userFrame(err);
+  // A prop at fault is shown where it is written, when it is written at the call.
+  const props = err && Array.isArray(err.props) ? err.props.filter((p) => p !== 'props') : [];
+  const frame = (call && props.length && propPosition(call, props[0])) || call;
   const at = frame ? `${where(frame.file, frame.line, frame.column, cwd)}: ` : '';
   if (known.some((type) => err instanceof type)) {
     return `${prefix}: ${at}${err.message}`;

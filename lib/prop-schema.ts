@@ -70,67 +70,80 @@ export const P = {
 
 /** Throws one PropError for the construct listing every unknown or mistyped prop. */
 export function checkProps(construct: string, id: string, props: unknown, schema: ObjectSchema): void {
-  const problems = propProblems(props, schema);
-  if (problems.length) throw new PropError(construct, id, problems.join('; '));
+  const problems = found(props, schema);
+  if (problems.length) throw withProps(new PropError(construct, id, problems.map(([, m]) => m).join('; ')), problems);
 }
 
 /** The same for a factory's options, e.g. `checkOptions('HealthProbe.httpGet', options, schema)`. */
 export function checkOptions(where: string, options: unknown, schema: ObjectSchema): void {
-  const problems = propProblems(options, schema);
-  if (problems.length) throw new ConfigError(`${where}: ${problems.join('; ')}`);
+  const problems = found(options, schema);
+  if (problems.length) throw withProps(new ConfigError(`${where}: ${problems.map(([, m]) => m).join('; ')}`), problems);
 }
 
 /** Every problem of `value` against `schema`, each naming the prop's path; [] when it conforms. */
 export function propProblems(value: unknown, schema: ObjectSchema, at = ''): string[] {
+  return found(value, schema, at).map(([, message]) => message);
+}
+
+function found(value: unknown, schema: ObjectSchema, at = ''): Found[] {
   if (value === undefined) return [];
   return problemsOf(value, schema, at || 'props');
 }
 
-function problemsOf(value: unknown, type: PropType, at: string): string[] {
+/** The error, with the paths of the props at fault (`error.props`) for tools that point at them in the source. */
+function withProps<E extends Error>(error: E, problems: Found[]): E {
+  Object.defineProperty(error, 'props', { value: problems.map(([path]) => path), enumerable: false });
+  return error;
+}
+
+/** [path of the prop, message] per problem. */
+type Found = [string, string];
+
+function problemsOf(value: unknown, type: PropType, at: string): Found[] {
   switch (type.kind) {
     case 'unknown': return [];
     case 'string': case 'number': case 'boolean':
-      return typeof value === type.kind && !(type.kind === 'number' && Number.isNaN(value)) ? [] : [`${at}: expected ${article(type.kind)}, got ${describe(value)}`];
+      return typeof value === type.kind && !(type.kind === 'number' && Number.isNaN(value)) ? [] : [[at, `${at}: expected ${article(type.kind)}, got ${describe(value)}`]];
     case 'literal':
-      return typeof value === 'string' && type.values.includes(value) ? [] : [`${at}: expected one of ${type.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(value)}`];
+      return typeof value === 'string' && type.values.includes(value) ? [] : [[at, `${at}: expected one of ${type.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(value)}`]];
     case 'enum': {
       const values = Object.values(type.values());
       if (values.includes(value)) return [];
       const keys = Object.keys(type.values()).filter((k) => !/^\d+$/.test(k));
-      return [`${at}: expected ${keys.map((k) => `${type.name}.${k}`).join(' or ')}, got ${describe(value)}`];
+      return [[at, `${at}: expected ${keys.map((k) => `${type.name}.${k}`).join(' or ')}, got ${describe(value)}`]];
     }
     case 'instance':
-      return type.test(value) ? [] : [`${at}: expected ${article(type.name)}, got ${describe(value)}`];
+      return type.test(value) ? [] : [[at, `${at}: expected ${article(type.name)}, got ${describe(value)}`]];
     case 'array':
-      if (!Array.isArray(value)) return [`${at}: expected a list, got ${describe(value)}`];
+      if (!Array.isArray(value)) return [[at, `${at}: expected a list, got ${describe(value)}`]];
       return value.flatMap((item, i) => problemsOf(item, type.item, `${at}[${i}]`));
     case 'record':
-      if (!isPlainObject(value)) return [`${at}: expected an object of names to values, got ${describe(value)}`];
+      if (!isPlainObject(value)) return [[at, `${at}: expected an object of names to values, got ${describe(value)}`]];
       return Object.entries(value).flatMap(([k, v]) => problemsOf(v, type.value, `${at}[${JSON.stringify(k)}]`));
     case 'union': {
       const results = type.options.map((o) => problemsOf(value, o, at));
       if (results.some((r) => r.length === 0)) return [];
       // The option of the value's own shape explains best; else name every option.
       const sameShape = results.find((_r, i) => shapeMatches(value, type.options[i]));
-      return sameShape ?? [`${at}: expected ${type.options.map(typeName).join(' or ')}, got ${describe(value)}`];
+      return sameShape ?? [[at, `${at}: expected ${type.options.map(typeName).join(' or ')}, got ${describe(value)}`]];
     }
     case 'object': {
-      if (!isPlainObject(value)) return [`${at}: expected an object (${type.name}), got ${describe(value)}`];
+      if (!isPlainObject(value)) return [[at, `${at}: expected an object (${type.name}), got ${describe(value)}`]];
       const prefix = at === 'props' ? '' : `${at}.`;
       const known = Object.keys(type.fields);
-      const problems: string[] = [];
+      const problems: Found[] = [];
       for (const key of Object.keys(value)) {
         if (!(key in type.fields)) {
           const close = closest(key, known);
-          problems.push(close
+          problems.push([`${prefix}${key}`, close
             ? `unknown prop \`${prefix}${key}\`: did you mean \`${prefix}${close}\`?`
-            : `unknown prop \`${prefix}${key}\`: ${type.name} has ${known.map((k) => `\`${k}\``).join(', ')}`);
+            : `unknown prop \`${prefix}${key}\`: ${type.name} has ${known.map((k) => `\`${k}\``).join(', ')}`]);
         }
       }
       for (const [key, field] of Object.entries(type.fields)) {
         const v = (value as Record<string, unknown>)[key];
         if (v === undefined) {
-          if (field.required) problems.push(`\`${prefix}${key}\` is required`);
+          if (field.required) problems.push([`${prefix}${key}`, `\`${prefix}${key}\` is required`]);
           continue;
         }
         problems.push(...problemsOf(v, field.type, `${prefix}${key}`));
