@@ -67,10 +67,8 @@ const failurePrefix = cliOutput && !cliScratch
   : `synth failed, ${displayPath(target)}/ left unchanged`;
 
 register();
-const { PropError } = require('../lib/props.ts');
-const { ConfigError } = require('../lib/errors.ts');
-const { ValidationError } = require('../lib/validate/gate.ts');
-const { formatSummary, onSynth } = require('../lib/synth-report.ts');
+// The public API (the same module instances main.ts gets from ./lib): errors are recognised by class.
+const { ConfigError, PropError, ValidationError, formatSummary, onSynth } = require('../lib/index.ts');
 
 const reports = [];
 onSynth((report) => reports.push(report));
