@@ -152,7 +152,15 @@ function replicasOf(app: App, index: Index): string {
 }
 
 /** Services that reach the app's pods, with their role for a Rollout (active, preview, stable, canary). */
+const servicesCache = new WeakMap<App, { name: string; role?: string }[]>();
+
 function servicesOf(app: App, index: Index): { name: string; role?: string }[] {
+  let services = servicesCache.get(app);
+  if (!services) servicesCache.set(app, services = findServices(app, index));
+  return services;
+}
+
+function findServices(app: App, index: Index): { name: string; role?: string }[] {
   const s = app.owner.kind === 'Rollout' ? app.owner.spec?.strategy : undefined;
   const roles = new Map<string, string>();
   if (s?.blueGreen) {
