@@ -79,10 +79,7 @@ try {
   console.error(formatFailure(err, { known: [PropError, ConfigError, ValidationError], syntaxError: SourceSyntaxError, showStack: opts.stack, prefix: failurePrefix }));
   process.exit(1);
 }
-if (reports.length === 0) {
-  console.error(`synth: ${path.relative(process.cwd(), entry)} ran but synthesized nothing: does it end with app.synth()?`);
-  process.exit(1);
-}
+// An entry with a plain cdk8s App (or none) reports nothing: no summary then.
 for (const report of reports) {
   if (cliScratch) fs.cpSync(report.outdir, cliScratch, { recursive: true });
   if (!opts.quiet) process.stdout.write(formatSummary({ ...report, outdir: displayPath(report.outdir) }));
