@@ -100,18 +100,18 @@ describe('Environment props', () => {
   });
 
   test.each([
-    [{ clusters: EU }, 'Environment "prod": unknown prop "clusters": did you mean "cluster"? (known: cluster, createNamespace, monitoring, namespace, partOf)'],
-    [{ namepsace: 'x' }, 'unknown prop "namepsace": did you mean "namespace"?'],
-    [{ createNamespaces: false }, 'unknown prop "createNamespaces": did you mean "createNamespace"?'],
-    [{ part_of: 'shop' }, 'unknown prop "part_of": did you mean "partOf"?'],
-    [{ cluster: { name: 'eu', sever: 'https://eu.example.com' } }, 'unknown prop "cluster.sever": did you mean "cluster.server"? (known: cluster.name, cluster.server)'],
+    [{ clusters: EU }, 'Environment "prod": unknown prop `clusters`: did you mean `cluster`?'],
+    [{ namepsace: 'x' }, 'unknown prop `namepsace`: did you mean `namespace`?'],
+    [{ createNamespaces: false }, 'unknown prop `createNamespaces`: did you mean `createNamespace`?'],
+    [{ part_of: 'shop' }, 'unknown prop `part_of`: did you mean `partOf`?'],
+    [{ cluster: { name: 'eu', sever: 'https://eu.example.com' } }, 'unknown prop `cluster.sever`: did you mean `cluster.server`?; `cluster.server` is required'],
     [{ cluster: { name: 'eu', server: 'http://eu.example.com' } }, 'cluster.server must be the https:// URL of a Kubernetes API server, got "http://eu.example.com"'],
     [{ cluster: { name: 'eu', server: 'https://admin:hunter2@eu.example.com' } }, 'cluster.server must not contain credentials'],
     [{ cluster: { name: 'eu', server: 'https://eu.example.com?token=x' } }, 'cluster.server must be a plain API server URL without query or fragment'],
     [{ cluster: { name: 'EU 1', server: 'https://eu.example.com' } }, 'cluster.name must be the cluster\'s name in Argo CD'],
     [{ cluster: { name: 'in-cluster', server: 'https://eu.example.com' } }, 'cluster: "in-cluster" is Argo CD\'s own cluster, https://kubernetes.default.svc; name and server must both be it or neither'],
     [{ cluster: { name: 'local', server: 'https://kubernetes.default.svc' } }, 'name and server must both be it or neither'],
-    [{ cluster: 'prod-eu-1' }, 'cluster must be { name, server }, got "prod-eu-1"'],
+    [{ cluster: 'prod-eu-1' }, 'cluster: expected an object (ArgoCdCluster), got the string "prod-eu-1"'],
   ])('%j is refused with a PropError naming the prop', (props, message) => {
     expect(() => make(props)).toThrow(PropError);
     expect(() => make(props)).toThrow(message);

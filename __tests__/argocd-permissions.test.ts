@@ -68,7 +68,7 @@ function checkIsolation(manifests: Manifest[]): { allowed: number; refused: numb
 describe('Argo CD\'s permission check on the generated projects', () => {
   test('the sample (committed dist/): each folder syncs, and reaches nothing of another folder', () => {
     const dist = path.join(__dirname, '..', 'dist');
-    const manifests: Manifest[] = fs.readdirSync(dist).flatMap((folder) => fs.readdirSync(path.join(dist, folder))
+    const manifests: Manifest[] = fs.readdirSync(dist, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).flatMap((folder) => fs.readdirSync(path.join(dist, folder))
       .filter((f) => f.endsWith('.yaml'))
       .flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(path.join(dist, folder, f), 'utf8')).map((d) => ({ file: `${folder}/${f}`, doc: d.toJS() }))));
     const { allowed, refused } = checkIsolation(manifests);

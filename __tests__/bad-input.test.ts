@@ -87,12 +87,12 @@ describe('a successful synth replaces dist/', () => {
     new JavaApp(env1, 'orders', { image: IMAGE });
     new JavaApp(env1, 'catalog', { image: 'ghcr.io/acme-shop/catalog:2.0.0' });
     first.synth();
-    expect(Object.keys(snapshotTree(outdir)).sort()).toEqual(['dev/Kustomization', 'dev/catalog.yaml', 'dev/namespace.yaml', 'dev/orders.yaml']);
+    expect(Object.keys(snapshotTree(outdir)).sort()).toEqual(['README.md', 'dev/Kustomization', 'dev/README.md', 'dev/catalog.yaml', 'dev/namespace.yaml', 'dev/orders.yaml']);
 
     const second = new PlatformApp({ outdir });
     new JavaApp(new Environment(second, 'dev'), 'orders', { image: IMAGE });
     second.synth();
-    expect(Object.keys(snapshotTree(outdir)).sort()).toEqual(['dev/Kustomization', 'dev/namespace.yaml', 'dev/orders.yaml']);
+    expect(Object.keys(snapshotTree(outdir)).sort()).toEqual(['README.md', 'dev/Kustomization', 'dev/README.md', 'dev/namespace.yaml', 'dev/orders.yaml']);
     expect(snapshotTree(outdir)['dev/Kustomization']).not.toContain('catalog');
   });
 });

@@ -107,15 +107,34 @@ describe('field changes', () => {
     ]);
   });
 
-  test('lists of named items are compared by name, other lists by index', () => {
+  test('lists of named items are compared by name; an insertion into any list is one added item', () => {
     const before = { env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }], args: ['x', 'y'] };
-    const after = { env: [{ name: 'A', value: '1' }, { name: 'B', value: '3' }, { name: 'C', value: '4' }], args: ['x', 'z', 'w'] };
+    const after = { env: [{ name: 'A', value: '1' }, { name: 'B', value: '3' }, { name: 'C', value: '4' }], args: ['x', 'new', 'y'] };
     expect(diffValues(before, after)).toEqual([
       { path: 'env[B].value', before: '2', after: '3' },
       { path: 'env[C]', before: undefined, after: { name: 'C', value: '4' } },
-      { path: 'args[1]', before: 'y', after: 'z' },
-      { path: 'args[2]', before: undefined, after: 'w' },
+      { path: 'args[1]', before: undefined, after: 'new' },
     ]);
+    // Same length, no key: item by item.
+    expect(diffValues({ args: ['x', 'y'] }, { args: ['x', 'z'] })).toEqual([{ path: 'args[1]', before: 'y', after: 'z' }]);
+  });
+
+  test.each([
+    ['containerPort', 'ports', { containerPort: 8080, protocol: 'TCP' }, { containerPort: 9090, protocol: 'TCP' }, 'ports[containerPort=9090]'],
+    ['port', 'ports', { port: 80, targetPort: 'http' }, { port: 81, targetPort: 'admin' }, 'ports[port=81]'],
+    ['path', 'paths', { path: '/', pathType: 'Prefix' }, { path: '/api', pathType: 'Prefix' }, 'paths[path=/api]'],
+    ['host', 'rules', { host: 'a.example.com', http: {} }, { host: 'b.example.com', http: {} }, 'rules[host=b.example.com]'],
+    ['mountPath', 'volumeMounts', { mountPath: '/tmp', readOnly: false }, { mountPath: '/data', readOnly: true }, 'volumeMounts[mountPath=/data]'],
+  ])('a list keyed by %s: an item inserted at the front is one added item', (_key, field, existing, inserted, path) => {
+    const result = diffValues({ [field]: [existing] }, { [field]: [inserted, existing] });
+    expect(result).toEqual([{ path, before: undefined, after: inserted }]);
+  });
+
+  test('a list without a key and of another length: the kept items stay matched', () => {
+    const a = { type: 'Resource', resource: { name: 'cpu' } };
+    const b = { type: 'Resource', resource: { name: 'memory' } };
+    expect(diffValues({ metrics: [a] }, { metrics: [b, a] })).toEqual([{ path: 'metrics[0]', before: undefined, after: b }]);
+    expect(diffValues({ metrics: [b, a] }, { metrics: [a] })).toEqual([{ path: 'metrics[0]', before: b, after: undefined }]);
   });
 
   test('a reordered list of named items shows the order as the change', () => {

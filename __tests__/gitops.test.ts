@@ -266,7 +266,7 @@ describe('ArgoCdBootstrap', () => {
       [{ path: '../elsewhere' }, 'path must be a folder of the repository'],
       [{ server: 'http://insecure' }, 'server must be the https:// URL'],
       [{ server: 'https://admin:secret@k8s.example.com' }, 'server must not contain credentials'],
-      [{ selfManged: false }, 'unknown prop "selfManged": did you mean "selfManaged"?'],
+      [{ selfManged: false }, 'unknown prop `selfManged`: did you mean `selfManaged`?'],
       [{ project: 'Shop' }, 'project must be a DNS-1123 label'],
       [{ defaultSyncPolicy: SyncPolicy.manual({ retryLimit: -1 }) }, 'retryLimit must be an integer 0-100'],
     ])('%j is refused with a clear message', (props, message) => {

@@ -94,16 +94,18 @@ describe('JavaApp defaults', () => {
     expect(deployment.spec.template.metadata.annotations).toBeUndefined();
   });
 
-  test('recommended labels on every object, selectors on stable labels only', () => {
+  test('recommended labels on every object, the version only on the workload and its pods, selectors on stable labels only', () => {
+    const common = {
+      'app.kubernetes.io/name': 'orders',
+      'app.kubernetes.io/instance': 'orders',
+      'app.kubernetes.io/part-of': 'shop',
+      'app.kubernetes.io/managed-by': 'cdk8s',
+    };
     for (const m of manifests.filter((x) => x.doc.kind !== 'Namespace' && x.doc.kind !== 'ServiceMonitor')) {
-      expect(m.doc.metadata.labels).toEqual({
-        'app.kubernetes.io/name': 'orders',
-        'app.kubernetes.io/instance': 'orders',
-        'app.kubernetes.io/version': '1.4.2',
-        'app.kubernetes.io/part-of': 'shop',
-        'app.kubernetes.io/managed-by': 'cdk8s',
-      });
+      const versioned = m.doc.kind === 'Deployment';
+      expect(m.doc.metadata.labels).toEqual(versioned ? { ...common, 'app.kubernetes.io/version': '1.4.2' } : common);
     }
+    expect(deployment.spec.template.metadata.labels).toEqual({ ...common, 'app.kubernetes.io/version': '1.4.2' });
     const stable = { 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/instance': 'orders' };
     expect(deployment.spec.selector.matchLabels).toEqual(stable);
     expect(one(manifests, 'Service').spec.selector).toEqual(stable);

@@ -45,7 +45,7 @@ describe('PersistentVolumeClaims and Namespaces are never pruned or deleted by a
   test('the committed dist/ holds it on every claim and namespace of every environment', () => {
     const dist = path.join(__dirname, '..', 'dist');
     let seen = 0;
-    for (const folder of fs.readdirSync(dist)) {
+    for (const folder of fs.readdirSync(dist, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
       for (const file of fs.readdirSync(path.join(dist, folder)).filter((f) => f.endsWith('.yaml'))) {
         for (const doc of YAML.parseAllDocuments(fs.readFileSync(path.join(dist, folder, file), 'utf8')).map((d) => d.toJS())) {
           if (doc.apiVersion !== 'v1' || !['Namespace', 'PersistentVolumeClaim'].includes(doc.kind)) continue;

@@ -16,7 +16,7 @@ function synthSample(outdir: string): { status: number | null; stderr: string } 
 
 function manifestsOf(tree: Record<string, string>): Manifest[] {
   return Object.entries(tree)
-    .filter(([file]) => !file.endsWith('Kustomization'))
+    .filter(([file]) => file.endsWith('.yaml'))
     .flatMap(([file, content]) => YAML.parseAllDocuments(content).map((d) => ({ file, doc: d.toJSON() })));
 }
 

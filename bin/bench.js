@@ -7,7 +7,33 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
+const HELP = `Usage: npm run bench [-- [options]]
+
+Synth benchmark: generates realistic apps in two environments and synthesizes them through the
+real pipeline (validation included) into temporary folders, in fresh processes, next to two
+baselines (the serialization floor and plain cdk8s). Prints a Markdown table.
+
+Options:
+  --apps N,N,...        app counts to measure (default 100,1000,2000)
+  --runs N              fresh processes per figure, the fastest counts (default 3)
+  --sample-runs N       cold \`npm run synth\` runs of the sample, the median counts (default 5)
+  --modes M,M,...       platform, platform-chart-per-app, platform-top-charts, floor, plain
+                        (default: all)
+  --plain-timeout S     seconds before plain cdk8s is reported as a bound (default 120)
+  --json                every run as JSON as well
+  -h, --help            this text
+`;
+const KNOWN = ['--apps', '--runs', '--sample-runs', '--modes', '--plain-timeout', '--json', '-h', '--help'];
 const args = process.argv.slice(2);
+if (args.includes('-h') || args.includes('--help')) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+const unknownOption = args.find((a, i) => a.startsWith('-') && !KNOWN.includes(a) && !(i > 0 && KNOWN.includes(args[i - 1]) && args[i - 1] !== '--json'));
+if (unknownOption) {
+  console.error(`bench: unknown option ${unknownOption} (see --help)`);
+  process.exit(2);
+}
 const option = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;

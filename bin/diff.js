@@ -1,11 +1,7 @@
 #!/usr/bin/env node
-// Review aid for pull requests: synthesizes main.ts into a temporary folder and lists, object by
-// object, what differs from the committed dist/ (added, removed, changed fields), as markdown.
-// Exit code: 0 nothing changed, 1 something changed, 2 the synth failed.
-//
-//   npm run diff                 compare a fresh synth with dist/
-//   node bin/diff.js --base DIR  compare with another folder (e.g. dist/ of the target branch)
-//   node bin/diff.js --entry F   synthesize another entry point than main.ts
+// Review aid for pull requests: synthesizes main.ts into a temporary folder and lists, as Markdown
+// fit for a pull-request comment, what differs from dist/ as committed at HEAD: new images and
+// versions first, then added, removed and changed objects, field by field.
 'use strict';
 const { execFileSync } = require('child_process');
 const fs = require('fs');
@@ -13,21 +9,58 @@ const os = require('os');
 const path = require('path');
 const { register } = require('./ts-register');
 
+const HELP = `Usage: npm run diff [-- [options]]
+
+Synthesizes main.ts into a temporary folder and prints, as Markdown (for a pull-request comment),
+what it changes against dist/ as committed at HEAD: image and version changes first, then added,
+removed and changed objects, field by field (list items matched by name, port, path, host...).
+
+Options:
+  --base REF|DIR  compare with dist/ at this Git ref (e.g. origin/main), or with a folder
+                  (default: HEAD)
+  --repo DIR      the Git repository that holds dist/ (default: this project)
+  --entry FILE    synthesize another entry point than main.ts
+  -h, --help      this text
+
+Exit code: 0 nothing changed, 1 something changed, 2 the synth or the comparison failed.
+`;
+
+function option(args, name) {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+const args = process.argv.slice(2);
+if (args.includes('-h') || args.includes('--help')) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+const unknown = args.filter((a, i) => a.startsWith('-') && !['--base', '--repo', '--entry'].includes(a) && !['--base', '--repo', '--entry'].includes(args[i - 1]));
+if (unknown.length) {
+  console.error(`diff: unknown option ${unknown[0]} (see --help)`);
+  process.exit(2);
+}
+
 register();
-const { diffOutputs, formatDiff, isEmptyDiff, parseOutput, readTree } = require('../lib/diff.ts');
+const { diffOutputs, formatDiff, isEmptyDiff, parseOutput } = require('../lib/diff.ts');
+const { readFiles } = require('../lib/synth-report.ts');
+const { loadBase } = require('./git-base');
 
 const root = path.join(__dirname, '..');
-const args = process.argv.slice(2);
-const baseIndex = args.indexOf('--base');
-const base = baseIndex >= 0 && args[baseIndex + 1] ? path.resolve(args[baseIndex + 1]) : path.join(root, 'dist');
-const entryIndex = args.indexOf('--entry');
-const entry = entryIndex >= 0 && args[entryIndex + 1] ? [path.resolve(args[entryIndex + 1])] : [];
+const entry = option(args, '--entry') ? [path.resolve(option(args, '--entry'))] : [];
 const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-diff-'));
 
 function main() {
+  let base;
   try {
-    execFileSync(process.execPath, [path.join(__dirname, 'synth.js'), ...entry], {
-      cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, CDK8S_OUTDIR: fresh },
+    base = loadBase(root, option(args, '--base'), option(args, '--repo') && path.resolve(option(args, '--repo')));
+  } catch (err) {
+    console.error(`diff: ${err.message} (use --base REF or --base DIR)`);
+    return 2;
+  }
+  try {
+    execFileSync(process.execPath, [path.join(__dirname, 'synth.js'), ...entry, '--quiet', '--outdir', fresh], {
+      cwd: root, stdio: ['ignore', 'inherit', 'inherit'],
     });
   } catch {
     console.error('diff: the synth failed (see above); nothing to compare');
@@ -35,13 +68,12 @@ function main() {
   }
   let result;
   try {
-    result = diffOutputs(parseOutput(readTree(base)), parseOutput(readTree(fresh)));
+    result = diffOutputs(parseOutput(base.files), parseOutput(readFiles(fresh)));
   } catch (err) {
     console.error(`diff: ${err && err.message ? err.message : err}`);
     return 2;
   }
-  const label = path.relative(root, base);
-  process.stdout.write(`## Changes to ${label && !label.startsWith('..') ? label : base}/\n\n${formatDiff(result)}`);
+  process.stdout.write(`## Changes to ${base.label}\n\n${formatDiff(result)}`);
   return isEmptyDiff(result) ? 0 : 1;
 }
 

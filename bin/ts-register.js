@@ -8,7 +8,20 @@ const path = require('path');
 
 const cacheDir = path.join(__dirname, '..', 'node_modules', '.cache', 'ts-register');
 
+/** A TypeScript file that does not parse: where, and esbuild's own words. */
+class SourceSyntaxError extends Error {
+  constructor(file, line, column, text) {
+    super(text);
+    this.name = 'SourceSyntaxError';
+    this.file = file;
+    this.line = line;
+    this.column = column;
+  }
+}
+
 function register() {
+  // Stack traces through the inline source maps below: errors point at the .ts line, not the output's.
+  if (typeof process.setSourceMapsEnabled === 'function') process.setSourceMapsEnabled(true);
   let esbuild;
   require.extensions['.ts'] = function compile(module, filename) {
     const source = fs.readFileSync(filename, 'utf8');
@@ -20,11 +33,18 @@ function register() {
       code = fs.readFileSync(cached, 'utf8');
     } catch {
       esbuild = esbuild || require('esbuild');
-      code = esbuild.transformSync(source, {
-        loader: 'ts', format: 'cjs', target: 'node20', sourcefile: filename,
-        // Generated imports are megabytes; maps only for the code people debug.
-        sourcemap: filename.includes(`${path.sep}imports${path.sep}`) ? false : 'inline',
-      }).code;
+      try {
+        code = esbuild.transformSync(source, {
+          loader: 'ts', format: 'cjs', target: 'node20', sourcefile: filename,
+          // Generated imports are megabytes; maps only for the code people debug.
+          sourcemap: filename.includes(`${path.sep}imports${path.sep}`) ? false : 'inline',
+        }).code;
+      } catch (err) {
+        const first = err && err.errors && err.errors[0];
+        if (!first || !first.location) throw err;
+        // esbuild columns count from 0; editors and the rest of this runner from 1.
+        throw new SourceSyntaxError(filename, first.location.line, first.location.column + 1, first.text);
+      }
       try {
         fs.mkdirSync(cacheDir, { recursive: true });
         fs.writeFileSync(`${cached}.${process.pid}`, code);
@@ -38,4 +58,4 @@ function register() {
   };
 }
 
-module.exports = { register };
+module.exports = { register, SourceSyntaxError };

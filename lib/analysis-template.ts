@@ -5,6 +5,8 @@ import { Environment } from './environment';
 import { latencyMetricName, latencyQuery, requestSelector, successRateQuery } from './monitoring-metrics';
 import { check, checkInteger, checkName, checkObjectName, checkPort, PropError } from './props';
 import { metricLimits } from './rules/analysis';
+import { checkOptions, checkProps } from './prop-schema';
+import { AnalysisTemplatePropsSchema, LatencyOptionsSchema, PrometheusMetricOptionsSchema, SuccessRateOptionsSchema, WebCheckOptionsSchema, WebMetricOptionsSchema } from './prop-schemas';
 
 /** An argument an AnalysisTemplate declares; the Rollout passes its value (a string). */
 export interface AnalysisArg {
@@ -117,11 +119,13 @@ const HTTP_URL = /^https?:\/\/[^\s/]+/;
 export class AnalysisMetric {
   /** A PromQL query against Prometheus. */
   public static prometheus(options: PrometheusMetricOptions): AnalysisMetric {
+    checkOptions('AnalysisMetric.prometheus', options, PrometheusMetricOptionsSchema);
     return new AnalysisMetric(options, { prometheus: { address: options.address, query: options.query, timeout: options.timeoutSeconds } }, [options.address, options.query]);
   }
 
   /** An HTTP call whose (JSON) response is the result. */
   public static web(options: WebMetricOptions): AnalysisMetric {
+    checkOptions('AnalysisMetric.web', options, WebMetricOptionsSchema);
     const headers = Object.keys(options.headers ?? {}).sort().map((key) => ({ key, value: options.headers![key] }));
     return new AnalysisMetric(options, {
       web: {
@@ -361,6 +365,7 @@ export class AnalysisTemplate extends Construct {
    * measurement inconclusive, which pauses the rollout rather than passing or failing it blindly.
    */
   public static successRate(scope: Construct, id: string, options: SuccessRateOptions): AnalysisTemplate {
+    checkProps(CONSTRUCT, options?.name ?? id, options, SuccessRateOptionsSchema);
     const name = options.name ?? id;
     const threshold = options.threshold ?? 0.99;
     check(threshold > 0 && threshold <= 1, CONSTRUCT, name, () => `threshold must be a share of requests between 0 (excluded) and 1, got ${threshold}`);
@@ -386,6 +391,7 @@ export class AnalysisTemplate extends Construct {
    * No traffic makes a measurement inconclusive.
    */
   public static latency(scope: Construct, id: string, options: LatencyOptions): AnalysisTemplate {
+    checkProps(CONSTRUCT, options?.name ?? id, options, LatencyOptionsSchema);
     const name = options.name ?? id;
     const quantile = options.quantile ?? 0.95;
     const threshold = options.thresholdSeconds ?? 0.5;
@@ -411,6 +417,7 @@ export class AnalysisTemplate extends Construct {
    * (the Rollouts controller must be allowed to reach it, mind the app's NetworkPolicy).
    */
   public static web(scope: Construct, id: string, options: WebCheckOptions = {}): AnalysisTemplate {
+    checkProps(CONSTRUCT, options?.name ?? id, options, WebCheckOptionsSchema);
     const name = options.name ?? id;
     checkPort(CONSTRUCT, name, 'managementPort', options.managementPort);
     // The actuator answers on the management port of the Service (JavaApp's `management` port).
@@ -439,6 +446,7 @@ export class AnalysisTemplate extends Construct {
 
   constructor(scope: Construct, id: string, props: AnalysisTemplateProps) {
     super(scope, id);
+    checkProps(CONSTRUCT, props?.name ?? id, props, AnalysisTemplatePropsSchema);
     const name = props.name ?? id;
     // Custom resource names are DNS-1123 subdomains (apiextensions validates ObjectMeta with NameIsDNSSubdomain).
     checkObjectName(CONSTRUCT, name, 'name', 'AnalysisTemplate', name);

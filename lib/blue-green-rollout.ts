@@ -8,6 +8,8 @@ import { isCidr } from './network-egress';
 import { check, checkInteger, checkName, checkObjectName, checkRule } from './props';
 import { ingressClassName, ingressHost, tlsSecretName } from './rules/ingress';
 import { analysisToKube, checkRolloutAnalysis, RolloutAnalysis } from './rollout-analysis';
+import { checkProps } from './prop-schema';
+import { BlueGreenRolloutPropsSchema } from './prop-schemas';
 import { addRolloutServices, IRolloutWorkload, RolloutWorkload } from './rollout-workload';
 import { addSelfCheck } from './validate/self-check';
 
@@ -132,6 +134,7 @@ export class BlueGreenRollout extends Construct {
 
   constructor(scope: Construct, id: string, props: BlueGreenRolloutProps) {
     super(scope, id);
+    checkProps(CONSTRUCT, id, props, BlueGreenRolloutPropsSchema);
     const plain = props.workload instanceof kplus.Deployment ? props.workload : undefined;
     const workload: IRolloutWorkload = plain ? RolloutWorkload.fromDeployment(plain) : props.workload as IRolloutWorkload;
     const name = workload.name;

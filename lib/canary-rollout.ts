@@ -7,6 +7,8 @@ import { check, checkInteger, checkName, checkObjectName, checkRule } from './pr
 import { qualifiedName } from './rules/names';
 import { countOrPercent, isZeroCountOrPercent } from './rules/quantity';
 import { analysisToKube, checkRolloutAnalysis, RolloutAnalysis } from './rollout-analysis';
+import { checkOptions, checkProps } from './prop-schema';
+import { CanaryRolloutPropsSchema, NginxTrafficRoutingOptionsSchema, RolloutAnalysisSchema, SetCanaryScaleOptionsSchema } from './prop-schemas';
 import { addRolloutServices, IRolloutWorkload, RolloutWorkload } from './rollout-workload';
 
 const CONSTRUCT = 'CanaryRollout';
@@ -40,11 +42,13 @@ export class CanaryStep {
 
   /** Run analysis templates and wait for their result: success goes on, failure aborts the rollout. */
   public static analysis(analysis: RolloutAnalysis): CanaryStep {
+    checkOptions('CanaryStep.analysis', analysis, RolloutAnalysisSchema);
     return new CanaryStep('analysis', analysis);
   }
 
   /** Scale the canary pods apart from the traffic weight (needs traffic routing). */
   public static setCanaryScale(options: SetCanaryScaleOptions): CanaryStep {
+    checkOptions('CanaryStep.setCanaryScale', options, SetCanaryScaleOptionsSchema);
     return new CanaryStep('setCanaryScale', options);
   }
 
@@ -113,6 +117,7 @@ export class CanaryTrafficRouting {
    * reach one version only.
    */
   public static nginx(options: NginxTrafficRoutingOptions = {}): CanaryTrafficRouting {
+    checkOptions('CanaryTrafficRouting.nginx', options, NginxTrafficRoutingOptionsSchema);
     return new CanaryTrafficRouting(options);
   }
 
@@ -219,6 +224,7 @@ export class CanaryRollout extends Construct {
 
   constructor(scope: Construct, id: string, props: CanaryRolloutProps) {
     super(scope, id);
+    checkProps(CONSTRUCT, id, props, CanaryRolloutPropsSchema);
     const workload = props.workload instanceof kplus.Deployment ? RolloutWorkload.fromDeployment(props.workload) : props.workload;
     const name = workload.name;
     this.name = name;

@@ -1,5 +1,4 @@
 import { check, isDnsSubdomain } from './props';
-import { checkKnownProps } from './known-props';
 
 /**
  * A Kubernetes cluster registered in Argo CD (`argocd cluster add`, or a declarative cluster Secret
@@ -15,8 +14,6 @@ export interface ArgoCdCluster {
 
 /** The cluster Argo CD runs in: registered by Argo CD itself under this name and address. */
 export const IN_CLUSTER: ArgoCdCluster = Object.freeze({ name: 'in-cluster', server: 'https://kubernetes.default.svc' });
-
-const CLUSTER_KEYS = ['name', 'server'] as const satisfies readonly (keyof ArgoCdCluster)[];
 
 /** Why `server` is not the https:// URL of an API server, or undefined when it is one. */
 export function badServer(server: string): string | undefined {
@@ -35,7 +32,6 @@ export function badServer(server: string): string | undefined {
 /** Checks a cluster prop; returns it with the server's trailing slash removed (Argo CD compares servers as strings). */
 export function checkCluster(construct: string, id: string, prop: string, cluster: ArgoCdCluster): ArgoCdCluster {
   check(typeof cluster === 'object' && cluster !== null, construct, id, () => `${prop} must be { name, server }, got ${JSON.stringify(cluster)}`);
-  checkKnownProps(construct, id, cluster, CLUSTER_KEYS, `${prop}.`);
   check(typeof cluster.name === 'string' && isDnsSubdomain(cluster.name), construct, id,
     () => `${prop}.name must be the cluster's name in Argo CD (lowercase letters, digits, '-' and '.'), got ${JSON.stringify(cluster.name)}`);
   check(typeof cluster.server === 'string', construct, id, () => `${prop}.server must be the https:// URL of a Kubernetes API server`);

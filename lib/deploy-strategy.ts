@@ -1,6 +1,8 @@
 import { k8s } from 'cdk8s-plus-27';
 import { BlueGreenRollout, BlueGreenRolloutOptions } from './blue-green-rollout';
 import { CanaryRollout, CanaryRolloutOptions } from './canary-rollout';
+import { checkOptions } from './prop-schema';
+import { BlueGreenRolloutOptionsSchema, CanaryRolloutOptionsSchema, RollingUpdateOptionsSchema } from './prop-schemas';
 import { check } from './props';
 import { countOrPercent, isZeroCountOrPercent } from './rules/quantity';
 import { IRolloutWorkload } from './rollout-workload';
@@ -22,6 +24,7 @@ export interface RollingUpdateOptions {
 export abstract class DeployStrategy {
   /** Kubernetes' own rolling update of the Deployment. */
   public static rollingUpdate(options: RollingUpdateOptions = {}): DeployStrategy {
+    checkOptions('DeployStrategy.rollingUpdate', options, RollingUpdateOptionsSchema);
     return new RollingUpdateStrategy(options);
   }
 
@@ -31,6 +34,7 @@ export abstract class DeployStrategy {
    * someone promotes.
    */
   public static blueGreen(options: BlueGreenRolloutOptions = {}): DeployStrategy {
+    checkOptions('DeployStrategy.blueGreen', options, BlueGreenRolloutOptionsSchema);
     return new BlueGreenStrategy(options);
   }
 
@@ -40,6 +44,7 @@ export abstract class DeployStrategy {
    * the app's Ingress when it has one, by pod count otherwise), with optional analysis.
    */
   public static canary(options: CanaryRolloutOptions = {}): DeployStrategy {
+    checkOptions('DeployStrategy.canary', options, CanaryRolloutOptionsSchema);
     return new CanaryStrategy(options);
   }
 

@@ -131,9 +131,17 @@ export function isEmptyDiff(result: DiffResult): boolean {
 }
 
 /**
+ * Fields that identify an item of a list, in order of preference: a list whose items all carry one
+ * of them, each value unique, is compared item by item by that key, so an insertion is one added
+ * item and not a change to every later one.
+ */
+export const LIST_KEYS = ['name', 'containerPort', 'port', 'mountPath', 'path', 'host', 'key', 'topologyKey', 'templateName', 'secretName', 'ip'] as const;
+
+/**
  * The fields in which two values differ, as dotted paths in document order (fields of `before`
- * first, then fields only `after` has). Lists whose items all have a unique `name` are compared by
- * name (`containers[app]`), other lists by index (`args[2]`).
+ * first, then fields only `after` has). Lists are matched by a key of `LIST_KEYS` (`containers[app]`
+ * for names, `ports[containerPort=8080]` for the others), else by index when both have the same
+ * length, else item by item through their longest common subsequence (`args[2]` added).
  */
 export function diffValues(before: unknown, after: unknown, at = ''): FieldChange[] {
   if (deepEqual(before, after)) return [];
@@ -141,30 +149,62 @@ export function diffValues(before: unknown, after: unknown, at = ''): FieldChang
     const keys = [...Object.keys(before), ...Object.keys(after).filter((k) => !(k in before))];
     return keys.flatMap((k) => diffValues(before[k], after[k], joinKey(at, k)));
   }
-  if (Array.isArray(before) && Array.isArray(after)) {
-    const named = byName(before) && byName(after);
-    if (named) {
-      const a = new Map(before.map((item: any) => [item.name as string, item]));
-      const b = new Map(after.map((item: any) => [item.name as string, item]));
-      const names = [...a.keys(), ...[...b.keys()].filter((n) => !a.has(n))];
-      const changes = names.flatMap((n) => diffValues(a.get(n), b.get(n), `${at}[${n}]`));
-      // Same items in another order: show the order itself.
-      return changes.length ? changes : [{ path: at, before, after }];
-    }
-    const length = Math.max(before.length, after.length);
-    const changes: FieldChange[] = [];
-    for (let i = 0; i < length; i++) changes.push(...diffValues(before[i], after[i], `${at}[${i}]`));
-    return changes;
-  }
+  if (Array.isArray(before) && Array.isArray(after)) return diffLists(before, after, at);
   return [{ path: at || '.', before, after }];
 }
 
-function byName(list: unknown[]): boolean {
-  if (list.length === 0) return true;
-  const names = new Set<string>();
+function diffLists(before: unknown[], after: unknown[], at: string): FieldChange[] {
+  const key = LIST_KEYS.find((k) => keyedBy(before, k) && keyedBy(after, k));
+  if (key && (before.length || after.length)) {
+    const label = (item: any) => (key === 'name' ? String(item[key]) : `${key}=${item[key]}`);
+    const a = new Map(before.map((item: any) => [label(item), item]));
+    const b = new Map(after.map((item: any) => [label(item), item]));
+    const labels = [...a.keys(), ...[...b.keys()].filter((n) => !a.has(n))];
+    const changes = labels.flatMap((n) => diffValues(a.get(n), b.get(n), `${at}[${n}]`));
+    // Same items in another order: show the order itself.
+    return changes.length ? changes : [{ path: at, before, after }];
+  }
+  if (before.length === after.length) {
+    return before.flatMap((item, i) => diffValues(item, after[i], `${at}[${i}]`));
+  }
+  // Different lengths, no key: the items both lists keep stay matched; the rest are added or removed.
+  const common = lcs(before, after);
+  const changes: FieldChange[] = [];
+  let i = 0;
+  let j = 0;
+  for (const [ci, cj] of [...common, [before.length, after.length]]) {
+    for (; i < ci; i++) changes.push({ path: `${at}[${i}]`, before: before[i], after: undefined });
+    for (; j < cj; j++) changes.push({ path: `${at}[${j}]`, before: undefined, after: after[j] });
+    i = ci + 1;
+    j = cj + 1;
+  }
+  return changes;
+}
+
+/** Index pairs of a longest common subsequence of two lists (deep equality). */
+function lcs(a: unknown[], b: unknown[]): [number, number][] {
+  const table: number[][] = Array.from({ length: a.length + 1 }, () => Array(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      table[i][j] = deepEqual(a[i], b[j]) ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
+    }
+  }
+  const pairs: [number, number][] = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
+    if (deepEqual(a[i], b[j])) pairs.push([i++, j++]);
+    else if (table[i + 1][j] >= table[i][j + 1]) i++;
+    else j++;
+  }
+  return pairs;
+}
+
+function keyedBy(list: unknown[], key: string): boolean {
+  const seen = new Set<unknown>();
   for (const item of list) {
-    if (!isObject(item) || typeof item.name !== 'string' || names.has(item.name)) return false;
-    names.add(item.name);
+    if (!isObject(item)) return false;
+    const v = item[key];
+    if ((typeof v !== 'string' && typeof v !== 'number') || seen.has(v)) return false;
+    seen.add(v);
   }
   return true;
 }
@@ -213,6 +253,51 @@ export function formatValue(value: unknown, maxLength = 80): string {
   return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
 }
 
+/** A new image (or version label) of one container of one object: what a release review looks at first. */
+export interface ReleaseChange {
+  readonly id: ObjectId;
+  readonly file: string;
+  /** `containers[app]`, or `version label` for an `app.kubernetes.io/version` change without an image change. */
+  readonly what: string;
+  readonly before: string | undefined;
+  readonly after: string | undefined;
+}
+
+const IMAGE_PATH = /(^|\.)(containers|initContainers|ephemeralContainers)\[([^\]]+)\]\.image$/;
+const VERSION_PATH = /(^|\.)labels\["app\.kubernetes\.io\/version"\]$/;
+
+/** Images of a document's pod template (or of a Workflow-like spec), by container path. */
+function imagesOf(doc: any): Map<string, string> {
+  const images = new Map<string, string>();
+  const pod = doc?.spec?.template?.spec ?? doc?.spec?.jobTemplate?.spec?.template?.spec;
+  for (const list of ['initContainers', 'containers'] as const) {
+    for (const c of pod?.[list] ?? []) if (typeof c?.image === 'string') images.set(`${list}[${c.name}]`, c.image);
+  }
+  return images;
+}
+
+/**
+ * Image changes of changed objects, and the images of added and removed workloads; version label
+ * changes only where the object's images did not change (else the image says it already).
+ */
+export function releaseChanges(result: DiffResult): ReleaseChange[] {
+  const out: ReleaseChange[] = [];
+  for (const c of result.changed) {
+    const images = c.changes.filter((f) => IMAGE_PATH.test(f.path));
+    for (const f of images) {
+      const m = IMAGE_PATH.exec(f.path)!;
+      out.push({ id: c.id, file: c.file, what: `${m[2]}[${m[3]}]`, before: f.before as string | undefined, after: f.after as string | undefined });
+    }
+    if (images.length === 0) {
+      const version = c.changes.find((f) => VERSION_PATH.test(f.path) && f.path.startsWith('metadata.'));
+      if (version && version.before !== undefined && version.after !== undefined) out.push({ id: c.id, file: c.file, what: 'version label', before: version.before as string | undefined, after: version.after as string | undefined });
+    }
+  }
+  for (const o of result.added) for (const [what, image] of imagesOf(o.doc)) out.push({ id: o.id, file: o.file, what, before: undefined, after: image });
+  for (const o of result.removed) for (const [what, image] of imagesOf(o.doc)) out.push({ id: o.id, file: o.file, what, before: image, after: undefined });
+  return out;
+}
+
 /** Markdown for a pull request: a summary line, then added, removed and changed objects. */
 export function formatDiff(result: DiffResult, options: FormatOptions = {}): string {
   const maxFields = options.maxFieldsPerObject ?? 25;
@@ -223,6 +308,14 @@ export function formatDiff(result: DiffResult, options: FormatOptions = {}): str
     `**${result.added.length} added, ${result.removed.length} removed, ${result.changed.length} changed** (${fieldCount} field${fieldCount === 1 ? '' : 's'})`,
   ];
   const name = (o: { id: ObjectId; file: string }) => `${code(describeId(o.id))} (${o.file})`;
+  const releases = releaseChanges(result);
+  if (releases.length) {
+    lines.push('', '### Images and versions', '', '| folder | object | container | before | after |', '|---|---|---|---|---|');
+    for (const r of releases) {
+      const kind = r.id.group ? `${r.id.kind}.${r.id.group}` : r.id.kind;
+      lines.push(`| ${r.id.folder || '.'} | ${kind} ${r.id.name} | ${r.what} | ${r.before === undefined ? '(new)' : code(r.before)} | ${r.after === undefined ? '(removed)' : code(r.after)} |`);
+    }
+  }
   if (result.added.length) {
     lines.push('', '### Added', '', ...result.added.map((o) => `- ${name(o)}`));
   }

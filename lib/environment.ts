@@ -2,13 +2,15 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { ArgoCdCluster, checkCluster, IN_CLUSTER } from './cluster';
-import { checkKnownProps } from './known-props';
 import type { Monitoring } from './monitoring';
 import { checkName, checkRule, PropError } from './props';
 import { routeKey } from './rules/ingress';
 import { labelValue } from './rules/names';
 
 const ENVIRONMENT = Symbol.for('platform.Environment');
+import { ConfigError } from './errors';
+import { checkProps } from './prop-schema';
+import { EnvironmentPropsSchema } from './prop-schemas';
 
 export interface EnvironmentProps {
   /**
@@ -41,12 +43,6 @@ export interface EnvironmentProps {
    */
   readonly monitoring?: Monitoring;
 }
-
-/** Every prop of EnvironmentProps; the `satisfies` and the check below keep this list complete. */
-const ENVIRONMENT_PROPS = ['namespace', 'partOf', 'createNamespace', 'cluster', 'monitoring'] as const satisfies readonly (keyof EnvironmentProps)[];
-type MissingProps = Exclude<keyof EnvironmentProps, typeof ENVIRONMENT_PROPS[number]>;
-const _complete: MissingProps extends never ? true : never = true;
-void _complete;
 
 /**
  * One deployment environment (e.g. `dev`, `prod`): a Chart whose objects are written to
@@ -81,7 +77,7 @@ export class Environment extends Chart {
   constructor(scope: Construct, name: string, props: EnvironmentProps = {}) {
     const namespace = props.namespace ?? name;
     super(scope, name, { namespace, disableResourceNameHashes: true });
-    checkKnownProps('Environment', name, props, ENVIRONMENT_PROPS);
+    checkProps('Environment', name, props, EnvironmentPropsSchema);
     checkName('Environment', name, 'name', name);
     checkName('Environment', name, 'namespace', namespace);
     this.name = name;
@@ -126,7 +122,7 @@ export class Environment extends Chart {
   public registerApp(app: Construct & { readonly name: string }): void {
     const other = this.apps.get(app.name);
     if (other && other !== app) {
-      throw new Error(`${app.constructor.name} "${app.name}": an app of that name already exists in environment "${this.name}" (${other.node.path}): app names must be unique per environment`);
+      throw new ConfigError(`${app.constructor.name} "${app.name}": an app of that name already exists in environment "${this.name}" (${other.node.path}): app names must be unique per environment`);
     }
     this.apps.set(app.name, app);
   }

@@ -5,7 +5,8 @@ import * as argocdproject from '../imports/argocdproject-argoproj.io';
 import { compare, FolderFacts, GroupKind, NamedGroupKind, scanFolders } from './argocd-inventory';
 import { badServer, IN_CLUSTER } from './cluster';
 import { Environment } from './environment';
-import { checkKnownProps } from './known-props';
+import { checkProps } from './prop-schema';
+import { ArgoCdBootstrapPropsSchema } from './prop-schemas';
 import { check, checkInteger, checkName } from './props';
 import { SyncPolicy } from './sync-policy';
 import { urlCarriesCredentials } from './rules/credentials';
@@ -75,11 +76,6 @@ export interface ArgoCdBootstrapProps {
   readonly partOf?: string;
 }
 
-const PROPS = ['repoUrl', 'targetRevision', 'path', 'namespace', 'project', 'server', 'syncPolicies', 'defaultSyncPolicy', 'selfManaged', 'partOf'] as const satisfies readonly (keyof ArgoCdBootstrapProps)[];
-type MissingProps = Exclude<keyof ArgoCdBootstrapProps, typeof PROPS[number]>;
-const _complete: MissingProps extends never ? true : never = true;
-void _complete;
-
 const BOOTSTRAP = Symbol.for('platform.ArgoCdBootstrap');
 const ARGO_CD_KINDS = new Set(['Application', 'ApplicationSet', 'AppProject']);
 
@@ -131,7 +127,7 @@ export class ArgoCdBootstrap extends Chart {
     const namespace = props.namespace ?? 'argocd';
     super(scope, id, { namespace, disableResourceNameHashes: true });
     const c = 'ArgoCdBootstrap';
-    checkKnownProps(c, id, props, PROPS);
+    checkProps(c, id, props, ArgoCdBootstrapPropsSchema);
     check(scope.node.scope === undefined, c, id, () => 'must be created directly in the app (it is a folder of dist/ of its own), not inside another chart');
     checkName(c, id, 'id', id);
     checkName(c, id, 'namespace', namespace);

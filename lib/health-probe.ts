@@ -1,4 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
+import { ConfigError } from './errors';
+import { checkOptions } from './prop-schema';
+import { HealthProbeOptionsSchema } from './prop-schemas';
 
 export interface HealthProbeOptions {
   /**
@@ -32,18 +35,21 @@ export interface HealthProbeOptions {
 export class HealthProbe {
   /** An HTTP GET that succeeds with a 2xx/3xx status, e.g. on a Spring Boot actuator health group. */
   public static httpGet(path: string, options: HealthProbeOptions = {}): HealthProbe {
-    if (!path.startsWith('/')) throw new Error(`HealthProbe.httpGet: path must start with '/', got "${path}"`);
+    checkOptions('HealthProbe.httpGet', options, HealthProbeOptionsSchema);
+    if (!path.startsWith('/')) throw new ConfigError(`HealthProbe.httpGet: path must start with '/', got "${path}"`);
     return new HealthProbe({ path }, options);
   }
 
   /** A TCP connection to the port. */
   public static tcpSocket(options: HealthProbeOptions = {}): HealthProbe {
+    checkOptions('HealthProbe.tcpSocket', options, HealthProbeOptionsSchema);
     return new HealthProbe({}, options);
   }
 
   /** A command that exits 0 when healthy. */
   public static exec(command: string[], options: HealthProbeOptions = {}): HealthProbe {
-    if (command.length === 0) throw new Error('HealthProbe.exec: command must not be empty');
+    checkOptions('HealthProbe.exec', options, HealthProbeOptionsSchema);
+    if (command.length === 0) throw new ConfigError('HealthProbe.exec: command must not be empty');
     return new HealthProbe({ command }, options);
   }
 
@@ -53,7 +59,7 @@ export class HealthProbe {
   ) {
     for (const [key, min] of [['periodSeconds', 1], ['failureThreshold', 1], ['timeoutSeconds', 1], ['initialDelaySeconds', 0]] as const) {
       const v = options[key];
-      if (v !== undefined && !(Number.isInteger(v) && v >= min)) throw new Error(`HealthProbe: ${key} must be an integer >= ${min}, got ${v}`);
+      if (v !== undefined && !(Number.isInteger(v) && v >= min)) throw new ConfigError(`HealthProbe: ${key} must be an integer >= ${min}, got ${v}`);
     }
   }
 

@@ -22,3 +22,8 @@ export { ValidationError, validateManifests } from './validate/gate';
 export { Manifest } from './validate/manifest';
 export { Problem } from './validate/problem';
 export { YAML_OPTIONS, stringifyManifest } from './yaml-emitter';
+export { ConfigError } from './errors';
+export { PropError } from './props';
+export { checkOptions, checkProps, P, ObjectSchema, PropType } from './prop-schema';
+export { onSynth, formatSummary, SynthReport, FolderReport } from './synth-report';
+export { PlatformTesting } from './testing';

@@ -16,6 +16,8 @@ import { ingressClassName, ingressHost, ingressPath, tlsSecretName } from './rul
 import { configMapKey, envVarName } from './rules/keys';
 import { annotationMap, dns1035Label, dns1123Label, dns1123Subdomain, labelMap, labelValue } from './rules/names';
 import { configMapData, probe as probeRule, toleration as tolerationRule } from './rules/workloads';
+import { checkProps } from './prop-schema';
+import { JavaAppPropsSchema } from './prop-schemas';
 import { IRolloutWorkload, WorkloadPort } from './rollout-workload';
 import { addSelfCheck } from './validate/self-check';
 
@@ -353,6 +355,7 @@ export class JavaApp extends Construct implements IRolloutWorkload {
 
   constructor(scope: Construct, id: string, props: JavaAppProps) {
     super(scope, id);
+    checkProps(CONSTRUCT, id, props, JavaAppPropsSchema);
     // The app's name is also its Service's name, and ValidateServiceName is NameIsDNS1035Label.
     checkRule(CONSTRUCT, id, `name (the construct id, also the name of its Service) "${id}"`, dns1035Label(id), 'start it with a letter, e.g. "app-2fa"');
     checkImage(CONSTRUCT, id, 'image', props.image);
@@ -561,7 +564,7 @@ export class JavaApp extends Construct implements IRolloutWorkload {
     });
 
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: metadata(id),
+      metadata: { ...metadata(id), labels: labels.workload },
       spec: {
         // Left to the autoscaler, or to the Rollout (which keeps the Deployment at 0), when there is one.
         replicas: Lazy.any({ produce: () => (this.rolloutName ? 0 : autoscaling ? undefined : this.replicas) }),
@@ -569,7 +572,7 @@ export class JavaApp extends Construct implements IRolloutWorkload {
         selector: { matchLabels: this.selectorLabels },
         strategy: strategy.deploymentStrategy(CONSTRUCT, id),
         template: {
-          metadata: { labels: this.labels, annotations: Object.keys(podAnnotations).length ? podAnnotations : undefined },
+          metadata: { labels: labels.workload, annotations: Object.keys(podAnnotations).length ? podAnnotations : undefined },
           spec: {
             serviceAccountName: id,
             automountServiceAccountToken: false,

@@ -4,6 +4,8 @@ import * as rule from '../imports/monitoringrule-monitoring.coreos.com';
 import { argoDuration } from './analysis-template';
 import { latencyQuery, requestSelector, restartsQuery, successRateQuery } from './monitoring-metrics';
 import { check, checkInteger } from './props';
+import { checkProps } from './prop-schema';
+import { AppAlertsPropsSchema } from './prop-schemas';
 
 /** The on-call alerts of one app: a PrometheusRule built from the same queries as the release analysis. */
 export interface AlertOptions {
@@ -69,6 +71,7 @@ export class AppAlerts extends Construct {
 
   constructor(scope: Construct, id: string, props: AppAlertsProps) {
     super(scope, id);
+    checkProps('AppAlerts', id, props, AppAlertsPropsSchema);
     const c = props.construct;
     const n = props.app;
     const successRate = props.successRate ?? 0.99;

@@ -4,6 +4,8 @@ import * as sm from '../imports/monitoring-monitoring.coreos.com';
 import * as pm from '../imports/monitoringpod-monitoring.coreos.com';
 import { argoDuration } from './analysis-template';
 import { check, checkName } from './props';
+import { checkOptions, checkProps } from './prop-schema';
+import { AppMonitorPropsSchema, MonitorOptionsSchema } from './prop-schemas';
 
 /** Options of the Prometheus Operator monitors. */
 export interface MonitorOptions {
@@ -31,6 +33,7 @@ export class Monitoring {
    * `service` (and `job`), so each version can be measured on its own.
    */
   public static serviceMonitor(options: MonitorOptions = {}): Monitoring {
+    checkOptions('Monitoring.serviceMonitor', options, MonitorOptionsSchema);
     return new Monitoring('ServiceMonitor', options);
   }
 
@@ -39,6 +42,7 @@ export class Monitoring {
    * label: an analysis must filter on `pod` or `job` (`<namespace>/<app>`).
    */
   public static podMonitor(options: MonitorOptions = {}): Monitoring {
+    checkOptions('Monitoring.podMonitor', options, MonitorOptionsSchema);
     return new Monitoring('PodMonitor', options);
   }
 
@@ -88,6 +92,7 @@ export interface AppMonitorProps {
 export class AppMonitor extends Construct {
   constructor(scope: Construct, id: string, props: AppMonitorProps) {
     super(scope, id);
+    checkProps('AppMonitor', id, props, AppMonitorPropsSchema);
     const m = props.monitoring;
     const labels = m.selectionLabels;
     for (const [key, value] of Object.entries(labels)) {

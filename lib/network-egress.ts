@@ -2,6 +2,8 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Environment } from './environment';
 import { check, checkName, checkPort } from './props';
+import { checkOptions, checkProps } from './prop-schema';
+import { DefaultDenyEgressPropsSchema, EgressPortOptionsSchema } from './prop-schemas';
 
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
@@ -24,16 +26,19 @@ export interface EgressPortOptions {
 export class Egress {
   /** Pods of these apps (by `app.kubernetes.io/name`) in the app's own namespace. */
   public static toApps(apps: string[], options: EgressPortOptions = {}): Egress {
+    checkOptions('Egress.toApps', options, EgressPortOptionsSchema);
     return new Egress('apps', apps, options.ports);
   }
 
   /** Every pod of these namespaces. */
   public static toNamespaces(namespaces: string[], options: EgressPortOptions = {}): Egress {
+    checkOptions('Egress.toNamespaces', options, EgressPortOptionsSchema);
     return new Egress('namespaces', namespaces, options.ports);
   }
 
   /** Addresses outside the cluster (databases, APIs), as IPv4 CIDRs. */
   public static toCidrs(cidrs: string[], options: EgressPortOptions = {}): Egress {
+    checkOptions('Egress.toCidrs', options, EgressPortOptionsSchema);
     return new Egress('cidrs', cidrs, options.ports);
   }
 
@@ -84,6 +89,7 @@ export interface DefaultDenyEgressProps {
 export class DefaultDenyEgress extends Construct {
   constructor(scope: Construct, id: string, props: DefaultDenyEgressProps = {}) {
     super(scope, id);
+    checkProps('DefaultDenyEgress', id, props, DefaultDenyEgressPropsSchema);
     const env = Environment.find(this);
     const namespace = props.namespace ?? env?.namespace;
     check(namespace !== undefined, 'DefaultDenyEgress', id, () => 'needs a namespace: create it in an Environment or pass namespace');

@@ -10,6 +10,8 @@ import { PipelineAccess, PipelineServiceAccounts } from './pipeline-access';
 import { check, checkImage, checkName, isDnsSubdomain, parseImage, parseQuantity } from './props';
 import { urlCarriesCredentials } from './rules/credentials';
 import { IMAGE_DIGEST_EXEMPTION } from './validate/workflow-lint';
+import { checkOptions, checkProps } from './prop-schema';
+import { PerAppBuildCacheOptionsSchema, PipelineTemplatePropsSchema } from './prop-schemas';
 
 /** The build tool of a Java project. */
 export enum BuildTool {
@@ -108,6 +110,7 @@ export class BuildCache {
    * in the pipeline's namespace; a build mounts only its own app's claim.
    */
   public static perApp(options: PerAppBuildCacheOptions = {}): BuildCache {
+    checkOptions('BuildCache.perApp', options, PerAppBuildCacheOptionsSchema);
     return new BuildCache(true, options.claimPrefix ?? 'java-build-cache', options.size ?? '5Gi', options.storageClassName);
   }
 
@@ -443,6 +446,7 @@ export class PipelineTemplate extends Construct {
   constructor(scope: Construct, id: string, props: PipelineTemplateProps) {
     super(scope, id);
     const c = 'PipelineTemplate';
+    checkProps(c, id, props, PipelineTemplatePropsSchema);
     this.namespace = props.namespace ?? 'ci';
     const saPrefix = props.serviceAccountPrefix ?? 'pipeline';
     this.serviceAccounts = {

@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
+import { Node } from 'constructs';
+import { ConfigError } from './errors';
 import * as YAML from 'yaml';
 import { useDictionaryChildTables } from './child-tables';
 import { Environment } from './environment';
@@ -10,6 +12,10 @@ import { Manifest } from './validate/manifest';
 import { isNamespaced } from './validate/schema';
 import { underPlatformGate } from './validate/self-check';
 import { stringifyManifest } from './yaml-emitter';
+import { buildReport, emitSynth, readFiles } from './synth-report';
+import { renderInventory } from './inventory';
+import { checkOptions } from './prop-schema';
+import { PlatformAppPropsSchema } from './prop-schemas';
 
 export interface PlatformAppProps {
   /**
@@ -79,8 +85,10 @@ function placement(obj: ApiObject, root: App): { folder: string; unit: string } 
 export class PlatformApp extends App {
   constructor(props: PlatformAppProps = {}) {
     super({ outdir: props.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist' });
+    checkOptions('PlatformApp', props, PlatformAppPropsSchema);
     // Before any construct is added: large trees (one Chart per app) stay linear in time and memory.
     useDictionaryChildTables();
+    useClearDuplicateIdErrors();
   }
 
   /** Every object, rendered and checked, with the file it belongs to; throws ValidationError on problems. */
@@ -109,14 +117,23 @@ export class PlatformApp extends App {
     return manifests;
   }
 
-  /** The files of the output folder (path relative to it -> content), sorted and stable. */
+  /** The manifests' files (path relative to the output folder -> content): YAML and a Kustomization per folder, sorted and stable. */
   public files(): Map<string, string> {
     return renderFiles(this.manifests());
   }
 
-  /** Validates, then replaces the output folder with the new files in one rename. */
+  /** Exactly what `synth()` writes: `files()` plus the inventory pages (what runs where). */
+  public outputFiles(): Map<string, string> {
+    return outputFiles(this.manifests());
+  }
+
+  /** Validates, then replaces the output folder with the new files in one rename; reports what changed (`onSynth`). */
   public override synth(): void {
-    writeAtomically(this.outdir, this.files());
+    const manifests = this.manifests();
+    const files = outputFiles(manifests);
+    const before = readFiles(this.outdir);
+    writeAtomically(this.outdir, files);
+    emitSynth(buildReport(this.outdir, manifests, before, files));
   }
 
   /** Not used by the gate: cdk8s' own per-chart YAML is replaced by `files()`. */
@@ -151,6 +168,13 @@ function order(a: Manifest, b: Manifest): number {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The manifests' files plus the inventory pages `README.md` and `<folder>/README.md` (what runs where). */
+function outputFiles(manifests: Manifest[]): Map<string, string> {
+  const files = renderFiles(manifests);
+  for (const [file, page] of renderInventory(manifests)) files.set(file, page);
+  return new Map([...files.entries()].sort(([a], [b]) => compare(a, b)));
 }
 
 /** Groups manifests into YAML files, objects ordered by sync wave, kind and name; adds a kustomization per folder. */
@@ -205,4 +229,27 @@ export function writeAtomically(outdir: string, files: Map<string, string>): voi
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
+}
+
+const DUPLICATE_IDS = Symbol.for('platform.clearDuplicateIdErrors');
+
+/**
+ * Two constructs of one id in one scope (most often two apps of one name in an environment) fail
+ * with a ConfigError naming both, which the synth runner prints as one line at the user's code,
+ * instead of constructs' plain Error. Idempotent.
+ */
+function useClearDuplicateIdErrors(): void {
+  const proto = Node.prototype as any;
+  if (proto[DUPLICATE_IDS] || typeof proto.addChild !== 'function') return;
+  const addChild = proto.addChild;
+  proto.addChild = function addChildOnce(this: any, child: any, childName: string) {
+    const existing = this._children?.[childName];
+    if (existing !== undefined && !this.locked) {
+      const scope = this.path ? `${this.host.constructor.name} "${this.path}"` : 'the app';
+      throw new ConfigError(`${child?.constructor?.name ?? 'Construct'} "${childName}": ${scope} already has a ${existing.constructor.name} named "${childName}": `
+        + 'ids must be unique in their scope (an app name once per environment)');
+    }
+    return addChild.call(this, child, childName);
+  };
+  Object.defineProperty(proto, DUPLICATE_IDS, { value: true });
 }

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { ConfigError } from './errors';
 import { unpinnedImage } from './props';
 
 /**
@@ -14,10 +15,10 @@ export class Releases {
     try {
       data = JSON.parse(fs.readFileSync(file, 'utf8'));
     } catch (e) {
-      throw new Error(`Releases "${environment}": cannot read ${file}: ${(e as Error).message}`);
+      throw new ConfigError(`Releases "${environment}": cannot read ${file}: ${(e as Error).message}`);
     }
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-      throw new Error(`Releases "${environment}": ${file} must be a JSON object of app name to image`);
+      throw new ConfigError(`Releases "${environment}": ${file} must be a JSON object of app name to image`);
     }
     return new Releases(environment, file, data as Record<string, unknown>);
   }
@@ -30,10 +31,10 @@ export class Releases {
   public image(app: string): string {
     const image = this.images[app];
     if (typeof image !== 'string') {
-      throw new Error(`Releases "${this.environment}": ${this.file} has no image for app "${app}": add "${app}": "<registry>/<repository>:<tag>"`);
+      throw new ConfigError(`Releases "${this.environment}": ${this.file} has no image for app "${app}": add "${app}": "<registry>/<repository>:<tag>"`);
     }
     const why = unpinnedImage(image);
-    if (why) throw new Error(`Releases "${this.environment}": ${this.file} "${app}": ${why}`);
+    if (why) throw new ConfigError(`Releases "${this.environment}": ${this.file} "${app}": ${why}`);
     this.used.add(app);
     return image;
   }
@@ -47,7 +48,7 @@ export class Releases {
   public assertAllUsed(): void {
     const unused = this.unused();
     if (unused.length) {
-      throw new Error(`Releases "${this.environment}": ${this.file} lists apps that are not declared: ${unused.join(', ')}; remove them or declare the apps`);
+      throw new ConfigError(`Releases "${this.environment}": ${this.file} lists apps that are not declared: ${unused.join(', ')}; remove them or declare the apps`);
     }
   }
 }

@@ -1,3 +1,6 @@
+import { checkOptions } from './prop-schema';
+import { AutomatedSyncOptionsSchema, SyncPolicyOptionsSchema } from './prop-schemas';
+
 /** Options shared by manual and automated sync policies. */
 export interface SyncPolicyOptions {
   /**
@@ -33,11 +36,13 @@ export interface AutomatedSyncOptions extends SyncPolicyOptions {
 export class SyncPolicy {
   /** Argo CD syncs every commit by itself (typical for development environments). */
   public static automated(options: AutomatedSyncOptions = {}): SyncPolicy {
+    checkOptions('SyncPolicy.automated', options, AutomatedSyncOptionsSchema);
     return new SyncPolicy(true, options.prune ?? false, options.selfHeal ?? false, options);
   }
 
   /** Argo CD shows the difference; a person syncs it (typical for production). */
   public static manual(options: SyncPolicyOptions = {}): SyncPolicy {
+    checkOptions('SyncPolicy.manual', options, SyncPolicyOptionsSchema);
     return new SyncPolicy(false, false, false, options);
   }
 

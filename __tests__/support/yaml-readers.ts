@@ -83,9 +83,10 @@ export function foldersOf(files: Map<string, string>): Map<string, string[]> {
   return out;
 }
 
+/** The files of each folder of an output tree (the top-level inventory page is not in a folder). */
 export function readTree(dir: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const folder of fs.readdirSync(dir).sort()) {
+  for (const folder of fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
     for (const file of fs.readdirSync(path.join(dir, folder)).sort()) out.set(`${folder}/${file}`, fs.readFileSync(path.join(dir, folder, file), 'utf8'));
   }
   return out;
