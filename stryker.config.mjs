@@ -1,0 +1,39 @@
+// Mutation testing of the validation gate and the prop checks: `npm run mutate` (not part of `npm test`).
+// Survivors that no test can kill are listed with a reason in stryker.equivalent.md.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: 'npm',
+  testRunner: 'jest',
+  jest: {
+    projectType: 'custom',
+    configFile: 'jest.config.js',
+    // Only the tests that import the mutated file run for a mutant (jest --findRelatedTests).
+    enableFindRelatedTests: true,
+    config: {
+      // These tests check the sources only through child processes (bin/synth.js, bin/bench.js,
+      // shell scripts), which never see the active mutant: running them per mutant costs time and
+      // can kill nothing.
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '<rootDir>/__tests__/bench.test.ts',
+        '<rootDir>/__tests__/child-tables.test.ts',
+        '<rootDir>/__tests__/kustomize.test.ts',
+        '<rootDir>/__tests__/pipeline-scripts.test.ts',
+        '<rootDir>/__tests__/ts-register.test.ts',
+      ],
+    },
+  },
+  coverageAnalysis: 'perTest',
+  mutate: ['lib/validate/**/*.ts', 'lib/props.ts'],
+  ignorePatterns: ['dist', '.stryker'],
+  concurrency: 2,
+  timeoutMS: 10000,
+  incremental: true,
+  incrementalFile: '.stryker/incremental.json',
+  tempDirName: '.stryker/tmp',
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: '.stryker/report/mutation.html' },
+  jsonReporter: { fileName: '.stryker/report/mutation.json' },
+  clearTextReporter: { allowEmojis: false, logTests: false, reportScoreTable: true },
+  thresholds: { high: 90, low: 85, break: null },
+};
