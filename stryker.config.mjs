@@ -25,7 +25,6 @@ export default {
   },
   coverageAnalysis: 'perTest',
   mutate: ['lib/validate/**/*.ts', 'lib/props.ts'],
-  ignorePatterns: ['dist', '.stryker'],
   concurrency: 2,
   timeoutMS: 10000,
   incremental: true,
