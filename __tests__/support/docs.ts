@@ -49,8 +49,8 @@ export function deployment(name: string, options: { labels?: Record<string, stri
     metadata: meta(name),
     spec: {
       ...(options.replicas !== undefined ? { replicas: options.replicas } : {}),
-      selector: { matchLabels: labels },
-      template: podTemplate(labels, options.spec ?? podSpec()),
+      selector: { matchLabels: { ...labels } },
+      template: podTemplate({ ...labels }, options.spec ?? podSpec()),
     },
   };
 }
