@@ -103,6 +103,9 @@ describe('budgets and network policies select pods of the namespace', () => {
       ['dev/app.yaml PodDisruptionBudget web spec.selector: selects no pods of this namespace: use the app\'s stable labels (app.kubernetes.io/name and instance)']],
     ['a NetworkPolicy on the app labels', [WEB, networkPolicy('web', { app: 'web' })], []],
     ['a NetworkPolicy that selects nothing', [WEB, networkPolicy('web', { app: 'api' })], ['dev/app.yaml NetworkPolicy web spec.podSelector: selects no pods of this namespace']],
+    ['a NetworkPolicy for every pod (podSelector {}, a default deny)', [WEB, networkPolicy('deny', undefined)], []],
+    ['a NetworkPolicy by matchExpressions only', [WEB, { ...networkPolicy('expr', undefined), spec: { podSelector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] } } }], []],
+    ['a NetworkPolicy with empty matchLabels (every pod)', [WEB, { ...networkPolicy('empty', undefined), spec: { podSelector: { matchLabels: {} } } }], []],
     ['kinds without references are not checked', [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x', namespace: NS }, spec: { selector: { app: 'none' } } }], []],
   ])('%s', (_case, docs, expected) => {
     expect(references(...docs)).toEqual(expected);
