@@ -13,6 +13,10 @@ describe('a Service selects pods and reaches one of their ports', () => {
   test.each<[string, any[], string[]]>([
     ['a named targetPort of the container', [WEB, web([{ port: 80, targetPort: 'http' }])], []],
     ['a numeric targetPort', [WEB, web([{ port: 80, targetPort: 8080 }])], []],
+    ['a numeric targetPort that is the second port of the container', [
+      deployment('web', { spec: podSpec({ containers: [container({ ports: [{ name: 'http', containerPort: 8080 }, { name: 'admin', containerPort: 9090 }] })] }) }),
+      web([{ port: 90, targetPort: 9090 }]),
+    ], []],
     ['a numeric targetPort written as a string', [WEB, web([{ port: 80, targetPort: '8080' }])], []],
     ['no targetPort: the port itself', [WEB, web([{ port: 8080 }])], []],
     ['port names with digits', [
@@ -48,11 +52,18 @@ describe('an Ingress backend names a Service of the namespace and one of its por
   test.each<[string, any[], string[]]>([
     ['a port by name', [WEB, SVC, ingress('web', [backend('web', { name: 'http' })])], []],
     ['a port by number', [WEB, SVC, ingress('web', [backend('web', { number: 80 })])], []],
+    ['a port among several, by name and by number', [WEB, service('web', { app: 'web' }, [{ name: 'http', port: 80, targetPort: 'http' }, { name: 'admin', port: 90, targetPort: 'http' }]),
+      ingress('web', [backend('web', { name: 'admin' }), backend('web', { number: 90 })])], []],
+    ['an Ingress with only a default backend', [WEB, SVC, { ...ingress('web', [], backend('web', { number: 80 })), spec: { defaultBackend: backend('web', { number: 80 }) } }], []],
+    ['a path without a backend is left to the schema', [WEB, SVC, ingress('web', [undefined as any])], []],
     ['a default backend', [WEB, SVC, ingress('web', [], backend('web', { number: 80 }))], []],
     ['a resource backend has no Service to check', [WEB, SVC, ingress('web', [{ resource: { apiGroup: 'k8s.example.com', kind: 'Bucket', name: 'b' } }])], []],
     ['a missing Service', [WEB, SVC, ingress('web', [backend('nope', { number: 80 })])], [`${P}.service.name: Service "nope" does not exist in this namespace`]],
     ['a missing port name', [WEB, SVC, ingress('web', [backend('web', { name: 'admin' })])], [`${P}.service.port: Service "web" has no port {"name":"admin"}`]],
     ['a missing port number', [WEB, SVC, ingress('web', [backend('web', { number: 8080 })])], [`${P}.service.port: Service "web" has no port {"number":8080}`]],
+    ['a backend without a port', [WEB, SVC, ingress('web', [{ service: { name: 'web' } }])], [`${P}.service.port: Service "web" has no port undefined`]],
+    ['a backend without a port, to a Service without ports', [WEB, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'bare', namespace: NS } }, ingress('web', [{ service: { name: 'bare' } }])],
+      [`${P}.service.port: Service "bare" has no port undefined`]],
     ['a name where the Service port has only a number', [WEB, service('web', { app: 'web' }, [{ port: 80, targetPort: 'http' }]), ingress('web', [backend('web', { name: 'http' })])],
       [`${P}.service.port: Service "web" has no port {"name":"http"}`]],
     ['a default backend to a missing Service', [WEB, SVC, ingress('web', [], backend('nope', { number: 80 }))],
@@ -101,6 +112,9 @@ describe('budgets and network policies select pods of the namespace', () => {
       ['dev/app.yaml PodDisruptionBudget web spec.selector: selects no pods of this namespace: use the app\'s stable labels (app.kubernetes.io/name and instance)']],
     ['a PodDisruptionBudget without matchLabels', [WEB, pdb('web', undefined)],
       ['dev/app.yaml PodDisruptionBudget web spec.selector: selects no pods of this namespace: use the app\'s stable labels (app.kubernetes.io/name and instance)']],
+    ['a PodDisruptionBudget without a selector', [WEB, { ...pdb('web', undefined), spec: { maxUnavailable: 1 } }],
+      ['dev/app.yaml PodDisruptionBudget web spec.selector: selects no pods of this namespace: use the app\'s stable labels (app.kubernetes.io/name and instance)']],
+    ['a NetworkPolicy without a podSelector', [WEB, { ...networkPolicy('web', undefined), spec: { policyTypes: ['Ingress'] } }], []],
     ['a NetworkPolicy on the app labels', [WEB, networkPolicy('web', { app: 'web' })], []],
     ['a NetworkPolicy that selects nothing', [WEB, networkPolicy('web', { app: 'api' })], ['dev/app.yaml NetworkPolicy web spec.podSelector: selects no pods of this namespace']],
     ['a NetworkPolicy for every pod (podSelector {}, a default deny)', [WEB, networkPolicy('deny', undefined)], []],
@@ -160,6 +174,15 @@ describe('objects are unique per kind, API group, namespace and name', () => {
     ], []],
     ['the same name twice', [[sa('a', NS), 'a.yaml'], [sa('a', NS), 'b.yaml']],
       ['b.yaml ServiceAccount a metadata.name: duplicates a.yaml ServiceAccount a: names must be unique per kind and namespace']],
+    ['groups that share their first letter', [
+      [{ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'a', namespace: NS } }, 'a.yaml'],
+      [{ apiVersion: 'networking.example.com/v1', kind: 'Ingress', metadata: { name: 'a', namespace: NS } }, 'b.yaml'],
+    ], []],
+    ['no namespace and an empty one are the same', [[sa('a'), 'a.yaml'], [{ ...sa('a'), metadata: { name: 'a', namespace: '' } }, 'b.yaml']],
+      ['b.yaml ServiceAccount a metadata.name: duplicates a.yaml ServiceAccount a: names must be unique per kind and namespace']],
+    ['objects without apiVersion or metadata do not break the check', [
+      [{ kind: 'ConfigMap' }, 'a.yaml'], [{ kind: 'ConfigMap' }, 'b.yaml'], [{ kind: 'Secret', metadata: {} }, 'c.yaml'],
+    ], ['b.yaml ConfigMap ? metadata.name: duplicates a.yaml ConfigMap ?: names must be unique per kind and namespace']],
     ['two versions of one API group are one object', [
       [{ apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: { name: 'a', namespace: NS } }, 'a.yaml'],
       [{ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'a', namespace: NS } }, 'b.yaml'],
