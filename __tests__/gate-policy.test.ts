@@ -198,6 +198,10 @@ describe('no plaintext secrets', () => {
     expect(lines(checkPolicy(manifest({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: NS }, ...fields })))).toEqual(expected);
   });
 
+  test('a pod spec without containers has no container to police', () => {
+    expect(checkPolicy(manifest(deployment('web', { spec: { securityContext: { runAsNonRoot: true } } })))).toEqual([]);
+  });
+
   test('objects without pods and ConfigMaps with data are not policed', () => {
     expect(checkPolicy(manifest({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { PASSWORD: 'x' } }))).toEqual([]);
     expect(checkPolicy(manifest({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { template: {} } }))).toEqual([]);
