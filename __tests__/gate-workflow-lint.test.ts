@@ -251,3 +251,120 @@ describe('lintWorkflowTemplates', () => {
       'template "main", step "one": {{item}} is only defined in a step or task with withItems, withParam or withSequence']]);
   });
 });
+
+describe('lint rules, one refused and one accepted case each', () => {
+  const W = 'WorkflowTemplate w';
+  const say = hello('say', { inputs: { parameters: [{ name: 'msg' }] }, outputs: { parameters: [{ name: 'out', valueFrom: { path: '/tmp/out' } }] } });
+  const steps = (...groups: any[][]) => wft('w', { templates: [{ name: 'main', steps: groups }, say, hello('plain'), { name: 'wait', suspend: {} }] });
+  const dag = (...tasks: any[]) => wft('w', { templates: [{ name: 'main', dag: { tasks } }, say, hello('plain')] });
+  const arg = (value: string) => ({ arguments: { parameters: [{ name: 'msg', value }] } });
+  const step = (name: string, extra: any = {}) => ({ name, template: 'say', ...arg('x'), ...extra });
+
+  test.each<[string, any, Array<[string, string]>]>([
+    ['no templates', wft('w', { templates: [] }), [['spec.templates', 'has no templates: add at least the entrypoint template']]],
+    ['no spec at all', wft('w', undefined), [['spec.templates', 'has no templates: add at least the entrypoint template']]],
+    [`exactly ${MAX_TEMPLATES} templates`, wft('w', { templates: Array.from({ length: MAX_TEMPLATES }, (_, i) => hello(`t${i}`)) }), []],
+    ['a template without a name', wft('w', { templates: [hello('main'), { container: { image: 'busybox:1.36.1' } }, hello('')] }), [
+      ['spec.templates[1].name', 'template has no name: give it a unique name'],
+      ['spec.templates[2].name', 'template has no name: give it a unique name'],
+    ]],
+    ['a template that is not an object', wft('w', { templates: [hello('main'), 'main'] }), [['spec.templates[1].name', 'template has no name: give it a unique name']]],
+    ['onExit that is no template', wft('w', { onExit: 'cleanup', templates: [hello('main')] }),
+      [['spec.onExit', 'onExit "cleanup" is not a template of this WorkflowTemplate: use one of "main"']]],
+    ['onExit that is a template', wft('w', { entrypoint: 'main', onExit: 'main', templates: [hello('main')] }), []],
+    ['an entrypoint that is not a string', wft('w', { entrypoint: 5, templates: [hello('main')] }),
+      [['spec.entrypoint', 'entrypoint "5" is not a template of this WorkflowTemplate: use one of "main"']]],
+    ['a workflow parameter declared twice', wft('w', { arguments: { parameters: [{ name: 'a', value: '1' }, { name: 'b', value: '1' }, { name: 'a', value: '2' }] }, templates: [hello('main')] }),
+      [['spec.arguments.parameters[2].name', 'workflow parameter "a" is declared twice']]],
+    ['a workflow parameter without a name', wft('w', { arguments: { parameters: [{ value: 'x' }, { name: '', value: 'y' }, 'z'] }, templates: [hello('main')] }), [
+      ['spec.arguments.parameters[0].name', 'workflow parameter has no name'],
+      ['spec.arguments.parameters[1].name', 'workflow parameter has no name'],
+      ['spec.arguments.parameters[2].name', 'workflow parameter has no name'],
+    ]],
+    ['a value in its enum, and a templated value', wft('w', { arguments: { parameters: [{ name: 'a', value: 'x', enum: ['x', 'y'] }, { name: 'b', value: '{{workflow.name}}', enum: ['x'] }] }, templates: [hello('main')] }), []],
+    ['steps that are not a list', wft('w', { templates: [{ name: 'main', steps: { a: 1 } }] }), [['spec.templates[0].steps', 'template "main": steps must be a list of step groups (a list of lists)']]],
+    ['a step group that is not a list', steps(step('a') as any), [['spec.templates[0].steps[0]', 'template "main": step group 0 must be a list of steps']]],
+    ['a step that is not an object', steps(['a']), [['spec.templates[0].steps[0][0]', 'template "main": a step must be an object with a name and a template']]],
+    ['a step without a name', steps([{ template: 'plain' }], [{ name: '', template: 'plain' }]), [
+      ['spec.templates[0].steps[0][0].name', 'template "main": step has no name: give it a unique name'],
+      ['spec.templates[0].steps[1][0].name', 'template "main": step has no name: give it a unique name'],
+    ]],
+    ['a step without a target', steps([{ name: 'a' }]), [['spec.templates[0].steps[0][0]', 'template "main", step "a": names no template; set exactly one of template, templateRef or inline']]],
+    ['two steps of one name', steps([step('a')], [step('b'), step('a')]),
+      [['spec.templates[0].steps[1][1].name', 'template "main": step name "a" is already used at spec.templates[0].steps[0][0]: step names must be unique within a template']]],
+    ['a DAG without tasks', wft('w', { templates: [{ name: 'main', dag: { tasks: [] } }] }), [['spec.templates[0].dag.tasks', 'template "main": the DAG has no tasks']]],
+    ['a DAG with tasks not in a list', wft('w', { templates: [{ name: 'main', dag: {} }] }), [['spec.templates[0].dag.tasks', 'template "main": the DAG has no tasks']]],
+    ['a task that is not an object', dag(7), [['spec.templates[0].dag.tasks[0]', 'template "main": a task must be an object with a name and a template']]],
+    ['two tasks of one name', dag(step('a'), step('a')),
+      [['spec.templates[0].dag.tasks[1].name', 'template "main": task name "a" is already used at spec.templates[0].dag.tasks[0]: task names must be unique within a DAG']]],
+    ['a dependency cycle', dag(step('a', { dependencies: ['c'] }), step('b', { depends: 'a.Succeeded' }), step('c', { depends: '(b.Succeeded || b.Skipped) && !a.Failed' })), [
+      ['spec.templates[0].dag.tasks[0].name', 'template "main", task "a": its dependencies form a cycle through itself: remove one of them'],
+      ['spec.templates[0].dag.tasks[1].name', 'template "main", task "b": its dependencies form a cycle through itself: remove one of them'],
+      ['spec.templates[0].dag.tasks[2].name', 'template "main", task "c": its dependencies form a cycle through itself: remove one of them'],
+    ]],
+    ['a chain and a diamond are no cycle', dag(step('a'), step('b', { dependencies: ['a'] }), step('c', { depends: 'a' }), step('d', { depends: 'b && c', ...arg('{{tasks.a.outputs.result}}') })), []],
+    ['a templateRef without its template', steps([{ name: 'a', templateRef: { name: 'w' } }], [{ name: 'b', templateRef: { name: '', template: 'say' } }]), [
+      ['spec.templates[0].steps[0][0].templateRef', 'template "main", step "a": templateRef needs both name (the WorkflowTemplate) and template (the template in it)'],
+      ['spec.templates[0].steps[1][0].templateRef', 'template "main", step "b": templateRef needs both name (the WorkflowTemplate) and template (the template in it)'],
+    ]],
+    ['a templateRef to a ClusterWorkflowTemplate', steps([{ name: 'a', templateRef: { name: 'c', template: 't', clusterScope: true } }]),
+      [['spec.templates[0].steps[0][0].templateRef', 'template "main", step "a": refers to ClusterWorkflowTemplate "c", which is not among the linted documents: declare {name: "c", template: "t"} as external']]],
+    ['a templateRef to its own WorkflowTemplate', steps([{ name: 'a', templateRef: { name: 'w', template: 'say' }, ...arg('x') }]), []],
+    ['an argument without a value', steps([{ name: 'a', template: 'say', arguments: { parameters: [{ name: 'msg' }] } }]), [
+      ['spec.templates[0].steps[0][0].arguments.parameters[0]', 'template "main", step "a": argument "msg" has no value: set value (a string)'],
+    ]],
+    ['an argument from valueFrom', steps([{ name: 'a', template: 'say', arguments: { parameters: [{ name: 'msg', valueFrom: { configMapKeyRef: { name: 'c', key: 'k' } } }] } }]), []],
+    ['an inline template and its arguments', steps([{ name: 'a', inline: { inputs: { parameters: [{ name: 'x' }] }, container: { image: 'busybox:1.36.1' } }, arguments: { parameters: [{ name: 'x', value: '1' }, { name: 'y', value: '2' }] } }]), [
+      ['spec.templates[0].steps[0][0].arguments.parameters[1].name', 'template "main", step "a": passes "y", but its inline template has no input parameter "y" (inputs: "x"): remove the argument or fix its name'],
+    ]],
+    ['an undeclared input artifact', wft('w', { templates: [hello('main', { container: { image: 'busybox:1.36.1', args: ['{{inputs.artifacts.src}}'] } })] }), [
+      ['spec.templates[0].container.args[0]', 'template "main": {{inputs.artifacts.src}} refers to input artifact "src", which template "main" does not declare: add it to inputs.artifacts or fix the name'],
+    ]],
+    ['a declared input artifact', wft('w', { templates: [hello('main', { inputs: { artifacts: [{ name: 'src', path: '/src' }] }, container: { image: 'busybox:1.36.1', args: ['{{inputs.artifacts.src}}'] } })] }), []],
+    ['a field that a step does not have', steps([step('a')], [step('b', arg('{{steps.a.foo}}'))]), [
+      ['spec.templates[0].steps[1][0].arguments.parameters[0].value', 'template "main", step "b": {{steps.a.foo}}: "foo" is not a field of a step (use outputs.parameters.<name>, outputs.result, outputs.artifacts.<name>, status, exitCode, ...)'],
+    ]],
+    ['the fields a step has', steps([step('a')], [step('b', arg('{{steps.a.status}} {{steps.a.exitCode}} {{steps.a.id}} {{steps.a.startedAt}} {{steps.a.outputs.parameters.out}}'))]), []],
+    ['an undeclared output artifact', steps([step('a')], [step('b', arg('{{steps.a.outputs.artifacts.bin}}'))]), [
+      ['spec.templates[0].steps[1][0].arguments.parameters[0].value', 'template "main", step "b": {{steps.a.outputs.artifacts.bin}} refers to output artifact "bin" of step "a", but template "say" does not declare it (outputs: (none)): add it to its outputs.artifacts or fix the name'],
+    ]],
+    ['outputs.result of a template that has none', steps([{ name: 'a', template: 'wait' }], [step('b', arg('{{steps.a.outputs.result}}'))]), [
+      ['spec.templates[0].steps[1][0].arguments.parameters[0].value', 'template "main", step "b": {{steps.a.outputs.result}}: template "wait" is a suspend template, which has no outputs.result: declare an output parameter instead'],
+    ]],
+    ['outputs.result of a container template', steps([{ name: 'a', template: 'plain' }], [step('b', arg('{{steps.a.outputs.result}}'))]), []],
+    ['an expression that reads outputs by index', steps([step('a')], [step('b', arg("{{=steps['a'].outputs.parameters['out']}} {{= steps.a.outputs.parameters.gone }}"))]), [
+      ['spec.templates[0].steps[1][0].arguments.parameters[0].value', 'template "main", step "b": {{= steps.a.outputs.parameters.gone}} refers to output parameter "gone" of step "a", but template "say" does not declare it (outputs: "out"): add it to its outputs.parameters or fix the name'],
+    ]],
+    ['an expression that reads a missing input', wft('w', { templates: [hello('main', { container: { image: 'busybox:1.36.1', args: ["{{=inputs.parameters['nope']}}"] } })] }), [
+      ['spec.templates[0].container.args[0]', 'template "main": {{=inputs.parameters[\'nope\']}} refers to input parameter "nope", which template "main" does not declare (inputs: (none)): add it to inputs.parameters or fix the name'],
+    ]],
+    ['other tags are left alone', wft('w', { templates: [hello('main', { container: { image: 'busybox:1.36.1', args: ['{{workflow.name}} {{pod.name}} {{ }} {{items}}'] } })] }), []],
+  ])('%s', (_case, doc, expected) => {
+    expect(lint(doc)).toEqual(expected.map(([path, message]) => [W, path, message]));
+  });
+
+  test('templates and WorkflowTemplates without a name: the first of a name wins', () => {
+    const unnamed = { apiVersion: 'argoproj.io/v1alpha1', kind: 'WorkflowTemplate', metadata: {}, spec: { templates: [] } };
+    const a = wft('lib', { templates: [hello('t')] });
+    const b = wft('lib', { templates: [hello('u')] });
+    const caller = wft('w', { templates: [{ name: 'main', steps: [[{ name: 'a', templateRef: { name: 'lib', template: 't' } }], [{ name: 'b', templateRef: { name: 'lib', template: 'u' } }]] }] });
+    expect(lint(unnamed, a, b, caller)).toEqual([
+      ['WorkflowTemplate <unnamed>', 'spec.templates', 'has no templates: add at least the entrypoint template'],
+      ['WorkflowTemplate w', 'spec.templates[0].steps[1][0].templateRef', 'template "main", step "b": WorkflowTemplate "lib" has no template "u": use one of "t"'],
+    ]);
+  });
+
+  test('privileged containers of container sets and init containers', () => {
+    const doc = wft('w', {
+      templates: [{
+        name: 'main',
+        containerSet: { containers: [{ name: 'a', image: 'busybox:1.36.1', securityContext: { privileged: true } }, { name: 'b', image: 'busybox:1.36.1', securityContext: { privileged: false, allowPrivilegeEscalation: false } }] },
+        initContainers: [{ name: 'init', image: 'busybox:1.36.1', securityContext: { allowPrivilegeEscalation: true } }, 'not a container'],
+      }],
+    });
+    expect(lint(doc)).toEqual([
+      [W, 'spec.templates[0].containerSet.containers[0].securityContext.privileged', 'template "main" container "a" is privileged: remove privileged (use rootless tools such as rootless BuildKit instead)'],
+      [W, 'spec.templates[0].initContainers[0].securityContext.allowPrivilegeEscalation', 'template "main" container "init" allows privilege escalation: set allowPrivilegeEscalation to false or remove it'],
+    ]);
+  });
+});
