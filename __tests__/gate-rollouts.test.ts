@@ -73,6 +73,8 @@ describe('a Rollout has exactly one strategy and one source of pods', () => {
       [`${R} spec.workloadRef: Deployment "web" runs 2 replica(s) of its own beside the Rollout's: set its replicas to 0`]],
     ['a Deployment with the default replicas', (get) => { delete get('Deployment').spec.replicas; },
       [`${R} spec.workloadRef: Deployment "web" runs the default 1 replica(s) of its own beside the Rollout's: set its replicas to 0`]],
+    ['a Deployment without a spec', (get) => { delete get('Deployment').spec; },
+      [`${R} spec.workloadRef: Deployment "web" runs the default 1 replica(s) of its own beside the Rollout's: set its replicas to 0`]],
     ['neither workloadRef nor template', (get) => { delete spec(get).workloadRef; }, [`${R} spec.template: a Rollout needs a pod template or a workloadRef`]],
     ['a selector that misses the pod labels', (get) => { spec(get).selector.matchLabels = { app: 'web', track: 'x' }; }, [`${R} spec.selector: does not select the labels of the pod template`]],
     ['no selector', (get) => { delete spec(get).selector; }, [`${R} spec.selector: does not select the labels of the pod template`]],
@@ -112,6 +114,7 @@ describe('blue-green', () => {
     ['a missing preview Service', (get) => { bg(get).previewService = 'gone'; }, [`${BG}.previewService: Service "gone" does not exist in this namespace`, alsoSelects('web-preview')]],
     ['an active Service on other pods', (get) => { get('Service', 'web').spec.selector = { app: 'api' }; }, [`${BG}.activeService: Service "web" does not select the Rollout's pods`]],
     ['a preview Service on other pods', (get) => { get('Service', 'web-preview').spec.selector = { app: 'api' }; }, [`${BG}.previewService: Service "web-preview" does not select the Rollout's pods`]],
+    ['a preview Service without a spec', (get) => { delete get('Service', 'web-preview').spec; }, [`${BG}.previewService: Service "web-preview" does not select the Rollout's pods`]],
     ['autoPromotionSeconds while auto promotion is off', (get) => { Object.assign(bg(get), { autoPromotionEnabled: false, autoPromotionSeconds: 30 }); },
       [`${BG}.autoPromotionSeconds: is refused while autoPromotionEnabled is false: a person promotes, so remove it or enable auto promotion`]],
     ['a missing pre-promotion AnalysisTemplate', (get) => { bg(get).prePromotionAnalysis.templates.push({ templateName: 'gone' }); },
@@ -163,6 +166,8 @@ describe('canary', () => {
       [`${C}.trafficRouting.nginx.stableIngresses[1]: Ingress "gone" does not exist in this namespace`]],
     ['an Ingress that does not route to the stable Service', (get) => { get('Ingress').spec.rules[0].http.paths[0].backend = backend('web-canary', { name: 'http' }); },
       [`${C}.trafficRouting.nginx.stableIngress: Ingress "web" does not route to the stable Service "web-stable": point a rule's backend at it, or name the Ingress that does`]],
+    ['an Ingress without a spec', (get) => { delete get('Ingress').spec; },
+      [`${C}.trafficRouting.nginx.stableIngress: Ingress "web" does not route to the stable Service "web-stable": point a rule's backend at it, or name the Ingress that does`]],
     ['a missing AnalysisTemplate', (get) => { cn(get).analysis.templates.push({ templateName: 'gone' }); },
       [`${C}.analysis.templates[1]: AnalysisTemplate "gone" does not exist in this namespace: create it in the Rollout's namespace, or fix templateName`]],
     ['an arg without a value that is not passed', (get) => { cn(get).analysis.args = [{ name: 'other', value: 'x' }]; },
@@ -185,6 +190,10 @@ describe('canary', () => {
     ['maxSurge 0 and maxUnavailable "100%"', (get) => { Object.assign(cn(get), { maxSurge: '0%', maxUnavailable: '100%' }); }],
     ['maxSurge 0 alone (maxUnavailable defaults to 25%)', (get) => { cn(get).maxSurge = 0; }],
     ['maxUnavailable 0 alone (maxSurge defaults to 25%)', (get) => { cn(get).maxUnavailable = 0; }],
+    ['maxSurge "05%" is not zero', (get) => { Object.assign(cn(get), { maxSurge: '05%', maxUnavailable: 0 }); }],
+    ['empty entries among the steps are left to the schema', (get) => { cn(get).steps.push(null); }],
+    ['a path without a backend beside the one to the stable Service', (get) => { get('Ingress').spec.rules[0].http.paths.unshift({ path: '/x', pathType: 'Prefix' }); }],
+    ['an AnalysisTemplate without a spec declares no args', (get, docs) => { delete docs.find((d) => d.kind === 'AnalysisTemplate').spec; delete cn(get).analysis.args; }],
     ['no Services and no routing: a replica-count canary', (get) => {
       const c = cn(get);
       delete c.canaryService; delete c.stableService; delete c.trafficRouting;

@@ -41,7 +41,7 @@ describe('DNS names', () => {
   });
 
   test.each<[string, boolean]>([
-    ['a', true], ['orders.example.com', true], ['a-1.b-2', true], [`${'x'.repeat(63)}.${'y'.repeat(63)}.${'z'.repeat(63)}.${'w'.repeat(61)}`, true],
+    ['a', true], ['a.b', true], ['orders.example.com', true], ['a-1.b-2', true], [`${'x'.repeat(63)}.${'y'.repeat(63)}.${'z'.repeat(63)}.${'w'.repeat(61)}`, true],
     [`${'x'.repeat(63)}.${'y'.repeat(63)}.${'z'.repeat(63)}.${'w'.repeat(62)}`, false], ['', false], ['.a', false], ['a.', false], ['a..b', false],
     ['a-.b', false], ['a.-b', false], ['A.b', false], ['a_b.c', false],
   ])('subdomain %j: %s', (name, ok) => {
@@ -76,7 +76,7 @@ describe('quantities', () => {
     ['2', 2], ['0', 0], ['+1', 1], ['-1', -1], ['1.5', 1.5], ['.5', 0.5], ['1.', 1], ['007', 7],
     ['500m', 0.5], ['250u', 250e-6], ['3n', 3e-9], ['2k', 2000], ['2M', 2e6], ['2G', 2e9], ['2T', 2e12], ['2P', 2e15], ['2E', 2e18],
     ['1Ki', 1024], ['1Mi', 2 ** 20], ['1Gi', 2 ** 30], ['1Ti', 2 ** 40], ['1Pi', 2 ** 50], ['1Ei', 2 ** 60], ['1.5Gi', 1.5 * 2 ** 30],
-    ['1e3', 1000], ['1E3', 1000], ['5e-3', 0.005], ['2e+2', 200],
+    ['1e3', 1000], ['1E3', 1000], ['5e-3', 0.005], ['2e+2', 200], ['1e12', 1e12], ['12.5', 12.5], ['.25', 0.25], ['10.25Mi', 10.25 * 2 ** 20],
   ])('%s is %d', (q, value) => {
     expect(parseQuantity(q)).toBeCloseTo(value, 12);
   });
