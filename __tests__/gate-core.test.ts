@@ -51,7 +51,17 @@ describe('validateManifests', () => {
   test('labels that are no object carry no hash label', () => {
     const d = deployment('web');
     d.spec.selector.matchLabels = { app: 'web', 'rollouts-pod-template-hash-not': 'x' };
-    expect(gate([d]).filter((p) => p.includes(HASH))).toEqual([]);
+    d.metadata.labels = HASH;
+    expect(validateManifests(manifests(d), { policy: false }).map(formatProblem)).toEqual([`${D} metadata.labels: must be object, got string`]);
+  });
+
+  test('objects without metadata or a pod template without metadata are reported, not a crash', () => {
+    const d = deployment('web');
+    delete d.spec.template.metadata;
+    expect(gate([{ apiVersion: 'v1', kind: 'ConfigMap', data: { a: 'b' } }, d])).toEqual([
+      'dev/app.yaml ConfigMap ? metadata: metadata is required',
+      'dev/app.yaml ConfigMap ? metadata.namespace: namespaced objects need an explicit namespace',
+    ]);
   });
 
   test('the policy applies by default and can be turned off', () => {
@@ -122,6 +132,7 @@ describe('manifest helpers', () => {
     expect(podTemplateOf(manifest({ kind: 'Deployment', metadata: { name: 'd' }, spec: {} }))).toBeUndefined();
     expect(podTemplateOf(manifest({ kind: 'Service', metadata: { name: 's' }, spec: { template: { spec } } }))).toBeUndefined();
     expect(podTemplateOf(manifest({ kind: 'Rollout', metadata: { name: 'r' } }))).toBeUndefined();
+    expect(podTemplateOf({ file: 'f.yaml', doc: undefined })).toBeUndefined();
   });
 
   test('the namespace index finds objects, pods, Services and Rollouts', () => {
@@ -150,6 +161,13 @@ describe('manifest helpers', () => {
     expect(ns.rolloutPods(ns.get('Rollout', 'web')!)?.owner.doc.kind).toBe('Deployment');
     expect(ns.rolloutPods(ns.get('Rollout', 'solo')!)?.owner.doc.kind).toBe('Rollout');
     expect(ns.rolloutPods(ns.get('Rollout', 'stray')!)).toBeUndefined();
+    // Objects without metadata or spec are indexed too (the schema reports them).
+    ns.add(manifest({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' }));
+    expect(ns.get('Rollout', undefined)?.doc.kind).toBe('Rollout');
+    expect(ns.rolloutPods(ns.get('Rollout', undefined)!)).toBeUndefined();
+    const fresh = new NamespaceIndex();
+    fresh.add(manifest({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'r' } }));
+    expect(fresh.rolloutDriving('r')).toBeUndefined();
   });
 
   test('indexByNamespace groups by namespace, cluster-scoped objects under ""', () => {
@@ -157,6 +175,7 @@ describe('manifest helpers', () => {
     expect([...index.keys()]).toEqual([NS, '', 'other']);
     expect([...index.get(NS)!.objects.keys()]).toEqual(['Deployment/web']);
     expect([...index.get('')!.objects.keys()]).toEqual(['Namespace/x']);
+    expect([...indexByNamespace([{ file: 'f.yaml', doc: { kind: 'ConfigMap' } }]).keys()]).toEqual(['']);
   });
 });
 

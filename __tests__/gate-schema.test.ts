@@ -102,6 +102,14 @@ describe('fields: unknown, missing, wrong type or value', () => {
     expect(schema(d)).toEqual(['spec.template.spec.containers[0].portz: unknown field', 'spec.replicas: must be integer, got string', 'metadata.labelz: unknown field']);
   });
 
+  test('a field set to undefined is absent, as in JSON', () => {
+    expect(schema({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', labels: undefined }, data: { a: undefined } })).toEqual([]);
+  });
+
+  test('an object field without listed properties takes any keys (FieldsV1)', () => {
+    expect(schema({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', managedFields: [{ manager: 'm', fieldsV1: { 'f:data': { 'f:a': {} } } }] } })).toEqual([]);
+  });
+
   test('the problems name the object as given', () => {
     expect(validateSchema({ apiVersion: 'v1', kind: 'ConfigMap' }, 'dev/a.yaml ConfigMap ?')).toEqual([{ object: 'dev/a.yaml ConfigMap ?', path: 'metadata', message: 'metadata is required' }]);
   });
