@@ -338,18 +338,70 @@ describe('lint rules, one refused and one accepted case each', () => {
     ['an expression that reads a missing input', wft('w', { templates: [hello('main', { container: { image: 'busybox:1.36.1', args: ["{{=inputs.parameters['nope']}}"] } })] }), [
       ['spec.templates[0].container.args[0]', 'template "main": {{=inputs.parameters[\'nope\']}} refers to input parameter "nope", which template "main" does not declare (inputs: (none)): add it to inputs.parameters or fix the name'],
     ]],
-    ['other tags are left alone', wft('w', { templates: [hello('main', { container: { image: 'busybox:1.36.1', args: ['{{workflow.name}} {{pod.name}} {{ }} {{items}}'] } })] }), []],
+    ['other tags are left alone', wft('w', { templates: [hello('main', { container: { image: 'busybox:1.36.1', args: ['{{workflow.name}} {{pod.name}} {{ }} {{items}} {{x.item}} {{x.inputs.parameters.nope}} {{x.inputs.artifacts.a}} {{x.steps.a}}'] } })] }), []],
+    ...['container', 'script', 'containerSet', 'data', 'http', 'plugin'].map((type): [string, any, Array<[string, string]>] => [
+      `outputs.result of a ${type} template`,
+      wft('w', { templates: [{ name: 'main', steps: [[{ name: 'a', template: 'x' }], [{ name: 'b', template: 'say', ...arg('{{steps.a.outputs.result}}') }]] }, say, { name: 'x', [type]: {} }] }),
+      [],
+    ]),
+    ['outputs.result of a steps template', wft('w', { templates: [{ name: 'main', steps: [[{ name: 'a', template: 'inner' }], [step('b', arg('{{steps.a.outputs.result}}'))]] }, say, { name: 'inner', steps: [[step('c')]] }] }), [
+      ['spec.templates[0].steps[1][0].arguments.parameters[0].value', 'template "main", step "b": {{steps.a.outputs.result}}: template "inner" is a steps template, which has no outputs.result: declare an output parameter instead'],
+    ]],
+    ['outputs of a template that declares none', steps([{ name: 'a', template: 'plain' }], [step('b', arg('{{steps.a.outputs.parameters.x}} {{steps.a.outputs.artifacts.y}}'))]), [
+      ['spec.templates[0].steps[1][0].arguments.parameters[0].value', 'template "main", step "b": {{steps.a.outputs.parameters.x}} refers to output parameter "x" of step "a", but template "plain" does not declare it (outputs: (none)): add it to its outputs.parameters or fix the name'],
+      ['spec.templates[0].steps[1][0].arguments.parameters[0].value', 'template "main", step "b": {{steps.a.outputs.artifacts.y}} refers to output artifact "y" of step "a", but template "plain" does not declare it (outputs: (none)): add it to its outputs.artifacts or fix the name'],
+    ]],
+    ['partial output references are not checked', steps([{ name: 'a', template: 'wait' }], [step('b', arg('{{steps.a.outputs}} {{steps.a.outputs.parameters}} {{steps.a.outputs.artifacts}} {{steps.a.outputs.exitCode}}'))]), []],
+    ['more fields a step has', steps([step('a')], [step('b', arg('{{steps.a.ip}} {{steps.a.finishedAt}} {{steps.a.hostNodeName}}'))]), []],
+    ['a step that does not exist', steps([step('a')], [step('b', arg('{{steps.gone}}'))]), [
+      ['spec.templates[0].steps[1][0].arguments.parameters[0].value', 'template "main", step "b": {{steps.gone}} refers to step "gone", which does not exist in template "main": use one of "a", "b"'],
+    ]],
+    ['a task reference in a steps template', steps([step('a')], [step('b', arg('{{tasks.a.outputs.result}}'))]), [
+      ['spec.templates[0].steps[1][0].arguments.parameters[0].value', 'template "main", step "b": {{tasks.a.outputs.result}} refers to a task, but template "main" is not a dag template'],
+    ]],
+    ['{{item}} with withParam and withSequence', steps([step('a', { withParam: '["x"]', ...arg('{{item}}') })], [step('b', { withSequence: { count: '2' }, ...arg('{{item}}') })]), []],
+    ['a DAG field other than tasks is checked too', wft('w', { templates: [{ name: 'main', dag: { target: '{{inputs.parameters.nope}}', tasks: [step('a')] } }, say] }), [
+      ['spec.templates[0].dag.target', 'template "main": {{inputs.parameters.nope}} refers to input parameter "nope", which template "main" does not declare (inputs: (none)): add it to inputs.parameters or fix the name'],
+    ]],
+    ['a non-string value with an enum', wft('w', { arguments: { parameters: [{ name: 'n', value: 5, enum: ['5'] }] }, templates: [hello('main')] }), [
+      ['spec.arguments.parameters[0].value', 'workflow parameter "n" has the number 5 as value: parameter values are strings, quote it ("5")'],
+    ]],
+    ['an output parameter declared twice', wft('w', { templates: [hello('main', { outputs: { parameters: [{ name: 'o', valueFrom: { path: '/a' } }, { name: 'o', valueFrom: { path: '/b' } }] } })] }), [
+      ['spec.templates[0].outputs.parameters[1].name', 'template "main": output parameter "o" is declared twice'],
+    ]],
+    ['a templateRef that is null or has a name that is not a string', steps([{ name: 'a', templateRef: null }], [{ name: 'b', templateRef: { name: 5, template: 't' } }]), [
+      ['spec.templates[0].steps[0][0].templateRef', 'template "main", step "a": templateRef needs both name (the WorkflowTemplate) and template (the template in it)'],
+      ['spec.templates[0].steps[1][0].templateRef', 'template "main", step "b": templateRef needs both name (the WorkflowTemplate) and template (the template in it)'],
+    ]],
+    ['an argument that is not an object', steps([{ name: 'a', template: 'plain', arguments: { parameters: ['msg'] } }]), [
+      ['spec.templates[0].steps[0][0].arguments.parameters[0].name', 'template "main", step "a": argument has no name'],
+    ]],
+    ['expressions with spaces in brackets', steps([step('a')], [step('b', arg('{{= steps[ "a" ].outputs.parameters[ \'gone\' ] }} {{=inputs.parameters.missing}} {{=workflow.parameters[ "nope" ]}}'))]), [
+      ['spec.templates[0].steps[1][0].arguments.parameters[0].value', 'template "main", step "b": {{= steps[ "a" ].outputs.parameters[ \'gone\' ]}} refers to output parameter "gone" of step "a", but template "say" does not declare it (outputs: "out"): add it to its outputs.parameters or fix the name'],
+      ['spec.templates[0].steps[1][0].arguments.parameters[0].value', 'template "main", step "b": {{=inputs.parameters.missing}} refers to input parameter "missing", which template "main" does not declare (inputs: (none)): add it to inputs.parameters or fix the name'],
+      ['spec.templates[0].steps[1][0].arguments.parameters[0].value', 'template "main", step "b": {{=workflow.parameters[ "nope" ]}} refers to workflow parameter "nope", which is not in spec.arguments.parameters ((none)): add it there or fix the name'],
+    ]],
+    ['keys that are not identifiers are quoted in paths', wft('w', { templates: [hello('main', { metadata: { annotations: { 'x/y': '{{inputs.parameters.a}}', '1b': '{{inputs.parameters.b}}' } } })] }), [
+      ['spec.templates[0].metadata.annotations["x/y"]', 'template "main": {{inputs.parameters.a}} refers to input parameter "a", which template "main" does not declare (inputs: (none)): add it to inputs.parameters or fix the name'],
+      ['spec.templates[0].metadata.annotations["1b"]', 'template "main": {{inputs.parameters.b}} refers to input parameter "b", which template "main" does not declare (inputs: (none)): add it to inputs.parameters or fix the name'],
+    ]],
+    ['inputs with a value, a default or valueFrom need no argument; other entries are no inputs', wft('w', { templates: [
+      { name: 'main', steps: [[{ name: 'a', template: 'opt' }]] },
+      hello('opt', { inputs: { parameters: [{ name: 'v', value: '1' }, { name: 'd', default: '2' }, { name: 'f', valueFrom: { configMapKeyRef: { name: 'c', key: 'k' } } }, 'junk'] } }),
+    ] }), [['spec.templates[1].inputs.parameters[3].name', 'template "opt": input parameter has no name']]],
+    ['dependencies that are not strings and empty terms are ignored', dag(step('a'), step('b', { dependencies: ['a', 7] }), step('c', { depends: 'a && ' })), []],
   ])('%s', (_case, doc, expected) => {
     expect(lint(doc)).toEqual(expected.map(([path, message]) => [W, path, message]));
   });
 
   test('templates and WorkflowTemplates without a name: the first of a name wins', () => {
-    const unnamed = { apiVersion: 'argoproj.io/v1alpha1', kind: 'WorkflowTemplate', metadata: {}, spec: { templates: [] } };
-    const a = wft('lib', { templates: [hello('t')] });
+    const unnamed = { apiVersion: 'argoproj.io/v1alpha1', kind: 'WorkflowTemplate', spec: { templates: [] } };
+    const a = wft('lib', { templates: [hello('t'), hello('t', { inputs: { parameters: [{ name: 'x' }] } })] });
     const b = wft('lib', { templates: [hello('u')] });
     const caller = wft('w', { templates: [{ name: 'main', steps: [[{ name: 'a', templateRef: { name: 'lib', template: 't' } }], [{ name: 'b', templateRef: { name: 'lib', template: 'u' } }]] }] });
     expect(lint(unnamed, a, b, caller)).toEqual([
       ['WorkflowTemplate <unnamed>', 'spec.templates', 'has no templates: add at least the entrypoint template'],
+      ['WorkflowTemplate lib', 'spec.templates[1].name', 'template name "t" is already used by spec.templates[0]: template names must be unique'],
       ['WorkflowTemplate w', 'spec.templates[0].steps[1][0].templateRef', 'template "main", step "b": WorkflowTemplate "lib" has no template "u": use one of "t"'],
     ]);
   });
