@@ -1,8 +1,10 @@
 /** Tests are transpiled with swc for speed; `npm test` type-checks with tsc first. */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/__tests__'],
-  testMatch: ['**/*.test.ts'],
+  // lib/ is a root too so that `jest --findRelatedTests lib/x.ts` (used by mutation testing) sees the
+  // sources; tests themselves are only looked for in __tests__.
+  roots: ['<rootDir>/lib', '<rootDir>/__tests__'],
+  testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },
   cacheDirectory: '<rootDir>/node_modules/.cache/jest',
 };

@@ -1,5 +1,5 @@
 import { Duration, Testing } from 'cdk8s';
-import { AnalysisMetric, AnalysisTemplate, AnalysisTemplateProps, AnalysisTemplateRef, CanaryStep, SERVICE_NAME_ARG } from '../lib';
+import { AnalysisMetric, AnalysisTemplate, AnalysisTemplateProps, AnalysisTemplateRef, CanaryStep, Manifest, SERVICE_NAME_ARG } from '../lib';
 import { templateName } from '../lib/rollout-analysis';
 import { validateSchema } from '../lib/validate/schema';
 import { one, platform } from './support/platform';
@@ -15,10 +15,17 @@ function synthTemplates(build: (chart: ReturnType<typeof Testing.chart>) => void
 
 describe('AnalysisTemplate.successRate()', () => {
   // GIVEN an environment shop-dev, WHEN the success-rate template is declared with the defaults
-  const { app, env } = platform();
-  const template = AnalysisTemplate.successRate(env, 'http-success-rate', { prometheusAddress: PROMETHEUS });
-  const manifests = app.manifests();
-  const doc = one(manifests, 'AnalysisTemplate', 'http-success-rate');
+  let template: AnalysisTemplate;
+  let manifests: Manifest[];
+  let doc: any;
+  // Built in the first test that runs, not while the suite loads: a build that throws fails a test.
+  beforeEach(() => {
+    if (doc) return;
+    const { app, env } = platform();
+    template = AnalysisTemplate.successRate(env, 'http-success-rate', { prometheusAddress: PROMETHEUS });
+    manifests = app.manifests();
+    doc = one(manifests, 'AnalysisTemplate', 'http-success-rate');
+  });
 
   test('an AnalysisTemplate in the environment\'s namespace, labelled, in its own file at sync wave 1', () => {
     expect(doc.apiVersion).toBe('argoproj.io/v1alpha1');

@@ -21,10 +21,18 @@ function envOf(c: any): Record<string, any> {
 }
 
 describe('JavaApp defaults', () => {
-  const manifests = synth();
-  const deployment = one(manifests, 'Deployment', 'orders');
-  const pod = deployment.spec.template.spec;
-  const c = pod.containers[0];
+  let manifests: ReturnType<typeof synth>;
+  let deployment: any;
+  let pod: any;
+  let c: any;
+  // Built in the first test that runs, not while the suite loads: a build that throws fails a test.
+  beforeEach(() => {
+    if (manifests) return;
+    manifests = synth();
+    deployment = one(manifests, 'Deployment', 'orders');
+    pod = deployment.spec.template.spec;
+    c = pod.containers[0];
+  });
 
   test('Deployment and Service take the app name, in the environment namespace', () => {
     expect(deployment.metadata).toMatchObject({ name: 'orders', namespace: 'shop-dev' });

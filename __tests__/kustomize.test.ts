@@ -32,9 +32,15 @@ function parseAll(text: string): Doc[] {
 
 describe('each folder of a fresh synth, rendered by kustomize', () => {
   const outdir = tempDir();
-  const synth = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'synth.js')], { cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: outdir }, encoding: 'utf8' });
-  const tree = snapshotTree(outdir);
-  const folders = [...new Set(Object.keys(tree).filter((f) => f.includes('/')).map((f) => f.split('/')[0]))].sort();
+  let synth: ReturnType<typeof spawnSync>;
+  let tree: Record<string, string>;
+  let folders: string[];
+  // In a hook, not while the suite loads: a synth that fails fails the tests.
+  beforeAll(() => {
+    synth = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'synth.js')], { cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: outdir }, encoding: 'utf8' });
+    tree = snapshotTree(outdir);
+    folders = [...new Set(Object.keys(tree).filter((f) => f.includes('/')).map((f) => f.split('/')[0]))].sort();
+  });
 
   test('the synth succeeds and writes folders', () => {
     expect(synth.stderr).toBe('');

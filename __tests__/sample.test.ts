@@ -22,9 +22,15 @@ function manifestsOf(tree: Record<string, string>): Manifest[] {
 
 describe('the sample platform (main.ts)', () => {
   const outdir = tempDir();
-  const run = synthSample(outdir);
-  const tree = snapshotTree(outdir);
-  const manifests = manifestsOf(tree);
+  let run: ReturnType<typeof synthSample>;
+  let tree: Record<string, string>;
+  let manifests: Manifest[];
+  // In a hook, not while the suite loads: a synth that fails fails the tests.
+  beforeAll(() => {
+    run = synthSample(outdir);
+    tree = snapshotTree(outdir);
+    manifests = manifestsOf(tree);
+  });
 
   test('synthesizes one folder per environment, one file per app', () => {
     expect(run.stderr).toBe('');

@@ -16,7 +16,8 @@ export function parseQuantity(q: string): number | undefined {
   if (!m || !/^[+-]?(\d+\.?\d*|\.\d+)$/.test(m[1])) return undefined;
   const suffix = m[2] ?? '';
   const value = Number(m[1]);
-  if (/^[eE]/.test(suffix)) return value * 10 ** Number(suffix.slice(1));
+  // An exponent (e3, E-3), not the suffixes E (exa) and Ei (exbi), which also start with E.
+  if (/^[eE][+-]?\d+$/.test(suffix)) return value * 10 ** Number(suffix.slice(1));
   return value * SUFFIX[suffix];
 }
 

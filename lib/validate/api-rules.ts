@@ -25,7 +25,8 @@ function objectMeta(kind: string, meta: any, base: string, report: Report, named
     const errs = objectName(kind, meta.name);
     if (errs.length) report(`${base}.name`, `"${meta.name}" is not a valid ${kind} name (${objectNameRule(kind)}): ${errs.join('; ')}`);
   }
-  if (typeof meta.namespace === 'string') for (const e of dns1123Label(meta.namespace)) report(`${base}.namespace`, `"${meta.namespace}" (a namespace is a DNS-1123 label): ${e}`);
+  // An empty namespace is reported once, by the gate's explicit-namespace rule.
+  if (typeof meta.namespace === 'string' && meta.namespace !== '') for (const e of dns1123Label(meta.namespace)) report(`${base}.namespace`, `"${meta.namespace}" (a namespace is a DNS-1123 label): ${e}`);
   if (isMap(meta.labels)) for (const p of labelMap(meta.labels)) report(key(`${base}.labels`, p.key!), p.message);
   if (isMap(meta.annotations)) for (const p of annotationMap(meta.annotations)) report(p.key !== undefined ? key(`${base}.annotations`, p.key) : `${base}.annotations`, p.message);
 }

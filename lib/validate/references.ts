@@ -20,8 +20,9 @@ export function checkReferences(ns: NamespaceIndex): Problem[] {
         if (ns.podsSelectedBy(spec.selector?.matchLabels).length === 0) report('spec.selector', 'selects no pods of this namespace: use the app\'s stable labels (app.kubernetes.io/name and instance)');
         break;
       case 'NetworkPolicy':
-        // An empty podSelector is every pod of the namespace (a namespace-wide default deny).
-        if (Object.keys(spec.podSelector ?? {}).length && ns.podsSelectedBy(spec.podSelector?.matchLabels).length === 0) report('spec.podSelector', 'selects no pods of this namespace');
+        // A podSelector without matchLabels selects every pod (`{}`, e.g. a default-deny policy) or the
+        // pods of its matchExpressions, which this check does not evaluate.
+        if (Object.keys(spec.podSelector?.matchLabels ?? {}).length > 0 && ns.podsSelectedBy(spec.podSelector.matchLabels).length === 0) report('spec.podSelector', 'selects no pods of this namespace');
         break;
       default: break;
     }

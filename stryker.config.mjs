@@ -1,0 +1,32 @@
+// Mutation testing of the validation gate and the prop checks: `npm run mutate` (not part of `npm test`).
+// Survivors that no test can kill are listed with a reason in stryker.equivalent.md.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: 'npm',
+  testRunner: 'jest',
+  jest: {
+    projectType: 'custom',
+    configFile: 'jest.config.js',
+    // Only the tests that import the mutated file run for a mutant (jest --findRelatedTests).
+    enableFindRelatedTests: true,
+    config: {
+      // The rule-by-rule tests of the gate and the prop checks (hand-built documents, fast to load).
+      // The suites that synthesize whole apps cost seconds per mutant for their loading alone, and
+      // those that check through child processes (bin/synth.js, scripts) never see the active
+      // mutant; `npm test` runs them all.
+      testMatch: ['<rootDir>/__tests__/gate-*.test.ts', '<rootDir>/__tests__/props.test.ts'],
+    },
+  },
+  coverageAnalysis: 'perTest',
+  mutate: ['lib/validate/**/*.ts', 'lib/props.ts'],
+  concurrency: 2,
+  timeoutMS: 10000,
+  incremental: true,
+  incrementalFile: '.stryker/incremental.json',
+  tempDirName: '.stryker/tmp',
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: '.stryker/report/mutation.html' },
+  jsonReporter: { fileName: '.stryker/report/mutation.json' },
+  clearTextReporter: { allowEmojis: false, logTests: false, reportScoreTable: true },
+  thresholds: { high: 90, low: 85, break: null },
+};
