@@ -8,7 +8,7 @@
 #   wait     polls GET /api/v1/applications/<ARGOCD_APPLICATION> until status.sync.revision is
 #            REVISION (when set), status.sync.status is Synced, IMAGE (when set) is one of
 #            status.summary.images, and status.health.status is Healthy (or Suspended: a Rollout
-#            paused for promotion, unless ACCEPT_SUSPENDED=no). Degraded or Missing fails at once.
+#            paused for promotion, unless ACCEPT_PAUSED=no). Degraded or Missing fails at once.
 #   promote  runs the Rollout action "resume" (what `kubectl argo rollouts promote` does to a paused
 #            Rollout: the remaining steps and analysis still run, unlike "promote-full");
 #   abort    runs the Rollout action "abort".
@@ -23,7 +23,7 @@
 #   APP_NAME            the Rollout (required for promote and abort)
 #   NAMESPACE           its namespace (required for promote and abort)
 #   REVISION, IMAGE     what wait expects (optional)
-#   ACCEPT_SUSPENDED    yes (default) or no
+#   ACCEPT_PAUSED    yes (default) or no
 #   TIMEOUT_SECONDS     how long wait waits (default: 900); POLL_SECONDS between checks (default: 10)
 #   REQUEST_SECONDS     bound of one request (default: 30)
 # Exit status: 0 done; 1 Degraded, refused by Argo CD or timed out; 2 a wrong argument or setting;
@@ -46,7 +46,7 @@ APP_NAME="${APP_NAME:-}"
 NAMESPACE="${NAMESPACE:-}"
 REVISION="${REVISION:-}"
 IMAGE="${IMAGE:-}"
-ACCEPT_SUSPENDED="${ACCEPT_SUSPENDED:-yes}"
+ACCEPT_PAUSED="${ACCEPT_PAUSED:-yes}"
 TIMEOUT_SECONDS="${TIMEOUT_SECONDS:-900}"
 POLL_SECONDS="${POLL_SECONDS:-10}"
 REQUEST_SECONDS="${REQUEST_SECONDS:-30}"
@@ -82,9 +82,9 @@ for n in "$TIMEOUT_SECONDS" "$POLL_SECONDS" "$REQUEST_SECONDS"; do
     '' | *[!0-9]*) fail 2 "TIMEOUT_SECONDS, POLL_SECONDS and REQUEST_SECONDS must be numbers, got \"$n\"" ;;
   esac
 done
-case "$ACCEPT_SUSPENDED" in
+case "$ACCEPT_PAUSED" in
   yes | no) ;;
-  *) fail 2 "ACCEPT_SUSPENDED must be yes or no, got \"$ACCEPT_SUSPENDED\"" ;;
+  *) fail 2 "ACCEPT_PAUSED must be yes or no, got \"$ACCEPT_PAUSED\"" ;;
 esac
 case "$REVISION" in
   *[!a-f0-9]*) fail 2 "REVISION must be a commit id, got \"$REVISION\"" ;;
@@ -160,7 +160,7 @@ while :; do
         case "$3" in
           Healthy) echo "argocd-app: $ARGOCD_APPLICATION is Synced and Healthy${REVISION:+ at $REVISION}"; exit 0 ;;
           Suspended)
-            if [ "$ACCEPT_SUSPENDED" = yes ]; then
+            if [ "$ACCEPT_PAUSED" = yes ]; then
               echo "argocd-app: $ARGOCD_APPLICATION is Synced and Suspended (a Rollout waits for promotion): check the preview, then run promote-java-app (or abort-java-app)"
               exit 0
             fi

@@ -12,6 +12,9 @@
 #   EXPECTED_IMAGE     when set, refuse (exit 3) unless <from> names exactly this image: the image
 #                      whose health was checked is the one promoted
 #   SOURCE_IMAGE_ONLY  yes: only print the image of <app> in <from> (IMAGE_FILE: also write it there)
+#   SYNC_POLICIES      "<env>=automated|manual ..." of the platform's Applications (fixed at synth);
+#   SYNC_FILE          when set, the target's word is written there: automated, manual, or
+#                      unknown when SYNC_POLICIES does not list it (the workflow then waits or not)
 # Exit status: as update-image.sh's: 0 pushed or already there; 2 a wrong argument, an unknown app
 # or environment; 3 refused (gate, or <from> moved away from EXPECTED_IMAGE); 75 transient.
 set -eu
@@ -99,6 +102,16 @@ images="$(git --git-dir "$TMP_DIR/repo.git" show "HEAD:$SOURCE_FILE" \
 [ "$(printf '%s\n' "$images" | wc -l)" -eq 1 ] || fail 2 "$SOURCE_FILE has several lines for app \"$APP_NAME\": expected exactly one"
 image="$images"
 
+if [ -n "${SYNC_FILE:-}" ]; then
+  sync=unknown
+  for pair in ${SYNC_POLICIES:-}; do
+    case "$pair" in
+      "$TO_ENVIRONMENT=automated") sync=automated ;;
+      "$TO_ENVIRONMENT=manual") sync=manual ;;
+    esac
+  done
+  printf '%s\n' "$sync" > "$SYNC_FILE"
+fi
 if [ "$SOURCE_IMAGE_ONLY" = yes ]; then
   if [ -n "${IMAGE_FILE:-}" ]; then printf '%s\n' "$image" > "$IMAGE_FILE"; fi
   printf '%s\n' "$image"
