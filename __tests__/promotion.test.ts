@@ -359,6 +359,9 @@ describe('the pipeline across clusters, synthesized', () => {
       'p, proj:platform-prod:pipeline, applications, action/argoproj.io/Rollout/abort, platform-prod/*, allow',
       'p, proj:platform-prod:pipeline, applications, action/argoproj.io/Rollout/resume, platform-prod/*, allow',
     ]);
+    // No Kubernetes Roles for the pipeline where it goes through Argo CD; kubectl Roles where it does not.
+    const roleNamespaces = docs.filter((d) => d.kind === 'Role' && d.metadata.name === 'pipeline-wait').map((d) => d.metadata.namespace);
+    expect(roleNamespaces).toEqual(['shop-dev']);
     // The token is a reference only: no Secret value anywhere.
     expect(JSON.stringify(docs)).not.toContain('eyJ');
   });

@@ -577,6 +577,7 @@ export class PipelineTemplate extends Construct implements ArgoCdProjectRoleSour
       createNamespace: props.createNamespace ?? true,
       serviceAccounts: this.serviceAccounts,
       partOf: this.partOf,
+      throughArgoCd: new Set([...this.reach].filter(([, m]) => m === promotion.ReachMode.ARGO_CD).map(([e]) => e)),
     });
   }
 
