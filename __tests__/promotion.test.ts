@@ -441,6 +441,57 @@ describe('the pipeline across clusters, synthesized', () => {
   });
 });
 
+describe('promote-java-app across clusters', () => {
+  const docs = () => docsOf(platform({ clusters: { dev: IN_CLUSTER, prod: B }, pipeline: { argoCdServer: 'https://argocd.example.com' } }));
+
+  test('routes by environment: the plugin on the pipeline\'s cluster, Argo CD\'s resume elsewhere', () => {
+    const wt = named(docs(), 'WorkflowTemplate', 'promote-java-app');
+    expect(wt.spec.arguments.parameters.map((p: any) => p.name)).toEqual(['app_name', 'environment', 'namespace']);
+    const main = step(wt, 'promote');
+    expect(main.steps[1].map((x: any) => [x.template, x.when])).toEqual([
+      ['rollouts-promote', '{{steps.route.outputs.parameters.mode}} == kubectl'],
+      ['argocd-promote', '{{steps.route.outputs.parameters.mode}} == argocd'],
+    ]);
+    expect(step(wt, 'rollouts-promote').serviceAccountName).toBe('pipeline-promote');
+    const argo = step(wt, 'argocd-promote');
+    expect(argo.serviceAccountName).toBeUndefined();
+    expect(argo.script.source).toBe(pipelineFile('argocd-app.sh'));
+    expect(envOf(argo)).toMatchObject({ ARGOCD_COMMAND: 'promote', ARGOCD_SERVER: 'https://argocd.example.com', ARGOCD_AUTH_TOKEN: { secretKeyRef: { name: 'argocd-pipeline-token', key: 'token', optional: false } } });
+    expect(envOf(step(wt, 'route')).ARGOCD_APPLICATIONS).toBe('prod=platform-prod');
+  });
+
+  test.each([
+    [{ ENVIRONMENT: 'prod' }, 0, ['argocd', 'shop-prod', 'platform-prod']],
+    [{ ENVIRONMENT: 'dev' }, 0, ['kubectl', 'shop-dev', '']],
+    [{ ENVIRONMENT: '', NAMESPACE: 'team-a' }, 0, ['kubectl', 'team-a', '']],
+    [{ ENVIRONMENT: 'prod', NAMESPACE: 'shop-prod-2' }, 0, ['argocd', 'shop-prod-2', 'platform-prod']],
+    [{ ENVIRONMENT: '' }, 2, []],
+    [{ ENVIRONMENT: 'prod\nx' }, 2, []],
+    [{ ENVIRONMENT: '-prod' }, 2, []],
+  ])('route-environment.sh %j', (vars: Record<string, string>, status, written) => {
+    const out = box.tmpDir('route');
+    const r = box.run('sh', [script('route-environment.sh')], {
+      env: box.baseEnv({ ENVIRONMENT_NAMESPACES: 'dev=shop-dev prod=shop-prod', ARGOCD_APPLICATIONS: 'prod=platform-prod', OUT_DIR: out, ...vars }),
+    });
+    expect(r.status).toBe(status);
+    const read = (f: string) => fs.existsSync(path.join(out, f)) ? fs.readFileSync(path.join(out, f), 'utf8').trim() : undefined;
+    expect(status === 0 ? ['mode', 'namespace', 'application'].map(read) : read('mode')).toEqual(status === 0 ? written : undefined);
+  });
+
+  test('argocd-app.sh takes its command from ARGOCD_COMMAND too', async () => {
+    const server = await fakeArgoCd([]);
+    try {
+      const r = await runAsync([script('argocd-app.sh')], {
+        ARGOCD_COMMAND: 'promote', ARGOCD_SERVER: server.url, ARGOCD_AUTH_TOKEN: TOKEN, ARGOCD_APPLICATION: 'platform-prod', APP_NAME: 'orders', NAMESPACE: 'shop-prod',
+      });
+      expect([r.status, r.stderr]).toEqual([0, '']);
+      expect(JSON.parse(server.seen[0].body).action).toBe('resume');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('the synthesized wait step chooses kubectl or Argo CD by environment', () => {
   const docs = () => docsOf(platform({ clusters: { dev: IN_CLUSTER, prod: B }, pipeline: { argoCdServer: 'https://argocd.example.com' } }));
 

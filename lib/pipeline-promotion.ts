@@ -253,3 +253,85 @@ export function promoteReleaseTemplates(host: PromotionHost, o: {
     }),
   ];
 }
+
+/**
+ * `promote-java-app` when some environment runs on another cluster: a first step says how the
+ * Rollout is reached (route-environment.sh, from the environment and the maps fixed at synth),
+ * then `kubectl argo rollouts promote` on the pipeline's cluster, or Argo CD's Rollout action
+ * `resume` (argocd-app.sh promote) elsewhere.
+ */
+export function promoteAcrossClusters(host: PipelineTemplate, images: { kubectl: string; rolloutsPlugin: string }): workflows.WorkflowTemplateSpec {
+  const route = (name: string) => `{{steps.route.outputs.parameters.${name}}}`;
+  const argoCdEnv = host.reachStep('wait-rollout.sh', 'wait').env.filter((e) => e.name !== 'ARGOCD_APPLICATIONS');
+  return {
+    entrypoint: 'promote',
+    activeDeadlineSeconds: 900,
+    arguments: {
+      parameters: [
+        { name: 'app_name', description: 'Name of the Rollout' },
+        { name: 'environment', value: '', description: 'Environment of the Rollout, e.g. prod (needed for one on another cluster)' },
+        { name: 'namespace', value: '', description: 'Namespace of the Rollout; empty for the namespace of the environment' },
+      ],
+    },
+    templates: [
+      {
+        name: 'promote',
+        inputs: { parameters: [{ name: 'app_name' }, { name: 'environment', default: '' }, { name: 'namespace', default: '' }] },
+        steps: [
+          [{ name: 'route', template: 'route', arguments: args({ environment: '{{inputs.parameters.environment}}', namespace: '{{inputs.parameters.namespace}}' }) }],
+          [
+            // `when` compares the word route-environment.sh wrote (kubectl or argocd), never a parameter.
+            {
+              name: 'promote',
+              template: 'rollouts-promote',
+              when: `${route('mode')} == kubectl`,
+              arguments: args({ app_name: '{{inputs.parameters.app_name}}', namespace: route('namespace') }),
+            },
+            {
+              name: 'promote-through-argocd',
+              template: 'argocd-promote',
+              when: `${route('mode')} == argocd`,
+              arguments: args({ app_name: '{{inputs.parameters.app_name}}', namespace: route('namespace'), application: route('application') }),
+            },
+          ],
+        ],
+      },
+      host.script('route', {
+        image: images.kubectl,
+        file: 'route-environment.sh',
+        inputs: inputs('environment', 'namespace'),
+        env: env({
+          ENVIRONMENT: '{{inputs.parameters.environment}}',
+          NAMESPACE: '{{inputs.parameters.namespace}}',
+          ENVIRONMENT_NAMESPACES: host.environmentNamespacesValue(),
+          ARGOCD_APPLICATIONS: host.reachStep('wait-rollout.sh', 'wait').env.find((e) => e.name === 'ARGOCD_APPLICATIONS')!.value!,
+          OUT_DIR: '/tmp',
+        }),
+        size: SMALL,
+        deadlineSeconds: 120,
+        retry: retry(2, RetryPolicy.ALWAYS, 'lastRetry.status == "Error"'),
+        outputs: {
+          parameters: ['mode', 'namespace', 'application'].map((name) => ({ name, valueFrom: { path: `/tmp/${name}` } })),
+        },
+      }),
+      host.rolloutsCommand('rollouts-promote', ['promote'], images.rolloutsPlugin, host.serviceAccounts.promote),
+      host.script('argocd-promote', {
+        image: images.kubectl,
+        file: 'argocd-app.sh',
+        inputs: inputs('app_name', 'namespace', 'application'),
+        env: [
+          ...env({
+            ARGOCD_COMMAND: 'promote',
+            APP_NAME: '{{inputs.parameters.app_name}}',
+            NAMESPACE: '{{inputs.parameters.namespace}}',
+            ARGOCD_APPLICATION: '{{inputs.parameters.application}}',
+          }),
+          ...argoCdEnv,
+        ],
+        size: SMALL,
+        deadlineSeconds: 120,
+        retry: retry(2, RetryPolicy.ALWAYS, TRANSIENT_ONLY),
+      }),
+    ],
+  };
+}

@@ -663,7 +663,7 @@ export class PipelineTemplate extends Construct implements ArgoCdProjectRoleSour
   }
 
   /** Whether some environment is reached through Argo CD's API. */
-  private get crossCluster(): boolean {
+  public get crossCluster(): boolean {
     return [...this.reach.values()].includes(promotion.ReachMode.ARGO_CD);
   }
 
@@ -672,7 +672,8 @@ export class PipelineTemplate extends Construct implements ArgoCdProjectRoleSour
    * pipeline's cluster, else a dispatch by environment to argocd-app.sh, with the Argo CD server,
    * the Applications and the token Secret.
    */
-  private reachStep(file: string, command: 'wait' | 'abort'): { source: string; env: EnvVar[] } {
+  /** @internal */
+  public reachStep(file: string, command: 'wait' | 'abort'): { source: string; env: EnvVar[] } {
     if (!this.crossCluster) return { source: readScript(file), env: [] };
     return {
       source: promotion.dispatchSource(readScript(file), readScript('argocd-app.sh'), command),
@@ -1046,8 +1047,8 @@ export class PipelineTemplate extends Construct implements ArgoCdProjectRoleSour
     });
   }
 
-  /** Where each environment lives ("dev=shop-dev prod=shop-prod"), read from the platform at synth. */
-  private environmentNamespacesValue(): string {
+  /** @internal Where each environment lives ("dev=shop-dev prod=shop-prod"), read from the platform at synth. */
+  public environmentNamespacesValue(): string {
     return Lazy.any({ produce: () => this.environmentNamespaces() }) as unknown as string;
   }
 
@@ -1097,8 +1098,8 @@ export class PipelineTemplate extends Construct implements ArgoCdProjectRoleSour
     });
   }
 
-  /** A `kubectl argo rollouts <command>` step (the plugin image runs the plugin binary directly). */
-  private rolloutsCommand(name: string, command: string[], image: string, serviceAccount: string): Template {
+  /** @internal A `kubectl argo rollouts <command>` step (the plugin image runs the plugin binary directly). */
+  public rolloutsCommand(name: string, command: string[], image: string, serviceAccount: string): Template {
     const container: Container = {
       image,
       command: ['kubectl-argo-rollouts'],
@@ -1122,6 +1123,7 @@ export class PipelineTemplate extends Construct implements ArgoCdProjectRoleSour
   }
 
   private promoteJavaApp(images: Required<PipelineImages>): workflows.WorkflowTemplate {
+    if (this.crossCluster) return this.workflowTemplate(PipelineTemplate.PROMOTE, promotion.promoteAcrossClusters(this, images));
     const forward = args({ app_name: '{{inputs.parameters.app_name}}', namespace: '{{inputs.parameters.namespace}}' });
     return this.workflowTemplate(PipelineTemplate.PROMOTE, {
       entrypoint: 'promote',

@@ -3,7 +3,7 @@
 # cannot reach the Rollout: waits for the Application's sync and health at a revision, or runs one
 # of Argo CD's Rollout resource actions (resume, abort). Needs curl and jq.
 #
-# Usage: argocd-app.sh wait | promote | abort
+# Usage: argocd-app.sh wait | promote | abort   (or ARGOCD_COMMAND in the environment)
 #
 #   wait     polls GET /api/v1/applications/<ARGOCD_APPLICATION> until status.sync.revision is
 #            REVISION (when set), status.sync.status is Synced, IMAGE (when set) is one of
@@ -38,7 +38,7 @@ fail() {
   exit "$status"
 }
 
-COMMAND="${1:-}"
+COMMAND="${1:-${ARGOCD_COMMAND:-}}"
 ARGOCD_SERVER="${ARGOCD_SERVER:-}"
 ARGOCD_AUTH_TOKEN="${ARGOCD_AUTH_TOKEN:-}"
 ARGOCD_APPLICATION="${ARGOCD_APPLICATION:-}"
