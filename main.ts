@@ -86,6 +86,9 @@ new PipelineTemplate(new Chart(app, 'ci'), 'pipeline', {
   // Builds push only to ghcr.io/acme-shop/<app>; source credentials go to github.com only.
   imageRepository: 'ghcr.io/acme-shop/{app}',
   sourceRepoHost: 'github.com',
+  // prod runs on another cluster: the pipeline waits, promotes and aborts there through Argo CD's
+  // API, with the token of the project role in the Secret argocd-pipeline-token.
+  argoCdServer: 'https://argocd-server.argocd.svc',
 });
 
 // Argo CD: one AppProject and one Application per folder of dist/, each environment on its cluster;

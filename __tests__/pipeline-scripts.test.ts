@@ -250,6 +250,23 @@ describe('wait-rollout.sh', () => {
     expect(r.stdout).toContain('orders is Paused on ghcr.io/acme/orders:1.4.3');
   });
 
+  test('with ACCEPT_PAUSED=no (a promotion\'s source check) Paused keeps waiting, Healthy passes, anything else is refused', () => {
+    const withPaused = (phase: string, accept: string, timeout = '1') => run('sh', [script('wait-rollout.sh')], {
+      env: baseEnv({
+        PATH: `${kubectl('ghcr.io/acme/orders:1.4.3', phase)}:${process.env.PATH}`, APP_NAME: 'orders', ENVIRONMENT: 'dev',
+        IMAGE: 'ghcr.io/acme/orders:1.4.3', TIMEOUT_SECONDS: timeout, POLL_SECONDS: '1', ACCEPT_PAUSED: accept,
+      }),
+    });
+    const paused = withPaused('Paused', 'no');
+    expect(paused.status).toBe(1);
+    expect(paused.stderr).toContain('timed out after 1s: rollout orders is Paused on ghcr.io/acme/orders:1.4.3 (not yet promoted)');
+    const healthy = withPaused('Healthy', 'no', '5');
+    expect([healthy.status, healthy.stderr]).toEqual([0, '']);
+    const bad = withPaused('Healthy', 'maybe');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('ACCEPT_PAUSED must be yes or no');
+  });
+
   test('fails at once when the Rollout is Degraded', () => {
     const r = wait(kubectl('ghcr.io/acme/orders:1.4.3', 'Degraded'), 'ghcr.io/acme/orders:1.4.3');
     expect(r.status).not.toBe(0);

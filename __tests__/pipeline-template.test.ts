@@ -146,13 +146,14 @@ describe('PipelineTemplate', () => {
     abort = byName(docs, 'abort-java-app');
   });
 
-  test('synthesizes four WorkflowTemplates with stable names, namespace ci and the standard labels, beside their identities', () => {
+  test('synthesizes five WorkflowTemplates with stable names, namespace ci and the standard labels, beside their identities', () => {
     // GIVEN the default props / WHEN synthesized / THEN
     expect(synthAll().map((d) => `${d.kind}/${d.metadata.name}`).sort()).toEqual([
       'Namespace/ci',
       'Role/pipeline-executor', 'RoleBinding/pipeline-executor', 'Secret/pipeline-executor.service-account-token',
       'ServiceAccount/pipeline-abort', 'ServiceAccount/pipeline-executor', 'ServiceAccount/pipeline-promote', 'ServiceAccount/pipeline-wait',
-      'WorkflowTemplate/abort-java-app', 'WorkflowTemplate/deploy-app', 'WorkflowTemplate/promote-java-app', 'WorkflowTemplate/serve-java-app',
+      'WorkflowTemplate/abort-java-app', 'WorkflowTemplate/deploy-app', 'WorkflowTemplate/promote-java-app', 'WorkflowTemplate/promote-release',
+      'WorkflowTemplate/serve-java-app',
     ]);
     for (const doc of docs) {
       expect(doc.apiVersion).toBe('argoproj.io/v1alpha1');
@@ -369,6 +370,8 @@ describe('PipelineTemplate', () => {
       'deploy-app/wait-for-rollout': 'pipeline-wait',
       'promote-java-app/rollouts-promote': 'pipeline-promote',
       'abort-java-app/abort-rollout': 'pipeline-abort',
+      'promote-release/check-source': 'pipeline-wait',
+      'promote-release/wait-for-rollout': 'pipeline-wait',
     };
     for (const { where, t } of podTemplates(docs)) {
       const c = t.container ?? t.script;

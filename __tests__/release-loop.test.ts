@@ -4,6 +4,7 @@ import * as https from 'https';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { gitopsSandbox, GitopsSandbox, NODE_MODULES, Remote, ROOT, script } from './support/gitops-remote';
 
 /**
  * The release loop with the real scripts and real git, no cluster: a bare remote holding this whole
@@ -11,97 +12,19 @@ import * as YAML from 'yaml';
  * wait-rollout.sh reads a fake kubectl that answers from the pushed dist/.
  */
 
-const ROOT = path.join(__dirname, '..');
-const PIPELINE_DIR = path.join(ROOT, 'lib', 'pipeline');
-const NODE_MODULES = path.join(ROOT, 'node_modules');
-const script = (name: string) => path.join(PIPELINE_DIR, name);
-
 // Each test runs git, npm and node processes for a few seconds: no time limit of jest's own.
 jest.setTimeout(30 * 60 * 1000);
 
-let tmpRoot: string;
-let seed: string;
-let counter = 0;
-function tmpDir(name: string): string {
-  const dir = path.join(tmpRoot, `${name}-${++counter}`);
-  fs.mkdirSync(dir, { recursive: true });
-  return dir;
-}
-
-/** An environment isolated from the user's Git configuration, with a fixed identity. */
-function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const home = tmpDir('home');
-  return {
-    PATH: process.env.PATH,
-    HOME: home,
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: path.join(home, '.gitconfig'),
-    GIT_AUTHOR_NAME: 'Test Bot',
-    GIT_AUTHOR_EMAIL: 'bot@example.test',
-    GIT_COMMITTER_NAME: 'Test Bot',
-    GIT_COMMITTER_EMAIL: 'bot@example.test',
-    npm_config_update_notifier: 'false',
-    ...extra,
-  };
-}
-
-function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
-  return spawnSync(cmd, args, { cwd: opts.cwd, env: opts.env ?? baseEnv(), encoding: 'utf8' });
-}
-
-function git(args: string[], cwd?: string): string {
-  const r = run('git', args, { cwd });
-  if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
-
-beforeAll(() => {
-  tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'release-loop-'));
-  // The project as it is checked out (tracked and new files, working-tree content), committed once.
-  seed = path.join(tmpRoot, 'seed');
-  const files = git(['ls-files', '-z', '--cached', '--others', '--exclude-standard'], ROOT).split('\0').filter((f) => f && fs.existsSync(path.join(ROOT, f)));
-  for (const f of files) {
-    fs.mkdirSync(path.dirname(path.join(seed, f)), { recursive: true });
-    fs.copyFileSync(path.join(ROOT, f), path.join(seed, f));
-  }
-  git(['init', '--quiet', '--initial-branch=main', seed]);
-  git(['add', '--all'], seed);
-  git(['commit', '--quiet', '-m', 'the platform'], seed);
-});
-afterAll(() => {
-  fs.rmSync(tmpRoot, { recursive: true, force: true });
-});
-
-interface Remote {
-  readonly bare: string;
-  head(): string;
-  show(rev: string, file: string): string;
-  /** Files changed between two commits. */
-  changed(from: string, to: string): string[];
-  count(): number;
-}
-
-/** A bare remote holding the whole project, optionally with a change committed on top. */
-function remote(change?: (work: string) => void): Remote {
-  const dir = tmpDir('remote');
-  const bare = path.join(dir, 'platform.git');
-  git(['clone', '--quiet', '--bare', seed, bare]);
-  if (change) {
-    const work = path.join(dir, 'work');
-    git(['clone', '--quiet', bare, work]);
-    change(work);
-    git(['commit', '--quiet', '--all', '-m', 'a change'], work);
-    git(['push', '--quiet', 'origin', 'main'], work);
-  }
-  const g = (args: string[]) => git(['--git-dir', bare, ...args]);
-  return {
-    bare,
-    head: () => g(['rev-parse', 'refs/heads/main']).trim(),
-    show: (rev, file) => g(['show', `${rev}:${file}`]),
-    changed: (from, to) => g(['diff', '--name-only', from, to]).trim().split('\n').filter(Boolean),
-    count: () => Number(g(['rev-list', '--count', 'main']).trim()),
-  };
-}
+// The project in a bare remote, and git/npm isolated from the user's configuration (shared helpers).
+let box: GitopsSandbox;
+beforeAll(() => { box = gitopsSandbox('release-loop-'); });
+afterAll(() => box.cleanup());
+const tmpDir = (name: string) => box.tmpDir(name);
+const baseEnv = (extra: Record<string, string> = {}) => box.baseEnv(extra);
+const run = (cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> => box.run(cmd, args, opts);
+const git = (args: string[], cwd?: string) => box.git(args, cwd);
+const remote = (change?: (work: string) => void): Remote => box.remote(change);
+const check = (bare: string, rev = 'main') => box.check(bare, rev);
 
 const deployEnv = (bare: string, extra: Record<string, string> = {}) =>
   baseEnv({ GITOPS_REPO: bare, NODE_MODULES_DIR: NODE_MODULES, PUSH_RETRY_DELAY: '0', ...extra });
@@ -118,15 +41,6 @@ function deployAsync(bare: string, args: string[]): Promise<{ status: number | n
     child.stderr.on('data', (d) => { stderr += d; });
     child.on('close', (status) => resolve({ status, stderr }));
   });
-}
-
-/** Checks out `rev` of the remote and runs the project's drift gate (`npm run check`) there. */
-function check(bare: string, rev = 'main'): SpawnSyncReturns<string> {
-  const work = path.join(tmpDir('check'), 'platform');
-  git(['clone', '--quiet', '--branch', 'main', bare, work]);
-  git(['checkout', '--quiet', rev], work);
-  fs.symlinkSync(NODE_MODULES, path.join(work, 'node_modules'));
-  return run('npm', ['run', '--silent', 'check'], { cwd: work });
 }
 
 const releases = (r: Remote, rev = 'main') => JSON.parse(r.show(rev, 'releases/dev.json'));
@@ -333,7 +247,7 @@ describe('update-image.sh: the rendered deploy', () => {
   });
 
   test('fails with the transient status when the repository cannot be cloned', () => {
-    const d = deploy(path.join(tmpRoot, 'missing.git'), ['orders', 'dev', 'ghcr.io/acme-shop/orders:1.5.0']);
+    const d = deploy(path.join(tmpDir('gone'), 'missing.git'), ['orders', 'dev', 'ghcr.io/acme-shop/orders:1.5.0']);
     expect(d.status).toBe(75);
     expect(d.stderr).toContain('cannot clone branch main');
   });

@@ -1,5 +1,5 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import * as argocd from '../imports/argocd-argoproj.io';
 import * as argocdproject from '../imports/argocdproject-argoproj.io';
 import { compare, FolderFacts, GroupKind, NamedGroupKind, scanFolders } from './argocd-inventory';
@@ -77,6 +77,24 @@ export interface ArgoCdBootstrapProps {
 }
 
 const BOOTSTRAP = Symbol.for('platform.ArgoCdBootstrap');
+const ROLE_SOURCE = Symbol.for('platform.ArgoCdProjectRoleSource');
+
+/**
+ * A construct that needs Argo CD project roles (e.g. the pipeline, for environments it reaches
+ * through Argo CD's API): the bootstrap asks it, when it renders each AppProject, for that folder's roles.
+ */
+export interface ArgoCdProjectRoleSource {
+  readonly [ROLE_SOURCE]: true;
+  /** The roles of the AppProject `project` of `folder` (empty for none). */
+  projectRoles(folder: string, project: string): argocdproject.AppProjectSpecRoles[];
+}
+
+/** Marks a construct as an ArgoCdProjectRoleSource. */
+export const ARGO_CD_ROLE_SOURCE: typeof ROLE_SOURCE = ROLE_SOURCE;
+
+function isRoleSource(x: IConstruct): x is IConstruct & ArgoCdProjectRoleSource {
+  return typeof x === 'object' && x !== null && ROLE_SOURCE in x;
+}
 const ARGO_CD_KINDS = new Set(['Application', 'ApplicationSet', 'AppProject']);
 
 /**
@@ -268,6 +286,9 @@ export class ArgoCdBootstrap extends Chart {
     const namespaceResourceWhitelist = [...(f?.namespacedKinds.values() ?? [])]
       .sort((a, b) => compare(a.group, b.group) || compare(a.kind, b.kind))
       .map(({ group, kind }: GroupKind) => ({ group, kind }));
+    const roles = this.node.root.node.findAll().filter(isRoleSource)
+      .flatMap((source) => source.projectRoles(folder, this.projectName(folder)))
+      .sort((a, b) => compare(a.name, b.name));
     const env = f?.environment;
     const where = env ? `cluster ${env.cluster.name} (${server})` : server;
     return {
@@ -278,10 +299,12 @@ export class ArgoCdBootstrap extends Chart {
       namespaceResourceWhitelist: namespaceResourceWhitelist.length ? namespaceResourceWhitelist : undefined,
       // An absent whitelist would allow every namespaced kind (Argo CD's default): deny them instead.
       namespaceResourceBlacklist: namespaceResourceWhitelist.length ? undefined : [{ group: '*', kind: '*' }],
+      roles: roles.length ? roles : undefined,
     };
   }
 
-  private policyOf(folder: string): SyncPolicy {
+  /** The sync policy of a folder's Application. */
+  public policyOf(folder: string): SyncPolicy {
     if (folder === this.folder) return this.syncPolicies[folder] ?? SyncPolicy.manual({ retryLimit: this.defaultSyncPolicy.retryLimit });
     return this.syncPolicies[folder] ?? this.defaultSyncPolicy;
   }

@@ -22,6 +22,12 @@ export interface PipelineAccessProps {
   readonly serviceAccounts: PipelineServiceAccounts;
   /** `app.kubernetes.io/part-of` of the generated objects. */
   readonly partOf: string;
+  /**
+   * Environments the pipeline reaches through Argo CD's API (they run on another cluster): no
+   * Kubernetes Roles there, the Argo CD project role stands in for them.
+   * @default none
+   */
+  readonly throughArgoCd?: ReadonlySet<string>;
 }
 
 /** Why the pipeline namespace cannot enforce "restricted", written on the Namespace itself. */
@@ -63,7 +69,8 @@ function rules(role: 'wait' | 'promote' | 'abort'): k8s.PolicyRule[] {
  * - in each Environment's namespace (written to that environment's folder, `<pipeline id>-access.yaml`):
  *   the Roles and RoleBindings of the wait, promote and abort steps.
  *
- * Nothing cluster-wide. Environments are found when the construct is created: create the pipeline
+ * Environments on another cluster than the pipeline's get no Roles: the pipeline reaches them
+ * through Argo CD, with the project role ArgoCdBootstrap generates. Nothing cluster-wide. Environments are found when the construct is created: create the pipeline
  * after every Environment (a later one fails the synth).
  */
 export class PipelineAccess extends Construct {
@@ -125,6 +132,8 @@ export class PipelineAccess extends Construct {
     const environments = new Set<string>();
     for (const env of scope.node.root.node.findAll().filter(Environment.isEnvironment)) {
       environments.add(env.name);
+      // Another cluster: no ServiceAccount of the pipeline exists there to bind.
+      if (props.throughArgoCd?.has(env.name)) continue;
       // A child of the Environment: written to its folder, in its namespace.
       const access = new Construct(env, `${scope.node.id}-access`);
       for (const role of ['wait', 'promote', 'abort'] as const) {

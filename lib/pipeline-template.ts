@@ -4,9 +4,12 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as workflows from '../imports/workflows-argoproj.io';
+import { ArgoCdCluster, checkCluster, IN_CLUSTER } from './cluster';
 import { Environment } from './environment';
+import { ARGO_CD_ROLE_SOURCE, ArgoCdProjectRoleSource } from './gitops';
 import { JavaApp } from './java-app';
 import { PipelineAccess, PipelineServiceAccounts } from './pipeline-access';
+import * as promotion from './pipeline-promotion';
 import { check, checkImage, checkName, isDnsSubdomain, parseImage, parseQuantity } from './props';
 import { urlCarriesCredentials } from './rules/credentials';
 import { IMAGE_DIGEST_EXEMPTION } from './validate/workflow-lint';
@@ -232,6 +235,31 @@ export interface PipelineTemplateProps {
    * @default the pinned images listed in PipelineImages
    */
   readonly images?: PipelineImages;
+  /**
+   * The cluster the workflows run in, as registered in Argo CD. Environments on it are waited for,
+   * promoted and aborted with kubectl; environments on any other cluster through Argo CD's API.
+   * @default IN_CLUSTER (Argo CD's own cluster)
+   */
+  readonly cluster?: ArgoCdCluster;
+  /**
+   * https:// URL of the Argo CD API server, for environments on another cluster than the
+   * pipeline's (required when there is one).
+   * @default none
+   */
+  readonly argoCdServer?: string;
+  /**
+   * Secret in the pipeline namespace with the key `token`: a token of the `pipeline` project role
+   * that ArgoCdBootstrap generates on the AppProject of each environment on another cluster
+   * (`argocd proj role create-token <project> pipeline`). Only the wait, promote and abort steps read it.
+   * @default 'argocd-pipeline-token'
+   */
+  readonly argoCdTokenSecret?: string;
+  /**
+   * How long promote-release waits for the source environment to be Synced and Healthy on the
+   * image it promotes, in seconds.
+   * @default 300
+   */
+  readonly promotionCheckSeconds?: number;
 }
 
 // Digests as recorded by public pinned references of these tags (docs/security.md lists them).
@@ -269,7 +297,7 @@ type Volume = workflows.WorkflowTemplateSpecTemplatesVolumes;
 type VolumeMount = workflows.WorkflowTemplateSpecTemplatesScriptVolumeMounts;
 
 /** Reads a script of `lib/pipeline/`. */
-function readScript(name: string): string {
+export function readScript(name: string): string {
   const candidates = [
     path.join(__dirname, 'pipeline', name),
     // When the app is bundled, __dirname is the bundle's folder: fall back to the source tree.
@@ -281,10 +309,10 @@ function readScript(name: string): string {
 }
 
 interface Size { readonly cpu: [string, string]; readonly memory: [string, string] }
-const SMALL: Size = { cpu: ['50m', '500m'], memory: ['64Mi', '256Mi'] };
+export const SMALL: Size = { cpu: ['50m', '500m'], memory: ['64Mi', '256Mi'] };
 const BUILD: Size = { cpu: ['1', '2'], memory: ['2Gi', '4Gi'] };
 /** The deploy step: npm ci and the synth of the platform (about 300 MiB at peak for the sample). */
-const RENDER: Size = { cpu: ['500m', '2'], memory: ['512Mi', '1Gi'] };
+export const RENDER: Size = { cpu: ['500m', '2'], memory: ['512Mi', '1Gi'] };
 
 function resources(size: Size): workflows.WorkflowTemplateSpecTemplatesScriptResources {
   return {
@@ -342,7 +370,7 @@ const POD_SECURITY: workflows.WorkflowTemplateSpecTemplatesSecurityContext = {
   seccompProfile: { type: 'RuntimeDefault' },
 };
 
-function retry(limit: number, policy: workflows.WorkflowTemplateSpecTemplatesRetryStrategyRetryPolicy, expression?: string): workflows.WorkflowTemplateSpecTemplatesRetryStrategy {
+export function retry(limit: number, policy: workflows.WorkflowTemplateSpecTemplatesRetryStrategyRetryPolicy, expression?: string): workflows.WorkflowTemplateSpecTemplatesRetryStrategy {
   return {
     limit: workflows.WorkflowTemplateSpecTemplatesRetryStrategyLimit.fromNumber(limit),
     retryPolicy: policy,
@@ -354,7 +382,7 @@ function retry(limit: number, policy: workflows.WorkflowTemplateSpecTemplatesRet
     },
   };
 }
-const RetryPolicy = workflows.WorkflowTemplateSpecTemplatesRetryStrategyRetryPolicy;
+export const RetryPolicy = workflows.WorkflowTemplateSpecTemplatesRetryStrategyRetryPolicy;
 
 /**
  * The build scripts exit 2 for what does not heal (a refused parameter, a wrong checksum, an
@@ -371,25 +399,25 @@ export const TRANSIENT_EXIT_CODE = 75;
  * evaluates it with `retryPolicy` Always (docs/retries.md: policy AND expression; `lastRetry.exitCode`
  * is a string, "-1" when there is none).
  */
-const TRANSIENT_ONLY = `lastRetry.status == "Error" || asInt(lastRetry.exitCode) == ${TRANSIENT_EXIT_CODE}`;
+export const TRANSIENT_ONLY = `lastRetry.status == "Error" || asInt(lastRetry.exitCode) == ${TRANSIENT_EXIT_CODE}`;
 
 function deadline(seconds: number): workflows.WorkflowTemplateSpecTemplatesActiveDeadlineSeconds {
   return workflows.WorkflowTemplateSpecTemplatesActiveDeadlineSeconds.fromNumber(seconds);
 }
 
-function inputs(...names: string[]): workflows.WorkflowTemplateSpecTemplatesInputs {
+export function inputs(...names: string[]): workflows.WorkflowTemplateSpecTemplatesInputs {
   return { parameters: names.map((name) => ({ name })) };
 }
 
-function args(values: Record<string, string>): workflows.WorkflowTemplateSpecTemplatesStepsArguments {
+export function args(values: Record<string, string>): workflows.WorkflowTemplateSpecTemplatesStepsArguments {
   return { parameters: Object.entries(values).map(([name, value]) => ({ name, value })) };
 }
 
-function env(values: Record<string, string>): EnvVar[] {
+export function env(values: Record<string, string>): EnvVar[] {
   return Object.entries(values).map(([name, value]) => ({ name, value }));
 }
 
-function secretEnv(name: string, secret: string, key: string, optional: boolean): EnvVar {
+export function secretEnv(name: string, secret: string, key: string, optional: boolean): EnvVar {
   return { name, valueFrom: { secretKeyRef: { name: secret, key, optional } } };
 }
 
@@ -421,7 +449,7 @@ const TMP_MOUNT: VolumeMount = { name: 'tmp', mountPath: '/tmp' };
  * namespace, ServiceAccounts and Roles the templates need are generated beside them
  * (`PipelineAccess`).
  */
-export class PipelineTemplate extends Construct {
+export class PipelineTemplate extends Construct implements ArgoCdProjectRoleSource {
   /** Name of the build-and-deploy WorkflowTemplate. */
   public static readonly SERVE = 'serve-java-app';
   /** Name of the deploy WorkflowTemplate, and of its template. */
@@ -429,12 +457,19 @@ export class PipelineTemplate extends Construct {
   public static readonly DEPLOY_TEMPLATE = 'deploy-java-app';
   public static readonly PROMOTE = 'promote-java-app';
   public static readonly ABORT = 'abort-java-app';
+  public static readonly PROMOTE_RELEASE = 'promote-release';
 
   public readonly namespace: string;
   public readonly serve: workflows.WorkflowTemplate;
   public readonly deploy: workflows.WorkflowTemplate;
   public readonly promote: workflows.WorkflowTemplate;
   public readonly abort: workflows.WorkflowTemplate;
+  public readonly promoteRelease: workflows.WorkflowTemplate;
+  /** How the steps reach each environment's Rollout, by environment name. */
+  public readonly reach: ReadonlyMap<string, promotion.ReachMode>;
+  public readonly [ARGO_CD_ROLE_SOURCE] = true as const;
+  private readonly argoCd: { server?: string; tokenSecret: string };
+  private deployOptions?: { gitopsRepo: string; gitopsBranch: string; gitSecret: string; images: Required<PipelineImages>; waitTimeout: number };
 
   /** The ServiceAccount of each role (generated with their Roles by PipelineAccess). */
   public readonly serviceAccounts: PipelineServiceAccounts;
@@ -495,6 +530,20 @@ export class PipelineTemplate extends Construct {
         () => `images.${key} "${image}" is not pinned by digest: give repository:tag@sha256:<digest> (crane digest ${image})`);
     }
     this.tagOnlyImages = new Set(Object.values(images).filter((i) => !DIGEST.test(i)));
+    const cluster = props.cluster === undefined ? IN_CLUSTER : checkCluster(c, id, 'cluster', props.cluster);
+    this.argoCd = { server: props.argoCdServer?.replace(/\/+$/, ''), tokenSecret: props.argoCdTokenSecret ?? 'argocd-pipeline-token' };
+    if (props.argoCdServer !== undefined) {
+      const why = promotion.badArgoCdServer(props.argoCdServer);
+      check(why === undefined, c, id, () => `argoCdServer ${why}`);
+    }
+    check(isDnsSubdomain(this.argoCd.tokenSecret) && this.argoCd.tokenSecret !== gitSecret, c, id,
+      () => `argoCdTokenSecret must be a DNS-1123 subdomain other than the GitOps Secret, got "${this.argoCd.tokenSecret}"`);
+    const checkSeconds = props.promotionCheckSeconds ?? 300;
+    check(Number.isInteger(checkSeconds) && checkSeconds >= 30 && checkSeconds <= 3600, c, id,
+      () => `promotionCheckSeconds must be an integer 30-3600, got ${checkSeconds}`);
+    // Environments are known when the pipeline is declared (PipelineAccess requires it).
+    this.reach = promotion.reachModes(this, cluster);
+    this.node.addValidation({ validate: () => promotion.crossClusterProblems(this, `${c} "${id}"`, promotion.reachModes(this, cluster), this.argoCd.server) });
 
     // The apps the pipeline builds: those of the platform, known when it is declared.
     const apps = platformApps(this);
@@ -512,11 +561,27 @@ export class PipelineTemplate extends Construct {
     this.deploy = this.deployApp({ gitopsRepo: props.gitopsRepo, gitopsBranch, gitSecret, waitForSync, waitTimeout, images });
     this.promote = this.promoteJavaApp(images);
     this.abort = this.abortJavaApp({ gitopsRepo: props.gitopsRepo, gitopsBranch, gitSecret, images });
+    this.promoteRelease = this.workflowTemplate(PipelineTemplate.PROMOTE_RELEASE, {
+      entrypoint: 'promote',
+      activeDeadlineSeconds: checkSeconds + waitTimeout + 1800,
+      arguments: {
+        parameters: [
+          { name: 'app_name', description: 'Name of the app: its key in releases/<environment>.json' },
+          { name: 'from_environment', description: 'Environment whose image is promoted, e.g. dev: it must run it Synced and Healthy' },
+          { name: 'to_environment', description: 'Environment that receives the image, e.g. prod' },
+        ],
+      },
+      templates: promotion.promoteReleaseTemplates(this, {
+        gitopsRepo: props.gitopsRepo, gitopsBranch, gitSecret, gitImage: images.git,
+        syncPolicies: promotion.syncPolicies(this), checkTimeout: checkSeconds,
+      }),
+    });
     this.access = new PipelineAccess(this, 'access', {
       namespace: this.namespace,
       createNamespace: props.createNamespace ?? true,
       serviceAccounts: this.serviceAccounts,
       partOf: this.partOf,
+      throughArgoCd: new Set([...this.reach].filter(([, m]) => m === promotion.ReachMode.ARGO_CD).map(([e]) => e)),
     });
   }
 
@@ -596,15 +661,76 @@ export class PipelineTemplate extends Construct {
     });
   }
 
+  /** The Argo CD project role of the pipeline, on the AppProject of each environment it reaches through Argo CD. */
+  public projectRoles(folder: string, project: string): import('../imports/argocdproject-argoproj.io').AppProjectSpecRoles[] {
+    return this.reach.get(folder) === promotion.ReachMode.ARGO_CD ? [promotion.pipelineProjectRole(project)] : [];
+  }
+
+  /** Whether some environment is reached through Argo CD's API. */
+  public get crossCluster(): boolean {
+    return [...this.reach.values()].includes(promotion.ReachMode.ARGO_CD);
+  }
+
+  /**
+   * A step that reaches a Rollout: its kubectl script alone when every environment is on the
+   * pipeline's cluster, else a dispatch by environment to argocd-app.sh, with the Argo CD server,
+   * the Applications and the token Secret.
+   */
+  /** @internal */
+  public reachStep(file: string, command: 'wait' | 'abort'): { source: string; env: EnvVar[] } {
+    if (!this.crossCluster) return { source: readScript(file), env: [] };
+    return {
+      source: promotion.dispatchSource(readScript(file), readScript('argocd-app.sh'), command),
+      env: [
+        ...env({ ARGOCD_SERVER: this.argoCd.server ?? '', ARGOCD_APPLICATIONS: promotion.argoCdApplications(this, this.reach as Map<string, promotion.ReachMode>) }),
+        secretEnv('ARGOCD_AUTH_TOKEN', this.argoCd.tokenSecret, 'token', false),
+      ],
+    };
+  }
+
+  /** @internal The wait for a Rollout (deploy-app, promote-release): Healthy, or Paused when `acceptPaused`. */
+  public waitStep(name: string, acceptPaused: boolean, timeoutSeconds: number): Template {
+    const o = this.deployOptions!;
+    const timeout = timeoutSeconds || o.waitTimeout;
+    const reach = this.reachStep('wait-rollout.sh', 'wait');
+    return this.script(name, {
+      image: o.images.kubectl,
+      file: 'wait-rollout.sh',
+      source: reach.source,
+      inputs: inputs('app_name', 'namespace', 'environment', 'image', 'revision'),
+      env: [
+        ...env({
+          APP_NAME: '{{inputs.parameters.app_name}}',
+          NAMESPACE: '{{inputs.parameters.namespace}}',
+          ENVIRONMENT: '{{inputs.parameters.environment}}',
+          ENVIRONMENT_NAMESPACES: this.environmentNamespacesValue(),
+          IMAGE: '{{inputs.parameters.image}}',
+          // The pushed commit: Argo CD's Application must be synced at it (kubectl checks the image).
+          REVISION: '{{inputs.parameters.revision}}',
+          ACCEPT_PAUSED: acceptPaused ? 'yes' : 'no',
+          TIMEOUT_SECONDS: String(timeout),
+        }),
+        ...reach.env,
+      ],
+      size: SMALL,
+      deadlineSeconds: timeout + 120,
+      // The script polls by itself; retry only when the pod could not run.
+      retry: retry(2, RetryPolicy.ALWAYS, 'lastRetry.status == "Error"'),
+      serviceAccount: this.serviceAccounts.wait,
+    });
+  }
+
   /** The pod identity of a step that calls the Kubernetes API. */
   private identity(serviceAccount?: string): Partial<Template> {
     return serviceAccount ? { serviceAccountName: serviceAccount, automountServiceAccountToken: true } : {};
   }
 
-  /** A script step; `deadlineSeconds` also bounds retries of a stuck pod. */
-  private script(name: string, opts: {
+  /** @internal A script step; `deadlineSeconds` also bounds retries of a stuck pod. */
+  public script(name: string, opts: {
     readonly image: string;
     readonly file: string;
+    /** The step's source when it is not the file alone. */
+    readonly source?: string;
     readonly inputs?: workflows.WorkflowTemplateSpecTemplatesInputs;
     readonly env: EnvVar[];
     readonly mounts?: VolumeMount[];
@@ -621,7 +747,7 @@ export class PipelineTemplate extends Construct {
     const script: Script = {
       image: opts.image,
       command: ['sh'],
-      source: readScript(opts.file),
+      source: opts.source ?? readScript(opts.file),
       // With a read-only root file system, HOME and every temporary file live on the /tmp volume.
       env: [...(readOnlyRoot ? env({ HOME: '/tmp' }) : []), ...opts.env],
       volumeMounts: [...(readOnlyRoot ? [TMP_MOUNT] : []), ...(opts.mounts ?? [])],
@@ -869,6 +995,7 @@ export class PipelineTemplate extends Construct {
     gitopsRepo: string; gitopsBranch: string; gitSecret: string; waitForSync: boolean; waitTimeout: number;
     images: Required<PipelineImages>;
   }): workflows.WorkflowTemplate {
+    this.deployOptions = o;
     const appInputs: workflows.WorkflowTemplateSpecTemplatesInputs = {
       parameters: [
         { name: 'app_name' },
@@ -903,26 +1030,10 @@ export class PipelineTemplate extends Construct {
           environment: '{{inputs.parameters.environment}}',
           // The image of the pushed commit, as update-image.sh wrote it.
           image: '{{steps.update-gitops.outputs.parameters.image}}',
+          revision: '{{steps.update-gitops.outputs.parameters.commit}}',
         }),
       }]);
-      templates.push(this.script('wait-for-rollout', {
-        image: o.images.kubectl,
-        file: 'wait-rollout.sh',
-        inputs: inputs('app_name', 'namespace', 'environment', 'image'),
-        env: env({
-          APP_NAME: '{{inputs.parameters.app_name}}',
-          NAMESPACE: '{{inputs.parameters.namespace}}',
-          ENVIRONMENT: '{{inputs.parameters.environment}}',
-          ENVIRONMENT_NAMESPACES: this.environmentNamespacesValue(),
-          IMAGE: '{{inputs.parameters.image}}',
-          TIMEOUT_SECONDS: String(o.waitTimeout),
-        }),
-        size: SMALL,
-        deadlineSeconds: o.waitTimeout + 120,
-        // The script polls by itself; retry only when the pod could not run.
-        retry: retry(2, RetryPolicy.ALWAYS, 'lastRetry.status == "Error"'),
-        serviceAccount: this.serviceAccounts.wait,
-      }));
+      templates.push(this.waitStep('wait-for-rollout', true, 0));
     }
 
     return this.workflowTemplate(PipelineTemplate.DEPLOY, {
@@ -940,8 +1051,8 @@ export class PipelineTemplate extends Construct {
     });
   }
 
-  /** Where each environment lives ("dev=shop-dev prod=shop-prod"), read from the platform at synth. */
-  private environmentNamespacesValue(): string {
+  /** @internal Where each environment lives ("dev=shop-dev prod=shop-prod"), read from the platform at synth. */
+  public environmentNamespacesValue(): string {
     return Lazy.any({ produce: () => this.environmentNamespaces() }) as unknown as string;
   }
 
@@ -949,7 +1060,8 @@ export class PipelineTemplate extends Construct {
    * The rendered deploy: update-image.sh clones the GitOps repository, sets the app's line, runs the
    * project's synth and gate, and pushes one commit with the release file and dist/<environment>/.
    */
-  private updateGitops(o: { gitopsRepo: string; gitopsBranch: string; gitSecret: string; images: Required<PipelineImages> }): Template {
+  /** @internal */
+  public updateGitops(o: { gitopsRepo: string; gitopsBranch: string; gitSecret: string; images: Required<PipelineImages> } = this.deployOptions!): Template {
     const render = '/render';
     return this.script('update-gitops', {
       image: o.images.node,
@@ -990,8 +1102,8 @@ export class PipelineTemplate extends Construct {
     });
   }
 
-  /** A `kubectl argo rollouts <command>` step (the plugin image runs the plugin binary directly). */
-  private rolloutsCommand(name: string, command: string[], image: string, serviceAccount: string): Template {
+  /** @internal A `kubectl argo rollouts <command>` step (the plugin image runs the plugin binary directly). */
+  public rolloutsCommand(name: string, command: string[], image: string, serviceAccount: string): Template {
     const container: Container = {
       image,
       command: ['kubectl-argo-rollouts'],
@@ -1015,6 +1127,7 @@ export class PipelineTemplate extends Construct {
   }
 
   private promoteJavaApp(images: Required<PipelineImages>): workflows.WorkflowTemplate {
+    if (this.crossCluster) return this.workflowTemplate(PipelineTemplate.PROMOTE, promotion.promoteAcrossClusters(this, images));
     const forward = args({ app_name: '{{inputs.parameters.app_name}}', namespace: '{{inputs.parameters.namespace}}' });
     return this.workflowTemplate(PipelineTemplate.PROMOTE, {
       entrypoint: 'promote',
@@ -1066,13 +1179,17 @@ export class PipelineTemplate extends Construct {
         this.script('abort-rollout', {
           image: o.images.kubectl,
           file: 'abort-rollout.sh',
+          source: this.reachStep('abort-rollout.sh', 'abort').source,
           inputs: inputs('app_name', 'environment', 'namespace'),
-          env: env({
-            APP_NAME: '{{inputs.parameters.app_name}}',
-            ENVIRONMENT: '{{inputs.parameters.environment}}',
-            NAMESPACE: '{{inputs.parameters.namespace}}',
-            ENVIRONMENT_NAMESPACES: this.environmentNamespacesValue(),
-          }),
+          env: [
+            ...env({
+              APP_NAME: '{{inputs.parameters.app_name}}',
+              ENVIRONMENT: '{{inputs.parameters.environment}}',
+              NAMESPACE: '{{inputs.parameters.namespace}}',
+              ENVIRONMENT_NAMESPACES: this.environmentNamespacesValue(),
+            }),
+            ...this.reachStep('abort-rollout.sh', 'abort').env,
+          ],
           size: SMALL,
           deadlineSeconds: 120,
           retry: retry(2, RetryPolicy.ALWAYS, 'lastRetry.status == "Error"'),

@@ -134,6 +134,7 @@ export const PipelineTemplatePropsSchema = P.object('PipelineTemplateProps', {
   registryCredentialsSecret: P.string, serviceAccountPrefix: P.string, buildTool: P.enumOf('BuildTool', () => BuildTool),
   waitForSync: P.boolean, waitTimeoutSeconds: P.number, buildCache: P.instance('BuildCache', () => BuildCache), workspaceSize: P.string,
   workspaceStorageClass: P.string, partOf: P.string, images: PipelineImagesSchema,
+  cluster: ArgoCdClusterSchema, argoCdServer: P.string, argoCdTokenSecret: P.string, promotionCheckSeconds: P.number,
 });
 
 // Analysis

@@ -18,6 +18,8 @@
 #   IMAGE             the image that was deployed (required)
 #   TIMEOUT_SECONDS   how long to wait (default: 900)
 #   POLL_SECONDS      time between checks (default: 10)
+#   ACCEPT_PAUSED     yes (default): Paused ends the wait; no: only Healthy does (a promotion's
+#                     source must be fully released, not waiting with its preview)
 # Exit status: 0 Healthy or Paused on IMAGE; 1 Degraded or timed out; 2 a wrong argument.
 set -eu
 export LC_ALL=C
@@ -46,6 +48,7 @@ fi
 IMAGE="${IMAGE:-}"
 TIMEOUT_SECONDS="${TIMEOUT_SECONDS:-900}"
 POLL_SECONDS="${POLL_SECONDS:-10}"
+ACCEPT_PAUSED="${ACCEPT_PAUSED:-yes}"
 
 [ -n "$APP_NAME" ] || usage_error "APP_NAME is not set"
 [ -n "$NAMESPACE" ] || usage_error "neither NAMESPACE nor ENVIRONMENT is set"
@@ -65,6 +68,10 @@ case "$IMAGE" in
 esac
 case "$IMAGE" in
   *[!A-Za-z0-9_./:@-]*) usage_error "IMAGE \"$IMAGE\" is not an image reference" ;;
+esac
+case "$ACCEPT_PAUSED" in
+  yes | no) ;;
+  *) usage_error "ACCEPT_PAUSED must be yes or no, got \"$ACCEPT_PAUSED\"" ;;
 esac
 for n in "$TIMEOUT_SECONDS" "$POLL_SECONDS"; do
   case "$n" in
@@ -120,6 +127,7 @@ while :; do
           exit 0
           ;;
         Paused)
+          [ "$ACCEPT_PAUSED" = yes ] || { state="rollout $APP_NAME is Paused on $IMAGE (not yet promoted)"; echo "wait-rollout: $state"; sleep "$POLL_SECONDS"; continue; }
           echo "wait-rollout: $APP_NAME is Paused on $IMAGE: check the preview, then run promote-java-app (or abort-java-app)"
           exit 0
           ;;
