@@ -5,7 +5,7 @@ import { CanaryStep, CanaryTrafficRouting } from './canary-rollout';
 import { DeployStrategy } from './deploy-strategy';
 import { SyncPolicy } from './sync-policy';
 import { HealthProbe } from './health-probe';
-import { AccessMode, SecretRef } from './java-app';
+import { AccessMode, SecretRef } from './java-app-props';
 import { Monitoring } from './monitoring';
 import { Egress } from './network-egress';
 import { BuildCache, BuildTool } from './pipeline-template';
