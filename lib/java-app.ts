@@ -121,7 +121,7 @@ export class JavaApp extends Construct implements IRolloutWorkload {
     const deploymentStrategy = strategy.deploymentStrategy(CONSTRUCT, id);
     const container = appContainer(ctx, props, envVars, storage.mounts);
     const autoscaled = props.autoscaling !== undefined;
-    const deployment = new k8s.KubeDeployment(this, 'Deployment', {
+    const deployment = new k8s.KubeDeployment(this, 'Default', {
       metadata: { ...this.metadata(id), labels: workloadLabels },
       spec: {
         // Left to the autoscaler, or to the Rollout (which keeps the Deployment at 0), when there is one.
