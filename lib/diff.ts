@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { compare, groupOf, isObject } from './util';
 
 /**
  * Object-by-object comparison of two synthesized outputs (the committed `dist/` and a fresh synth),
@@ -52,13 +53,6 @@ export interface DiffResult {
 /** Files that are not objects of the platform (kustomize's index of each folder). */
 export function isIgnoredFile(file: string): boolean {
   return path.posix.basename(file) === 'kustomization.yaml' || !/\.ya?ml$/.test(file);
-}
-
-/** The API group of an apiVersion: `apps/v1` -> `apps`, `v1` -> ''. */
-function groupOf(apiVersion: unknown): string {
-  const v = typeof apiVersion === 'string' ? apiVersion : '';
-  const slash = v.indexOf('/');
-  return slash < 0 ? '' : v.slice(0, slash);
 }
 
 /** The identity of a document in `file`. */
@@ -209,10 +203,6 @@ function keyedBy(list: unknown[], key: string): boolean {
   return true;
 }
 
-function isObject(v: unknown): v is Record<string, any> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
@@ -227,10 +217,6 @@ function joinKey(at: string, key: string): string {
   const part = /^[A-Za-z_][\w-]*$/.test(key) ? key : JSON.stringify(key);
   if (part.startsWith('"')) return `${at}[${part}]`;
   return at ? `${at}.${part}` : part;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export interface FormatOptions {

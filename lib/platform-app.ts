@@ -16,6 +16,7 @@ import { buildReport, emitSynth, readFiles } from './synth-report';
 import { renderInventory } from './inventory';
 import { checkOptions } from './prop-schema';
 import { PlatformAppPropsSchema } from './prop-schemas';
+import { compare } from './util';
 
 export interface PlatformAppProps {
   /**
@@ -164,10 +165,6 @@ function order(a: Manifest, b: Manifest): number {
   return syncWaveOf(a.doc.kind) - syncWaveOf(b.doc.kind)
     || compare(a.doc.kind, b.doc.kind)
     || compare(a.doc.metadata?.name ?? '', b.doc.metadata?.name ?? '');
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The manifests' files plus the inventory pages `README.md` and `<folder>/README.md` (what runs where). */

@@ -1,3 +1,5 @@
+import { isObject } from '../util';
+
 /** The JSON model of Argo WorkflowTemplates that the workflow lint works on, and its small helpers. */
 
 // The documents are plain, unchecked JSON: every field is looked at before it is trusted.
@@ -31,9 +33,7 @@ export interface DocContext {
   readonly report: (path: string, message: string) => void;
 }
 
-export function isObject(v: unknown): v is Record<string, Json> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export { isObject };
 
 export function array(v: unknown): Json[] {
   return Array.isArray(v) ? v : [];
