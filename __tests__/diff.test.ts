@@ -89,7 +89,7 @@ describe('diff of two synthesized outputs', () => {
   });
 
   test('kustomization files and empty documents are ignored', () => {
-    const objects = parseOutput({ 'dev/Kustomization': 'resources: [a.yaml]\n', 'dev/kustomization.yaml': 'resources: [a.yaml]\n', 'dev/a.yaml': '---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: n}\n---\n' });
+    const objects = parseOutput({ 'dev/Kustomization': 'resources: [a.yaml]\n', 'dev/kustomization.yaml': 'resources: [a.yaml]\n', 'prod/kustomization.yml': 'resources: []\n', 'dev/a.yaml': '---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: n}\n---\n' });
     expect([...objects.values()].map((o) => `${o.file} ${o.id.kind}/${o.id.name}`)).toEqual(['dev/a.yaml ConfigMap/a']);
   });
 

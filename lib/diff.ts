@@ -50,9 +50,16 @@ export interface DiffResult {
   readonly changed: ObjectChange[];
 }
 
-/** Files that are not objects of the platform (kustomize's index of each folder). */
+/**
+ * The names kustomize reads as a folder's index (sigs.k8s.io/kustomize/api/konfig,
+ * RecognizedKustomizationFileNames). The platform writes `Kustomization`; older revisions of dist/
+ * held `kustomization.yaml`, and a diff against them must not read that index as an object.
+ */
+const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+
+/** Files that are not objects of the platform: kustomize's index of each folder, anything but YAML. */
 export function isIgnoredFile(file: string): boolean {
-  return path.posix.basename(file) === 'kustomization.yaml' || !/\.ya?ml$/.test(file);
+  return KUSTOMIZATION_FILES.has(path.posix.basename(file)) || !/\.ya?ml$/.test(file);
 }
 
 /** The identity of a document in `file`. */
@@ -80,7 +87,7 @@ export function describeId(id: ObjectId): string {
 
 /**
  * The objects of an output given as file -> YAML text (multi-document files allowed;
- * kustomization.yaml and empty documents are skipped). Throws on YAML that does not parse,
+ * kustomize's index files and empty documents are skipped). Throws on YAML that does not parse,
  * naming the file.
  */
 export function parseOutput(files: ReadonlyMap<string, string> | Record<string, string>): Map<string, OutputObject> {
