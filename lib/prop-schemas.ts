@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { AnalysisMetric } from './analysis-template';
+import { AnalysisMetric } from './analysis-metric';
 import { CanaryStep, CanaryTrafficRouting } from './canary-rollout';
 import { DeployStrategy } from './deploy-strategy';
 import { SyncPolicy } from './sync-policy';
