@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Environment, JavaApp, JavaAppProps, PlatformApp } from '../lib';
-import { describeId, diffOutputs, diffValues, formatDiff, formatValue, isEmptyDiff, parseOutput, readTree } from '../lib/diff';
+import { describeId, diffOutputs, diffValues, formatDiff, formatValue, isEmptyDiff, parseOutput, readTree } from '../lib/tools/diff';
 import { tempDir } from './support/platform';
 
 const ROOT = path.join(__dirname, '..');

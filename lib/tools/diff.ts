@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { compare, groupOf, isObject } from './util';
+import { compare, groupOf, isObject } from '../util';
 
 /**
  * Object-by-object comparison of two synthesized outputs (the committed `dist/` and a fresh synth),

@@ -1,6 +1,6 @@
-import { selects } from './labels';
-import { Manifest } from './validate/manifest';
-import { compare } from './util';
+import { selects } from '../labels';
+import { Manifest } from '../validate/manifest';
+import { compare } from '../util';
 
 /**
  * What runs where, derived from the synthesized objects alone (any app, any environment):

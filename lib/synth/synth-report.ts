@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Manifest } from './validate/manifest';
-import { compare } from './util';
+import { Manifest } from '../validate/manifest';
+import { compare } from '../util';
 
 /**
  * What one synth wrote: per folder of the output, its apps and objects, and the files added, changed
