@@ -13,7 +13,7 @@ function mapsShared(kind: 'platform' | 'plain', count: number): boolean {
 }
 
 // constructs keys each child table by id; thousands of tables starting with distinct ids exhaust the
-// transitions of V8's map for `{}`, after which synth runs several times slower (see lib/child-tables.ts).
+// transitions of V8's map for `{}`, after which synth runs several times slower (see lib/synth/child-tables.ts).
 describe('construct child tables', () => {
   test('one Chart per app, past the transition limit, leaves object maps shared under PlatformApp', () => {
     expect(mapsShared('platform', 3000)).toBe(true);

@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Environment, JavaApp, JavaAppProps, PlatformApp } from '../lib';
-import { describeId, diffOutputs, diffValues, formatDiff, formatValue, isEmptyDiff, parseOutput, readTree } from '../lib/diff';
+import { describeId, diffOutputs, diffValues, formatDiff, formatValue, isEmptyDiff, parseOutput, readTree } from '../lib/tools/diff';
 import { tempDir } from './support/platform';
 
 const ROOT = path.join(__dirname, '..');
@@ -91,7 +91,7 @@ describe('diff of two synthesized outputs', () => {
   });
 
   test('kustomization files and empty documents are ignored', () => {
-    const objects = parseOutput({ 'dev/Kustomization': 'resources: [a.yaml]\n', 'dev/kustomization.yaml': 'resources: [a.yaml]\n', 'dev/a.yaml': '---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: n}\n---\n' });
+    const objects = parseOutput({ 'dev/Kustomization': 'resources: [a.yaml]\n', 'dev/kustomization.yaml': 'resources: [a.yaml]\n', 'prod/kustomization.yml': 'resources: []\n', 'dev/a.yaml': '---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: n}\n---\n' });
     expect([...objects.values()].map((o) => `${o.file} ${o.id.kind}/${o.id.name}`)).toEqual(['dev/a.yaml ConfigMap/a']);
   });
 

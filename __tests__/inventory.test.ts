@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DeployStrategy, Environment, JavaApp, PlatformApp } from '../lib';
-import { INVENTORY_FILE, renderInventory } from '../lib/inventory';
+import { INVENTORY_FILE, renderInventory } from '../lib/synth/inventory';
 import { tempDir } from './support/platform';
 
 /** dist/README.md and dist/<folder>/README.md: what runs where, derived from the synthesized objects of any platform. */

@@ -1,4 +1,4 @@
-import { Chart, Duration, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import { ServiceType } from 'cdk8s-plus-27';
 import { AccessMode, HealthProbe, JavaApp, JavaAppProps, PolicyException, SecretRef } from '../lib';
 import { find, one, platform } from './support/platform';
@@ -291,5 +291,24 @@ describe('JavaApp in a plain cdk8s App', () => {
     const app = Testing.app();
     new JavaApp(new Chart(app, 'plain', { namespace: 'team' }), 'orders', { image: IMAGE });
     expect(() => app.synth()).not.toThrow();
+  });
+});
+
+describe('JavaApp escape hatch', () => {
+  test('ApiObject.of(app) is the workload, and a patch through it reaches the synthesized Deployment', () => {
+    const { app, env } = platform();
+    const java = new JavaApp(env, 'orders', { image: IMAGE });
+    expect(ApiObject.of(java)).toBe(java.deployment);
+    ApiObject.of(java).addJsonPatch(JsonPatch.add('/spec/minReadySeconds', 15));
+    const deployment = one(app.manifests(), 'Deployment', 'orders');
+    expect(deployment.spec.minReadySeconds).toBe(15);
+    expect(deployment.metadata.name).toBe('orders');
+  });
+
+  test('a patch through it that breaks Pod Security "restricted" is refused by the gate', () => {
+    const { app, env } = platform();
+    const java = new JavaApp(env, 'orders', { image: IMAGE });
+    ApiObject.of(java).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/privileged', true));
+    expect(() => app.manifests()).toThrow(/privileged/);
   });
 });

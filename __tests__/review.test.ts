@@ -1,8 +1,8 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { diffOutputs, formatDiff, idKey, parseOutput, releaseChanges } from '../lib/diff';
-import { readFiles } from '../lib/synth-report';
+import { diffOutputs, formatDiff, idKey, parseOutput, releaseChanges } from '../lib/tools/diff';
+import { readFiles } from '../lib/synth/synth-report';
 import { tempDir } from './support/platform';
 
 /** Release review on the real sample (main.ts and releases/), and `npm run diff` / `npm run check` against Git. */

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { PlatformApp, stringifyManifest, YAML_OPTIONS } from '../lib';
-import { stringifySimple } from '../lib/yaml-emitter';
+import { stringifySimple } from '../lib/synth/yaml-emitter';
 import { declarePlatform } from '../bench/apps';
 import { ALL_TRICKY_SCALARS } from './support/tricky-scalars';
 

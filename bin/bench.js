@@ -21,8 +21,17 @@ Options:
                         (default: all)
   --plain-timeout S     seconds before plain cdk8s is reported as a bound (default 120)
   --json                every run as JSON as well
+  --test [JEST ARGS]    run the benchmark's own tests (__tests__/*.bench.ts, kept out of \`npm test\`
+                        for their length) with jest and these arguments, e.g. --json --outputFile=F
   -h, --help            this text
 `;
+// The benchmark's tests run the benchmark several times: they have their own mode instead of
+// slowing down every `npm test` (CI runs them after the tests).
+if (process.argv[2] === '--test') {
+  const jest = require.resolve('jest/bin/jest');
+  const r = spawnSync(process.execPath, [jest, '--testMatch', '**/*.bench.ts', ...process.argv.slice(3)], { cwd: path.join(__dirname, '..'), stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 const KNOWN = ['--apps', '--runs', '--sample-runs', '--modes', '--plain-timeout', '--json', '-h', '--help'];
 const args = process.argv.slice(2);
 if (args.includes('-h') || args.includes('--help')) {

@@ -32,7 +32,7 @@ if (unknown.length) {
 }
 
 register();
-const { readFiles } = require('../lib/synth-report.ts');
+const { readFiles } = require('../lib/synth/synth-report.ts');
 const { loadBase } = require('./git-base');
 
 const root = path.join(__dirname, '..');

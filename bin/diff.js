@@ -42,8 +42,8 @@ if (unknown.length) {
 }
 
 register();
-const { diffOutputs, formatDiff, isEmptyDiff, parseOutput } = require('../lib/diff.ts');
-const { readFiles } = require('../lib/synth-report.ts');
+const { diffOutputs, formatDiff, isEmptyDiff, parseOutput } = require('../lib/tools/diff.ts');
+const { readFiles } = require('../lib/synth/synth-report.ts');
 const { loadBase } = require('./git-base');
 
 const root = path.join(__dirname, '..');

@@ -41,13 +41,13 @@ function readCommittedTree(repo, ref, folder) {
  */
 function loadBase(root, base, repo) {
   if (base && fs.existsSync(base) && fs.statSync(base).isDirectory()) {
-    const { readFiles } = require('../lib/synth-report.ts');
+    const { readFiles } = require('../lib/synth/synth-report.ts');
     return { label: path.relative(root, path.resolve(base)) || base, files: readFiles(path.resolve(base)) };
   }
   const ref = base || 'HEAD';
   if (!base && !isGitCheckout(repo || root)) {
     // A copy without Git (an unpacked archive): the folder itself is what was delivered.
-    const { readFiles } = require('../lib/synth-report.ts');
+    const { readFiles } = require('../lib/synth/synth-report.ts');
     return { label: 'dist/', files: readFiles(path.join(root, 'dist')) };
   }
   return { label: `dist/ at ${ref}`, files: readCommittedTree(repo || root, ref, 'dist') };

@@ -2,6 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Environment } from './environment';
 import { isNamespaced } from './validate/schema';
+import { compare, groupOf } from './util';
 
 /** A group/kind as AppProject whitelists name it (the core group is ''). */
 export interface GroupKind {
@@ -51,15 +52,7 @@ export interface FolderFacts {
 const POD_HASH_SELECTOR = '.spec.selector | objects | .[keys[] | select(startswith("rollouts-pod-template"))]';
 const MANAGED_BY_ROLLOUTS = '/metadata/annotations/argo-rollouts.argoproj.io~1managed-by-rollouts';
 
-/** The API group of an apiVersion: `apps/v1` -> `apps`, `v1` -> ''. */
-export function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
-
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export { compare, groupOf };
 
 /** The top-level chart that holds `obj` (PlatformApp's folder for objects outside environments). */
 function topChart(obj: IConstruct, root: IConstruct): Chart | undefined {

@@ -202,32 +202,35 @@ export class BlueGreenRollout extends Construct {
       },
     });
 
-    if (props.previewIngress) {
-      const ing = props.previewIngress;
-      check(ingressHost(ing.host).length === 0, CONSTRUCT, name, () => `previewIngress.host must be a DNS name, got "${ing.host}": ${ingressHost(ing.host).join('; ')}`);
-      if (ing.tlsSecretName !== undefined) checkRule(CONSTRUCT, name, `previewIngress.tlsSecretName "${ing.tlsSecretName}"`, tlsSecretName(ing.tlsSecretName));
-      if (ing.className !== undefined) checkRule(CONSTRUCT, name, `previewIngress.className "${ing.className}"`, ingressClassName(ing.className));
-      Environment.find(this)?.claimRoute(ing.host, '/', CONSTRUCT, name, 'previewIngress');
-      const ranges = ing.allowSourceRanges ?? PRIVATE_NETWORKS;
-      check(ranges.length > 0, CONSTRUCT, name, () => 'previewIngress.allowSourceRanges must not be empty: use [\'0.0.0.0/0\'] for a public preview');
-      for (const r of ranges) check(isCidr(r), CONSTRUCT, name, () => `previewIngress.allowSourceRanges must be IPv4 CIDRs such as 10.0.0.0/8, got "${r}"`);
-      // The first port is the app's `http`: the preview never routes the management port.
-      const port = workload.ports[0];
-      new k8s.KubeIngress(this, 'PreviewIngress', {
-        metadata: { ...metadata(this.previewServiceName), annotations: { [SOURCE_RANGE_ANNOTATION]: [...new Set(ranges)].join(',') } },
-        spec: {
-          ingressClassName: ing.className ?? 'nginx',
-          tls: ing.tlsSecretName ? [{ hosts: [ing.host], secretName: ing.tlsSecretName }] : undefined,
-          rules: [{
-            host: ing.host,
-            http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: this.previewServiceName, port: { name: port.name } } } }] },
-          }],
-        },
-      });
-    }
+    if (props.previewIngress) this.createPreviewIngress(props.previewIngress, workload, metadata);
     if (plain) {
       // The controller rules over the Rollout, its Services and the Deployment; a JavaApp checks its own.
       addSelfCheck(this, `BlueGreenRollout "${name}"`, { policy: false }, () => [ApiObject.of(plain)]);
     }
+  }
+
+  /** An Ingress to the preview Service, for private networks unless told otherwise. */
+  private createPreviewIngress(ing: PreviewIngressOptions, workload: IRolloutWorkload, metadata: (n: string) => k8s.ObjectMeta): void {
+    const name = this.name;
+    check(ingressHost(ing.host).length === 0, CONSTRUCT, name, () => `previewIngress.host must be a DNS name, got "${ing.host}": ${ingressHost(ing.host).join('; ')}`);
+    if (ing.tlsSecretName !== undefined) checkRule(CONSTRUCT, name, `previewIngress.tlsSecretName "${ing.tlsSecretName}"`, tlsSecretName(ing.tlsSecretName));
+    if (ing.className !== undefined) checkRule(CONSTRUCT, name, `previewIngress.className "${ing.className}"`, ingressClassName(ing.className));
+    Environment.find(this)?.claimRoute(ing.host, '/', CONSTRUCT, name, 'previewIngress');
+    const ranges = ing.allowSourceRanges ?? PRIVATE_NETWORKS;
+    check(ranges.length > 0, CONSTRUCT, name, () => 'previewIngress.allowSourceRanges must not be empty: use [\'0.0.0.0/0\'] for a public preview');
+    for (const r of ranges) check(isCidr(r), CONSTRUCT, name, () => `previewIngress.allowSourceRanges must be IPv4 CIDRs such as 10.0.0.0/8, got "${r}"`);
+    // The first port is the app's `http`: the preview never routes the management port.
+    const port = workload.ports[0];
+    new k8s.KubeIngress(this, 'PreviewIngress', {
+      metadata: { ...metadata(this.previewServiceName), annotations: { [SOURCE_RANGE_ANNOTATION]: [...new Set(ranges)].join(',') } },
+      spec: {
+        ingressClassName: ing.className ?? 'nginx',
+        tls: ing.tlsSecretName ? [{ hosts: [ing.host], secretName: ing.tlsSecretName }] : undefined,
+        rules: [{
+          host: ing.host,
+          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: this.previewServiceName, port: { name: port.name } } } }] },
+        }],
+      },
+    });
   }
 }

@@ -230,51 +230,15 @@ export class CanaryRollout extends Construct {
     this.name = name;
     checkInteger(CONSTRUCT, name, 'replicas', props.replicas, 0, 1000);
     checkInteger(CONSTRUCT, name, 'revisionHistoryLimit', props.revisionHistoryLimit, 0, 100);
-    const maxSurge = props.maxSurge ?? '25%';
-    const maxUnavailable = props.maxUnavailable ?? 0;
-    // The controller reads both with getIntOrPercentValue ("3" is 3) and refuses only both zero (invalidMaxSurgeMaxUnavailable).
-    for (const [prop, v] of [['maxSurge', maxSurge], ['maxUnavailable', maxUnavailable]] as const) {
-      check(countOrPercent(v, false, true).length === 0, CONSTRUCT, name, () => `${prop} must be a count or a percentage such as 1 or "25%", got ${JSON.stringify(v)}`);
-    }
-    check(!(isZeroCountOrPercent(maxSurge) && isZeroCountOrPercent(maxUnavailable)), CONSTRUCT, name, () =>
-      'maxSurge and maxUnavailable must not both be 0: the canary could never be scaled up');
+    const { maxSurge, maxUnavailable } = surgeOf(name, props);
 
     const routing = props.trafficRouting ?? (workload.ingress ? CanaryTrafficRouting.nginx() : CanaryTrafficRouting.replicaCount());
     const nginx = routing.nginx;
     const appService = workload.service?.name;
-    this.canaryServiceName = props.canaryServiceName ?? `${name}-canary`;
-    checkName(CONSTRUCT, name, 'canaryServiceName', this.canaryServiceName);
-    // ValidateServiceName is NameIsDNS1035Label: a Service name starts with a letter.
-    checkObjectName(CONSTRUCT, name, 'canaryServiceName', 'Service', this.canaryServiceName);
-    if (nginx) {
-      this.stableServiceName = props.stableServiceName ?? appService ?? name;
-      checkName(CONSTRUCT, name, 'stableServiceName', this.stableServiceName);
-      checkObjectName(CONSTRUCT, name, 'stableServiceName', 'Service', this.stableServiceName);
-      check(this.stableServiceName !== this.canaryServiceName, CONSTRUCT, name, () =>
-        `canaryServiceName and stableServiceName must differ, both are "${this.canaryServiceName}"`);
-      if (appService) {
-        // The app's Ingress routes to the app's Service: it must be the one the controller keeps on the stable pods.
-        check(this.stableServiceName === appService, CONSTRUCT, name, () =>
-          `stableServiceName must be the app's own Service "${appService}" (its Ingress routes there, and any other Service selecting the pods would reach both versions); omit it`);
-      }
-      this.stableIngressName = nginx.stableIngress ?? workload.ingress?.name;
-      check(this.stableIngressName !== undefined, CONSTRUCT, name, () =>
-        'trafficRouting nginx needs an Ingress: the workload has none, so set CanaryTrafficRouting.nginx({ stableIngress: \'<ingress>\' }) or use CanaryTrafficRouting.replicaCount()');
-      checkObjectName(CONSTRUCT, name, 'trafficRouting nginx stableIngress', 'Ingress', this.stableIngressName!);
-      const prefix = nginx.annotationPrefix ?? 'nginx.ingress.kubernetes.io';
-      for (const key of Object.keys(nginx.additionalIngressAnnotations ?? {})) {
-        // The controller prefixes the key and writes it on the canary Ingress, which the API server refuses with an invalid key.
-        const full = key.startsWith(prefix) ? key : `${prefix}/${key}`;
-        checkRule(CONSTRUCT, name, `trafficRouting nginx additionalIngressAnnotations key "${key}" (written as "${full}")`, qualifiedName(full.toLowerCase()));
-        check(full !== `${prefix}/canary` && full !== `${prefix}/canary-weight`, CONSTRUCT, name, () =>
-          `trafficRouting nginx additionalIngressAnnotations key "${key}" is set by the controller at every step: remove it`);
-      }
-    } else {
-      check(props.stableServiceName === undefined, CONSTRUCT, name, () =>
-        'stableServiceName only applies with traffic routing: without it the app\'s Service must reach both versions so that traffic splits by pod count; omit it');
-      check(this.canaryServiceName !== (appService ?? name), CONSTRUCT, name, () =>
-        `canaryServiceName must differ from the app's Service "${appService ?? name}"`);
-    }
+    const names = this.routingNames(props, workload, nginx);
+    this.canaryServiceName = names.canaryServiceName;
+    this.stableServiceName = names.stableServiceName;
+    this.stableIngressName = names.stableIngressName;
 
     const steps = props.steps ?? CanaryRollout.defaultSteps();
     check(steps.length > 0, CONSTRUCT, name, () => 'steps must not be empty: without steps the new version is promoted at once; use DeployStrategy.rollingUpdate() for that');
@@ -337,7 +301,63 @@ export class CanaryRollout extends Construct {
     });
   }
 
+  /** The Services and Ingress the controller works with: checked against the app's own and each other. */
+  private routingNames(props: CanaryRolloutProps, workload: IRolloutWorkload, nginx: CanaryTrafficRouting['nginx']):
+  { canaryServiceName: string; stableServiceName?: string; stableIngressName?: string } {
+    const name = this.name;
+    const appService = workload.service?.name;
+    const canaryServiceName = props.canaryServiceName ?? `${name}-canary`;
+    let stableServiceName: string | undefined;
+    let stableIngressName: string | undefined;
+    checkName(CONSTRUCT, name, 'canaryServiceName', canaryServiceName);
+    // ValidateServiceName is NameIsDNS1035Label: a Service name starts with a letter.
+    checkObjectName(CONSTRUCT, name, 'canaryServiceName', 'Service', canaryServiceName);
+    if (nginx) {
+      stableServiceName = props.stableServiceName ?? appService ?? name;
+      checkName(CONSTRUCT, name, 'stableServiceName', stableServiceName);
+      checkObjectName(CONSTRUCT, name, 'stableServiceName', 'Service', stableServiceName);
+      check(stableServiceName !== canaryServiceName, CONSTRUCT, name, () =>
+        `canaryServiceName and stableServiceName must differ, both are "${canaryServiceName}"`);
+      if (appService) {
+        // The app's Ingress routes to the app's Service: it must be the one the controller keeps on the stable pods.
+        check(stableServiceName === appService, CONSTRUCT, name, () =>
+          `stableServiceName must be the app's own Service "${appService}" (its Ingress routes there, and any other Service selecting the pods would reach both versions); omit it`);
+      }
+      stableIngressName = nginx.stableIngress ?? workload.ingress?.name;
+      check(stableIngressName !== undefined, CONSTRUCT, name, () =>
+        'trafficRouting nginx needs an Ingress: the workload has none, so set CanaryTrafficRouting.nginx({ stableIngress: \'<ingress>\' }) or use CanaryTrafficRouting.replicaCount()');
+      checkObjectName(CONSTRUCT, name, 'trafficRouting nginx stableIngress', 'Ingress', stableIngressName!);
+      const prefix = nginx.annotationPrefix ?? 'nginx.ingress.kubernetes.io';
+      for (const key of Object.keys(nginx.additionalIngressAnnotations ?? {})) {
+        // The controller prefixes the key and writes it on the canary Ingress, which the API server refuses with an invalid key.
+        const full = key.startsWith(prefix) ? key : `${prefix}/${key}`;
+        checkRule(CONSTRUCT, name, `trafficRouting nginx additionalIngressAnnotations key "${key}" (written as "${full}")`, qualifiedName(full.toLowerCase()));
+        check(full !== `${prefix}/canary` && full !== `${prefix}/canary-weight`, CONSTRUCT, name, () =>
+          `trafficRouting nginx additionalIngressAnnotations key "${key}" is set by the controller at every step: remove it`);
+      }
+    } else {
+      check(props.stableServiceName === undefined, CONSTRUCT, name, () =>
+        'stableServiceName only applies with traffic routing: without it the app\'s Service must reach both versions so that traffic splits by pod count; omit it');
+      check(canaryServiceName !== (appService ?? name), CONSTRUCT, name, () =>
+        `canaryServiceName must differ from the app's Service "${appService ?? name}"`);
+    }
+    return { canaryServiceName, stableServiceName, stableIngressName };
+  }
+
   private checkAnalysis(analysis: RolloutAnalysis, where: string, namespace: string | undefined, step: boolean): void {
     checkRolloutAnalysis(CONSTRUCT, this.name, analysis, where, namespace, step ? 'the step' : undefined);
   }
+}
+
+/** maxSurge and maxUnavailable with their defaults, checked as the controller reads them. */
+function surgeOf(name: string, props: CanaryRolloutProps): { maxSurge: number | string; maxUnavailable: number | string } {
+  const maxSurge = props.maxSurge ?? '25%';
+  const maxUnavailable = props.maxUnavailable ?? 0;
+  // The controller reads both with getIntOrPercentValue ("3" is 3) and refuses only both zero (invalidMaxSurgeMaxUnavailable).
+  for (const [prop, v] of [['maxSurge', maxSurge], ['maxUnavailable', maxUnavailable]] as const) {
+    check(countOrPercent(v, false, true).length === 0, CONSTRUCT, name, () => `${prop} must be a count or a percentage such as 1 or "25%", got ${JSON.stringify(v)}`);
+  }
+  check(!(isZeroCountOrPercent(maxSurge) && isZeroCountOrPercent(maxUnavailable)), CONSTRUCT, name, () =>
+    'maxSurge and maxUnavailable must not both be 0: the canary could never be scaled up');
+  return { maxSurge, maxUnavailable };
 }

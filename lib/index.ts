@@ -1,3 +1,9 @@
+/**
+ * The public API: the constructs and their factories, PlatformApp and PlatformTesting, the errors
+ * (PropError, ConfigError, ValidationError), the shared rules and the props schemas. The synth
+ * machinery (lib/synth/) and the developer tools (lib/tools/) stay internal, but for the emitter
+ * options and the synth summary that tools built on the platform call.
+ */
 export * from './analysis-template';
 export * from './blue-green-rollout';
 export * from './canary-rollout';
@@ -22,9 +28,9 @@ export * as rules from './rules';
 export { ValidationError, validateManifests } from './validate/gate';
 export { Manifest } from './validate/manifest';
 export { Problem } from './validate/problem';
-export { YAML_OPTIONS, stringifyManifest } from './yaml-emitter';
+export { YAML_OPTIONS, stringifyManifest } from './synth/yaml-emitter';
 export { ConfigError } from './errors';
 export { PropError } from './props';
 export { checkOptions, checkProps, P, ObjectSchema, PropType } from './prop-schema';
-export { onSynth, formatSummary, SynthReport, FolderReport } from './synth-report';
+export { onSynth, formatSummary, SynthReport, FolderReport } from './synth/synth-report';
 export { PlatformTesting } from './testing';

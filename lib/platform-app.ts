@@ -4,18 +4,19 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { Node } from 'constructs';
 import { ConfigError } from './errors';
 import * as YAML from 'yaml';
-import { useDictionaryChildTables } from './child-tables';
+import { useDictionaryChildTables } from './synth/child-tables';
 import { Environment } from './environment';
 import { FolderTarget } from './validate/folders';
 import { validateManifests, ValidationError } from './validate/gate';
 import { Manifest } from './validate/manifest';
 import { isNamespaced } from './validate/schema';
 import { underPlatformGate } from './validate/self-check';
-import { stringifyManifest } from './yaml-emitter';
-import { buildReport, emitSynth, readFiles } from './synth-report';
-import { renderInventory } from './inventory';
+import { stringifyManifest } from './synth/yaml-emitter';
+import { buildReport, emitSynth, readFiles } from './synth/synth-report';
+import { renderInventory } from './synth/inventory';
 import { checkOptions } from './prop-schema';
 import { PlatformAppPropsSchema } from './prop-schemas';
+import { compare } from './util';
 
 export interface PlatformAppProps {
   /**
@@ -164,10 +165,6 @@ function order(a: Manifest, b: Manifest): number {
   return syncWaveOf(a.doc.kind) - syncWaveOf(b.doc.kind)
     || compare(a.doc.kind, b.doc.kind)
     || compare(a.doc.metadata?.name ?? '', b.doc.metadata?.name ?? '');
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The manifests' files plus the inventory pages `README.md` and `<folder>/README.md` (what runs where). */

@@ -1,11 +1,11 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { AnalysisMetric } from './analysis-template';
+import { AnalysisMetric } from './analysis-metric';
 import { CanaryStep, CanaryTrafficRouting } from './canary-rollout';
 import { DeployStrategy } from './deploy-strategy';
 import { SyncPolicy } from './sync-policy';
 import { HealthProbe } from './health-probe';
-import { AccessMode, SecretRef } from './java-app';
+import { AccessMode, SecretRef } from './java-app-props';
 import { Monitoring } from './monitoring';
 import { Egress } from './network-egress';
 import { BuildCache, BuildTool } from './pipeline-template';

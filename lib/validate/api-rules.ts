@@ -6,13 +6,13 @@ import { countOrPercent, nonNegative, parseQuantity } from '../rules/quantity';
 import { autoscaler, configMapData, disruptionBudget, envVar, Finding, probe, rollingUpdate, toleration } from '../rules/workloads';
 import { describe, Manifest, podTemplateOf } from './manifest';
 import { Problem } from './problem';
+import { isObject as isMap } from '../util';
 
 type Report = (path: string, message: string) => void;
 
 const at = (base: string, rel: string) => (rel ? (base ? `${base}.${rel}` : rel) : base);
 const key = (base: string, k: string) => (/^[A-Za-z_][\w-]*$/.test(k) ? `${base}.${k}` : `${base}[${JSON.stringify(k)}]`);
 const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
-const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function findings(report: Report, base: string, found: Finding[]): void {
   for (const [p, m] of found) report(at(base, p), m);

@@ -1,6 +1,7 @@
 import { describe, Manifest } from './manifest';
 import { Problem } from './problem';
 import { isNamespaced } from './schema';
+import { compare } from '../util';
 
 /** Argo CD's own cluster, as Applications and AppProjects name it. */
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
@@ -105,7 +106,7 @@ export function checkFolders(manifests: Manifest[], known?: ReadonlyMap<string, 
   const argo = new Map<string, number>();
   for (const m of manifests) if (isArgoCdObject(m.doc)) argo.set(folderOf(m), (argo.get(folderOf(m)) ?? 0) + 1);
   if (argo.size > 1) {
-    const [bootstrap] = [...argo.entries()].sort(([a, n], [b, k]) => k - n || (a < b ? -1 : a > b ? 1 : 0))[0];
+    const [bootstrap] = [...argo.entries()].sort(([a, n], [b, k]) => k - n || compare(a, b))[0];
     for (const m of manifests) {
       if (isArgoCdObject(m.doc) && folderOf(m) !== bootstrap) {
         problems.push({ object: describe(m), path: 'kind', message: `Argo CD objects belong to the bootstrap folder "${bootstrap}" only: an ${m.doc.kind} elsewhere would let this folder deploy beyond its own project` });

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { compare, groupOf, isObject } from '../util';
 
 /**
  * Object-by-object comparison of two synthesized outputs (the committed `dist/` and a fresh synth),
@@ -49,16 +50,16 @@ export interface DiffResult {
   readonly changed: ObjectChange[];
 }
 
-/** Files that are not objects of the platform (kustomize's index of each folder). */
-export function isIgnoredFile(file: string): boolean {
-  return path.posix.basename(file) === 'kustomization.yaml' || !/\.ya?ml$/.test(file);
-}
+/**
+ * The names kustomize reads as a folder's index (sigs.k8s.io/kustomize/api/konfig,
+ * RecognizedKustomizationFileNames). The platform writes `Kustomization`; older revisions of dist/
+ * held `kustomization.yaml`, and a diff against them must not read that index as an object.
+ */
+const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
-/** The API group of an apiVersion: `apps/v1` -> `apps`, `v1` -> ''. */
-function groupOf(apiVersion: unknown): string {
-  const v = typeof apiVersion === 'string' ? apiVersion : '';
-  const slash = v.indexOf('/');
-  return slash < 0 ? '' : v.slice(0, slash);
+/** Files that are not objects of the platform: kustomize's index of each folder, anything but YAML. */
+export function isIgnoredFile(file: string): boolean {
+  return KUSTOMIZATION_FILES.has(path.posix.basename(file)) || !/\.ya?ml$/.test(file);
 }
 
 /** The identity of a document in `file`. */
@@ -86,7 +87,7 @@ export function describeId(id: ObjectId): string {
 
 /**
  * The objects of an output given as file -> YAML text (multi-document files allowed;
- * kustomization.yaml and empty documents are skipped). Throws on YAML that does not parse,
+ * kustomize's index files and empty documents are skipped). Throws on YAML that does not parse,
  * naming the file.
  */
 export function parseOutput(files: ReadonlyMap<string, string> | Record<string, string>): Map<string, OutputObject> {
@@ -209,10 +210,6 @@ function keyedBy(list: unknown[], key: string): boolean {
   return true;
 }
 
-function isObject(v: unknown): v is Record<string, any> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
@@ -227,10 +224,6 @@ function joinKey(at: string, key: string): string {
   const part = /^[A-Za-z_][\w-]*$/.test(key) ? key : JSON.stringify(key);
   if (part.startsWith('"')) return `${at}[${part}]`;
   return at ? `${at}.${part}` : part;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export interface FormatOptions {

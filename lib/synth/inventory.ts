@@ -1,5 +1,6 @@
-import { selects } from './labels';
-import { Manifest } from './validate/manifest';
+import { selects } from '../labels';
+import { Manifest } from '../validate/manifest';
+import { compare } from '../util';
 
 /**
  * What runs where, derived from the synthesized objects alone (any app, any environment):
@@ -100,7 +101,7 @@ function indexOf(docs: any[]): Index {
     const ns = d.metadata?.namespace;
     if (d.kind === 'Service') {
       serviceNames.set(key(ns, d.metadata?.name), d);
-      const first = Object.entries(d.spec?.selector ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))[0];
+      const first = Object.entries(d.spec?.selector ?? {}).sort(([a], [b]) => compare(a, b))[0];
       if (first) add(services, key(ns, `${first[0]}=${first[1]}`), d);
     }
     if (d.kind === 'Ingress') {
@@ -253,7 +254,7 @@ function diagram(apps: App[], index: Index): string[] {
 function kindsOf(docs: any[]): string {
   const counts = new Map<string, number>();
   for (const d of docs) counts.set(d.kind, (counts.get(d.kind) ?? 0) + 1);
-  return [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, n]) => `${n} ${k}`).join(', ');
+  return [...counts.entries()].sort(([a], [b]) => compare(a, b)).map(([k, n]) => `${n} ${k}`).join(', ');
 }
 
 /** A table cell: pipes escaped. */

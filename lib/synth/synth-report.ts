@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Manifest } from './validate/manifest';
+import { Manifest } from '../validate/manifest';
+import { compare } from '../util';
 
 /**
  * What one synth wrote: per folder of the output, its apps and objects, and the files added, changed
@@ -69,7 +70,7 @@ export function buildReport(outdir: string, manifests: Manifest[], before: Reado
   for (const file of before.keys()) if (!after.has(file)) get(folderOf(file)).removed.push(file);
   return {
     outdir,
-    folders: [...folders.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([folder, f]) => ({
+    folders: [...folders.entries()].sort(([a], [b]) => compare(a, b)).map(([folder, f]) => ({
       folder, apps: [...f.apps].sort(), objects: f.objects, added: f.added.sort(), changed: f.changed.sort(), removed: f.removed.sort(),
     })),
   };
