@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { HealthProbe } from './health-probe';
 import { CONFIG_DIR, CONSTRUCT, JavaAppSettings } from './java-app-checks';
 import { AccessMode, JavaAppProps } from './java-app-props';
+import { restrictedContainer, restrictedPod } from './rules/security-context';
 import { check } from './props';
 
 /** What the pod of a JavaApp is built from, beside its props. */
@@ -129,12 +130,9 @@ export function appContainer(ctx: PodContext, props: JavaAppProps, env: k8s.EnvV
     // Keep serving while endpoints and load balancers forget the pod, then shut down gracefully.
     // A zero delay drops the hook (for images without a shell, such as distroless ones).
     lifecycle: preStop.toSeconds() > 0 ? { preStop: { exec: { command: ['sh', '-c', `sleep ${preStop.toSeconds()}`] } } } : undefined,
-    securityContext: {
-      runAsNonRoot: true,
-      allowPrivilegeEscalation: false,
+    securityContext: restrictedContainer({
       readOnlyRootFilesystem: !(props.policyExceptions ?? []).some((e) => e.rule === 'read-only-root-filesystem'),
-      capabilities: { drop: ['ALL'] },
-    },
+    }),
     volumeMounts: mounts,
   };
 }
@@ -149,13 +147,7 @@ export function podSpec(ctx: PodContext, props: JavaAppProps, container: k8s.Con
     serviceAccountName: ctx.id,
     automountServiceAccountToken: false,
     terminationGracePeriodSeconds: ctx.settings.preStop.toSeconds() + ctx.settings.shutdown.toSeconds() + 5,
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser: runAs,
-      runAsGroup: runAs,
-      fsGroup: runAs,
-      seccompProfile: { type: 'RuntimeDefault' },
-    },
+    securityContext: restrictedPod(runAs),
     containers: [container],
     volumes,
     topologySpreadConstraints: (props.topologySpread ?? true)

@@ -12,6 +12,7 @@ import { PipelineAccess, PipelineServiceAccounts } from './pipeline-access';
 import * as promotion from './pipeline-promotion';
 import { check, checkImage, checkName, isDnsSubdomain, parseImage, parseQuantity } from './props';
 import { urlCarriesCredentials } from './rules/credentials';
+import { restrictedContainer, restrictedPod } from './rules/security-context';
 import { IMAGE_DIGEST_EXEMPTION } from './validate/workflow-lint';
 import { checkOptions, checkProps } from './prop-schema';
 import { PerAppBuildCacheOptionsSchema, PipelineTemplatePropsSchema } from './prop-schemas';
@@ -329,13 +330,10 @@ function resources(size: Size): workflows.WorkflowTemplateSpecTemplatesScriptRes
 
 /** The strictest container security context: the "restricted" Pod Security Standard and more. */
 const STRICT: workflows.WorkflowTemplateSpecTemplatesScriptSecurityContext = {
-  runAsNonRoot: true,
+  ...restrictedContainer(),
   runAsUser: RUN_AS,
   runAsGroup: RUN_AS,
   privileged: false,
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  capabilities: { drop: ['ALL'] },
   seccompProfile: { type: 'RuntimeDefault' },
 };
 
@@ -362,13 +360,7 @@ const BUILDKIT_SECURITY: workflows.WorkflowTemplateSpecTemplatesScriptSecurityCo
 };
 
 /** Pod security context of every step; also set per template for steps called by templateRef. */
-const POD_SECURITY: workflows.WorkflowTemplateSpecTemplatesSecurityContext = {
-  runAsNonRoot: true,
-  runAsUser: RUN_AS,
-  runAsGroup: RUN_AS,
-  fsGroup: RUN_AS,
-  seccompProfile: { type: 'RuntimeDefault' },
-};
+const POD_SECURITY: workflows.WorkflowTemplateSpecTemplatesSecurityContext = restrictedPod(RUN_AS);
 
 export function retry(limit: number, policy: workflows.WorkflowTemplateSpecTemplatesRetryStrategyRetryPolicy, expression?: string): workflows.WorkflowTemplateSpecTemplatesRetryStrategy {
   return {

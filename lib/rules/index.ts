@@ -10,4 +10,5 @@ export * as ingress from './ingress';
 export * as keys from './keys';
 export * as names from './names';
 export * as quantity from './quantity';
+export * as securityContext from './security-context';
 export * as workloads from './workloads';
