@@ -14,11 +14,15 @@ export default {
       // The suites that synthesize whole apps cost seconds per mutant for their loading alone, and
       // those that check through child processes (bin/synth.js, scripts) never see the active
       // mutant; `npm test` runs them all.
-      testMatch: ['<rootDir>/__tests__/gate-*.test.ts', '<rootDir>/__tests__/props.test.ts'],
+      testMatch: [
+        '<rootDir>/__tests__/gate-*.test.ts', '<rootDir>/__tests__/props.test.ts', '<rootDir>/__tests__/parity-rules.test.ts',
+        '<rootDir>/__tests__/parity-gate.test.ts', '<rootDir>/__tests__/parity-rollouts.test.ts', '<rootDir>/__tests__/analysis-scrape.test.ts',
+        '<rootDir>/__tests__/folder-ownership.test.ts', '<rootDir>/__tests__/workflow-identities.test.ts',
+      ],
     },
   },
   coverageAnalysis: 'perTest',
-  mutate: ['lib/validate/**/*.ts', 'lib/props.ts'],
+  mutate: ['lib/validate/**/*.ts', 'lib/rules/**/*.ts', 'lib/props.ts'],
   concurrency: 2,
   timeoutMS: 10000,
   incremental: true,
