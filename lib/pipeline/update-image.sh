@@ -233,23 +233,26 @@ while :; do
     write_outputs
     exit 0
   fi
+  base="$(git rev-parse HEAD)"
   render_and_commit
   if git "$@" push --quiet origin -- "HEAD:refs/heads/$GITOPS_BRANCH" 2> "$LOG"; then
     break
   fi
   cat -- "$LOG" >&2
-  # Only a branch that moved is worth rendering again; anything else (network, credentials) is
-  # left to the workflow's retry.
-  grep -Eq '\[(rejected|remote rejected)\].*(fetch first|non-fast-forward|cannot lock ref|incorrect old value)' "$LOG" \
+  # Only a branch that moved is worth rendering again; anything else (network, credentials, a hook)
+  # is left to the workflow's retry. Ask the remote where the branch is rather than parse git's
+  # words: a concurrent update shows as a non-fast-forward rejection or, when both pushes meet at
+  # the ref lock, as "failed to update ref".
+  git "$@" fetch --quiet --depth 1 origin -- "refs/heads/$GITOPS_BRANCH" \
+    || fail "$EXIT_TRANSIENT" "cannot push to $GITOPS_BRANCH (above), nor fetch it; nothing was changed on the remote"
+  [ "$(git rev-parse FETCH_HEAD)" != "$base" ] \
     || fail "$EXIT_TRANSIENT" "cannot push to $GITOPS_BRANCH (above); nothing was changed on the remote"
   [ "$attempt" -lt "$PUSH_ATTEMPTS" ] \
     || fail "$EXIT_TRANSIENT" "push to $GITOPS_BRANCH rejected $attempt times; giving up (nothing was changed on the remote)"
   # Generated files are never rebased: start again from the new remote head, re-apply, re-render.
-  echo "update-image: push rejected (attempt $attempt of $PUSH_ATTEMPTS); starting again from the new head of $GITOPS_BRANCH" >&2
+  echo "update-image: push rejected (attempt $attempt of $PUSH_ATTEMPTS): $GITOPS_BRANCH moved; starting again from its new head" >&2
   attempt=$((attempt + 1))
   sleep "${PUSH_RETRY_DELAY:-1}"
-  git "$@" fetch --quiet --depth 1 origin -- "refs/heads/$GITOPS_BRANCH" \
-    || fail "$EXIT_TRANSIENT" "cannot fetch $GITOPS_BRANCH from the GitOps repository"
   git reset --quiet --hard FETCH_HEAD
   git clean --quiet -d --force
 done
