@@ -80,7 +80,8 @@ describe.each(SCRIPTS)('%s', (name) => {
       console.warn(`shellcheck is not installed: skipped the shellcheck of ${name} (apt-get install -y shellcheck)`);
       return;
     }
-    const r = run('shellcheck', ['--format=gcc', script(name)]);
+    // -x: the files a script includes (include/*.sh) are checked with it, from its own folder.
+    const r = run('shellcheck', ['-x', '--source-path=SCRIPTDIR', '--format=gcc', script(name)]);
     expect([r.status, r.stdout + r.stderr]).toEqual([0, '']);
   });
 });

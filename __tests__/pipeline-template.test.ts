@@ -451,7 +451,13 @@ describe('PipelineTemplate', () => {
 
   test('embedded scripts are the files of lib/pipeline', () => {
     const source = (doc: any, name: string) => template(doc, name).script.source;
-    const file = (name: string) => fs.readFileSync(path.join(PIPELINE_DIR, name), 'utf8');
+    const read = (name: string) => fs.readFileSync(path.join(PIPELINE_DIR, name), 'utf8');
+    const include = '# shellcheck source=include/gitops-credentials.sh\n. "$(dirname -- "$0")/include/gitops-credentials.sh" # include\n';
+    // A step runs one script: the file it includes from beside it stands in place of that line.
+    const file = (name: string) => read(name).split(include).join(read('include/gitops-credentials.sh'));
+    for (const name of ['update-image.sh', 'previous-image.sh', 'promote-release.sh']) expect([name, read(name).includes(include)]).toEqual([name, true]);
+    expect(source(deploy, 'update-gitops')).not.toContain('/include/gitops-credentials.sh" # include');
+    expect(source(deploy, 'update-gitops')).toContain('credential.helper=$HELPER');
     expect(source(deploy, 'update-gitops')).toBe(file('update-image.sh'));
     expect(source(deploy, 'wait-for-rollout')).toBe(file('wait-rollout.sh'));
     expect(source(serve, 'check-parameters')).toBe(file('check-parameters.sh'));
@@ -462,7 +468,7 @@ describe('PipelineTemplate', () => {
     expect(source(serve, 'fetch-artifact')).toBe(file('fetch-artifact.sh'));
     expect(source(serve, 'build-image')).toBe(file('build-image.sh'));
     // Argo would substitute {{...}} inside a script: the scripts must not contain any.
-    for (const f of fs.readdirSync(PIPELINE_DIR)) expect([f, file(f).includes('{{')]).toEqual([f, false]);
+    for (const f of [...fs.readdirSync(PIPELINE_DIR).filter((x) => x.endsWith('.sh')), 'include/gitops-credentials.sh']) expect([f, read(f).includes('{{')]).toEqual([f, false]);
   });
 
   test('BuildCache.none(): an emptyDir per build, no claim', () => {

@@ -332,7 +332,10 @@ const docsOf = (a: PlatformApp) => a.manifests().map((m) => m.doc);
 const named = (docs: any[], kind: string, name: string) => docs.find((d) => d.kind === kind && d.metadata.name === name);
 const step = (wt: any, name: string) => wt.spec.templates.find((t: any) => t.name === name);
 const envOf = (t: any) => Object.fromEntries((t.script.env ?? []).map((e: any) => [e.name, e.value ?? e.valueFrom]));
-const pipelineFile = (name: string) => fs.readFileSync(path.join(ROOT, 'lib', 'pipeline', name), 'utf8');
+const readPipeline = (name: string) => fs.readFileSync(path.join(ROOT, 'lib', 'pipeline', name), 'utf8');
+const INCLUDE = '# shellcheck source=include/gitops-credentials.sh\n. "$(dirname -- "$0")/include/gitops-credentials.sh" # include\n';
+/** A script as a step runs it: the file it includes from beside it stands in place of that line. */
+const pipelineFile = (name: string) => readPipeline(name).split(INCLUDE).join(readPipeline('include/gitops-credentials.sh'));
 
 describe('the pipeline across clusters, synthesized', () => {
   const THREE = { dev: IN_CLUSTER, staging: A, prod: B };

@@ -306,8 +306,13 @@ export function readScript(name: string): string {
   ];
   const file = candidates.find((f) => fs.existsSync(f));
   if (!file) throw new Error(`PipelineTemplate: script ${name} not found (looked in ${candidates.join(', ')})`);
-  return fs.readFileSync(file, 'utf8');
+  // A step runs one script: the files it sources from beside it (`. "$(dirname -- "$0")/include/x.sh"
+  // # include`, with its shellcheck directive) are put in place of that line.
+  return fs.readFileSync(file, 'utf8').replace(INCLUDE, (_line, included: string) =>
+    fs.readFileSync(path.join(path.dirname(file), 'include', included), 'utf8'));
 }
+
+const INCLUDE = /^# shellcheck source=include\/[a-z-]+\.sh\n\. "\$\(dirname -- "\$0"\)\/include\/([a-z-]+\.sh)" # include\n/gm;
 
 interface Size { readonly cpu: [string, string]; readonly memory: [string, string] }
 export const SMALL: Size = { cpu: ['50m', '500m'], memory: ['64Mi', '256Mi'] };

@@ -40,20 +40,8 @@ case "$GITOPS_BRANCH" in
   '' | -* | *..* | *[!A-Za-z0-9._/-]*) fail 2 "GITOPS_BRANCH \"$GITOPS_BRANCH\" is not a branch name" ;;
 esac
 
-if [ -n "${GIT_USERNAME:-}" ] || [ -n "${GIT_PASSWORD:-}" ]; then
-  case "$GITOPS_REPO" in
-    https://*) ;;
-    *) fail 2 "GIT_USERNAME/GIT_PASSWORD are only sent over https://, but GITOPS_REPO is \"$GITOPS_REPO\"" ;;
-  esac
-  GITOPS_HOST="${GITOPS_REPO#https://}"
-  GITOPS_HOST="${GITOPS_HOST%%/*}"
-  export GITOPS_HOST
-  # shellcheck disable=SC2016 # expanded by the shell git starts, not here
-  HELPER='!f() { test "$1" = get || exit 0; p=; h=; while IFS= read -r l; do case "$l" in protocol=*) p="${l#protocol=}" ;; host=*) h="${l#host=}" ;; esac; done; test "$p" = https && test "$h" = "$GITOPS_HOST" || exit 0; echo "username=${GIT_USERNAME:-git}"; echo "password=${GIT_PASSWORD:-}"; }; f'
-  set -- -c credential.helper= -c "credential.helper=$HELPER"
-else
-  set --
-fi
+# shellcheck source=include/gitops-credentials.sh
+. "$(dirname -- "$0")/include/gitops-credentials.sh" # include
 export GIT_TERMINAL_PROMPT=0
 
 TMP_DIR="$(mktemp -d)"
@@ -61,7 +49,7 @@ trap 'rm -rf "$TMP_DIR"' EXIT
 RELEASE_FILE="releases/$ENVIRONMENT.json"
 
 # The whole history of the branch: the release file's earlier versions are read from it.
-git "$@" clone --quiet --bare --single-branch --branch "$GITOPS_BRANCH" -- "$GITOPS_REPO" "$TMP_DIR/repo.git" \
+git "$@" clone --quiet --bare --single-branch --branch "$GITOPS_BRANCH" -- "$REMOTE" "$TMP_DIR/repo.git" \
   || fail 75 "cannot clone branch $GITOPS_BRANCH of $GITOPS_REPO (check the URL, the branch and the credentials)"
 cd "$TMP_DIR/repo.git"
 

@@ -62,26 +62,8 @@ esac
 case "$GITOPS_BRANCH" in
   '' | -* | *..* | *[!A-Za-z0-9._/-]*) fail 2 "GITOPS_BRANCH \"$GITOPS_BRANCH\" is not a branch name" ;;
 esac
-if [ -d "$GITOPS_REPO" ]; then
-  REMOTE="file://$(cd "$GITOPS_REPO" && pwd)"
-else
-  REMOTE="$GITOPS_REPO"
-fi
-# Credentials as update-image.sh hands them to git: a helper answering only the GitOps host.
-if [ -n "${GIT_USERNAME:-}" ] || [ -n "${GIT_PASSWORD:-}" ]; then
-  case "$REMOTE" in
-    https://*) ;;
-    *) fail 2 "GIT_USERNAME/GIT_PASSWORD are only sent over https://, but GITOPS_REPO is \"$GITOPS_REPO\"" ;;
-  esac
-  GITOPS_HOST="${REMOTE#https://}"
-  GITOPS_HOST="${GITOPS_HOST%%/*}"
-  export GITOPS_HOST
-  # shellcheck disable=SC2016 # expanded by the shell git starts, not here
-  HELPER='!f() { test "$1" = get || exit 0; p=; h=; while IFS= read -r l; do case "$l" in protocol=*) p="${l#protocol=}" ;; host=*) h="${l#host=}" ;; esac; done; test "$p" = https && test "$h" = "$GITOPS_HOST" || exit 0; echo "username=${GIT_USERNAME:-git}"; echo "password=${GIT_PASSWORD:-}"; }; f'
-  set -- -c credential.helper= -c "credential.helper=$HELPER"
-else
-  set --
-fi
+# shellcheck source=include/gitops-credentials.sh
+. "$(dirname -- "$0")/include/gitops-credentials.sh" # include
 export GIT_TERMINAL_PROMPT=0
 
 TMP_DIR="$(mktemp -d)"

@@ -113,29 +113,8 @@ esac
 RELEASE_FILE="releases/$ENVIRONMENT.json"
 DIST_DIR="dist/$ENVIRONMENT"
 
-# A local path is cloned through file:// so that --depth applies (git ignores it for plain paths).
-if [ -d "$GITOPS_REPO" ]; then
-  REMOTE="file://$(cd "$GITOPS_REPO" && pwd)"
-else
-  REMOTE="$GITOPS_REPO"
-fi
-
-# Credentials: a helper that answers from the environment, only for the GitOps repository's own
-# protocol and host, so the token never appears in a URL, in .git/config or in a process listing.
-if [ -n "${GIT_USERNAME:-}" ] || [ -n "${GIT_PASSWORD:-}" ]; then
-  case "$REMOTE" in
-    https://*) ;;
-    *) usage_error "GIT_USERNAME/GIT_PASSWORD are only sent over https://, but GITOPS_REPO is \"$GITOPS_REPO\"" ;;
-  esac
-  GITOPS_HOST="${REMOTE#https://}"
-  GITOPS_HOST="${GITOPS_HOST%%/*}"
-  export GITOPS_HOST
-  # shellcheck disable=SC2016 # expanded by the shell git starts, not here
-  HELPER='!f() { test "$1" = get || exit 0; p=; h=; while IFS= read -r l; do case "$l" in protocol=*) p="${l#protocol=}" ;; host=*) h="${l#host=}" ;; esac; done; test "$p" = https && test "$h" = "$GITOPS_HOST" || exit 0; echo "username=${GIT_USERNAME:-git}"; echo "password=${GIT_PASSWORD:-}"; }; f'
-  set -- -c credential.helper= -c "credential.helper=$HELPER"
-else
-  set --
-fi
+# shellcheck source=include/gitops-credentials.sh
+. "$(dirname -- "$0")/include/gitops-credentials.sh" # include
 GIT_AUTHOR_NAME="${GIT_AUTHOR_NAME:-gitops-bot}"
 GIT_AUTHOR_EMAIL="${GIT_AUTHOR_EMAIL:-gitops-bot@localhost}"
 GIT_COMMITTER_NAME="${GIT_COMMITTER_NAME:-$GIT_AUTHOR_NAME}"
