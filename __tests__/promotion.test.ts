@@ -333,9 +333,9 @@ const named = (docs: any[], kind: string, name: string) => docs.find((d) => d.ki
 const step = (wt: any, name: string) => wt.spec.templates.find((t: any) => t.name === name);
 const envOf = (t: any) => Object.fromEntries((t.script.env ?? []).map((e: any) => [e.name, e.value ?? e.valueFrom]));
 const readPipeline = (name: string) => fs.readFileSync(path.join(ROOT, 'lib', 'pipeline', name), 'utf8');
-const INCLUDE = '# shellcheck source=include/gitops-credentials.sh\n. "$(dirname -- "$0")/include/gitops-credentials.sh" # include\n';
-/** A script as a step runs it: the file it includes from beside it stands in place of that line. */
-const pipelineFile = (name: string) => readPipeline(name).split(INCLUDE).join(readPipeline('include/gitops-credentials.sh'));
+/** A script as a step runs it: each file it includes from beside it stands in place of that line. */
+const pipelineFile = (name: string) => readPipeline(name).replace(/^# shellcheck source=include\/([a-z-]+\.sh)\n\. "\$\(dirname -- "\$0"\)\/include\/\1" # include\n/gm,
+  (_line, included: string) => readPipeline(`include/${included}`));
 
 describe('the pipeline across clusters, synthesized', () => {
   const THREE = { dev: IN_CLUSTER, staging: A, prod: B };

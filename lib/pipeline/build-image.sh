@@ -40,34 +40,8 @@ fail() {
   exit "${2:-1}"
 }
 
-nl='
-'
-# True when $1 is one line, does not start with '-', and matches the extended regex $2 as a whole.
-matches() {
-  case "$1" in
-    *"$nl"* | -*) return 1 ;;
-  esac
-  printf '%s\n' "$1" | grep -Eq -e "^($2)\$"
-}
-shown() {
-  printf '"%s"' "$(printf '%s' "$1" | tr -c 'A-Za-z0-9._~:/?#@!$&()*+,;=%-' '?' | sed -e 's#//[^/@]*@#//***@#' -e 's#?.*#?***#' | cut -c1-200)"
-}
-
-# The repositories that ALLOWED_IMAGES allows for the app $1, one per line: "app=repository"
-# entries name one; a "*=registry/path/{app}" entry allows that pattern for every app.
-repositories_of() {
-  set -f
-  for pair in $ALLOWED_IMAGES; do
-    case "$pair" in
-      "$1="*) printf '%s\n' "${pair#*=}" ;;
-      "*="*"{app}"*)
-        pattern="${pair#*=}"
-        printf '%s\n' "${pattern%%"{app}"*}$1${pattern#*"{app}"}"
-        ;;
-    esac
-  done
-  set +f
-}
+# shellcheck source=include/values.sh
+. "$(dirname -- "$0")/include/values.sh" # include
 
 APP_NAME="${APP_NAME:-}"
 IMAGE="${IMAGE:-}"

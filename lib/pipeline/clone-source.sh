@@ -21,20 +21,8 @@ fail() {
   exit "${2:-1}"
 }
 
-nl='
-'
-# True when $1 is one line, does not start with '-', and matches the extended regex $2 as a whole.
-matches() {
-  case "$1" in
-    *"$nl"* | -*) return 1 ;;
-  esac
-  printf '%s\n' "$1" | grep -Eq -e "^($2)\$"
-}
-
-# A value as it may appear in a message: printable, credentials and query removed, at most 200 characters.
-shown() {
-  printf '"%s"' "$(printf '%s' "$1" | tr -c 'A-Za-z0-9._~:/?#@!$&()*+,;=%-' '?' | sed -e 's#//[^/@]*@#//***@#' -e 's#?.*#?***#' | cut -c1-200)"
-}
+# shellcheck source=include/values.sh
+. "$(dirname -- "$0")/include/values.sh" # include
 
 HOST='[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(:[0-9]{1,5})?'
 

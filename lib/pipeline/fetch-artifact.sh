@@ -19,20 +19,14 @@ fail() {
   exit "${2:-1}"
 }
 
-nl='
-'
-# True when $1 is one line, does not start with '-', and matches the extended regex $2 as a whole.
-matches() {
-  case "$1" in
-    *"$nl"* | -*) return 1 ;;
-  esac
-  printf '%s\n' "$1" | grep -Eq -e "^($2)\$"
-}
+# shellcheck source=include/values.sh
+. "$(dirname -- "$0")/include/values.sh" # include
 
 # Text with credentials and query strings of URLs removed, printable, at most 200 characters per line.
 redact() {
   tr -c 'A-Za-z0-9._~:/?#@!$&()*+,;=% \n-' '?' | sed -e 's#//[^/@ ]*@#//***@#g' -e 's#?[^ ]*#?***#g' | cut -c1-200
 }
+# Here every message passes through redact (curl's own too), so shown() is built on it.
 shown() {
   printf '"%s"' "$(printf '%s' "$1" | tr '\n' '?' | redact)"
 }
