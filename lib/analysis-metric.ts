@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as analysis from '../imports/analysis-argoproj.io';
-import { check, checkInteger, PropError } from './props';
+import { check, checkInteger, PropError, showDuration } from './props';
 import { metricLimits } from './rules/analysis';
 import { checkOptions } from './prop-schema';
 import { PrometheusMetricOptionsSchema, WebMetricOptionsSchema } from './prop-schemas';
@@ -209,11 +209,8 @@ export class AnalysisMetric {
  * divides it. A PropError of `construct` names `prop` otherwise.
  */
 export function argoDuration(d: Duration, construct: string, id: string, prop: string): string {
-  const ms = d.toMilliseconds();
+  const ms = d.toMilliseconds({ integral: false });
   check(Number.isInteger(ms) && ms >= 1000 && ms % 1000 === 0, construct, id, () =>
-    `${prop} must be a whole number of seconds, at least 1, got ${d.toMilliseconds()}ms`);
-  const s = ms / 1000;
-  if (s % 3600 === 0) return `${s / 3600}h`;
-  if (s % 60 === 0) return `${s / 60}m`;
-  return `${s}s`;
+    `${prop} must be a whole number of seconds, at least 1, got ${showDuration(d)}`);
+  return showDuration(d);
 }

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { unpinnedImage } from './rules/images';
 import * as keys from './rules/keys';
 import * as names from './rules/names';
@@ -52,6 +53,32 @@ export function checkInteger(construct: string, id: string, prop: string, value:
   if (value === undefined) return;
   check(Number.isInteger(value) && value >= min && value <= max, construct, id, () =>
     `${prop} must be an integer ${min}-${max}, got ${value}`);
+}
+
+/** How a Duration reads in a message: the largest unit that divides it ("90s", "5m", "2h", "1500ms"). */
+export function showDuration(d: Duration): string {
+  const ms = d.toMilliseconds({ integral: false });
+  if (ms === 0 || ms % 1000 !== 0) return `${ms}ms`;
+  const s = ms / 1000;
+  if (s % 3600 === 0) return `${s / 3600}h`;
+  if (s % 60 === 0) return `${s / 60}m`;
+  return `${s}s`;
+}
+
+/**
+ * A time prop given as a Duration, for an API field of whole seconds (`periodSeconds`,
+ * `activeDeadlineSeconds`, ...): returns its seconds, or throws when it is not a whole number of
+ * seconds within `min`-`max` seconds.
+ */
+export function checkSeconds(construct: string, id: string, prop: string, value: Duration, min: number, max: number): number;
+export function checkSeconds(construct: string, id: string, prop: string, value: Duration | undefined, min: number, max: number): number | undefined;
+export function checkSeconds(construct: string, id: string, prop: string, value: Duration | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = value.toMilliseconds({ integral: false });
+  const range = `${showDuration(Duration.seconds(min))} to ${showDuration(Duration.seconds(max))}`;
+  check(Number.isInteger(ms) && ms % 1000 === 0 && ms >= min * 1000 && ms <= max * 1000, construct, id, () =>
+    `${prop} must be a whole number of seconds from ${range} (Duration.seconds(n)), got ${showDuration(value)}`);
+  return ms / 1000;
 }
 
 export function checkPort(construct: string, id: string, prop: string, value: number | undefined): void {
