@@ -1,6 +1,6 @@
 // The platform: which apps run in which environment. Images come from releases/<env>.json, which the
 // deploy pipeline updates; everything else is declared here. `npm run synth` writes dist/<env>/.
-import { Chart } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import { AnalysisTemplate, ArgoCdBootstrap, DeployStrategy, Environment, IN_CLUSTER, JavaApp, PipelineTemplate, PlatformApp, Releases, SecretRef, AccessMode, SyncPolicy } from './lib';
 
 const app = new PlatformApp();
@@ -51,7 +51,7 @@ for (const e of environments) {
 
   // Canary analysis: the canary Service only, in the background from the first step on.
   const successRate = AnalysisTemplate.successRate(env, 'http-success-rate', { prometheusAddress, threshold: 0.99 });
-  const latency = AnalysisTemplate.latency(env, 'http-latency', { prometheusAddress, quantile: 0.95, thresholdSeconds: 0.5 });
+  const latency = AnalysisTemplate.latency(env, 'http-latency', { prometheusAddress, quantile: 0.95, threshold: Duration.millis(500) });
 
   new JavaApp(env, 'catalog', {
     image: releases.image('catalog'),

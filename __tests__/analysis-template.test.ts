@@ -114,7 +114,7 @@ describe('AnalysisTemplate.latency()', () => {
   });
 
   test('quantile and threshold', () => {
-    const [doc] = synthTemplates((chart) => AnalysisTemplate.latency(chart, 'p99', { prometheusAddress: PROMETHEUS, quantile: 0.99, thresholdSeconds: 0.25 }));
+    const [doc] = synthTemplates((chart) => AnalysisTemplate.latency(chart, 'p99', { prometheusAddress: PROMETHEUS, quantile: 0.99, threshold: Duration.millis(250) }));
     expect(doc.spec.metrics[0].name).toBe('latency-p99');
     expect(doc.spec.metrics[0].provider.prometheus.query).toMatch(/^histogram_quantile\(0\.99, /);
     expect(doc.spec.metrics[0].successCondition).toBe('len(result) > 0 && result[0] <= 0.25');
@@ -169,7 +169,7 @@ describe('custom metrics', () => {
           inconclusiveLimit: 2,
           consecutiveErrorLimit: 3,
           initialDelay: Duration.hours(1),
-          timeoutSeconds: 20,
+          timeout: Duration.seconds(20),
         }),
         AnalysisMetric.web({
           name: 'smoke',
@@ -179,7 +179,7 @@ describe('custom metrics', () => {
           headers: { 'X-B': '2', 'X-A': '1' },
           jsonPath: '{$.ok}',
           successCondition: 'result == true',
-          timeoutSeconds: 5,
+          timeout: Duration.seconds(5),
         }),
       ],
     }));
@@ -243,13 +243,14 @@ describe('construct errors name the template and the prop', () => {
     ['count without interval', { metrics: [metric({ count: 3 })] }, `${T}metrics "m" count is 3 but there is no interval: set interval, the time between measurements`],
     ['failureLimit above count', { metrics: [metric({ count: 2, interval: Duration.minutes(1), failureLimit: 3 })] },
       `${T}metrics "m" count (2) must be >= failureLimit (3), or the metric could never fail`],
-    ['interval below a second', { metrics: [metric({ interval: Duration.millis(500) })] }, `${T}metrics "m" interval must be a whole number of seconds, at least 1, got 500ms`],
-    ['initialDelay with milliseconds', { metrics: [metric({ initialDelay: Duration.millis(2500) })] }, `${T}metrics "m" initialDelay must be a whole number of seconds, at least 1, got 2500ms`],
+    ['interval below a second', { metrics: [metric({ interval: Duration.millis(500) })] }, `${T}metrics "m" interval must be a whole number of seconds of at least 1s, got 500ms`],
+    ['initialDelay with milliseconds', { metrics: [metric({ initialDelay: Duration.millis(2500) })] }, `${T}metrics "m" initialDelay must be a whole number of seconds of at least 1s, got 2500ms`],
     ['address not a URL', { metrics: [metric({ address: 'prometheus:9090' })] }, `${T}metrics "m" address must be an http(s) URL such as http://prometheus.monitoring.svc:9090, got "prometheus:9090"`],
     ['empty query', { metrics: [metric({ query: ' ' })] }, `${T}metrics "m" query must not be empty`],
-    ['prometheus timeout', { metrics: [metric({ timeoutSeconds: 0 })] }, `${T}metrics "m" timeoutSeconds must be an integer 1-600, got 0`],
+    ['prometheus timeout', { metrics: [metric({ timeout: Duration.seconds(0) })] }, `${T}metrics "m" timeout must be a whole number of seconds from 1s to 10m, got 0s`],
+    ['prometheus timeout in milliseconds', { metrics: [metric({ timeout: Duration.millis(1500) })] }, `${T}metrics "m" timeout must be a whole number of seconds from 1s to 10m, got 1500ms`],
     ['web url not a URL', { metrics: [web({ url: 'example.com/health' })] }, `${T}metrics "w" url must be an http(s) URL, got "example.com/health"`],
-    ['web timeout', { metrics: [web({ timeoutSeconds: 601 })] }, `${T}metrics "w" timeoutSeconds must be an integer 1-600, got 601`],
+    ['web timeout', { metrics: [web({ timeout: Duration.seconds(601) })] }, `${T}metrics "w" timeout must be a whole number of seconds from 1s to 10m, got 601s`],
   ])('%s', (_case, props, message) => {
     expect(() => new AnalysisTemplate(Testing.chart(), 't', props)).toThrow(message);
   });
@@ -261,12 +262,12 @@ describe('construct errors name the template and the prop', () => {
       'AnalysisTemplate "sr": threshold must be a share of requests between 0 (excluded) and 1, got 0'],
     ['quantile 1', () => AnalysisTemplate.latency(Testing.chart(), 'lat', { prometheusAddress: PROMETHEUS, quantile: 1 }),
       'AnalysisTemplate "lat": quantile must be between 0 and 1 (excluded), e.g. 0.95, got 1'],
-    ['threshold seconds 0', () => AnalysisTemplate.latency(Testing.chart(), 'lat', { prometheusAddress: PROMETHEUS, thresholdSeconds: 0 }),
-      'AnalysisTemplate "lat": thresholdSeconds must be positive, got 0'],
+    ['latency threshold 0', () => AnalysisTemplate.latency(Testing.chart(), 'lat', { prometheusAddress: PROMETHEUS, threshold: Duration.seconds(0) }),
+      'AnalysisTemplate "lat": threshold must be longer than 0, got 0s'],
     ['label with a dash', () => AnalysisTemplate.latency(Testing.chart(), 'lat', { prometheusAddress: PROMETHEUS, serviceLabel: 'service-name' }),
       'AnalysisTemplate "lat": serviceLabel must be a Prometheus label name such as service or job, got "service-name"'],
     ['window below a second', () => AnalysisTemplate.successRate(Testing.chart(), 'sr', { prometheusAddress: PROMETHEUS, window: Duration.millis(500) }),
-      'AnalysisTemplate "sr": window must be a whole number of seconds, at least 1, got 500ms'],
+      'AnalysisTemplate "sr": window must be a whole number of seconds of at least 1s, got 500ms'],
     ['bad Prometheus address', () => AnalysisTemplate.successRate(Testing.chart(), 'sr', { prometheusAddress: 'prometheus' }),
       'AnalysisTemplate "sr": metrics "success-rate" address must be an http(s) URL'],
     ['count 1 with the default failureLimit', () => AnalysisTemplate.successRate(Testing.chart(), 'sr', { prometheusAddress: PROMETHEUS, count: 1 }),

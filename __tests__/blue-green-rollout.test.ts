@@ -1,4 +1,4 @@
-import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { BlueGreenRollout, DeployStrategy, JavaApp, JavaAppProps, Manifest, validateManifests } from '../lib';
 import { formatProblem } from '../lib/validate/problem';
@@ -114,8 +114,8 @@ describe('JavaApp with DeployStrategy.blueGreen()', () => {
 
   test('all options reach the Rollout', () => {
     const { app } = blueGreenApp({}, {
-      replicas: 4, revisionHistoryLimit: 3, previewReplicaCount: 2, autoPromotionEnabled: true, autoPromotionSeconds: 600,
-      scaleDownDelaySeconds: 60, abortScaleDownDelaySeconds: 10, previewServiceName: 'orders-green',
+      replicas: 4, revisionHistoryLimit: 3, previewReplicaCount: 2, autoPromotionEnabled: true, autoPromotionDelay: Duration.minutes(10),
+      scaleDownDelay: Duration.minutes(1), abortScaleDownDelay: Duration.seconds(10), previewServiceName: 'orders-green',
     });
     const r = one(app.manifests(), 'Rollout');
     expect(r.spec).toMatchObject({ replicas: 4, revisionHistoryLimit: 3 });
@@ -152,12 +152,14 @@ describe('JavaApp with DeployStrategy.blueGreen()', () => {
 
 describe('construct errors name the rollout and the prop', () => {
   test.each<[string, Parameters<typeof DeployStrategy.blueGreen>[0], string]>([
-    ['auto promotion seconds without auto promotion', { autoPromotionSeconds: 30 }, 'BlueGreenRollout "orders": autoPromotionSeconds needs autoPromotionEnabled: true'],
+    ['auto promotion delay without auto promotion', { autoPromotionDelay: Duration.seconds(30) }, 'BlueGreenRollout "orders": autoPromotionDelay needs autoPromotionEnabled: true'],
     ['same active and preview', { previewServiceName: 'orders' }, 'BlueGreenRollout "orders": activeServiceName and previewServiceName must differ, both are "orders"'],
     ['another active Service for a JavaApp', { activeServiceName: 'orders-active' }, 'BlueGreenRollout "orders": activeServiceName must be the app\'s own Service "orders"'],
     ['preview bigger than the rollout', { replicas: 2, previewReplicaCount: 3 }, 'BlueGreenRollout "orders": previewReplicaCount (3) must not exceed replicas (2)'],
     ['bad service name', { previewServiceName: 'Orders Preview' }, 'BlueGreenRollout "orders": previewServiceName must be a DNS-1123 label'],
-    ['negative delay', { scaleDownDelaySeconds: -1 }, 'BlueGreenRollout "orders": scaleDownDelaySeconds must be an integer 0-86400, got -1'],
+    ['delay in milliseconds', { scaleDownDelay: Duration.millis(1500) }, 'BlueGreenRollout "orders": scaleDownDelay must be a whole number of seconds from 0s to 24h, got 1500ms'],
+    ['delay over a day', { abortScaleDownDelay: Duration.seconds(86401) }, 'BlueGreenRollout "orders": abortScaleDownDelay must be a whole number of seconds from 0s to 24h, got 86401s'],
+    ['auto promotion after 0s', { autoPromotionEnabled: true, autoPromotionDelay: Duration.seconds(0) }, 'BlueGreenRollout "orders": autoPromotionDelay must be a whole number of seconds from 1s to 24h, got 0s'],
     ['preview host', { previewIngress: { host: 'not a host' } }, 'BlueGreenRollout "orders": previewIngress.host must be a DNS name, got "not a host"'],
   ])('%s', (_case, options, message) => {
     expect(() => blueGreenApp({}, options)).toThrow(message);

@@ -195,7 +195,7 @@ describe('JavaApp features', () => {
   });
 
   test('probes are overridable', () => {
-    const c = container(synth({ readinessProbe: HealthProbe.httpGet('/ready', { port: 9090, periodSeconds: 2 }), livenessProbe: HealthProbe.tcpSocket() }));
+    const c = container(synth({ readinessProbe: HealthProbe.httpGet('/ready', { port: 9090, period: Duration.seconds(2) }), livenessProbe: HealthProbe.tcpSocket() }));
     expect(c.readinessProbe).toMatchObject({ httpGet: { path: '/ready', port: 9090 }, periodSeconds: 2 });
     expect(c.livenessProbe).toMatchObject({ tcpSocket: { port: 8080 } });
   });

@@ -108,7 +108,7 @@ describe('alerts from the analysis definitions', () => {
     const app = new PlatformApp({ outdir: tempDir() });
     const env = new Environment(app, 'dev', { namespace: 'shop-dev' });
     const rate = AnalysisTemplate.successRate(env, 'rate', { prometheusAddress: PROMETHEUS, threshold: 0.995 });
-    const latency = AnalysisTemplate.latency(env, 'latency', { prometheusAddress: PROMETHEUS, thresholdSeconds: 0.3 });
+    const latency = AnalysisTemplate.latency(env, 'latency', { prometheusAddress: PROMETHEUS, threshold: Duration.millis(300) });
     const query = (t: AnalysisTemplate) => (t.resource.toJson().spec.metrics[0].provider.prometheus.query as string).replace(/\{\{args\.service-name\}\}/g, 'orders');
     expect(rules[0].expr).toBe(`(${query(rate)}) < 0.995`);
     expect(rules[1].expr).toBe(`${query(latency)} > 0.3`);

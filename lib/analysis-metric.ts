@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as analysis from '../imports/analysis-argoproj.io';
-import { check, checkInteger, PropError, showDuration } from './props';
+import { check, checkInteger, checkSeconds, PropError, showDuration } from './props';
 import { metricLimits } from './rules/analysis';
 import { checkOptions } from './prop-schema';
 import { PrometheusMetricOptionsSchema, WebMetricOptionsSchema } from './prop-schemas';
@@ -75,10 +75,10 @@ export interface PrometheusMetricOptions extends AnalysisMetricOptions {
   /** PromQL query; may use `{{args.<name>}}`. The result is a vector: `result[0]` is its first value. */
   readonly query: string;
   /**
-   * Seconds a query may take.
-   * @default 30
+   * How long a query may take (whole seconds, 1s-10m).
+   * @default Duration.seconds(30) (Argo Rollouts' default)
    */
-  readonly timeoutSeconds?: number;
+  readonly timeout?: Duration;
 }
 
 export interface WebMetricOptions extends AnalysisMetricOptions {
@@ -105,10 +105,10 @@ export interface WebMetricOptions extends AnalysisMetricOptions {
    */
   readonly body?: string;
   /**
-   * Seconds the call may take.
-   * @default 10
+   * How long the call may take (whole seconds, 1s-10m).
+   * @default Duration.seconds(10) (Argo Rollouts' default)
    */
-  readonly timeoutSeconds?: number;
+  readonly timeout?: Duration;
 }
 
 type Provider = { readonly prometheus: analysis.AnalysisTemplateSpecMetricsProviderPrometheus } | { readonly web: analysis.AnalysisTemplateSpecMetricsProviderWeb };
@@ -124,7 +124,7 @@ export class AnalysisMetric {
   /** A PromQL query against Prometheus. */
   public static prometheus(options: PrometheusMetricOptions): AnalysisMetric {
     checkOptions('AnalysisMetric.prometheus', options, PrometheusMetricOptionsSchema);
-    return new AnalysisMetric(options, { prometheus: { address: options.address, query: options.query, timeout: options.timeoutSeconds } }, [options.address, options.query]);
+    return new AnalysisMetric(options, { prometheus: { address: options.address, query: options.query } }, [options.address, options.query]);
   }
 
   /** An HTTP call whose (JSON) response is the result. */
@@ -138,14 +138,13 @@ export class AnalysisMetric {
         headers: headers.length ? headers : undefined,
         body: options.body,
         jsonPath: options.jsonPath,
-        timeoutSeconds: options.timeoutSeconds,
       },
     }, [options.url, options.body ?? '', ...headers.map((h) => h.value)]);
   }
 
   public readonly name: string;
 
-  private constructor(private readonly options: AnalysisMetricOptions, private readonly provider: Provider, private readonly templated: string[]) {
+  private constructor(private readonly options: AnalysisMetricOptions & { readonly timeout?: Duration }, private readonly provider: Provider, private readonly templated: string[]) {
     this.name = options.name;
   }
 
@@ -182,12 +181,15 @@ export class AnalysisMetric {
       const p = this.provider.prometheus;
       check(HTTP_URL.test(p.address ?? ''), CONSTRUCT, template, () => `${prop('address')} must be an http(s) URL such as http://prometheus.monitoring.svc:9090, got "${p.address}"`);
       check((p.query ?? '').trim().length > 0, CONSTRUCT, template, () => `${prop('query')} must not be empty`);
-      checkInteger(CONSTRUCT, template, prop('timeoutSeconds'), p.timeout, 1, 600);
     } else {
       const w = this.provider.web;
       check(HTTP_URL.test(w.url), CONSTRUCT, template, () => `${prop('url')} must be an http(s) URL, got "${w.url}"`);
-      checkInteger(CONSTRUCT, template, prop('timeoutSeconds'), w.timeoutSeconds, 1, 600);
     }
+    // Both providers take whole seconds (prometheus.timeout, web.timeoutSeconds).
+    const timeout = checkSeconds(CONSTRUCT, template, prop('timeout'), this.options.timeout, 1, 600);
+    const provider: Provider = 'prometheus' in this.provider
+      ? { prometheus: { ...this.provider.prometheus, timeout } }
+      : { web: { ...this.provider.web, timeoutSeconds: timeout } };
     const limit = (v: number | undefined) => (v === undefined ? undefined : analysis.AnalysisTemplateSpecMetricsFailureLimit.fromNumber(v));
     return {
       name: o.name,
@@ -199,7 +201,7 @@ export class AnalysisMetric {
       failureLimit: limit(o.failureLimit),
       inconclusiveLimit: o.inconclusiveLimit === undefined ? undefined : analysis.AnalysisTemplateSpecMetricsInconclusiveLimit.fromNumber(o.inconclusiveLimit),
       consecutiveErrorLimit: o.consecutiveErrorLimit === undefined ? undefined : analysis.AnalysisTemplateSpecMetricsConsecutiveErrorLimit.fromNumber(o.consecutiveErrorLimit),
-      provider: this.provider,
+      provider,
     };
   }
 }
@@ -209,8 +211,6 @@ export class AnalysisMetric {
  * divides it. A PropError of `construct` names `prop` otherwise.
  */
 export function argoDuration(d: Duration, construct: string, id: string, prop: string): string {
-  const ms = d.toMilliseconds({ integral: false });
-  check(Number.isInteger(ms) && ms >= 1000 && ms % 1000 === 0, construct, id, () =>
-    `${prop} must be a whole number of seconds, at least 1, got ${showDuration(d)}`);
+  checkSeconds(construct, id, prop, d, 1);
   return showDuration(d);
 }

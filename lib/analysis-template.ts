@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import * as analysis from '../imports/analysis-argoproj.io';
 import { Environment } from './environment';
 import { latencyMetricName, latencyQuery, requestSelector, successRateQuery } from './monitoring-metrics';
-import { check, checkName, checkObjectName, checkPort } from './props';
+import { check, checkName, checkObjectName, checkPort, showDuration } from './props';
 import { checkProps } from './prop-schema';
 import { AnalysisTemplatePropsSchema, LatencyOptionsSchema, SuccessRateOptionsSchema, WebCheckOptionsSchema } from './prop-schemas';
 import { AnalysisArg, AnalysisMetric, AnalysisMetricOptions, argoDuration, CONSTRUCT } from './analysis-metric';
@@ -67,10 +67,10 @@ export interface LatencyOptions extends SpringMetricsOptions {
    */
   readonly quantile?: number;
   /**
-   * Most seconds the quantile may take.
-   * @default 0.5
+   * Longest the quantile may take.
+   * @default Duration.millis(500)
    */
-  readonly thresholdSeconds?: number;
+  readonly threshold?: Duration;
 }
 
 export interface WebCheckOptions {
@@ -120,10 +120,10 @@ export interface WebCheckOptions {
    */
   readonly failureLimit?: number;
   /**
-   * Seconds a call may take.
-   * @default 10
+   * How long a call may take (whole seconds, 1s-10m).
+   * @default Duration.seconds(10)
    */
-  readonly timeoutSeconds?: number;
+  readonly timeout?: Duration;
 }
 
 export interface AnalysisTemplateProps {
@@ -190,9 +190,10 @@ export class AnalysisTemplate extends Construct {
     checkProps(CONSTRUCT, options?.name ?? id, options, LatencyOptionsSchema);
     const name = options.name ?? id;
     const quantile = options.quantile ?? 0.95;
-    const threshold = options.thresholdSeconds ?? 0.5;
+    // The histogram is in seconds (http_server_requests_seconds).
+    const threshold = (options.threshold ?? Duration.millis(500)).toMilliseconds({ integral: false }) / 1000;
     check(quantile > 0 && quantile < 1, CONSTRUCT, name, () => `quantile must be between 0 and 1 (excluded), e.g. 0.95, got ${quantile}`);
-    check(threshold > 0, CONSTRUCT, name, () => `thresholdSeconds must be positive, got ${threshold}`);
+    check(threshold > 0, CONSTRUCT, name, () => `threshold must be longer than 0, got ${showDuration(options.threshold!)}`);
     const { selector, window } = springSelector(scope, name, options);
     return new AnalysisTemplate(scope, id, {
       name,
@@ -227,7 +228,7 @@ export class AnalysisTemplate extends Construct {
       interval: options.interval ?? Duration.seconds(30),
       count: options.count ?? 3,
       failureLimit: options.failureLimit ?? 0,
-      timeoutSeconds: options.timeoutSeconds ?? 10,
+      timeout: options.timeout ?? Duration.seconds(10),
     });
     return new AnalysisTemplate(scope, id, { name, args: metric.argsUsed.map((a) => ({ name: a })), metrics: [metric] });
   }

@@ -1,11 +1,11 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as rollouts from '../imports/rollouts-argoproj.io';
 import { Environment } from './environment';
 import { isCidr } from './network-egress';
-import { check, checkInteger, checkName, checkObjectName, checkRule } from './props';
+import { check, checkInteger, checkName, checkObjectName, checkRule, checkSeconds } from './props';
 import { ingressClassName, ingressHost, tlsSecretName } from './rules/ingress';
 import { analysisToKube, checkRolloutAnalysis, RolloutAnalysis } from './rollout-analysis';
 import { checkProps } from './prop-schema';
@@ -82,20 +82,20 @@ export interface BlueGreenRolloutOptions {
    */
   readonly autoPromotionEnabled?: boolean;
   /**
-   * Promote automatically this many seconds after green is ready; needs `autoPromotionEnabled`.
-   * @default none
+   * Promote automatically this long after green is ready (whole seconds); needs `autoPromotionEnabled`.
+   * @default none (at once)
    */
-  readonly autoPromotionSeconds?: number;
+  readonly autoPromotionDelay?: Duration;
   /**
-   * Seconds blue keeps running after promotion, so clients drain.
-   * @default 30 (Argo Rollouts' default)
+   * How long blue keeps running after promotion, so clients drain (whole seconds).
+   * @default Duration.seconds(30) (Argo Rollouts' default)
    */
-  readonly scaleDownDelaySeconds?: number;
+  readonly scaleDownDelay?: Duration;
   /**
-   * Seconds green keeps running after an abort.
-   * @default 30 (Argo Rollouts' default)
+   * How long green keeps running after an abort (whole seconds).
+   * @default Duration.seconds(30) (Argo Rollouts' default)
    */
-  readonly abortScaleDownDelaySeconds?: number;
+  readonly abortScaleDownDelay?: Duration;
   /**
    * Analysis that must pass before the active Service switches to green.
    * @default none
@@ -142,12 +142,12 @@ export class BlueGreenRollout extends Construct {
     checkInteger(CONSTRUCT, name, 'replicas', props.replicas, 0, 1000);
     checkInteger(CONSTRUCT, name, 'revisionHistoryLimit', props.revisionHistoryLimit, 0, 100);
     checkInteger(CONSTRUCT, name, 'previewReplicaCount', props.previewReplicaCount, 1, 1000);
-    checkInteger(CONSTRUCT, name, 'autoPromotionSeconds', props.autoPromotionSeconds, 1, 86400);
-    checkInteger(CONSTRUCT, name, 'scaleDownDelaySeconds', props.scaleDownDelaySeconds, 0, 86400);
-    checkInteger(CONSTRUCT, name, 'abortScaleDownDelaySeconds', props.abortScaleDownDelaySeconds, 0, 86400);
+    const autoPromotionSeconds = checkSeconds(CONSTRUCT, name, 'autoPromotionDelay', props.autoPromotionDelay, 1, 86400);
+    const scaleDownDelaySeconds = checkSeconds(CONSTRUCT, name, 'scaleDownDelay', props.scaleDownDelay, 0, 86400);
+    const abortScaleDownDelaySeconds = checkSeconds(CONSTRUCT, name, 'abortScaleDownDelay', props.abortScaleDownDelay, 0, 86400);
     const autoPromotion = props.autoPromotionEnabled ?? false;
-    check(props.autoPromotionSeconds === undefined || autoPromotion, CONSTRUCT, name, () =>
-      'autoPromotionSeconds needs autoPromotionEnabled: true (with auto promotion off a person promotes, so there is nothing to time)');
+    check(props.autoPromotionDelay === undefined || autoPromotion, CONSTRUCT, name, () =>
+      'autoPromotionDelay needs autoPromotionEnabled: true (with auto promotion off a person promotes, so there is nothing to time)');
 
     this.activeServiceName = props.activeServiceName ?? workload.service?.name ?? name;
     this.previewServiceName = props.previewServiceName ?? `${name}-preview`;
@@ -192,9 +192,9 @@ export class BlueGreenRollout extends Construct {
             previewService: this.previewServiceName,
             previewReplicaCount: props.previewReplicaCount,
             autoPromotionEnabled: autoPromotion,
-            autoPromotionSeconds: props.autoPromotionSeconds,
-            scaleDownDelaySeconds: props.scaleDownDelaySeconds,
-            abortScaleDownDelaySeconds: props.abortScaleDownDelaySeconds,
+            autoPromotionSeconds,
+            scaleDownDelaySeconds,
+            abortScaleDownDelaySeconds,
             prePromotionAnalysis: props.prePromotionAnalysis && analysisToKube(props.prePromotionAnalysis),
             postPromotionAnalysis: props.postPromotionAnalysis && analysisToKube(props.postPromotionAnalysis),
           },

@@ -1,29 +1,31 @@
+import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { ConfigError } from './errors';
+import { secondsProblem } from './props';
 import { checkOptions } from './prop-schema';
 import { HealthProbeOptionsSchema } from './prop-schemas';
 
 export interface HealthProbeOptions {
   /**
-   * Seconds between probes.
-   * @default 10
+   * Time between probes (whole seconds).
+   * @default Duration.seconds(10)
    */
-  readonly periodSeconds?: number;
+  readonly period?: Duration;
   /**
    * Failures in a row before the probe fails.
    * @default 3
    */
   readonly failureThreshold?: number;
   /**
-   * Seconds a probe may take.
-   * @default 3
+   * How long a probe may take (whole seconds).
+   * @default Duration.seconds(3)
    */
-  readonly timeoutSeconds?: number;
+  readonly timeout?: Duration;
   /**
-   * Seconds to wait before the first probe.
-   * @default 0 (the startup probe covers slow starts)
+   * Wait before the first probe (whole seconds).
+   * @default none (the startup probe covers slow starts)
    */
-  readonly initialDelaySeconds?: number;
+  readonly initialDelay?: Duration;
   /**
    * Port to probe, e.g. a separate management port.
    * @default the app's port
@@ -57,9 +59,11 @@ export class HealthProbe {
     private readonly action: { readonly path?: string; readonly command?: string[] },
     private readonly options: HealthProbeOptions,
   ) {
-    for (const [key, min] of [['periodSeconds', 1], ['failureThreshold', 1], ['timeoutSeconds', 1], ['initialDelaySeconds', 0]] as const) {
-      const v = options[key];
-      if (v !== undefined && !(Number.isInteger(v) && v >= min)) throw new ConfigError(`HealthProbe: ${key} must be an integer >= ${min}, got ${v}`);
+    const { failureThreshold: threshold } = options;
+    if (threshold !== undefined && !(Number.isInteger(threshold) && threshold >= 1)) throw new ConfigError(`HealthProbe: failureThreshold must be an integer >= 1, got ${threshold}`);
+    for (const [key, min] of [['period', 1], ['timeout', 1], ['initialDelay', 0]] as const) {
+      const problem = options[key] && secondsProblem(options[key], min);
+      if (problem) throw new ConfigError(`HealthProbe: ${key} ${problem}`);
     }
   }
 
@@ -70,9 +74,9 @@ export class HealthProbe {
       httpGet: this.action.path ? { path: this.action.path, port } : undefined,
       tcpSocket: !this.action.path && !this.action.command ? { port } : undefined,
       exec: this.action.command ? { command: this.action.command } : undefined,
-      initialDelaySeconds: this.options.initialDelaySeconds,
-      periodSeconds: this.options.periodSeconds ?? 10,
-      timeoutSeconds: this.options.timeoutSeconds ?? 3,
+      initialDelaySeconds: this.options.initialDelay?.toSeconds(),
+      periodSeconds: (this.options.period ?? Duration.seconds(10)).toSeconds(),
+      timeoutSeconds: (this.options.timeout ?? Duration.seconds(3)).toSeconds(),
       failureThreshold: this.options.failureThreshold ?? 3,
     };
   }

@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { HealthProbe } from './health-probe';
@@ -124,9 +125,9 @@ export function appContainer(ctx: PodContext, props: JavaAppProps, env: k8s.EnvV
       requests: { cpu: k8s.Quantity.fromString(cpuRequest), memory: k8s.Quantity.fromString(memoryRequest) },
       limits: { ...(cpuLimit === undefined ? {} : { cpu: k8s.Quantity.fromString(cpuLimit) }), memory: k8s.Quantity.fromString(memoryLimit) },
     },
-    startupProbe: probe(props.startupProbe, HealthProbe.httpGet('/actuator/health/liveness', { periodSeconds: 5, failureThreshold: 60 })),
+    startupProbe: probe(props.startupProbe, HealthProbe.httpGet('/actuator/health/liveness', { period: Duration.seconds(5), failureThreshold: 60 })),
     livenessProbe: probe(props.livenessProbe, HealthProbe.httpGet('/actuator/health/liveness')),
-    readinessProbe: ctx.settings.noReadiness ? undefined : probe(props.readinessProbe, HealthProbe.httpGet('/actuator/health/readiness', { periodSeconds: 5 })),
+    readinessProbe: ctx.settings.noReadiness ? undefined : probe(props.readinessProbe, HealthProbe.httpGet('/actuator/health/readiness', { period: Duration.seconds(5) })),
     // Keep serving while endpoints and load balancers forget the pod, then shut down gracefully.
     // A zero delay drops the hook (for images without a shell, such as distroless ones).
     lifecycle: preStop.toSeconds() > 0 ? { preStop: { exec: { command: ['sh', '-c', `sleep ${preStop.toSeconds()}`] } } } : undefined,

@@ -226,7 +226,7 @@ export interface JavaAppProps {
   readonly tmpSize?: string;
   /**
    * Startup probe.
-   * @default HealthProbe.httpGet('/actuator/health/liveness', { periodSeconds: 5, failureThreshold: 60 })
+   * @default HealthProbe.httpGet('/actuator/health/liveness', { period: Duration.seconds(5), failureThreshold: 60 })
    */
   readonly startupProbe?: HealthProbe;
   /**
@@ -236,7 +236,7 @@ export interface JavaAppProps {
   readonly livenessProbe?: HealthProbe;
   /**
    * Readiness probe.
-   * @default HealthProbe.httpGet('/actuator/health/readiness', { periodSeconds: 5 })
+   * @default HealthProbe.httpGet('/actuator/health/readiness', { period: Duration.seconds(5) })
    */
   readonly readinessProbe?: HealthProbe;
   /**

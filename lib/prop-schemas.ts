@@ -33,8 +33,8 @@ export const PreviewIngressOptionsSchema = P.object('PreviewIngressOptions', {
 });
 export const BlueGreenRolloutOptionsSchema = P.object('BlueGreenRolloutOptions', {
   replicas: P.number, revisionHistoryLimit: P.number, activeServiceName: P.string, previewServiceName: P.string,
-  createServices: P.boolean, previewReplicaCount: P.number, autoPromotionEnabled: P.boolean, autoPromotionSeconds: P.number,
-  scaleDownDelaySeconds: P.number, abortScaleDownDelaySeconds: P.number,
+  createServices: P.boolean, previewReplicaCount: P.number, autoPromotionEnabled: P.boolean, autoPromotionDelay: duration,
+  scaleDownDelay: duration, abortScaleDownDelay: duration,
   prePromotionAnalysis: RolloutAnalysisSchema, postPromotionAnalysis: RolloutAnalysisSchema, previewIngress: PreviewIngressOptionsSchema,
 });
 /** A JavaApp, another IRolloutWorkload, or a cdk8s-plus Deployment. */
@@ -61,7 +61,7 @@ export const RollingUpdateOptionsSchema = P.object('RollingUpdateOptions', { max
 
 // JavaApp
 export const HealthProbeOptionsSchema = P.object('HealthProbeOptions', {
-  periodSeconds: P.number, failureThreshold: P.number, timeoutSeconds: P.number, initialDelaySeconds: P.number, port: P.number,
+  period: duration, failureThreshold: P.number, timeout: duration, initialDelay: duration, port: P.number,
 });
 const monitoring = P.instance('Monitoring', () => Monitoring);
 export const MonitorOptionsSchema = P.object('MonitorOptions', { labels: stringMap, interval: duration });
@@ -144,20 +144,20 @@ export const AnalysisMetricOptionsSchema = P.object('AnalysisMetricOptions', {
   inconclusiveLimit: P.number, consecutiveErrorLimit: P.number, interval: duration, count: P.number, initialDelay: duration,
 });
 export const PrometheusMetricOptionsSchema = P.object('PrometheusMetricOptions', {
-  address: P.required(P.string), query: P.required(P.string), timeoutSeconds: P.number,
+  address: P.required(P.string), query: P.required(P.string), timeout: duration,
 }, AnalysisMetricOptionsSchema);
 export const WebMetricOptionsSchema = P.object('WebMetricOptions', {
-  url: P.required(P.string), jsonPath: P.string, method: P.literal('GET', 'POST', 'PUT'), headers: stringMap, body: P.string, timeoutSeconds: P.number,
+  url: P.required(P.string), jsonPath: P.string, method: P.literal('GET', 'POST', 'PUT'), headers: stringMap, body: P.string, timeout: duration,
 }, AnalysisMetricOptionsSchema);
 export const SpringMetricsOptionsSchema = P.object('SpringMetricsOptions', {
   prometheusAddress: P.required(P.string), name: P.string, serviceLabel: P.string, window: duration, interval: duration,
   count: P.number, failureLimit: P.number, initialDelay: duration,
 });
 export const SuccessRateOptionsSchema = P.object('SuccessRateOptions', { threshold: P.number }, SpringMetricsOptionsSchema);
-export const LatencyOptionsSchema = P.object('LatencyOptions', { quantile: P.number, thresholdSeconds: P.number }, SpringMetricsOptionsSchema);
+export const LatencyOptionsSchema = P.object('LatencyOptions', { quantile: P.number, threshold: duration }, SpringMetricsOptionsSchema);
 export const WebCheckOptionsSchema = P.object('WebCheckOptions', {
   url: P.string, name: P.string, jsonPath: P.string, successCondition: P.string, headers: stringMap, interval: duration,
-  count: P.number, failureLimit: P.number, timeoutSeconds: P.number, managementPort: P.number,
+  count: P.number, failureLimit: P.number, timeout: duration, managementPort: P.number,
 });
 export const AnalysisTemplatePropsSchema = P.object('AnalysisTemplateProps', {
   metrics: P.required(P.array(P.instance('AnalysisMetric', () => AnalysisMetric))), args: P.array(AnalysisArgSchema),

@@ -55,30 +55,36 @@ export function checkInteger(construct: string, id: string, prop: string, value:
     `${prop} must be an integer ${min}-${max}, got ${value}`);
 }
 
-/** How a Duration reads in a message: the largest unit that divides it ("90s", "5m", "2h", "1500ms"). */
+/** How a Duration reads in a message and in Argo's fields: the largest unit that divides it ("90s", "5m", "2h", "1500ms"). */
 export function showDuration(d: Duration): string {
   const ms = d.toMilliseconds({ integral: false });
-  if (ms === 0 || ms % 1000 !== 0) return `${ms}ms`;
+  if (ms % 1000 !== 0) return `${ms}ms`;
   const s = ms / 1000;
+  if (s === 0) return '0s';
   if (s % 3600 === 0) return `${s / 3600}h`;
   if (s % 60 === 0) return `${s / 60}m`;
   return `${s}s`;
 }
 
 /**
- * A time prop given as a Duration, for an API field of whole seconds (`periodSeconds`,
- * `activeDeadlineSeconds`, ...): returns its seconds, or throws when it is not a whole number of
- * seconds within `min`-`max` seconds.
+ * What is wrong with a Duration for an API field of whole seconds (`periodSeconds`,
+ * `activeDeadlineSeconds`, ...) that takes `min` to `max` seconds, or undefined when nothing is.
  */
-export function checkSeconds(construct: string, id: string, prop: string, value: Duration, min: number, max: number): number;
-export function checkSeconds(construct: string, id: string, prop: string, value: Duration | undefined, min: number, max: number): number | undefined;
-export function checkSeconds(construct: string, id: string, prop: string, value: Duration | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
+export function secondsProblem(value: Duration, min: number, max: number = Infinity): string | undefined {
   const ms = value.toMilliseconds({ integral: false });
-  const range = `${showDuration(Duration.seconds(min))} to ${showDuration(Duration.seconds(max))}`;
-  check(Number.isInteger(ms) && ms % 1000 === 0 && ms >= min * 1000 && ms <= max * 1000, construct, id, () =>
-    `${prop} must be a whole number of seconds from ${range} (Duration.seconds(n)), got ${showDuration(value)}`);
-  return ms / 1000;
+  if (Number.isInteger(ms) && ms % 1000 === 0 && ms >= min * 1000 && ms <= max * 1000) return undefined;
+  const range = max === Infinity ? `of at least ${showDuration(Duration.seconds(min))}` : `from ${showDuration(Duration.seconds(min))} to ${showDuration(Duration.seconds(max))}`;
+  return `must be a whole number of seconds ${range}, got ${showDuration(value)}`;
+}
+
+/** A time prop given as a Duration, for an API field of whole seconds: returns its seconds (see secondsProblem). */
+export function checkSeconds(construct: string, id: string, prop: string, value: Duration, min: number, max?: number): number;
+export function checkSeconds(construct: string, id: string, prop: string, value: Duration | undefined, min: number, max?: number): number | undefined;
+export function checkSeconds(construct: string, id: string, prop: string, value: Duration | undefined, min: number, max?: number): number | undefined {
+  if (value === undefined) return undefined;
+  const problem = secondsProblem(value, min, max);
+  check(problem === undefined, construct, id, () => `${prop} ${problem}`);
+  return value.toSeconds();
 }
 
 export function checkPort(construct: string, id: string, prop: string, value: number | undefined): void {
