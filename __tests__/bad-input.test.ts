@@ -1,5 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
-import { AccessMode, DeployStrategy, Environment, JavaApp, JavaAppProps, PlatformApp, PolicyException, SecretRef } from '../lib';
+import { AccessMode, DeployStrategy, Environment, JavaApp, JavaAppProps, PercentOrAbsolute, PlatformApp, PolicyException, SecretRef } from '../lib';
 import { snapshotTree, tempDir } from './support/platform';
 
 const IMAGE = 'ghcr.io/acme-shop/orders:1.4.2';
@@ -52,8 +52,10 @@ describe('JavaApp refuses bad props with one clear message, and dist/ stays as i
     ['storage size', { storage: { size: 'big', accessMode: AccessMode.READ_WRITE_MANY } }, 'JavaApp "orders": storage.size must be a positive Kubernetes quantity'],
     ['ingress host', { ingress: { host: 'Orders Example' } }, 'JavaApp "orders": ingress.host must be a DNS name such as orders.example.com, got "Orders Example"'],
     ['ingress path', { ingress: { host: 'orders.example.com', path: 'api' } }, `JavaApp "orders": ingress.path must start with '/', got "api"`],
-    ['rolling update that cannot progress', { strategy: DeployStrategy.rollingUpdate({ maxSurge: 0, maxUnavailable: 0 }) }, 'JavaApp "orders": strategy rollingUpdate maxSurge and maxUnavailable must not both be 0'],
-    ['rolling update value', { strategy: DeployStrategy.rollingUpdate({ maxSurge: 'many' }) }, 'JavaApp "orders": strategy rollingUpdate maxSurge must be a count or a percentage such as 1 or "25%", got "many"'],
+    ['rolling update that cannot progress', { strategy: DeployStrategy.rollingUpdate({ maxSurge: PercentOrAbsolute.absolute(0), maxUnavailable: PercentOrAbsolute.percent(0) }) }, 'JavaApp "orders": strategy rollingUpdate maxSurge and maxUnavailable must not both be 0'],
+    ['rolling update fractional count', { strategy: DeployStrategy.rollingUpdate({ maxSurge: PercentOrAbsolute.absolute(1.5) }) }, 'JavaApp "orders": strategy rollingUpdate maxSurge must be a count or a percentage such as 1 or "25%", got 1.5'],
+    ['rolling update negative count', { strategy: DeployStrategy.rollingUpdate({ maxUnavailable: PercentOrAbsolute.absolute(-1) }) }, 'JavaApp "orders": strategy rollingUpdate maxUnavailable must be greater than or equal to 0, got -1'],
+    ['rolling update given a string', { strategy: DeployStrategy.rollingUpdate({ maxSurge: '25%' as never }) }, 'DeployStrategy.rollingUpdate: maxSurge: expected a PercentOrAbsolute, got the string "25%"'],
     ['exception without reason', { policyExceptions: [PolicyException.noCpuLimit(' ')] }, 'JavaApp "orders": policyExceptions: cpu-limit needs a reason'],
     ['network policy namespace', { networkPolicy: { allowFromNamespaces: ['Not_Valid'] } }, 'JavaApp "orders": networkPolicy namespaces must be a DNS-1123 label'],
   ])('%s', (_case, props, message) => {

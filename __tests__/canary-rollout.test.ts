@@ -2,7 +2,7 @@ import { ApiObject, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   AnalysisMetric, AnalysisTemplate, CanaryRollout, CanaryRolloutOptions, CanaryStep, CanaryTrafficRouting, DeployStrategy,
-  Environment, JavaApp, JavaAppProps, PlatformApp,
+  Environment, JavaApp, JavaAppProps, PercentOrAbsolute, PlatformApp,
 } from '../lib';
 import { validateSchema } from '../lib/validate/schema';
 import { find, one, platform, problemsOf } from './support/platform';
@@ -141,15 +141,15 @@ describe('JavaApp with DeployStrategy.canary(): NGINX through the app\'s Ingress
   });
 
   test('replicas, history, maxSurge/maxUnavailable and names reach the Rollout', () => {
-    const { app } = canaryApp({ replicas: 5, revisionHistoryLimit: 3, maxSurge: 1, maxUnavailable: '10%', canaryServiceName: 'catalog-next' });
+    const { app } = canaryApp({ replicas: 5, revisionHistoryLimit: 3, maxSurge: PercentOrAbsolute.absolute(1), maxUnavailable: PercentOrAbsolute.percent(10), canaryServiceName: 'catalog-next' });
     const r = one(app.manifests(), 'Rollout');
     expect(r.spec).toMatchObject({ replicas: 5, revisionHistoryLimit: 3 });
     expect(r.spec.strategy.canary).toMatchObject({ canaryService: 'catalog-next', stableService: 'catalog', maxSurge: 1, maxUnavailable: '10%' });
   });
 
-  test('a count given as a string becomes an integer', () => {
-    const r = one(canaryApp({ maxSurge: '2', maxUnavailable: '0' }).app.manifests(), 'Rollout');
-    expect(r.spec.strategy.canary).toMatchObject({ maxSurge: 2, maxUnavailable: 0 });
+  test('maxSurge has no 100% cap (the controller reads it as a share of the replicas)', () => {
+    const r = one(canaryApp({ maxSurge: PercentOrAbsolute.percent(150), maxUnavailable: PercentOrAbsolute.absolute(0) }).app.manifests(), 'Rollout');
+    expect(r.spec.strategy.canary).toMatchObject({ maxSurge: '150%', maxUnavailable: 0 });
   });
 });
 
@@ -284,9 +284,9 @@ describe('construct errors name the rollout and the prop', () => {
   test.each<[string, CanaryRolloutOptions, string]>([
     ['negative replicas', { replicas: -1 }, `${C}replicas must be an integer 0-1000, got -1`],
     ['too much history', { revisionHistoryLimit: 101 }, `${C}revisionHistoryLimit must be an integer 0-100, got 101`],
-    ['maxSurge not a count', { maxSurge: 'lots' }, `${C}maxSurge must be a count or a percentage such as 1 or "25%", got "lots"`],
-    ['maxUnavailable not a count', { maxUnavailable: -1 }, `${C}maxUnavailable must be a count or a percentage such as 1 or "25%", got -1`],
-    ['both 0', { maxSurge: '0%', maxUnavailable: 0 }, `${C}maxSurge and maxUnavailable must not both be 0: the canary could never be scaled up`],
+    ['maxSurge a fractional percentage', { maxSurge: PercentOrAbsolute.percent(2.5) }, `${C}maxSurge must be a count or a percentage such as 1 or "25%", got "2.5%"`],
+    ['maxUnavailable negative', { maxUnavailable: PercentOrAbsolute.absolute(-1) }, `${C}maxUnavailable must be greater than or equal to 0, got -1`],
+    ['both 0', { maxSurge: PercentOrAbsolute.percent(0), maxUnavailable: PercentOrAbsolute.absolute(0) }, `${C}maxSurge and maxUnavailable must not both be 0: the canary could never be scaled up`],
     ['bad canary name', { canaryServiceName: 'Catalog Canary' }, `${C}canaryServiceName must be a DNS-1123 label`],
     ['bad stable name', { stableServiceName: 'catalog_stable' }, `${C}stableServiceName must be a DNS-1123 label`],
     ['same canary and stable', { canaryServiceName: 'catalog' }, `${C}canaryServiceName and stableServiceName must differ, both are "catalog"`],

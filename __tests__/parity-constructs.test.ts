@@ -1,7 +1,7 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  AnalysisMetric, AnalysisTemplate, BlueGreenRollout, CanaryStep, CanaryTrafficRouting, DeployStrategy, Environment, HealthProbe, JavaApp, JavaAppProps, SecretRef,
+  AnalysisMetric, AnalysisTemplate, BlueGreenRollout, CanaryStep, CanaryTrafficRouting, DeployStrategy, Environment, HealthProbe, JavaApp, JavaAppProps, PercentOrAbsolute, SecretRef,
 } from '../lib';
 import { one, platform } from './support/platform';
 
@@ -46,7 +46,7 @@ describe('constructs refuse at construction what the cluster would refuse, namin
       'JavaApp "orders": ingress.host must be a DNS name such as orders.example.com, got "10.0.0.1": must be a DNS name, not an IP address'],
     ['validateHTTPIngressPath: a path with ..', () => app({ ingress: { host: 'orders.example.com', path: '/api/../admin' } }),
       'JavaApp "orders": ingress.path must not contain \'/../\', got "/api/../admin"'],
-    ['ValidateRollingUpdateDeployment: maxUnavailable 150%', () => app({ strategy: DeployStrategy.rollingUpdate({ maxUnavailable: '150%' }) }),
+    ['ValidateRollingUpdateDeployment: maxUnavailable 150%', () => app({ strategy: DeployStrategy.rollingUpdate({ maxUnavailable: PercentOrAbsolute.percent(150) }) }),
       'JavaApp "orders": strategy rollingUpdate maxUnavailable must not be greater than 100%, got "150%"'],
     ['ValidateAnnotations: a key with a space', () => app({ ingress: { host: 'orders.example.com', annotations: { 'proxy body size': '8m' } } }),
       'JavaApp "orders": ingress.annotations: annotation key "proxy body size": name part must consist of'],

@@ -2,6 +2,8 @@ import {
   check, checkImage, checkInteger, checkName, checkPort, checkQuantity, imageVersion, isDnsLabel, isDnsSubdomain, parseImage, parseQuantity,
   PropError, unpinnedImage,
 } from '../lib/props';
+import { PercentOrAbsolute } from 'cdk8s-plus-27';
+import { checkPercentOrAbsolute } from '../lib/props';
 
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
 
@@ -93,6 +95,26 @@ describe('quantities', () => {
       expectPropError(() => checkQuantity('JavaApp', 'orders', 'memoryLimit', bad),
         `JavaApp "orders": memoryLimit must be a positive Kubernetes quantity such as "500m", "1Gi" or "2", got "${bad}"`);
     }
+  });
+});
+
+describe('counts or percentages', () => {
+  test.each<[string, PercentOrAbsolute, boolean, number | string]>([
+    ['a count of 0', PercentOrAbsolute.absolute(0), true, 0],
+    ['a count', PercentOrAbsolute.absolute(3), true, 3],
+    ['100% where capped', PercentOrAbsolute.percent(100), true, '100%'],
+    ['150% where not capped', PercentOrAbsolute.percent(150), false, '150%'],
+  ])('accepts %s and returns the field value', (_case, value, max100, field) => {
+    expect(checkPercentOrAbsolute('C', 'i', 'maxSurge', value, max100)).toBe(field);
+  });
+
+  test.each<[string, PercentOrAbsolute, boolean, string]>([
+    ['a negative count', PercentOrAbsolute.absolute(-1), false, 'C "i": maxSurge must be greater than or equal to 0, got -1'],
+    ['a fractional count', PercentOrAbsolute.absolute(0.5), false, 'C "i": maxSurge must be a count or a percentage such as 1 or "25%", got 0.5'],
+    ['a fractional percentage', PercentOrAbsolute.percent(12.5), false, 'C "i": maxSurge must be a count or a percentage such as 1 or "25%", got "12.5%"'],
+    ['101% where capped', PercentOrAbsolute.percent(101), true, 'C "i": maxSurge must not be greater than 100%, got "101%"'],
+  ])('refuses %s', (_case, value, max100, message) => {
+    expectPropError(() => checkPercentOrAbsolute('C', 'i', 'maxSurge', value, max100), message);
   });
 });
 

@@ -1,11 +1,12 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { PercentOrAbsolute } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as rollouts from '../imports/rollouts-argoproj.io';
 import { argoDuration } from './analysis-template';
-import { check, checkInteger, checkName, checkObjectName, checkRule } from './props';
+import { check, checkInteger, checkName, checkObjectName, checkPercentOrAbsolute, checkRule } from './props';
 import { qualifiedName } from './rules/names';
-import { countOrPercent, isZeroCountOrPercent } from './rules/quantity';
+import { isZeroCountOrPercent } from './rules/quantity';
 import { analysisToKube, checkRolloutAnalysis, RolloutAnalysis } from './rollout-analysis';
 import { checkOptions, checkProps } from './prop-schema';
 import { CanaryRolloutPropsSchema, NginxTrafficRoutingOptionsSchema, RolloutAnalysisSchema, SetCanaryScaleOptionsSchema } from './prop-schemas';
@@ -159,15 +160,15 @@ export interface CanaryRolloutOptions {
    */
   readonly revisionHistoryLimit?: number;
   /**
-   * Pods created above the desired count while the canary scales (count or percentage).
-   * @default '25%'
+   * Pods created above the desired count while the canary scales.
+   * @default PercentOrAbsolute.percent(25)
    */
-  readonly maxSurge?: number | string;
+  readonly maxSurge?: PercentOrAbsolute;
   /**
-   * Pods that may be unavailable while the canary scales (count or percentage).
-   * @default 0 (no capacity is lost during a release)
+   * Pods that may be unavailable while the canary scales.
+   * @default PercentOrAbsolute.absolute(0) (no capacity is lost during a release)
    */
-  readonly maxUnavailable?: number | string;
+  readonly maxUnavailable?: PercentOrAbsolute;
   /**
    * Name of the canary Service, which the controller points at the canary pods only.
    * @default '<app>-canary'
@@ -269,9 +270,6 @@ export class CanaryRollout extends Construct {
       addRolloutServices(this, CONSTRUCT, workload, services);
     }
 
-    const intOrString = (v: number | string) => (typeof v === 'number' ? v : /^\d+$/.test(v) ? Number(v) : v);
-    const surge = intOrString(maxSurge);
-    const unavailable = intOrString(maxUnavailable);
     this.rollout = new rollouts.Rollout(this, 'Resource', {
       metadata: metadata(name),
       spec: {
@@ -283,9 +281,9 @@ export class CanaryRollout extends Construct {
           canary: {
             canaryService: this.canaryServiceName,
             stableService: this.stableServiceName,
-            maxSurge: typeof surge === 'number' ? rollouts.RolloutSpecStrategyCanaryMaxSurge.fromNumber(surge) : rollouts.RolloutSpecStrategyCanaryMaxSurge.fromString(surge),
-            maxUnavailable: typeof unavailable === 'number'
-              ? rollouts.RolloutSpecStrategyCanaryMaxUnavailable.fromNumber(unavailable) : rollouts.RolloutSpecStrategyCanaryMaxUnavailable.fromString(unavailable),
+            maxSurge: typeof maxSurge === 'number' ? rollouts.RolloutSpecStrategyCanaryMaxSurge.fromNumber(maxSurge) : rollouts.RolloutSpecStrategyCanaryMaxSurge.fromString(maxSurge),
+            maxUnavailable: typeof maxUnavailable === 'number'
+              ? rollouts.RolloutSpecStrategyCanaryMaxUnavailable.fromNumber(maxUnavailable) : rollouts.RolloutSpecStrategyCanaryMaxUnavailable.fromString(maxUnavailable),
             trafficRouting: nginx ? {
               nginx: {
                 stableIngress: this.stableIngressName,
@@ -351,12 +349,10 @@ export class CanaryRollout extends Construct {
 
 /** maxSurge and maxUnavailable with their defaults, checked as the controller reads them. */
 function surgeOf(name: string, props: CanaryRolloutProps): { maxSurge: number | string; maxUnavailable: number | string } {
-  const maxSurge = props.maxSurge ?? '25%';
-  const maxUnavailable = props.maxUnavailable ?? 0;
-  // The controller reads both with getIntOrPercentValue ("3" is 3) and refuses only both zero (invalidMaxSurgeMaxUnavailable).
-  for (const [prop, v] of [['maxSurge', maxSurge], ['maxUnavailable', maxUnavailable]] as const) {
-    check(countOrPercent(v, false, true).length === 0, CONSTRUCT, name, () => `${prop} must be a count or a percentage such as 1 or "25%", got ${JSON.stringify(v)}`);
-  }
+  // The controller reads both with getIntOrPercentValue, caps neither at 100% and refuses only both
+  // zero (invalidMaxSurgeMaxUnavailable).
+  const maxSurge = checkPercentOrAbsolute(CONSTRUCT, name, 'maxSurge', props.maxSurge ?? PercentOrAbsolute.percent(25), false);
+  const maxUnavailable = checkPercentOrAbsolute(CONSTRUCT, name, 'maxUnavailable', props.maxUnavailable ?? PercentOrAbsolute.absolute(0), false);
   check(!(isZeroCountOrPercent(maxSurge) && isZeroCountOrPercent(maxUnavailable)), CONSTRUCT, name, () =>
     'maxSurge and maxUnavailable must not both be 0: the canary could never be scaled up');
   return { maxSurge, maxUnavailable };

@@ -1,23 +1,23 @@
-import { k8s } from 'cdk8s-plus-27';
+import { k8s, PercentOrAbsolute } from 'cdk8s-plus-27';
 import { BlueGreenRollout, BlueGreenRolloutOptions } from './blue-green-rollout';
 import { CanaryRollout, CanaryRolloutOptions } from './canary-rollout';
 import { checkOptions } from './prop-schema';
 import { BlueGreenRolloutOptionsSchema, CanaryRolloutOptionsSchema, RollingUpdateOptionsSchema } from './prop-schemas';
-import { check } from './props';
-import { countOrPercent, isZeroCountOrPercent } from './rules/quantity';
+import { check, checkPercentOrAbsolute } from './props';
+import { isZeroCountOrPercent } from './rules/quantity';
 import { IRolloutWorkload } from './rollout-workload';
 
 export interface RollingUpdateOptions {
   /**
-   * Pods created above the desired count during an update (count or percentage).
-   * @default '25%'
+   * Pods created above the desired count during an update.
+   * @default PercentOrAbsolute.percent(25)
    */
-  readonly maxSurge?: number | string;
+  readonly maxSurge?: PercentOrAbsolute;
   /**
-   * Pods that may be unavailable during an update (count or percentage).
-   * @default 0 (no capacity is lost while a new version rolls out)
+   * Pods that may be unavailable during an update (at most 100%).
+   * @default PercentOrAbsolute.absolute(0) (no capacity is lost while a new version rolls out)
    */
-  readonly maxUnavailable?: number | string;
+  readonly maxUnavailable?: PercentOrAbsolute;
 }
 
 /** How a JavaApp replaces one version with the next. */
@@ -63,13 +63,9 @@ class RollingUpdateStrategy extends DeployStrategy {
   constructor(private readonly options: RollingUpdateOptions) { super(); }
 
   public deploymentStrategy(construct: string, id: string): k8s.DeploymentStrategy {
-    const maxSurge = this.options.maxSurge ?? '25%';
-    const maxUnavailable = this.options.maxUnavailable ?? 0;
     // ValidateRollingUpdateDeployment: counts or percentages, maxUnavailable at most 100%, not both 0.
-    for (const [prop, v] of [['maxSurge', maxSurge], ['maxUnavailable', maxUnavailable]] as const) {
-      const errs = countOrPercent(v, prop === 'maxUnavailable');
-      check(errs.length === 0, construct, id, () => `strategy rollingUpdate ${prop} ${errs.join('; ')}`);
-    }
+    const maxSurge = checkPercentOrAbsolute(construct, id, 'strategy rollingUpdate maxSurge', this.options.maxSurge ?? PercentOrAbsolute.percent(25), false);
+    const maxUnavailable = checkPercentOrAbsolute(construct, id, 'strategy rollingUpdate maxUnavailable', this.options.maxUnavailable ?? PercentOrAbsolute.absolute(0), true);
     check(!(isZeroCountOrPercent(maxSurge) && isZeroCountOrPercent(maxUnavailable)), construct, id, () =>
       'strategy rollingUpdate maxSurge and maxUnavailable must not both be 0: the update could never make progress');
     const value = (v: number | string) => (typeof v === 'number' ? k8s.IntOrString.fromNumber(v) : k8s.IntOrString.fromString(v));

@@ -9,6 +9,8 @@ export * from './blue-green-rollout';
 export * from './canary-rollout';
 export * from './cluster';
 export * from './deploy-strategy';
+/** The count-or-percentage type of maxSurge and maxUnavailable, as cdk8s-plus users know it. */
+export { PercentOrAbsolute } from 'cdk8s-plus-27';
 export * from './environment';
 export * from './gitops';
 export * from './health-probe';

@@ -21,7 +21,7 @@ import { P } from './prop-schema';
 const duration = P.instance('Duration', () => Duration);
 const strings = P.array(P.string);
 const stringMap = P.record(P.string);
-const countOrPercent = P.oneOf(P.number, P.string);
+const countOrPercent = P.instance('PercentOrAbsolute', () => kplus.PercentOrAbsolute);
 
 // Rollouts
 export const RolloutAnalysisSchema = P.object('RolloutAnalysis', {

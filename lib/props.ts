@@ -1,8 +1,9 @@
 import { Duration } from 'cdk8s';
+import { PercentOrAbsolute } from 'cdk8s-plus-27';
 import { unpinnedImage } from './rules/images';
 import * as keys from './rules/keys';
 import * as names from './rules/names';
-import { parseQuantity } from './rules/quantity';
+import { countOrPercent, parseQuantity } from './rules/quantity';
 
 /**
  * Checks of construct props, shared by every construct: each failure is one error that names the
@@ -85,6 +86,17 @@ export function checkSeconds(construct: string, id: string, prop: string, value:
   const problem = secondsProblem(value, min, max);
   check(problem === undefined, construct, id, () => `${prop} ${problem}`);
   return value.toSeconds();
+}
+
+/**
+ * A count or a percentage (`PercentOrAbsolute.absolute(1)`, `PercentOrAbsolute.percent(25)`) as the
+ * API field takes it: a whole count >= 0 or a whole percentage, at most 100% when `max100`.
+ * Returns the field's value (`1` or `"25%"`).
+ */
+export function checkPercentOrAbsolute(construct: string, id: string, prop: string, value: PercentOrAbsolute, max100: boolean): number | string {
+  const v: number | string = value.value;
+  checkRule(construct, id, prop, countOrPercent(v, max100));
+  return v;
 }
 
 export function checkPort(construct: string, id: string, prop: string, value: number | undefined): void {
