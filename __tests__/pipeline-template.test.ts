@@ -452,12 +452,12 @@ describe('PipelineTemplate', () => {
   test('embedded scripts are the files of lib/pipeline', () => {
     const source = (doc: any, name: string) => template(doc, name).script.source;
     const read = (name: string) => fs.readFileSync(path.join(PIPELINE_DIR, name), 'utf8');
-    const include = '# shellcheck source=include/gitops-credentials.sh\n. "$(dirname -- "$0")/include/gitops-credentials.sh" # include\n';
+    const include = '# shellcheck source=include/gitops-repo.sh\n. "$(dirname -- "$0")/include/gitops-repo.sh" # include\n';
     // A step runs one script: the file it includes from beside it stands in place of that line.
     const file = (name: string) => read(name).replace(/^# shellcheck source=include\/([a-z-]+\.sh)\n\. "\$\(dirname -- "\$0"\)\/include\/\1" # include\n/gm,
       (_line, included: string) => read(`include/${included}`));
     for (const name of ['update-image.sh', 'previous-image.sh', 'promote-release.sh']) expect([name, read(name).includes(include)]).toEqual([name, true]);
-    expect(source(deploy, 'update-gitops')).not.toContain('/include/gitops-credentials.sh" # include');
+    expect(source(deploy, 'update-gitops')).not.toContain('/include/gitops-repo.sh" # include');
     expect(source(deploy, 'update-gitops')).toContain('credential.helper=$HELPER');
     expect(source(deploy, 'update-gitops')).toBe(file('update-image.sh'));
     expect(source(deploy, 'wait-for-rollout')).toBe(file('wait-rollout.sh'));

@@ -21,12 +21,8 @@ fail() {
   exit "$status"
 }
 
-dns_label() {
-  case "$1" in
-    '' | -* | *- | *[!a-z0-9-]*) return 1 ;;
-  esac
-  [ "${#1}" -le 63 ]
-}
+# shellcheck source=include/names.sh
+. "$(dirname -- "$0")/include/names.sh" # include
 
 APP_NAME="${APP_NAME:-}"
 ENVIRONMENT="${ENVIRONMENT:-}"
@@ -34,12 +30,7 @@ NAMESPACE="${NAMESPACE:-}"
 dns_label "$APP_NAME" || fail 2 "APP_NAME \"$APP_NAME\" is not a DNS-1123 label"
 if [ -z "$NAMESPACE" ]; then
   dns_label "$ENVIRONMENT" || fail 2 "ENVIRONMENT \"$ENVIRONMENT\" is not a DNS-1123 label"
-  NAMESPACE="$ENVIRONMENT"
-  for pair in ${ENVIRONMENT_NAMESPACES:-}; do
-    case "$pair" in
-      "$ENVIRONMENT="*) NAMESPACE="${pair#*=}" ;;
-    esac
-  done
+  NAMESPACE="$(namespace_of "$ENVIRONMENT")"
 fi
 dns_label "$NAMESPACE" || fail 2 "NAMESPACE \"$NAMESPACE\" is not a DNS-1123 label"
 

@@ -24,25 +24,12 @@ ENVIRONMENT="${2:-${ENVIRONMENT:-}}"
 GITOPS_REPO="${GITOPS_REPO:-}"
 GITOPS_BRANCH="${GITOPS_BRANCH:-main}"
 
-dns_label() {
-  case "$1" in
-    '' | -* | *- | *[!a-z0-9-]*) return 1 ;;
-  esac
-  [ "${#1}" -le 63 ]
-}
+# shellcheck source=include/names.sh
+. "$(dirname -- "$0")/include/names.sh" # include
 dns_label "$APP_NAME" || fail 2 "app name \"$APP_NAME\" is not a DNS-1123 label (usage: previous-image.sh <app> <environment>)"
 dns_label "$ENVIRONMENT" || fail 2 "environment \"$ENVIRONMENT\" is not a DNS-1123 label (usage: previous-image.sh <app> <environment>)"
-case "$GITOPS_REPO" in
-  '' | -* | *"
-"*) fail 2 "GITOPS_REPO must be the URL or path of the GitOps repository, on one line, not starting with '-'" ;;
-esac
-case "$GITOPS_BRANCH" in
-  '' | -* | *..* | *[!A-Za-z0-9._/-]*) fail 2 "GITOPS_BRANCH \"$GITOPS_BRANCH\" is not a branch name" ;;
-esac
-
-# shellcheck source=include/gitops-credentials.sh
-. "$(dirname -- "$0")/include/gitops-credentials.sh" # include
-export GIT_TERMINAL_PROMPT=0
+# shellcheck source=include/gitops-repo.sh
+. "$(dirname -- "$0")/include/gitops-repo.sh" # include
 
 TMP_DIR="$(mktemp -d)"
 trap 'rm -rf "$TMP_DIR"' EXIT

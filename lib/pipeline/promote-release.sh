@@ -37,13 +37,8 @@ EXPECTED_IMAGE="${EXPECTED_IMAGE:-}"
 SOURCE_IMAGE_ONLY="${SOURCE_IMAGE_ONLY:-no}"
 [ "$#" -le 3 ] || fail 2 "too many arguments ($USAGE)"
 
-# Whole values only: `case` matches the entire string (no newline or leading '-' slips through).
-dns_label() {
-  case "$1" in
-    '' | -* | *- | *[!a-z0-9-]*) return 1 ;;
-  esac
-  [ "${#1}" -le 63 ]
-}
+# shellcheck source=include/names.sh
+. "$(dirname -- "$0")/include/names.sh" # include
 dns_label "$APP_NAME" || fail 2 "app name \"$APP_NAME\" is not a DNS-1123 label ($USAGE)"
 dns_label "$FROM_ENVIRONMENT" || fail 2 "environment \"$FROM_ENVIRONMENT\" is not a DNS-1123 label ($USAGE)"
 dns_label "$TO_ENVIRONMENT" || fail 2 "environment \"$TO_ENVIRONMENT\" is not a DNS-1123 label ($USAGE)"
@@ -55,16 +50,8 @@ case "$SOURCE_IMAGE_ONLY" in
   yes | no) ;;
   *) fail 2 "SOURCE_IMAGE_ONLY must be yes or no, got \"$SOURCE_IMAGE_ONLY\"" ;;
 esac
-case "$GITOPS_REPO" in
-  '' | -* | *"
-"*) fail 2 "GITOPS_REPO must be the URL or path of the GitOps repository, on one line, not starting with '-'" ;;
-esac
-case "$GITOPS_BRANCH" in
-  '' | -* | *..* | *[!A-Za-z0-9._/-]*) fail 2 "GITOPS_BRANCH \"$GITOPS_BRANCH\" is not a branch name" ;;
-esac
-# shellcheck source=include/gitops-credentials.sh
-. "$(dirname -- "$0")/include/gitops-credentials.sh" # include
-export GIT_TERMINAL_PROMPT=0
+# shellcheck source=include/gitops-repo.sh
+. "$(dirname -- "$0")/include/gitops-repo.sh" # include
 
 TMP_DIR="$(mktemp -d)"
 trap 'rm -rf "$TMP_DIR"' EXIT

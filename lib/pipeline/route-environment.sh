@@ -19,12 +19,8 @@ fail() {
   exit 2
 }
 
-dns_label() {
-  case "$1" in
-    '' | -* | *- | *[!a-z0-9-]*) return 1 ;;
-  esac
-  [ "${#1}" -le 63 ]
-}
+# shellcheck source=include/names.sh
+. "$(dirname -- "$0")/include/names.sh" # include
 
 ENVIRONMENT="${ENVIRONMENT:-}"
 NAMESPACE="${NAMESPACE:-}"
@@ -41,14 +37,7 @@ if [ -n "$ENVIRONMENT" ]; then
       "$ENVIRONMENT="?*) mode=argocd application="${pair#*=}" ;;
     esac
   done
-  if [ -z "$NAMESPACE" ]; then
-    NAMESPACE="$ENVIRONMENT"
-    for pair in ${ENVIRONMENT_NAMESPACES:-}; do
-      case "$pair" in
-        "$ENVIRONMENT="*) NAMESPACE="${pair#*=}" ;;
-      esac
-    done
-  fi
+  [ -n "$NAMESPACE" ] || NAMESPACE="$(namespace_of "$ENVIRONMENT")"
 fi
 printf '%s\n' "$mode" > "$OUT_DIR/mode"
 printf '%s\n' "$NAMESPACE" > "$OUT_DIR/namespace"

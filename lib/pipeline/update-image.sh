@@ -60,12 +60,8 @@ USAGE="usage: update-image.sh <app> <environment> <image>"
 
 # Every check looks at the whole value: `case` patterns match the entire string, so a value with a
 # newline or a leading '-' cannot pass on its first line as it would with grep.
-dns_label() {
-  case "$1" in
-    '' | -* | *- | *[!a-z0-9-]*) return 1 ;;
-  esac
-  [ "${#1}" -le 63 ]
-}
+# shellcheck source=include/names.sh
+. "$(dirname -- "$0")/include/names.sh" # include
 dns_label "$APP_NAME" || usage_error "app name \"$APP_NAME\" is not a DNS-1123 label (lowercase letters, digits and '-')"
 dns_label "$ENVIRONMENT" || usage_error "environment \"$ENVIRONMENT\" is not a DNS-1123 label (lowercase letters, digits and '-')"
 case "$PUSH_ATTEMPTS" in
@@ -101,26 +97,16 @@ case "$IMAGE" in
     ;;
 esac
 
-# The repository and branch reach git after `--` or as values of options, but are checked anyway.
-case "$GITOPS_REPO" in
-  -* | *"
-"*) usage_error "GITOPS_REPO must be a URL or a path on one line, not starting with '-'" ;;
-esac
-case "$GITOPS_BRANCH" in
-  '' | -* | *..* | *[!A-Za-z0-9._/-]*) usage_error "GITOPS_BRANCH \"$GITOPS_BRANCH\" is not a branch name" ;;
-esac
-
 RELEASE_FILE="releases/$ENVIRONMENT.json"
 DIST_DIR="dist/$ENVIRONMENT"
 
-# shellcheck source=include/gitops-credentials.sh
-. "$(dirname -- "$0")/include/gitops-credentials.sh" # include
+# shellcheck source=include/gitops-repo.sh
+. "$(dirname -- "$0")/include/gitops-repo.sh" # include
 GIT_AUTHOR_NAME="${GIT_AUTHOR_NAME:-gitops-bot}"
 GIT_AUTHOR_EMAIL="${GIT_AUTHOR_EMAIL:-gitops-bot@localhost}"
 GIT_COMMITTER_NAME="${GIT_COMMITTER_NAME:-$GIT_AUTHOR_NAME}"
 GIT_COMMITTER_EMAIL="${GIT_COMMITTER_EMAIL:-$GIT_AUTHOR_EMAIL}"
 export GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL
-export GIT_TERMINAL_PROMPT=0
 
 if [ -n "${WORK_DIR:-}" ]; then
   mkdir -p -- "$WORK_DIR"

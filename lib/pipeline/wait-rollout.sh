@@ -34,17 +34,13 @@ usage_error() {
   FAIL_STATUS=2 fail "$*"
 }
 
+# shellcheck source=include/names.sh
+. "$(dirname -- "$0")/include/names.sh" # include
+
 APP_NAME="${APP_NAME:-}"
 NAMESPACE="${NAMESPACE:-}"
 ENVIRONMENT="${ENVIRONMENT:-}"
-if [ -z "$NAMESPACE" ] && [ -n "$ENVIRONMENT" ]; then
-  for pair in ${ENVIRONMENT_NAMESPACES:-}; do
-    case "$pair" in
-      "$ENVIRONMENT="*) NAMESPACE="${pair#*=}" ;;
-    esac
-  done
-fi
-[ -n "$NAMESPACE" ] || NAMESPACE="$ENVIRONMENT"
+[ -n "$NAMESPACE" ] || NAMESPACE="$(namespace_of "$ENVIRONMENT")"
 IMAGE="${IMAGE:-}"
 TIMEOUT_SECONDS="${TIMEOUT_SECONDS:-900}"
 POLL_SECONDS="${POLL_SECONDS:-10}"
@@ -53,13 +49,6 @@ ACCEPT_PAUSED="${ACCEPT_PAUSED:-yes}"
 [ -n "$APP_NAME" ] || usage_error "APP_NAME is not set"
 [ -n "$NAMESPACE" ] || usage_error "neither NAMESPACE nor ENVIRONMENT is set"
 [ -n "$IMAGE" ] || usage_error "IMAGE is not set"
-# Whole values only: `case` matches the entire string (a newline or a leading '-' cannot slip by).
-dns_label() {
-  case "$1" in
-    '' | -* | *- | *[!a-z0-9-]*) return 1 ;;
-  esac
-  [ "${#1}" -le 63 ]
-}
 dns_label "$APP_NAME" || usage_error "APP_NAME \"$APP_NAME\" is not a DNS-1123 label"
 dns_label "$NAMESPACE" || usage_error "NAMESPACE \"$NAMESPACE\" is not a DNS-1123 label"
 case "$IMAGE" in

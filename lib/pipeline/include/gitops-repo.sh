@@ -1,9 +1,20 @@
 # Included by the scripts that read or write the GitOps repository (update-image.sh,
-# previous-image.sh, promote-release.sh): the repository as git reaches it, and its credentials.
-# Run as a file, a script sources this one from beside it; in a WorkflowTemplate, the synth puts
-# these lines in place of the `. ... # include` line (PipelineTemplate's readScript).
-# Needs GITOPS_REPO and fail() from the script; sets REMOTE and the script's positional
-# parameters to the options git is called with (`git "$@" ...`).
+# previous-image.sh, promote-release.sh): the repository and branch checked, the repository as git
+# reaches it, and its credentials. Run as a file, a script sources this one from beside it; in a
+# WorkflowTemplate, the synth puts these lines in place of the `. ... # include` line
+# (PipelineTemplate's readScript).
+# Needs GITOPS_REPO, GITOPS_BRANCH and `fail STATUS MESSAGE` from the script; sets REMOTE and the
+# script's positional parameters to the options git is called with (`git "$@" ...`).
+
+# Both reach git after `--` or as values of options, and are checked as whole values anyway.
+case "$GITOPS_REPO" in
+  '' | -* | *"
+"*) fail 2 "GITOPS_REPO must be the URL or path of the GitOps repository, on one line, not starting with '-'" ;;
+esac
+case "$GITOPS_BRANCH" in
+  '' | -* | *..* | *[!A-Za-z0-9._/-]*) fail 2 "GITOPS_BRANCH \"$GITOPS_BRANCH\" is not a branch name" ;;
+esac
+export GIT_TERMINAL_PROMPT=0
 
 # A local path is cloned through file:// so that --depth applies (git ignores it for plain paths).
 if [ -d "$GITOPS_REPO" ]; then
