@@ -6,7 +6,7 @@ import { latencyMetricName, latencyQuery, requestSelector, successRateQuery } fr
 import { check, checkName, checkObjectName, checkPort, showDuration } from './props';
 import { checkProps } from './prop-schema';
 import { AnalysisTemplatePropsSchema, LatencyOptionsSchema, SuccessRateOptionsSchema, WebCheckOptionsSchema } from './prop-schemas';
-import { AnalysisArg, AnalysisMetric, AnalysisMetricOptions, argoDuration, CONSTRUCT } from './analysis-metric';
+import { AnalysisArg, AnalysisMetric, argoDuration, CONSTRUCT } from './analysis-metric';
 
 export * from './analysis-metric';
 
@@ -165,19 +165,7 @@ export class AnalysisTemplate extends Construct {
     const name = options.name ?? id;
     const threshold = options.threshold ?? 0.99;
     check(threshold > 0 && threshold <= 1, CONSTRUCT, name, () => `threshold must be a share of requests between 0 (excluded) and 1, got ${threshold}`);
-    const { selector, window } = springSelector(scope, name, options);
-    return new AnalysisTemplate(scope, id, {
-      name,
-      args: [{ name: SERVICE_NAME_ARG }],
-      metrics: [AnalysisMetric.prometheus({
-        ...springMeasurements(options),
-        name: 'success-rate',
-        address: options.prometheusAddress,
-        query: successRateQuery(selector, window),
-        successCondition: `len(result) > 0 && result[0] >= ${threshold}`,
-        failureCondition: `len(result) > 0 && result[0] < ${threshold}`,
-      })],
-    });
+    return springTemplate(scope, id, name, options, { name: 'success-rate', query: successRateQuery, passes: '>=', limit: threshold });
   }
 
   /**
@@ -194,18 +182,8 @@ export class AnalysisTemplate extends Construct {
     const threshold = (options.threshold ?? Duration.millis(500)).toMilliseconds({ integral: false }) / 1000;
     check(quantile > 0 && quantile < 1, CONSTRUCT, name, () => `quantile must be between 0 and 1 (excluded), e.g. 0.95, got ${quantile}`);
     check(threshold > 0, CONSTRUCT, name, () => `threshold must be longer than 0, got ${showDuration(options.threshold!)}`);
-    const { selector, window } = springSelector(scope, name, options);
-    return new AnalysisTemplate(scope, id, {
-      name,
-      args: [{ name: SERVICE_NAME_ARG }],
-      metrics: [AnalysisMetric.prometheus({
-        ...springMeasurements(options),
-        name: latencyMetricName(quantile),
-        address: options.prometheusAddress,
-        query: latencyQuery(quantile, selector, window),
-        successCondition: `len(result) > 0 && result[0] <= ${threshold}`,
-        failureCondition: `len(result) > 0 && result[0] > ${threshold}`,
-      })],
+    return springTemplate(scope, id, name, options, {
+      name: latencyMetricName(quantile), query: (selector, window) => latencyQuery(quantile, selector, window), passes: '<=', limit: threshold,
     });
   }
 
@@ -300,19 +278,35 @@ function namespaceOf(scope: Construct): string {
 }
 
 /** The label selector of the Spring templates: the namespace, the Service (an arg), no actuator endpoints. */
-function springSelector(scope: Construct, name: string, options: SpringMetricsOptions): { selector: string; window: string } {
+/**
+ * A template of one Prometheus metric over the Spring Boot request metrics of the Service
+ * `{{args.service-name}}`: a measurement passes while `result[0] <passes> limit`, fails otherwise,
+ * and is inconclusive without data (no traffic).
+ */
+function springTemplate(scope: Construct, id: string, name: string, options: SpringMetricsOptions, metric: {
+  readonly name: string;
+  readonly query: (selector: string, window: string) => string;
+  readonly passes: '>=' | '<=';
+  readonly limit: number;
+}): AnalysisTemplate {
   const label = options.serviceLabel ?? 'service';
   check(/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(label), CONSTRUCT, name, () => `serviceLabel must be a Prometheus label name such as service or job, got "${label}"`);
   const window = argoDuration(options.window ?? Duration.minutes(5), CONSTRUCT, name, 'window');
   const selector = requestSelector(namespaceOf(scope), label, `{{args.${SERVICE_NAME_ARG}}}`);
-  return { selector, window };
-}
-
-function springMeasurements(options: SpringMetricsOptions): Omit<AnalysisMetricOptions, 'name' | 'successCondition'> {
-  return {
-    interval: options.interval ?? Duration.minutes(1),
-    count: options.count,
-    failureLimit: options.failureLimit ?? 2,
-    initialDelay: options.initialDelay ?? Duration.minutes(1),
-  };
+  const fails = metric.passes === '>=' ? '<' : '>';
+  return new AnalysisTemplate(scope, id, {
+    name,
+    args: [{ name: SERVICE_NAME_ARG }],
+    metrics: [AnalysisMetric.prometheus({
+      name: metric.name,
+      address: options.prometheusAddress,
+      query: metric.query(selector, window),
+      successCondition: `len(result) > 0 && result[0] ${metric.passes} ${metric.limit}`,
+      failureCondition: `len(result) > 0 && result[0] ${fails} ${metric.limit}`,
+      interval: options.interval ?? Duration.minutes(1),
+      count: options.count,
+      failureLimit: options.failureLimit ?? 2,
+      initialDelay: options.initialDelay ?? Duration.minutes(1),
+    })],
+  });
 }

@@ -10,7 +10,7 @@ import { ingressClassName, ingressHost, tlsSecretName } from './rules/ingress';
 import { analysisToKube, checkRolloutAnalysis, RolloutAnalysis } from './rollout-analysis';
 import { checkProps } from './prop-schema';
 import { BlueGreenRolloutPropsSchema } from './prop-schemas';
-import { addRolloutServices, IRolloutWorkload, RolloutWorkload } from './rollout-workload';
+import { addRolloutServices, IRolloutWorkload, RolloutWorkload, workloadRefSpec } from './rollout-workload';
 import { addSelfCheck } from './validate/self-check';
 
 export interface PreviewIngressOptions {
@@ -182,10 +182,7 @@ export class BlueGreenRollout extends Construct {
     this.rollout = new rollouts.Rollout(this, 'Resource', {
       metadata: metadata(name),
       spec: {
-        replicas,
-        revisionHistoryLimit: props.revisionHistoryLimit ?? 10,
-        selector: { matchLabels: workload.selectorLabels },
-        workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+        ...workloadRefSpec(workload, replicas, props.revisionHistoryLimit),
         strategy: {
           blueGreen: {
             activeService: this.activeServiceName,

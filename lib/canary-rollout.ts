@@ -10,7 +10,7 @@ import { isZeroCountOrPercent } from './rules/quantity';
 import { analysisToKube, checkRolloutAnalysis, RolloutAnalysis } from './rollout-analysis';
 import { checkOptions, checkProps } from './prop-schema';
 import { CanaryRolloutPropsSchema, NginxTrafficRoutingOptionsSchema, RolloutAnalysisSchema, SetCanaryScaleOptionsSchema } from './prop-schemas';
-import { addRolloutServices, IRolloutWorkload, RolloutWorkload } from './rollout-workload';
+import { addRolloutServices, IRolloutWorkload, RolloutWorkload, workloadRefSpec } from './rollout-workload';
 
 const CONSTRUCT = 'CanaryRollout';
 
@@ -273,10 +273,7 @@ export class CanaryRollout extends Construct {
     this.rollout = new rollouts.Rollout(this, 'Resource', {
       metadata: metadata(name),
       spec: {
-        replicas: props.replicas ?? workload.desiredReplicas,
-        revisionHistoryLimit: props.revisionHistoryLimit ?? 10,
-        selector: { matchLabels: workload.selectorLabels },
-        workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+        ...workloadRefSpec(workload, props.replicas ?? workload.desiredReplicas, props.revisionHistoryLimit),
         strategy: {
           canary: {
             canaryService: this.canaryServiceName,

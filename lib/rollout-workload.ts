@@ -2,6 +2,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import * as rollouts from '../imports/rollouts-argoproj.io';
 import { check, checkRule } from './props';
 import { portName } from './rules/keys';
 
@@ -78,4 +79,18 @@ export function addRolloutServices(scope: Construct, construct: string, workload
       spec: { type: 'ClusterIP', selector: workload.selectorLabels, ports },
     });
   }
+}
+
+/**
+ * The part of a Rollout's spec that every strategy shares: the Rollout takes the workload's pods
+ * over through `workloadRef` (the Deployment keeps the template at `replicas: 0`) and selects them
+ * by its stable labels.
+ */
+export function workloadRefSpec(workload: IRolloutWorkload, replicas: number | undefined, revisionHistoryLimit: number | undefined): Pick<rollouts.RolloutSpec, 'replicas' | 'revisionHistoryLimit' | 'selector' | 'workloadRef'> {
+  return {
+    replicas,
+    revisionHistoryLimit: revisionHistoryLimit ?? 10,
+    selector: { matchLabels: workload.selectorLabels },
+    workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: workload.name },
+  };
 }
