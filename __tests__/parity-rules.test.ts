@@ -1,4 +1,5 @@
-import { duplicateMetricNames, metricLimits, metricProviders, runsIndefinitely, unresolvedArgs } from '../lib/rules/analysis';
+import { argsReferenced, duplicateMetricNames, metricLimits, metricProviders, resolveArgs, runsIndefinitely, unresolvedArgs } from '../lib/rules/analysis';
+import { pinnedByDigest } from '../lib/rules/images';
 import { literalCredential, urlCarriesCredentials } from '../lib/rules/credentials';
 import { ingressHost, ingressPath } from '../lib/rules/ingress';
 import { configMapKey, envVarName, portName, portNumber, portNumberOrName } from '../lib/rules/keys';
@@ -224,6 +225,26 @@ describe('Argo Rollouts analysis (utils/analysis, rollouts/validation)', () => {
     expect(unresolvedArgs(t, [])).toEqual(['AnalysisTemplate "sr" declares arg "service-name" without a value: pass it here (name "service-name")']);
     expect(unresolvedArgs([...t, { name: 'lat', args: [{ name: 'window', value: '1m' }] }], [{ name: 'service-name', value: 'x' }])[0]).toMatch(/arg "window" is declared by templates "sr" and "lat" with different values/);
   });
+});
+
+describe('analysis arguments (ResolveArgs) and image digests', () => {
+  test('argsReferenced: each {{args.<name>}} once, sorted, with or without spaces', () => {
+    expect(argsReferenced('a{{args.b}} {{ args.a }} {{args.b}} {{workflow.name}} {{args.}}')).toEqual(['a', 'b']);
+    expect(argsReferenced('no arguments')).toEqual([]);
+  });
+
+  test('resolveArgs replaces every reference, and only references', () => {
+    expect(resolveArgs('rate({service="{{args.svc}}"}) {{ args.svc }} {{inputs.x}}', (n) => `<${n}>`)).toBe('rate({service="<svc>"}) <svc> {{inputs.x}}');
+  });
+
+  test.each<Case>([
+    ['a tag and a digest', `node:22@sha256:${'a'.repeat(64)}`, true],
+    ['a digest alone', `repo@sha256:${'0'.repeat(64)}`, true],
+    ['a tag alone', 'node:22.12.0-bookworm', false],
+    ['a short digest', `node@sha256:${'a'.repeat(63)}`, false],
+    ['upper-case hex', `node@sha256:${'A'.repeat(64)}`, false],
+    ['a digest followed by more', `node@sha256:${'a'.repeat(64)}x`, false],
+  ])('pinnedByDigest: %s', (_case, image, pinned) => expect(pinnedByDigest(image as string)).toBe(pinned));
 });
 
 describe('credentials (platform policy)', () => {

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as analysis from '../imports/analysis-argoproj.io';
 import { check, checkInteger, checkSeconds, PropError, showDuration } from './props';
-import { metricLimits } from './rules/analysis';
+import { argsReferenced, metricLimits } from './rules/analysis';
 import { checkOptions } from './prop-schema';
 import { PrometheusMetricOptionsSchema, WebMetricOptionsSchema } from './prop-schemas';
 
@@ -116,7 +116,6 @@ type Provider = { readonly prometheus: analysis.AnalysisTemplateSpecMetricsProvi
 /** The construct's name in every PropError of a metric or template. */
 export const CONSTRUCT = 'AnalysisTemplate';
 /** A reference to an argument of the template: `{{args.<name>}}`. */
-const ARG_REF = /\{\{\s*args\.([^}\s]+)\s*\}\}/g;
 const HTTP_URL = /^https?:\/\/[^\s/]+/;
 
 /** One metric of an AnalysisTemplate: `AnalysisMetric.prometheus({...})` or `AnalysisMetric.web({...})`. */
@@ -151,7 +150,7 @@ export class AnalysisMetric {
   /** Names of the arguments the metric uses as `{{args.<name>}}`. */
   public get argsUsed(): string[] {
     const text = [...this.templated, this.options.successCondition, this.options.failureCondition ?? ''].join('\n');
-    return [...new Set([...text.matchAll(ARG_REF)].map((m) => m[1]))].sort();
+    return argsReferenced(text);
   }
 
   /** Whether the metric is measured until the rollout ends (an interval and no count). */

@@ -113,3 +113,15 @@ export function unresolvedArgs(templates: ReadonlyArray<{ readonly name: string;
   }
   return out;
 }
+
+const ARG_REFERENCE = /\{\{\s*args\.([^}\s]+)\s*\}\}/g;
+
+/** The arguments a metric's text uses as `{{args.<name>}}` (ResolveArgs substitutes them), sorted, each once. */
+export function argsReferenced(text: string): string[] {
+  return [...new Set([...text.matchAll(ARG_REFERENCE)].map((m) => m[1]))].sort();
+}
+
+/** The text with each `{{args.<name>}}` replaced by `value(name)`, as ResolveArgs does before a measurement. */
+export function resolveArgs(text: string, value: (name: string) => string): string {
+  return text.replace(ARG_REFERENCE, (_, name: string) => value(name));
+}

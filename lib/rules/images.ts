@@ -31,3 +31,10 @@ export function imageVersion(image: string): string {
   const version = tag ?? (digest ? digest.replace('sha256:', '').slice(0, 12) : 'unknown');
   return version.slice(0, 63).replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
 }
+
+const DIGEST = /@sha256:[a-f0-9]{64}$/;
+
+/** Whether an image is pinned by digest (`repository:tag@sha256:<64 hex>`), as the pipeline's own step images must be: a tag can be moved to other bytes. */
+export function pinnedByDigest(image: string): boolean {
+  return DIGEST.test(image);
+}

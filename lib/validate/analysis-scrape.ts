@@ -1,4 +1,5 @@
 import { KNOWN_TARGET_LABELS, METRIC_LABELS, metricFamily, POD_MONITOR_LABELS, sanitizeLabelName, SERVICE_MONITOR_LABELS } from '../monitoring-metrics';
+import { resolveArgs } from '../rules/analysis';
 import { describe, Manifest, NamespaceIndex } from './manifest';
 import { Problem } from './problem';
 
@@ -24,7 +25,7 @@ export function checkAnalysisScrape(ns: NamespaceIndex): Problem[] {
           const query = metric?.provider?.prometheus?.query;
           if (typeof query !== 'string') continue;
           targets ??= indexTargets(scrapeTargets(ns, namespace));
-          const resolved = query.replace(ARG_REF, (_, name: string) => passed.get(name) ?? defaults.get(name) ?? UNKNOWN);
+          const resolved = resolveArgs(query, (name) => passed.get(name) ?? defaults.get(name) ?? UNKNOWN);
           for (const message of new Set(checkQuery(resolved, namespace, ns, targets))) {
             problems.push({
               object: describe(rollout),
@@ -39,7 +40,6 @@ export function checkAnalysisScrape(ns: NamespaceIndex): Problem[] {
   return problems;
 }
 
-const ARG_REF = /\{\{\s*args\.([^}\s]+)\s*\}\}/g;
 /** Stands for an arg whose value is only known in the cluster (valueFrom, or not passed). */
 const UNKNOWN = '\u0000';
 const SELECTOR = /([a-zA-Z_:][a-zA-Z0-9_:]*)?\s*\{([^{}]*)\}/g;

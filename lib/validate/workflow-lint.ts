@@ -1,4 +1,5 @@
 import { EXEMPTION_PREFIX } from '../policy-exception';
+import { pinnedByDigest } from '../rules/images';
 import * as field from './field-path';
 import { Problem } from './problem';
 import { lintParameters } from './workflow-calls';
@@ -26,7 +27,6 @@ export { taskDependencies } from './workflow-dag';
  * and the reason: an explicit, reviewed exception to the digest rule, visible in `dist/`.
  */
 export const IMAGE_DIGEST_EXEMPTION = `${EXEMPTION_PREFIX}image-digest`;
-const PINNED = /@sha256:[a-f0-9]{64}$/;
 
 /** The images a WorkflowTemplate's exemption annotation lists (before the first ": "). */
 function exemptImages(doc: Json): Set<string> {
@@ -175,7 +175,7 @@ function lintContainers(t: Json, path: string, label: string, exempt: ReadonlySe
       report(field.child(at, 'securityContext', 'allowPrivilegeEscalation'), `${label}${name} allows privilege escalation: set allowPrivilegeEscalation to false or remove it`);
     }
     const image = isObject(c) ? c.image : undefined;
-    if (typeof image === 'string' && !image.includes('{{') && !PINNED.test(image) && !exempt.has(image)) {
+    if (typeof image === 'string' && !image.includes('{{') && !pinnedByDigest(image) && !exempt.has(image)) {
       report(field.child(at, 'image'), `${label}${name}: image "${image}" is not pinned by digest: write repository:tag@sha256:<digest> (a tag can be moved to other bytes), or list it in the annotation ${IMAGE_DIGEST_EXEMPTION} ("<image>: <reason>")`);
     }
   }
