@@ -2,7 +2,7 @@ import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as analysis from '../imports/analysis-argoproj.io';
 import { Environment } from './environment';
-import { latencyMetricName, latencyQuery, requestSelector, successRateQuery } from './monitoring-metrics';
+import { latencyMetricName, latencyQuery, requestSelector, successRateQuery } from './rules/metrics';
 import { check, checkName, checkObjectName, checkPort, showDuration } from './props';
 import { checkProps } from './prop-schema';
 import { AnalysisTemplatePropsSchema, LatencyOptionsSchema, SuccessRateOptionsSchema, WebCheckOptionsSchema } from './prop-schemas';

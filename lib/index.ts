@@ -17,7 +17,7 @@ export * from './health-probe';
 export * from './java-app';
 export * from './monitoring';
 export * from './monitoring-alerts';
-export * from './monitoring-metrics';
+export * from './rules/metrics';
 export * from './network-egress';
 export * from './pipeline-template';
 export { PIPELINE_PROJECT_ROLE, pipelineProjectRole, ReachMode } from './pipeline-promotion';

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { AccessMode, JavaAppProps } from './java-app-props';
-import { PolicyRule } from './policy-exception';
+import { PolicyRule } from './rules/exemptions';
 import { checkProps } from './prop-schema';
 import { JavaAppPropsSchema } from './prop-schemas';
 import { check, checkImage, checkInteger, checkPort, checkQuantity, checkRule, isDnsSubdomain, PropError } from './props';

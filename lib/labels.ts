@@ -26,9 +26,3 @@ export function appLabels(name: string, version: string, partOf: string): AppLab
   };
   return { selector, all, workload: { ...selector, [VERSION_LABEL]: version, 'app.kubernetes.io/part-of': partOf, 'app.kubernetes.io/managed-by': 'cdk8s' } };
 }
-
-/** True when every label of `selector` is in `labels` (how a Service or PDB selects pods). */
-export function selects(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
-  if (!selector || Object.keys(selector).length === 0) return false;
-  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
-}

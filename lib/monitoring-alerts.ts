@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as rule from '../imports/monitoringrule-monitoring.coreos.com';
 import { argoDuration } from './analysis-template';
-import { latencyQuery, requestSelector, restartsQuery, successRateQuery } from './monitoring-metrics';
+import { latencyQuery, requestSelector, restartsQuery, successRateQuery } from './rules/metrics';
 import { check, checkInteger } from './props';
 import { checkProps } from './prop-schema';
 import { AppAlertsPropsSchema } from './prop-schemas';
@@ -64,7 +64,7 @@ export interface AppAlertsProps extends AlertOptions {
 
 /**
  * A PrometheusRule `<app>` with the app's error-rate, latency and restart alerts, from the metric
- * definitions the AnalysisTemplates use (lib/monitoring-metrics.ts), on the app's own Service.
+ * definitions the AnalysisTemplates use (lib/rules/metrics.ts), on the app's own Service.
  */
 export class AppAlerts extends Construct {
   public readonly resource: rule.PrometheusRule;

@@ -1,15 +1,6 @@
-/** Annotation prefix on a pod template that records an explicit, reviewed exception to a policy rule. */
-export const EXEMPTION_PREFIX = 'exempt.policy.platform/';
+import { EXEMPTION_PREFIX, PolicyRule } from './rules/exemptions';
 
-/** The policy rules of the validation gate that an app may relax, one at a time, with a reason. */
-export enum PolicyRule {
-  /** Containers run with `readOnlyRootFilesystem: true`. */
-  READ_ONLY_ROOT_FILESYSTEM = 'read-only-root-filesystem',
-  /** Serving containers have a readiness probe. */
-  READINESS_PROBE = 'readiness-probe',
-  /** Containers set a CPU limit. */
-  CPU_LIMIT = 'cpu-limit',
-}
+export { EXEMPTION_PREFIX, PolicyRule } from './rules/exemptions';
 
 /**
  * An explicit opt-out of one policy rule. A JavaApp acts on it (it writes no CPU limit, no readiness

@@ -5,9 +5,12 @@
  */
 export * as analysis from './analysis';
 export * as credentials from './credentials';
+export * as exemptions from './exemptions';
 export * as images from './images';
 export * as ingress from './ingress';
 export * as keys from './keys';
+export * as labels from './labels';
+export * as metrics from './metrics';
 export * as names from './names';
 export * as quantity from './quantity';
 export * as securityContext from './security-context';

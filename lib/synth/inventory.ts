@@ -1,4 +1,4 @@
-import { selects } from '../labels';
+import { selects } from '../rules/labels';
 import { Manifest } from '../validate/manifest';
 import { compare } from '../util';
 

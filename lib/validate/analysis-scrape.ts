@@ -1,4 +1,4 @@
-import { KNOWN_TARGET_LABELS, METRIC_LABELS, metricFamily, POD_MONITOR_LABELS, sanitizeLabelName, SERVICE_MONITOR_LABELS } from '../monitoring-metrics';
+import { KNOWN_TARGET_LABELS, METRIC_LABELS, metricFamily, POD_MONITOR_LABELS, sanitizeLabelName, SERVICE_MONITOR_LABELS } from '../rules/metrics';
 import { resolveArgs } from '../rules/analysis';
 import { describe, Manifest, NamespaceIndex } from './manifest';
 import { Problem } from './problem';

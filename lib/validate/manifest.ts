@@ -1,4 +1,4 @@
-import { selects } from '../labels';
+import { selects } from '../rules/labels';
 
 /** A synthesized object and the file of `dist/` it goes to. */
 export interface Manifest {

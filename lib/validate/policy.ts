@@ -1,4 +1,4 @@
-import { EXEMPTION_PREFIX, PolicyRule } from '../policy-exception';
+import { EXEMPTION_PREFIX, PolicyRule } from '../rules/exemptions';
 import { literalCredential, secretLookingName } from '../rules/credentials';
 import { unpinnedImage } from '../rules/images';
 import { describe, Manifest, podTemplateOf } from './manifest';

@@ -1,4 +1,4 @@
-import { selects } from '../labels';
+import { selects } from '../rules/labels';
 import { duplicateMetricNames, metricLimits, metricProviders, runsIndefinitely, unresolvedArgs } from '../rules/analysis';
 import { qualifiedName } from '../rules/names';
 import { isZeroCountOrPercent } from '../rules/quantity';

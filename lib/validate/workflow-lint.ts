@@ -1,4 +1,4 @@
-import { EXEMPTION_PREFIX } from '../policy-exception';
+import { IMAGE_DIGEST_EXEMPTION } from '../rules/exemptions';
 import { pinnedByDigest } from '../rules/images';
 import * as field from './field-path';
 import { Problem } from './problem';
@@ -22,11 +22,7 @@ export { taskDependencies } from './workflow-dag';
  * checked beside it, over the model of workflow-model.ts, with paths from field-path.ts.
  */
 
-/**
- * Annotation of a WorkflowTemplate whose value lists the tag-only images it may use, then a colon
- * and the reason: an explicit, reviewed exception to the digest rule, visible in `dist/`.
- */
-export const IMAGE_DIGEST_EXEMPTION = `${EXEMPTION_PREFIX}image-digest`;
+export { IMAGE_DIGEST_EXEMPTION } from '../rules/exemptions';
 
 /** The images a WorkflowTemplate's exemption annotation lists (before the first ": "). */
 function exemptImages(doc: Json): Set<string> {
