@@ -55,11 +55,17 @@ describe('JavaApp refuses bad props with one clear message, and dist/ stays as i
     ['rolling update that cannot progress', { strategy: DeployStrategy.rollingUpdate({ maxSurge: PercentOrAbsolute.absolute(0), maxUnavailable: PercentOrAbsolute.percent(0) }) }, 'JavaApp "orders": strategy rollingUpdate maxSurge and maxUnavailable must not both be 0'],
     ['rolling update fractional count', { strategy: DeployStrategy.rollingUpdate({ maxSurge: PercentOrAbsolute.absolute(1.5) }) }, 'JavaApp "orders": strategy rollingUpdate maxSurge must be a count or a percentage such as 1 or "25%", got 1.5'],
     ['rolling update negative count', { strategy: DeployStrategy.rollingUpdate({ maxUnavailable: PercentOrAbsolute.absolute(-1) }) }, 'JavaApp "orders": strategy rollingUpdate maxUnavailable must be greater than or equal to 0, got -1'],
-    ['rolling update given a string', { strategy: DeployStrategy.rollingUpdate({ maxSurge: '25%' as never }) }, 'DeployStrategy.rollingUpdate: maxSurge: expected a PercentOrAbsolute, got the string "25%"'],
     ['exception without reason', { policyExceptions: [PolicyException.noCpuLimit(' ')] }, 'JavaApp "orders": policyExceptions: cpu-limit needs a reason'],
     ['network policy namespace', { networkPolicy: { allowFromNamespaces: ['Not_Valid'] } }, 'JavaApp "orders": networkPolicy namespaces must be a DNS-1123 label'],
   ])('%s', (_case, props, message) => {
     expectSynthFails(app(props), message);
+  });
+
+  test('a count or percentage given as a plain value names the type to use', () => {
+    expect(() => DeployStrategy.rollingUpdate({ maxSurge: '25%' as never }))
+      .toThrow('DeployStrategy.rollingUpdate: maxSurge: expected a PercentOrAbsolute, got the string "25%"');
+    expect(() => DeployStrategy.canary({ maxUnavailable: 1 as never }))
+      .toThrow('DeployStrategy.canary: maxUnavailable: expected a PercentOrAbsolute, got the number 1');
   });
 
   test('an invalid name', () => {
