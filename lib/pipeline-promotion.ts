@@ -5,7 +5,7 @@ import { ArgoCdCluster, badServer } from './cluster';
 import { Environment } from './environment';
 import { ArgoCdBootstrap } from './gitops';
 import type { PipelineTemplate } from './pipeline-template';
-import { args, env, inputs, retry, RetryPolicy, secretEnv, SMALL, TRANSIENT_ONLY } from './pipeline-template';
+import { args, env, inputs, retry, RetryPolicy, ScriptOptions, secretEnv, SMALL, TRANSIENT_ONLY } from './pipeline-steps';
 import type * as workflows from '../imports/workflows-argoproj.io';
 
 type Template = workflows.WorkflowTemplateSpecTemplates;
@@ -156,8 +156,6 @@ export interface PromotionHost {
   /** The step that reaches an environment's Rollout to wait for it (kubectl or Argo CD). */
   waitStep(name: string, acceptPaused: boolean, timeoutSeconds: number): Template;
 }
-
-type ScriptOptions = Parameters<PipelineTemplate['script']>[1];
 
 /**
  * `promote-release`: the image `app_name` runs in `from_environment` (releases/<from>.json at the

@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -9,130 +7,21 @@ import { Environment } from './environment';
 import { ARGO_CD_ROLE_SOURCE, ArgoCdProjectRoleSource } from './gitops';
 import { JavaApp } from './java-app';
 import { PipelineAccess, PipelineServiceAccounts } from './pipeline-access';
+import { BuildCache, BuildTool, DIGEST, PipelineImages, TAG_ONLY_ALLOWED, TAG_ONLY_REASON, withDefaultImages } from './pipeline-options';
 import * as promotion from './pipeline-promotion';
+import {
+  args, BUILD, BUILDKIT_SECURITY, EnvVar, env, inputs, noRetryOnUsage, POD_SECURITY, readScript, RENDER, retry, RetryPolicy,
+  rolloutsCommandStep, ScriptOptions, scriptStep, secretEnv, sizeLimit, SMALL, Template, TRANSIENT_ONLY, VolumeMount,
+} from './pipeline-steps';
 import { check, checkImage, checkName, isDnsSubdomain, parseImage, parseQuantity } from './props';
 import { urlCarriesCredentials } from './rules/credentials';
-import { restrictedContainer, restrictedPod } from './rules/security-context';
 import { IMAGE_DIGEST_EXEMPTION } from './validate/workflow-lint';
-import { checkOptions, checkProps } from './prop-schema';
-import { PerAppBuildCacheOptionsSchema, PipelineTemplatePropsSchema } from './prop-schemas';
+import { checkProps } from './prop-schema';
+import { PipelineTemplatePropsSchema } from './prop-schemas';
 
-/** The build tool of a Java project. */
-export enum BuildTool {
-  /** Apache Maven (`pom.xml`; `./mvnw` when the project has the wrapper). */
-  MAVEN = 'maven',
-  /** Gradle (`build.gradle[.kts]`; `./gradlew` when the project has the wrapper). */
-  GRADLE = 'gradle',
-}
-
-/**
- * Container images of the pipeline. Each is pinned by digest (`repository:tag@sha256:...`): a tag
- * can be moved to other bytes, a digest cannot. The defaults' digests are those that public pinned
- * references record for these tags (see docs/security.md); resolve your own with
- * `crane digest <image>` or `docker buildx imagetools inspect <image>` and pass them here.
- */
-export interface PipelineImages {
-  /**
-   * Git client with a POSIX shell, used to check the parameters, clone the source and read the
-   * GitOps history.
-   * @default 'alpine/git:v2.47.2@sha256:062a01ad...'
-   */
-  readonly git?: string;
-  /**
-   * Node.js with npm, git and a POSIX shell: the deploy step clones the GitOps repository, runs its
-   * synth and validation gate, and pushes the rendered commit.
-   * @default 'node:22.12.0-bookworm'
-   */
-  readonly node?: string;
-  /**
-   * Maven with a JDK, for `build_tool=maven`.
-   * @default 'maven:3.9.9-eclipse-temurin-21@sha256:3a4ab327...'
-   */
-  readonly maven?: string;
-  /**
-   * Gradle with a JDK, for `build_tool=gradle`.
-   * @default 'gradle:8.14.2-jdk21@sha256:cf0caeaa...'
-   */
-  readonly gradle?: string;
-  /**
-   * curl with a POSIX shell and sha256sum, to fetch a prebuilt artifact.
-   * @default 'curlimages/curl:8.11.1@sha256:c1fe1679...'
-   */
-  readonly curl?: string;
-  /**
-   * Rootless BuildKit (must be a `-rootless` variant: it runs as UID 1000).
-   * @default 'moby/buildkit:v0.23.2-rootless@sha256:cab93674...'
-   */
-  readonly buildkit?: string;
-  /**
-   * kubectl with a POSIX shell, to wait for and abort the Rollout.
-   * @default 'alpine/k8s:1.31.4@sha256:9c4976d4...'
-   */
-  readonly kubectl?: string;
-  /**
-   * The `kubectl-argo-rollouts` plugin image, to promote. The only image that may stay
-   * tag-only (no digest for it could be confirmed): the WorkflowTemplates that use it then carry the
-   * annotation `exempt.policy.platform/image-digest` with the reason, which the gate requires.
-   * @default 'quay.io/argoproj/kubectl-argo-rollouts:v1.9.1' (tag only)
-   */
-  readonly rolloutsPlugin?: string;
-  /**
-   * Base image of generated Dockerfiles for executable jars (`app_type=springboot`).
-   * @default 'eclipse-temurin:21-jre@sha256:7a65df4b...'
-   */
-  readonly jarBase?: string;
-  /**
-   * Base image of generated Dockerfiles for WARs (`app_type=spring`; Tomcat 10.1: Jakarta EE, Spring 6).
-   * @default 'tomcat:10.1.34-jdk17-temurin@sha256:6cc7480f...'
-   */
-  readonly warBase?: string;
-}
-
-/** Options of `BuildCache.perApp()`. */
-export interface PerAppBuildCacheOptions {
-  /**
-   * Prefix of the claims: `<prefix>-<app>`.
-   * @default 'java-build-cache'
-   */
-  readonly claimPrefix?: string;
-  /**
-   * Size of each app's claim.
-   * @default '5Gi'
-   */
-  readonly size?: string;
-  /**
-   * StorageClass of the claims.
-   * @default the pipeline's workspaceStorageClass
-   */
-  readonly storageClassName?: string;
-}
-
-/** The dependency cache of the builds. */
-export class BuildCache {
-  /**
-   * One PersistentVolumeClaim per app of the platform, `<prefix>-<app>` (ReadWriteOnce), generated
-   * in the pipeline's namespace; a build mounts only its own app's claim.
-   */
-  public static perApp(options: PerAppBuildCacheOptions = {}): BuildCache {
-    checkOptions('BuildCache.perApp', options, PerAppBuildCacheOptionsSchema);
-    return new BuildCache(true, options.claimPrefix ?? 'java-build-cache', options.size ?? '5Gi', options.storageClassName);
-  }
-
-  /**
-   * Nothing kept between builds: each build downloads its dependencies into an emptyDir of this size.
-   * No claim per app (for platforms with many apps, or storage without WaitForFirstConsumer binding).
-   */
-  public static none(size = '5Gi'): BuildCache {
-    return new BuildCache(false, '', size, undefined);
-  }
-
-  private constructor(
-    public readonly persistent: boolean,
-    public readonly claimPrefix: string,
-    public readonly size: string,
-    public readonly storageClassName: string | undefined,
-  ) {}
-}
+// The option types live beside the builders that read them; users import them from here.
+export { BuildCache, BuildTool } from './pipeline-options';
+export type { PerAppBuildCacheOptions, PipelineImages } from './pipeline-options';
 
 export interface PipelineTemplateProps {
   /**
@@ -263,173 +152,18 @@ export interface PipelineTemplateProps {
   readonly promotionCheckSeconds?: number;
 }
 
-// Digests as recorded by public pinned references of these tags (docs/security.md lists them).
-const DEFAULT_IMAGES: Required<PipelineImages> = {
-  git: 'alpine/git:v2.47.2@sha256:062a01ad7a0eb17cff382bc5e26086b4d710e56dfdfdf001109a49b6d9bd378c',
-  node: 'node:22.12.0-bookworm',
-  maven: 'maven:3.9.9-eclipse-temurin-21@sha256:3a4ab3276a087bf276f79cae96b1af04f53731bec53fb2e651aca79e4b10211e',
-  gradle: 'gradle:8.14.2-jdk21@sha256:cf0caeaac06e2824fac26daa6a55728fcb0e0e0e2ff28a430d2292547fe84dff',
-  curl: 'curlimages/curl:8.11.1@sha256:c1fe1679c34d9784c1b0d1e5f62ac0a79fca01fb6377cdd33e90473c6f9f9a69',
-  buildkit: 'moby/buildkit:v0.23.2-rootless@sha256:cab936745de5d673465948f1e93ff4d6e372bbe33f218afd3314eba45a6f85a9',
-  kubectl: 'alpine/k8s:1.31.4@sha256:9c4976d47656d78cf53a92b0203fc54ac45eae18a2b45001ac221c27da4c8036',
-  rolloutsPlugin: 'quay.io/argoproj/kubectl-argo-rollouts:v1.9.1',
-  jarBase: 'eclipse-temurin:21-jre@sha256:7a65df4b22d2de92d4e04056e884f3b9122d70b21e2847fd66084278bd0ce037',
-  warBase: 'tomcat:10.1.34-jdk17-temurin@sha256:6cc7480fb8de7028d1f740704364703c55878564204bbe89186f549eb78e7ee7',
-};
-
-/** Images that may stay tag-only, with the reason written on the WorkflowTemplates that use them. */
-const TAG_ONLY_ALLOWED: ReadonlyArray<keyof PipelineImages> = ['node', 'rolloutsPlugin'];
-const TAG_ONLY_REASON = 'no digest of this image could be confirmed; pin it through PipelineImages (repository:tag@sha256:...)';
-const DIGEST = /@sha256:[a-f0-9]{64}$/;
-
-/** UID and GID of every step except the image build (BuildKit's rootless image uses 1000). */
-const RUN_AS = 65532;
 const WORKSPACE = '/workspace';
 const SOURCE_DIR = `${WORKSPACE}/src`;
 const ARTIFACT_DIR = `${WORKSPACE}/artifact`;
 const CACHE_DIR = '/cache';
 const OUT_DIR = '/mnt/out';
 
-type Template = workflows.WorkflowTemplateSpecTemplates;
-type Script = workflows.WorkflowTemplateSpecTemplatesScript;
-type Container = workflows.WorkflowTemplateSpecTemplatesContainer;
-type EnvVar = workflows.WorkflowTemplateSpecTemplatesScriptEnv;
-type Volume = workflows.WorkflowTemplateSpecTemplatesVolumes;
-type VolumeMount = workflows.WorkflowTemplateSpecTemplatesScriptVolumeMounts;
-
-/** Reads a script of `lib/pipeline/`. */
-export function readScript(name: string): string {
-  const candidates = [
-    path.join(__dirname, 'pipeline', name),
-    // When the app is bundled, __dirname is the bundle's folder: fall back to the source tree.
-    path.join(process.cwd(), 'lib', 'pipeline', name),
-  ];
-  const file = candidates.find((f) => fs.existsSync(f));
-  if (!file) throw new Error(`PipelineTemplate: script ${name} not found (looked in ${candidates.join(', ')})`);
-  // A step runs one script: the files it sources from beside it (`. "$(dirname -- "$0")/include/x.sh"
-  // # include`, with its shellcheck directive) are put in place of that line.
-  return fs.readFileSync(file, 'utf8').replace(INCLUDE, (_line, included: string) =>
-    fs.readFileSync(path.join(path.dirname(file), 'include', included), 'utf8'));
-}
-
-const INCLUDE = /^# shellcheck source=include\/[a-z-]+\.sh\n\. "\$\(dirname -- "\$0"\)\/include\/([a-z-]+\.sh)" # include\n/gm;
-
-interface Size { readonly cpu: [string, string]; readonly memory: [string, string] }
-export const SMALL: Size = { cpu: ['50m', '500m'], memory: ['64Mi', '256Mi'] };
-const BUILD: Size = { cpu: ['1', '2'], memory: ['2Gi', '4Gi'] };
-/** The deploy step: npm ci and the synth of the platform (about 300 MiB at peak for the sample). */
-export const RENDER: Size = { cpu: ['500m', '2'], memory: ['512Mi', '1Gi'] };
-
-function resources(size: Size): workflows.WorkflowTemplateSpecTemplatesScriptResources {
-  return {
-    requests: {
-      cpu: workflows.WorkflowTemplateSpecTemplatesScriptResourcesRequests.fromString(size.cpu[0]),
-      memory: workflows.WorkflowTemplateSpecTemplatesScriptResourcesRequests.fromString(size.memory[0]),
-    },
-    limits: {
-      cpu: workflows.WorkflowTemplateSpecTemplatesScriptResourcesLimits.fromString(size.cpu[1]),
-      memory: workflows.WorkflowTemplateSpecTemplatesScriptResourcesLimits.fromString(size.memory[1]),
-    },
-  };
-}
-
-/** The strictest container security context: the "restricted" Pod Security Standard and more. */
-const STRICT: workflows.WorkflowTemplateSpecTemplatesScriptSecurityContext = {
-  ...restrictedContainer(),
-  runAsUser: RUN_AS,
-  runAsGroup: RUN_AS,
-  privileged: false,
-  seccompProfile: { type: 'RuntimeDefault' },
-};
-
-/**
- * Rootless BuildKit is as strict as it can be, but not "restricted":
- * - rootlesskit maps the build's users through a user namespace with the setuid helpers
- *   newuidmap/newgidmap, which need CAP_SETUID/CAP_SETGID in the bounding set and a process that
- *   may gain privileges: so SETUID and SETGID stay, and allowPrivilegeEscalation is left at the
- *   Kubernetes default (setting it to false sets no_new_privs and the helpers fail);
- * - the default seccomp and AppArmor profiles forbid the unshare/mount calls that create that user
- *   namespace and the build's mounts: so both are Unconfined for this one container.
- * It is never privileged and never runs as root on the node; `--oci-worker-no-process-sandbox`
- * (BUILDKITD_FLAGS) avoids needing a new PID namespace. The namespace of the workflows therefore
- * cannot enforce the "baseline" or "restricted" Pod Security Standards.
- */
-const BUILDKIT_SECURITY: workflows.WorkflowTemplateSpecTemplatesScriptSecurityContext = {
-  runAsNonRoot: true,
-  runAsUser: 1000,
-  runAsGroup: 1000,
-  privileged: false,
-  capabilities: { drop: ['ALL'], add: ['SETUID', 'SETGID'] },
-  seccompProfile: { type: 'Unconfined' },
-  appArmorProfile: { type: 'Unconfined' },
-};
-
-/** Pod security context of every step; also set per template for steps called by templateRef. */
-const POD_SECURITY: workflows.WorkflowTemplateSpecTemplatesSecurityContext = restrictedPod(RUN_AS);
-
-export function retry(limit: number, policy: workflows.WorkflowTemplateSpecTemplatesRetryStrategyRetryPolicy, expression?: string): workflows.WorkflowTemplateSpecTemplatesRetryStrategy {
-  return {
-    limit: workflows.WorkflowTemplateSpecTemplatesRetryStrategyLimit.fromNumber(limit),
-    retryPolicy: policy,
-    expression,
-    backoff: {
-      duration: '10s',
-      factor: workflows.WorkflowTemplateSpecTemplatesRetryStrategyBackoffFactor.fromNumber(2),
-      maxDuration: '5m',
-    },
-  };
-}
-export const RetryPolicy = workflows.WorkflowTemplateSpecTemplatesRetryStrategyRetryPolicy;
-
-/**
- * The build scripts exit 2 for what does not heal (a refused parameter, a wrong checksum, an
- * existing tag): no retry then. Argo evaluates the expression after each failed attempt.
- */
-function noRetryOnUsage(strategy: workflows.WorkflowTemplateSpecTemplatesRetryStrategy): workflows.WorkflowTemplateSpecTemplatesRetryStrategy {
-  return { ...strategy, expression: 'asInt(lastRetry.exitCode) != 2' };
-}
-/** Exit status of the deploy scripts for a failure that may heal by itself (EX_TEMPFAIL). */
-export const TRANSIENT_EXIT_CODE = 75;
-/**
- * Retries only what can heal: the pod could not run (phase Error), or the script said so with exit
- * status 75. Usage errors (2), a missing app, a gate refusal (3) fail at once. Argo Workflows
- * evaluates it with `retryPolicy` Always (docs/retries.md: policy AND expression; `lastRetry.exitCode`
- * is a string, "-1" when there is none).
- */
-export const TRANSIENT_ONLY = `lastRetry.status == "Error" || asInt(lastRetry.exitCode) == ${TRANSIENT_EXIT_CODE}`;
-
-function deadline(seconds: number): workflows.WorkflowTemplateSpecTemplatesActiveDeadlineSeconds {
-  return workflows.WorkflowTemplateSpecTemplatesActiveDeadlineSeconds.fromNumber(seconds);
-}
-
-export function inputs(...names: string[]): workflows.WorkflowTemplateSpecTemplatesInputs {
-  return { parameters: names.map((name) => ({ name })) };
-}
-
-export function args(values: Record<string, string>): workflows.WorkflowTemplateSpecTemplatesStepsArguments {
-  return { parameters: Object.entries(values).map(([name, value]) => ({ name, value })) };
-}
-
-export function env(values: Record<string, string>): EnvVar[] {
-  return Object.entries(values).map(([name, value]) => ({ name, value }));
-}
-
-export function secretEnv(name: string, secret: string, key: string, optional: boolean): EnvVar {
-  return { name, valueFrom: { secretKeyRef: { name: secret, key, optional } } };
-}
-
-function size(q: string): workflows.WorkflowTemplateSpecTemplatesVolumesEmptyDirSizeLimit {
-  return workflows.WorkflowTemplateSpecTemplatesVolumesEmptyDirSizeLimit.fromString(q);
-}
 
 /** The parameters of serve-java-app, all checked by its first step. */
 const SERVE_PARAMETERS = [
   'app_name', 'app_type', 'build_tool', 'git_repo', 'git_revision', 'artifact_url', 'artifact_sha256',
   'image', 'tag', 'overwrite_tag', 'environment',
 ] as const;
-
-const TMP_VOLUME: Volume = { name: 'tmp', emptyDir: { sizeLimit: size('512Mi') } };
-const TMP_MOUNT: VolumeMount = { name: 'tmp', mountPath: '/tmp' };
 
 /**
  * The Argo Workflows templates of the Java delivery pipeline, in one construct:
@@ -494,7 +228,7 @@ export class PipelineTemplate extends Construct implements ArgoCdProjectRoleSour
     const cache = props.buildCache ?? BuildCache.perApp();
     const workspaceSize = props.workspaceSize ?? '2Gi';
     const sourceSecret = props.sourceCredentialsSecret ?? 'source-credentials';
-    const images: Required<PipelineImages> = { ...DEFAULT_IMAGES, ...dropUndefined(props.images ?? {}) };
+    const images = withDefaultImages(props.images);
 
     checkName(c, id, 'namespace', this.namespace);
     check(props.gitopsRepo.trim() !== '', c, id, () => 'gitopsRepo must be the URL of the GitOps repository, got ""');
@@ -717,54 +451,11 @@ export class PipelineTemplate extends Construct implements ArgoCdProjectRoleSour
     });
   }
 
-  /** The pod identity of a step that calls the Kubernetes API. */
-  private identity(serviceAccount?: string): Partial<Template> {
-    return serviceAccount ? { serviceAccountName: serviceAccount, automountServiceAccountToken: true } : {};
+  /** @internal A script step; `deadlineSeconds` also bounds retries of a stuck pod. */
+  public script(name: string, opts: ScriptOptions): Template {
+    return scriptStep(name, opts);
   }
 
-  /** @internal A script step; `deadlineSeconds` also bounds retries of a stuck pod. */
-  public script(name: string, opts: {
-    readonly image: string;
-    readonly file: string;
-    /** The step's source when it is not the file alone. */
-    readonly source?: string;
-    readonly inputs?: workflows.WorkflowTemplateSpecTemplatesInputs;
-    readonly env: EnvVar[];
-    readonly mounts?: VolumeMount[];
-    readonly volumes?: Volume[];
-    readonly size: Size;
-    readonly deadlineSeconds: number;
-    readonly retry?: workflows.WorkflowTemplateSpecTemplatesRetryStrategy;
-    readonly securityContext?: workflows.WorkflowTemplateSpecTemplatesScriptSecurityContext;
-    readonly outputs?: workflows.WorkflowTemplateSpecTemplatesOutputs;
-    /** The ServiceAccount whose token the step needs; none by default. */
-    readonly serviceAccount?: string;
-  }): Template {
-    const readOnlyRoot = (opts.securityContext ?? STRICT).readOnlyRootFilesystem === true;
-    const script: Script = {
-      image: opts.image,
-      command: ['sh'],
-      source: opts.source ?? readScript(opts.file),
-      // With a read-only root file system, HOME and every temporary file live on the /tmp volume.
-      env: [...(readOnlyRoot ? env({ HOME: '/tmp' }) : []), ...opts.env],
-      volumeMounts: [...(readOnlyRoot ? [TMP_MOUNT] : []), ...(opts.mounts ?? [])],
-      resources: resources(opts.size),
-      securityContext: opts.securityContext ?? STRICT,
-    };
-    const appArmor = appArmorAnnotation(script.securityContext?.appArmorProfile);
-    return {
-      name,
-      metadata: appArmor ? { annotations: { [`${APPARMOR_ANNOTATION_PREFIX}main`]: appArmor } } : undefined,
-      inputs: opts.inputs,
-      outputs: opts.outputs,
-      ...this.identity(opts.serviceAccount),
-      securityContext: POD_SECURITY,
-      activeDeadlineSeconds: deadline(opts.deadlineSeconds),
-      retryStrategy: opts.retry,
-      volumes: [...(readOnlyRoot ? [TMP_VOLUME] : []), ...(opts.volumes ?? [])],
-      script,
-    };
-  }
 
   private serveJavaApp(o: {
     buildTool: BuildTool; cache: BuildCache; workspaceSize: string; workspaceStorageClass?: string;
@@ -800,7 +491,7 @@ export class PipelineTemplate extends Construct implements ArgoCdProjectRoleSour
       // apps); template volumes take input parameters (argo-workflows docs/walk-through/volumes.md).
       volumes: [o.cache.persistent
         ? { name: 'build-cache', persistentVolumeClaim: { claimName: `${o.cache.claimPrefix}-{{inputs.parameters.app_name}}` } }
-        : { name: 'build-cache', emptyDir: { sizeLimit: size(o.cache.size) } }],
+        : { name: 'build-cache', emptyDir: { sizeLimit: sizeLimit(o.cache.size) } }],
       size: BUILD,
       deadlineSeconds: 1800,
       // Dependency downloads can fail transiently; a failing build fails the same way again, so
@@ -932,8 +623,8 @@ export class PipelineTemplate extends Construct implements ArgoCdProjectRoleSour
           { name: 'registry-credentials', mountPath: '/home/user/.docker', readOnly: true },
         ],
         volumes: [
-          { name: 'out', emptyDir: { sizeLimit: size('256Mi') } },
-          { name: 'buildkit-state', emptyDir: { sizeLimit: size('10Gi') } },
+          { name: 'out', emptyDir: { sizeLimit: sizeLimit('256Mi') } },
+          { name: 'buildkit-state', emptyDir: { sizeLimit: sizeLimit('10Gi') } },
           {
             name: 'registry-credentials',
             secret: { secretName: o.registrySecret, items: [{ key: '.dockerconfigjson', path: 'config.json' }] },
@@ -1084,7 +775,7 @@ export class PipelineTemplate extends Construct implements ArgoCdProjectRoleSour
         secretEnv('GIT_PASSWORD', o.gitSecret, 'password', false),
       ],
       mounts: [{ name: 'render', mountPath: render }],
-      volumes: [{ name: 'render', emptyDir: { sizeLimit: size('2Gi') } }],
+      volumes: [{ name: 'render', emptyDir: { sizeLimit: sizeLimit('2Gi') } }],
       size: RENDER,
       deadlineSeconds: 900,
       // The script starts from a fresh clone each time and is idempotent (a retry after a lost
@@ -1101,27 +792,9 @@ export class PipelineTemplate extends Construct implements ArgoCdProjectRoleSour
 
   /** @internal A `kubectl argo rollouts <command>` step (the plugin image runs the plugin binary directly). */
   public rolloutsCommand(name: string, command: string[], image: string, serviceAccount: string): Template {
-    const container: Container = {
-      image,
-      command: ['kubectl-argo-rollouts'],
-      args: [...command, '{{inputs.parameters.app_name}}', '--namespace', '{{inputs.parameters.namespace}}'],
-      env: env({ HOME: '/tmp' }),
-      volumeMounts: [TMP_MOUNT],
-      resources: resources(SMALL),
-      securityContext: STRICT,
-    };
-    return {
-      name,
-      inputs: inputs('app_name', 'namespace'),
-      ...this.identity(serviceAccount),
-      securityContext: POD_SECURITY,
-      activeDeadlineSeconds: deadline(120),
-      // Only when the pod could not run: a command that ran and failed is not retried blindly.
-      retryStrategy: retry(2, RetryPolicy.ALWAYS, 'lastRetry.status == "Error"'),
-      volumes: [TMP_VOLUME],
-      container,
-    };
+    return rolloutsCommandStep(name, command, image, serviceAccount);
   }
+
 
   private promoteJavaApp(images: Required<PipelineImages>): workflows.WorkflowTemplate {
     if (this.crossCluster) return this.workflowTemplate(PipelineTemplate.PROMOTE, promotion.promoteAcrossClusters(this, images));
@@ -1217,22 +890,6 @@ export class PipelineTemplate extends Construct implements ArgoCdProjectRoleSour
   }
 }
 
-/**
- * Kubernetes before 1.30 reads AppArmor profiles only from this pod annotation (one per container;
- * Argo names a script's container `main`); 1.30 and later read `securityContext.appArmorProfile`
- * and require both to agree, so a step sets both.
- */
-const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
-
-function appArmorAnnotation(profile?: workflows.WorkflowTemplateSpecTemplatesScriptSecurityContextAppArmorProfile): string | undefined {
-  switch (profile?.type) {
-    case undefined: return undefined;
-    case 'Unconfined': return 'unconfined';
-    case 'RuntimeDefault': return 'runtime/default';
-    default: return `localhost/${profile?.localhostProfile ?? ''}`;
-  }
-}
-
 /** A host name or IPv4 address, with an optional port: what git's credential protocol calls `host`. */
 const SOURCE_HOST = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(:[0-9]{1,5})?$/;
 /** registry[:port]/path/with/{app}: lowercase, no tag or digest. */
@@ -1264,8 +921,4 @@ function allowedImages(apps: Map<string, Set<string>>, pattern?: string): string
   const pairs: string[] = [];
   for (const [app, repos] of apps) for (const repo of repos) pairs.push(`${app}=${repo}`);
   return pairs.sort().join(' ');
-}
-
-function dropUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
