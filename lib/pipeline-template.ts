@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type * as argocdproject from '../imports/argocdproject-argoproj.io';
@@ -12,7 +13,7 @@ import { promoteJavaAppSpec, promoteReleaseSpec } from './pipeline-promotion';
 import { badArgoCdServer, crossClusterProblems, isCrossCluster, pipelineProjectRole, ReachMode, reachModes } from './pipeline-reach';
 import { allowedImages, platformApps, serveJavaAppSpec } from './pipeline-serve';
 import { POD_SECURITY } from './pipeline-steps';
-import { check, checkImage, checkName, isDnsSubdomain, parseQuantity } from './props';
+import { check, checkImage, checkName, checkSeconds, isDnsSubdomain, parseQuantity } from './props';
 import { urlCarriesCredentials } from './rules/credentials';
 import { IMAGE_DIGEST_EXEMPTION } from './validate/workflow-lint';
 import { checkProps } from './prop-schema';
@@ -94,10 +95,10 @@ export interface PipelineTemplateProps {
    */
   readonly waitForSync?: boolean;
   /**
-   * How long the deploy waits for the Rollout, in seconds.
-   * @default 900
+   * How long the deploy waits for the Rollout: whole seconds, from 1 minute to 24 hours.
+   * @default Duration.minutes(15)
    */
-  readonly waitTimeoutSeconds?: number;
+  readonly waitTimeout?: Duration;
   /**
    * Where Maven and Gradle keep downloaded dependencies. Never shared between apps: one app's build
    * (its own code) must not change the dependencies another app's build uses.
@@ -145,10 +146,10 @@ export interface PipelineTemplateProps {
   readonly argoCdTokenSecret?: string;
   /**
    * How long promote-release waits for the source environment to be Synced and Healthy on the
-   * image it promotes, in seconds.
-   * @default 300
+   * image it promotes: whole seconds, from 30 seconds to 1 hour.
+   * @default Duration.minutes(5)
    */
-  readonly promotionCheckSeconds?: number;
+  readonly promotionCheckTimeout?: Duration;
 }
 
 /** The props with their defaults, checked. */
@@ -161,7 +162,7 @@ interface ResolvedProps {
   readonly sourceSecret: string;
   readonly buildTool: BuildTool;
   readonly waitForSync: boolean;
-  /** Seconds. */
+  /** Seconds: the steps' YAML takes numbers. */
   readonly waitTimeout: number;
   readonly cache: BuildCache;
   readonly workspaceSize: string;
@@ -171,7 +172,7 @@ interface ResolvedProps {
   readonly argoCdServer?: string;
   readonly argoCdTokenSecret: string;
   /** Seconds. */
-  readonly promotionCheck: number;
+  readonly promotionCheckTimeout: number;
 }
 
 /**
@@ -250,7 +251,7 @@ export class PipelineTemplate extends Construct implements ArgoCdProjectRoleSour
     this.deploy = this.workflowTemplate(TEMPLATE_NAMES.deploy, deployAppSpec(ctx, r.waitForSync));
     this.promote = this.workflowTemplate(TEMPLATE_NAMES.promote, promoteJavaAppSpec(ctx));
     this.abort = this.workflowTemplate(TEMPLATE_NAMES.abort, abortJavaAppSpec(ctx));
-    this.promoteRelease = this.workflowTemplate(TEMPLATE_NAMES.promoteRelease, promoteReleaseSpec(ctx, r.promotionCheck));
+    this.promoteRelease = this.workflowTemplate(TEMPLATE_NAMES.promoteRelease, promoteReleaseSpec(ctx, r.promotionCheckTimeout));
     this.access = new PipelineAccess(this, 'access', {
       namespace: this.namespace,
       createNamespace: props.createNamespace ?? true,
@@ -362,14 +363,14 @@ function resolveProps(c: string, id: string, props: PipelineTemplateProps): Reso
     sourceSecret: props.sourceCredentialsSecret ?? 'source-credentials',
     buildTool: props.buildTool ?? BuildTool.MAVEN,
     waitForSync: props.waitForSync ?? true,
-    waitTimeout: props.waitTimeoutSeconds ?? 900,
+    waitTimeout: checkSeconds(c, id, 'waitTimeout', props.waitTimeout ?? Duration.minutes(15), 60, 86400),
     cache: props.buildCache ?? BuildCache.perApp(),
     workspaceSize: props.workspaceSize ?? '2Gi',
     images: withDefaultImages(props.images),
     cluster: props.cluster === undefined ? IN_CLUSTER : checkCluster(c, id, 'cluster', props.cluster),
     argoCdServer: props.argoCdServer?.replace(/\/+$/, ''),
     argoCdTokenSecret: props.argoCdTokenSecret ?? 'argocd-pipeline-token',
-    promotionCheck: props.promotionCheckSeconds ?? 300,
+    promotionCheckTimeout: checkSeconds(c, id, 'promotionCheckTimeout', props.promotionCheckTimeout ?? Duration.minutes(5), 30, 3600),
   };
   checkGitOps(c, id, props, r);
   checkBuild(c, id, props, r);
@@ -395,7 +396,7 @@ function checkGitOps(c: string, id: string, props: PipelineTemplateProps, r: Res
     () => `sourceCredentialsSecret must not be the GitOps write Secret "${secret}": give the build a read-only token of its own`);
 }
 
-/** The build: cache, source host, image repositories, build tool, wait and workspace. */
+/** The build: cache, source host, image repositories, build tool and workspace. */
 function checkBuild(c: string, id: string, props: PipelineTemplateProps, r: ResolvedProps): void {
   const cache = r.cache;
   // Claims are named <prefix>-<app>: a short prefix of lowercase letters, digits and '-'.
@@ -408,8 +409,6 @@ function checkBuild(c: string, id: string, props: PipelineTemplateProps, r: Reso
   }
   if (props.imageRepository !== undefined) checkRepositoryPattern(c, id, props.imageRepository);
   check(Object.values(BuildTool).includes(r.buildTool), c, id, () => `buildTool must be BuildTool.MAVEN or BuildTool.GRADLE, got "${r.buildTool}"`);
-  check(Number.isInteger(r.waitTimeout) && r.waitTimeout >= 60 && r.waitTimeout <= 86400, c, id,
-    () => `waitTimeoutSeconds must be an integer 60-86400, got ${r.waitTimeout}`);
   check((parseQuantity(r.workspaceSize) ?? 0) > 0, c, id, () => `workspaceSize must be a Kubernetes quantity such as "2Gi", got "${r.workspaceSize}"`);
 }
 
@@ -422,7 +421,7 @@ function checkImages(c: string, id: string, images: Required<PipelineImages>): v
   }
 }
 
-/** The Argo CD API's access and the promotion check. */
+/** The Argo CD API's access. */
 function checkArgoCd(c: string, id: string, props: PipelineTemplateProps, r: ResolvedProps): void {
   if (props.argoCdServer !== undefined) {
     const why = badArgoCdServer(props.argoCdServer);
@@ -430,8 +429,6 @@ function checkArgoCd(c: string, id: string, props: PipelineTemplateProps, r: Res
   }
   check(isDnsSubdomain(r.argoCdTokenSecret) && r.argoCdTokenSecret !== r.gitops.secret, c, id,
     () => `argoCdTokenSecret must be a DNS-1123 subdomain other than the GitOps Secret, got "${r.argoCdTokenSecret}"`);
-  check(Number.isInteger(r.promotionCheck) && r.promotionCheck >= 30 && r.promotionCheck <= 3600, c, id,
-    () => `promotionCheckSeconds must be an integer 30-3600, got ${r.promotionCheck}`);
 }
 
 /** A host name or IPv4 address, with an optional port: what git's credential protocol calls `host`. */
