@@ -423,7 +423,7 @@ describe('PipelineTemplate', () => {
       expect([where, sc.runAsNonRoot]).toEqual([where, true]);
       expect([where, sc.capabilities.drop]).toEqual([where, ['ALL']]);
       if (where === 'serve-java-app/build-image') {
-        // Rootless BuildKit needs its user namespace: see the comment in pipeline-template.ts.
+        // Rootless BuildKit needs its user namespace: see BUILDKIT_SECURITY in pipeline-steps.ts.
         expect(sc.seccompProfile).toEqual({ type: 'Unconfined' });
         expect(sc.appArmorProfile).toEqual({ type: 'Unconfined' });
         expect(sc.allowPrivilegeEscalation).toBeUndefined();
