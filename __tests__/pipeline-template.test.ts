@@ -1,12 +1,12 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { Environment } from '../lib/environment';
 import { ArgoCdBootstrap } from '../lib/gitops';
 import { BuildCache, BuildTool, PipelineTemplate, PipelineTemplateProps } from '../lib/pipeline-template';
-import { unpinnedImage } from '../lib/props';
+import { PropError, unpinnedImage } from '../lib/props';
 import { lintWorkflowTemplates } from '../lib/validate/workflow-lint';
 
 const GITOPS_REPO = 'https://github.com/acme/gitops.git';
@@ -423,7 +423,7 @@ describe('PipelineTemplate', () => {
       expect([where, sc.runAsNonRoot]).toEqual([where, true]);
       expect([where, sc.capabilities.drop]).toEqual([where, ['ALL']]);
       if (where === 'serve-java-app/build-image') {
-        // Rootless BuildKit needs its user namespace: see the comment in pipeline-template.ts.
+        // Rootless BuildKit needs its user namespace: see BUILDKIT_SECURITY in pipeline-steps.ts.
         expect(sc.seccompProfile).toEqual({ type: 'Unconfined' });
         expect(sc.appArmorProfile).toEqual({ type: 'Unconfined' });
         expect(sc.allowPrivilegeEscalation).toBeUndefined();
@@ -533,10 +533,36 @@ describe('PipelineTemplate', () => {
     [{ gitopsRepo: 'https://bot:s3cret@github.com/acme/gitops.git' }, /gitopsRepo must not contain credentials/],
     [{ namespace: 'Argo' }, /namespace must be a DNS-1123 label/],
     [{ registryCredentialsSecret: 'Registry_Creds' }, /registryCredentialsSecret must be a DNS-1123 subdomain/],
-    [{ waitTimeoutSeconds: 5 }, /waitTimeoutSeconds must be an integer 60-86400/],
     [{ workspaceSize: 'big' }, /workspaceSize must be a Kubernetes quantity/],
   ])('refuses wrong props %j', (props, message) => {
     expect(() => synth(props as Partial<PipelineTemplateProps>)).toThrow(message);
+  });
+
+  const WAIT_RANGE = 'waitTimeout must be a whole number of seconds from 1m to 24h (Duration.seconds(n))';
+  test.each([
+    ['Duration.seconds(59)', Duration.seconds(59), `${WAIT_RANGE}, got 59s`],
+    ['Duration.seconds(86401)', Duration.seconds(86401), `${WAIT_RANGE}, got 86401s`],
+    ['Duration.millis(90500)', Duration.millis(90500), `${WAIT_RANGE}, got 90500ms`],
+  ])('refuses waitTimeout: %s', (_label, waitTimeout, message) => {
+    expect(() => synth({ waitTimeout })).toThrow(new PropError('PipelineTemplate', 'pipeline', message));
+  });
+
+  test.each([
+    // The bounds are accepted; the deploy's deadline leaves 30 minutes for the rendered commit.
+    ['Duration.minutes(1)', 60, Duration.minutes(1)],
+    ['Duration.hours(24)', 86400, Duration.hours(24)],
+    ['Duration.seconds(90)', 90, Duration.seconds(90)],
+  ])('accepts waitTimeout: %s, the wait step waits %d seconds', (_label, seconds, waitTimeout) => {
+    const deploy = byName(synth({ waitTimeout }), 'deploy-app');
+    const wait = template(deploy, 'wait-for-rollout');
+    expect(env(wait.script).TIMEOUT_SECONDS).toBe(String(seconds));
+    expect(wait.activeDeadlineSeconds).toBe(seconds + 120);
+    expect(deploy.spec.activeDeadlineSeconds).toBe(seconds + 1800);
+  });
+
+  test('waitTimeoutSeconds, the number it replaced, is refused with the new name', () => {
+    expect(() => synth({ waitTimeoutSeconds: 900 } as Partial<PipelineTemplateProps>))
+      .toThrow(new PropError('PipelineTemplate', 'pipeline', 'unknown prop `waitTimeoutSeconds`: did you mean `waitTimeout`?'));
   });
 });
 

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as path from 'path';
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { AccessMode, ArgoCdBootstrap, ArgoCdCluster, DeployStrategy, Environment, IN_CLUSTER, JavaApp, PipelineTemplate, PlatformApp, SyncPolicy } from '../lib';
 import { PropError } from '../lib/props';
@@ -428,12 +428,39 @@ describe('the pipeline across clusters, synthesized', () => {
     [{ argoCdServer: 'https://argocd.example.com/api' }, /argoCdServer must be the Argo CD server's root URL without a path/],
     [{ argoCdTokenSecret: 'Bad_Name' }, /argoCdTokenSecret must be a DNS-1123 subdomain/],
     [{ argoCdTokenSecret: 'gitops-credentials' }, /argoCdTokenSecret must be a DNS-1123 subdomain other than the GitOps Secret/],
-    [{ promotionCheckSeconds: 5 }, /promotionCheckSeconds must be an integer 30-3600/],
     [{ cluster: { name: 'in-cluster', server: 'https://a.k8s.example.com' } }, /cluster: "in-cluster" is Argo CD's own cluster/],
   ])('refuses PipelineTemplate props %j', (props, message) => {
     const chart = Testing.chart();
     expect(() => new PipelineTemplate(chart, 'pipeline', { gitopsRepo: REPO, ...props } as any)).toThrow(PropError);
     expect(() => new PipelineTemplate(Testing.chart(), 'pipeline', { gitopsRepo: REPO, ...props } as any)).toThrow(message);
+  });
+
+  const CHECK_RANGE = 'promotionCheckTimeout must be a whole number of seconds from 30s to 1h (Duration.seconds(n))';
+  test.each([
+    ['Duration.seconds(29)', Duration.seconds(29), `${CHECK_RANGE}, got 29s`],
+    ['Duration.seconds(3601)', Duration.seconds(3601), `${CHECK_RANGE}, got 3601s`],
+    ['Duration.millis(30500)', Duration.millis(30500), `${CHECK_RANGE}, got 30500ms`],
+  ])('refuses promotionCheckTimeout: %s', (_label, promotionCheckTimeout, message) => {
+    expect(() => new PipelineTemplate(Testing.chart(), 'pipeline', { gitopsRepo: REPO, promotionCheckTimeout }))
+      .toThrow(new PropError('PipelineTemplate', 'pipeline', message));
+  });
+
+  test.each([
+    // The bounds are accepted: check-source waits that long, and the template's deadline adds it.
+    ['Duration.seconds(30)', 30, Duration.seconds(30)],
+    ['Duration.hours(1)', 3600, Duration.hours(1)],
+    ['Duration.minutes(2)', 120, Duration.minutes(2)],
+  ])('accepts promotionCheckTimeout: %s, check-source waits %d seconds', (_label, seconds, promotionCheckTimeout) => {
+    const wt = named(docsOf(platform({ clusters: { dev: IN_CLUSTER, prod: IN_CLUSTER }, pipeline: { promotionCheckTimeout } })), 'WorkflowTemplate', 'promote-release');
+    expect(envOf(step(wt, 'check-source')).TIMEOUT_SECONDS).toBe(String(seconds));
+    expect(step(wt, 'check-source').activeDeadlineSeconds).toBe(seconds + 120);
+    // The deploy's wait (15 minutes by default) and 30 minutes for the commits.
+    expect(wt.spec.activeDeadlineSeconds).toBe(seconds + 900 + 1800);
+  });
+
+  test('promotionCheckSeconds, the number it replaced, is refused with the new name', () => {
+    expect(() => new PipelineTemplate(Testing.chart(), 'pipeline', { gitopsRepo: REPO, promotionCheckSeconds: 300 } as any))
+      .toThrow(new PropError('PipelineTemplate', 'pipeline', 'unknown prop `promotionCheckSeconds`: did you mean `promotionCheckTimeout`?'));
   });
 
   test('accepts an https Argo CD server with a port and a trailing slash, and a custom token Secret', () => {

@@ -20,7 +20,7 @@ export * from './monitoring-alerts';
 export * from './rules/metrics';
 export * from './network-egress';
 export * from './pipeline-template';
-export { PIPELINE_PROJECT_ROLE, pipelineProjectRole, ReachMode } from './pipeline-promotion';
+export { PIPELINE_PROJECT_ROLE, pipelineProjectRole, ReachMode } from './pipeline-reach';
 export * from './platform-app';
 export * from './policy-exception';
 export * from './releases';

@@ -1,138 +1,27 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { Lazy } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import type * as argocdproject from '../imports/argocdproject-argoproj.io';
 import * as workflows from '../imports/workflows-argoproj.io';
 import { ArgoCdCluster, checkCluster, IN_CLUSTER } from './cluster';
-import { Environment } from './environment';
 import { ARGO_CD_ROLE_SOURCE, ArgoCdProjectRoleSource } from './gitops';
-import { JavaApp } from './java-app';
 import { PipelineAccess, PipelineServiceAccounts } from './pipeline-access';
-import * as promotion from './pipeline-promotion';
-import { check, checkImage, checkName, isDnsSubdomain, parseImage, parseQuantity } from './props';
+import { GitOpsTarget, PipelineContext, TEMPLATE_NAMES } from './pipeline-context';
+import { abortJavaAppSpec, deployAppSpec } from './pipeline-deploy';
+import { BuildCache, BuildTool, DIGEST, PipelineImages, TAG_ONLY_ALLOWED, TAG_ONLY_REASON, withDefaultImages } from './pipeline-options';
+import { promoteJavaAppSpec, promoteReleaseSpec } from './pipeline-promotion';
+import { badArgoCdServer, crossClusterProblems, isCrossCluster, pipelineProjectRole, ReachMode, reachModes } from './pipeline-reach';
+import { allowedImages, platformApps, serveJavaAppSpec } from './pipeline-serve';
+import { POD_SECURITY } from './pipeline-steps';
+import { check, checkImage, checkName, checkSeconds, isDnsSubdomain, parseQuantity } from './props';
 import { urlCarriesCredentials } from './rules/credentials';
-import { restrictedContainer, restrictedPod } from './rules/security-context';
 import { IMAGE_DIGEST_EXEMPTION } from './validate/workflow-lint';
-import { checkOptions, checkProps } from './prop-schema';
-import { PerAppBuildCacheOptionsSchema, PipelineTemplatePropsSchema } from './prop-schemas';
+import { checkProps } from './prop-schema';
+import { PipelineTemplatePropsSchema } from './prop-schemas';
 
-/** The build tool of a Java project. */
-export enum BuildTool {
-  /** Apache Maven (`pom.xml`; `./mvnw` when the project has the wrapper). */
-  MAVEN = 'maven',
-  /** Gradle (`build.gradle[.kts]`; `./gradlew` when the project has the wrapper). */
-  GRADLE = 'gradle',
-}
-
-/**
- * Container images of the pipeline. Each is pinned by digest (`repository:tag@sha256:...`): a tag
- * can be moved to other bytes, a digest cannot. The defaults' digests are those that public pinned
- * references record for these tags (see docs/security.md); resolve your own with
- * `crane digest <image>` or `docker buildx imagetools inspect <image>` and pass them here.
- */
-export interface PipelineImages {
-  /**
-   * Git client with a POSIX shell, used to check the parameters, clone the source and read the
-   * GitOps history.
-   * @default 'alpine/git:v2.47.2@sha256:062a01ad...'
-   */
-  readonly git?: string;
-  /**
-   * Node.js with npm, git and a POSIX shell: the deploy step clones the GitOps repository, runs its
-   * synth and validation gate, and pushes the rendered commit.
-   * @default 'node:22.12.0-bookworm'
-   */
-  readonly node?: string;
-  /**
-   * Maven with a JDK, for `build_tool=maven`.
-   * @default 'maven:3.9.9-eclipse-temurin-21@sha256:3a4ab327...'
-   */
-  readonly maven?: string;
-  /**
-   * Gradle with a JDK, for `build_tool=gradle`.
-   * @default 'gradle:8.14.2-jdk21@sha256:cf0caeaa...'
-   */
-  readonly gradle?: string;
-  /**
-   * curl with a POSIX shell and sha256sum, to fetch a prebuilt artifact.
-   * @default 'curlimages/curl:8.11.1@sha256:c1fe1679...'
-   */
-  readonly curl?: string;
-  /**
-   * Rootless BuildKit (must be a `-rootless` variant: it runs as UID 1000).
-   * @default 'moby/buildkit:v0.23.2-rootless@sha256:cab93674...'
-   */
-  readonly buildkit?: string;
-  /**
-   * kubectl with a POSIX shell, to wait for and abort the Rollout.
-   * @default 'alpine/k8s:1.31.4@sha256:9c4976d4...'
-   */
-  readonly kubectl?: string;
-  /**
-   * The `kubectl-argo-rollouts` plugin image, to promote. The only image that may stay
-   * tag-only (no digest for it could be confirmed): the WorkflowTemplates that use it then carry the
-   * annotation `exempt.policy.platform/image-digest` with the reason, which the gate requires.
-   * @default 'quay.io/argoproj/kubectl-argo-rollouts:v1.9.1' (tag only)
-   */
-  readonly rolloutsPlugin?: string;
-  /**
-   * Base image of generated Dockerfiles for executable jars (`app_type=springboot`).
-   * @default 'eclipse-temurin:21-jre@sha256:7a65df4b...'
-   */
-  readonly jarBase?: string;
-  /**
-   * Base image of generated Dockerfiles for WARs (`app_type=spring`; Tomcat 10.1: Jakarta EE, Spring 6).
-   * @default 'tomcat:10.1.34-jdk17-temurin@sha256:6cc7480f...'
-   */
-  readonly warBase?: string;
-}
-
-/** Options of `BuildCache.perApp()`. */
-export interface PerAppBuildCacheOptions {
-  /**
-   * Prefix of the claims: `<prefix>-<app>`.
-   * @default 'java-build-cache'
-   */
-  readonly claimPrefix?: string;
-  /**
-   * Size of each app's claim.
-   * @default '5Gi'
-   */
-  readonly size?: string;
-  /**
-   * StorageClass of the claims.
-   * @default the pipeline's workspaceStorageClass
-   */
-  readonly storageClassName?: string;
-}
-
-/** The dependency cache of the builds. */
-export class BuildCache {
-  /**
-   * One PersistentVolumeClaim per app of the platform, `<prefix>-<app>` (ReadWriteOnce), generated
-   * in the pipeline's namespace; a build mounts only its own app's claim.
-   */
-  public static perApp(options: PerAppBuildCacheOptions = {}): BuildCache {
-    checkOptions('BuildCache.perApp', options, PerAppBuildCacheOptionsSchema);
-    return new BuildCache(true, options.claimPrefix ?? 'java-build-cache', options.size ?? '5Gi', options.storageClassName);
-  }
-
-  /**
-   * Nothing kept between builds: each build downloads its dependencies into an emptyDir of this size.
-   * No claim per app (for platforms with many apps, or storage without WaitForFirstConsumer binding).
-   */
-  public static none(size = '5Gi'): BuildCache {
-    return new BuildCache(false, '', size, undefined);
-  }
-
-  private constructor(
-    public readonly persistent: boolean,
-    public readonly claimPrefix: string,
-    public readonly size: string,
-    public readonly storageClassName: string | undefined,
-  ) {}
-}
+// The option types live beside the builders that read them; users import them from here.
+export { BuildCache, BuildTool } from './pipeline-options';
+export type { PerAppBuildCacheOptions, PipelineImages } from './pipeline-options';
 
 export interface PipelineTemplateProps {
   /**
@@ -206,10 +95,10 @@ export interface PipelineTemplateProps {
    */
   readonly waitForSync?: boolean;
   /**
-   * How long the deploy waits for the Rollout, in seconds.
-   * @default 900
+   * How long the deploy waits for the Rollout: whole seconds, from 1 minute to 24 hours.
+   * @default Duration.minutes(15)
    */
-  readonly waitTimeoutSeconds?: number;
+  readonly waitTimeout?: Duration;
   /**
    * Where Maven and Gradle keep downloaded dependencies. Never shared between apps: one app's build
    * (its own code) must not change the dependencies another app's build uses.
@@ -257,179 +146,34 @@ export interface PipelineTemplateProps {
   readonly argoCdTokenSecret?: string;
   /**
    * How long promote-release waits for the source environment to be Synced and Healthy on the
-   * image it promotes, in seconds.
-   * @default 300
+   * image it promotes: whole seconds, from 30 seconds to 1 hour.
+   * @default Duration.minutes(5)
    */
-  readonly promotionCheckSeconds?: number;
+  readonly promotionCheckTimeout?: Duration;
 }
 
-// Digests as recorded by public pinned references of these tags (docs/security.md lists them).
-const DEFAULT_IMAGES: Required<PipelineImages> = {
-  git: 'alpine/git:v2.47.2@sha256:062a01ad7a0eb17cff382bc5e26086b4d710e56dfdfdf001109a49b6d9bd378c',
-  node: 'node:22.12.0-bookworm',
-  maven: 'maven:3.9.9-eclipse-temurin-21@sha256:3a4ab3276a087bf276f79cae96b1af04f53731bec53fb2e651aca79e4b10211e',
-  gradle: 'gradle:8.14.2-jdk21@sha256:cf0caeaac06e2824fac26daa6a55728fcb0e0e0e2ff28a430d2292547fe84dff',
-  curl: 'curlimages/curl:8.11.1@sha256:c1fe1679c34d9784c1b0d1e5f62ac0a79fca01fb6377cdd33e90473c6f9f9a69',
-  buildkit: 'moby/buildkit:v0.23.2-rootless@sha256:cab936745de5d673465948f1e93ff4d6e372bbe33f218afd3314eba45a6f85a9',
-  kubectl: 'alpine/k8s:1.31.4@sha256:9c4976d47656d78cf53a92b0203fc54ac45eae18a2b45001ac221c27da4c8036',
-  rolloutsPlugin: 'quay.io/argoproj/kubectl-argo-rollouts:v1.9.1',
-  jarBase: 'eclipse-temurin:21-jre@sha256:7a65df4b22d2de92d4e04056e884f3b9122d70b21e2847fd66084278bd0ce037',
-  warBase: 'tomcat:10.1.34-jdk17-temurin@sha256:6cc7480fb8de7028d1f740704364703c55878564204bbe89186f549eb78e7ee7',
-};
-
-/** Images that may stay tag-only, with the reason written on the WorkflowTemplates that use them. */
-const TAG_ONLY_ALLOWED: ReadonlyArray<keyof PipelineImages> = ['node', 'rolloutsPlugin'];
-const TAG_ONLY_REASON = 'no digest of this image could be confirmed; pin it through PipelineImages (repository:tag@sha256:...)';
-const DIGEST = /@sha256:[a-f0-9]{64}$/;
-
-/** UID and GID of every step except the image build (BuildKit's rootless image uses 1000). */
-const RUN_AS = 65532;
-const WORKSPACE = '/workspace';
-const SOURCE_DIR = `${WORKSPACE}/src`;
-const ARTIFACT_DIR = `${WORKSPACE}/artifact`;
-const CACHE_DIR = '/cache';
-const OUT_DIR = '/mnt/out';
-
-type Template = workflows.WorkflowTemplateSpecTemplates;
-type Script = workflows.WorkflowTemplateSpecTemplatesScript;
-type Container = workflows.WorkflowTemplateSpecTemplatesContainer;
-type EnvVar = workflows.WorkflowTemplateSpecTemplatesScriptEnv;
-type Volume = workflows.WorkflowTemplateSpecTemplatesVolumes;
-type VolumeMount = workflows.WorkflowTemplateSpecTemplatesScriptVolumeMounts;
-
-/** Reads a script of `lib/pipeline/`. */
-export function readScript(name: string): string {
-  const candidates = [
-    path.join(__dirname, 'pipeline', name),
-    // When the app is bundled, __dirname is the bundle's folder: fall back to the source tree.
-    path.join(process.cwd(), 'lib', 'pipeline', name),
-  ];
-  const file = candidates.find((f) => fs.existsSync(f));
-  if (!file) throw new Error(`PipelineTemplate: script ${name} not found (looked in ${candidates.join(', ')})`);
-  // A step runs one script: the files it sources from beside it (`. "$(dirname -- "$0")/include/x.sh"
-  // # include`, with its shellcheck directive) are put in place of that line.
-  return fs.readFileSync(file, 'utf8').replace(INCLUDE, (_line, included: string) =>
-    fs.readFileSync(path.join(path.dirname(file), 'include', included), 'utf8'));
+/** The props with their defaults, checked. */
+interface ResolvedProps {
+  readonly namespace: string;
+  readonly serviceAccounts: PipelineServiceAccounts;
+  readonly partOf: string;
+  readonly gitops: GitOpsTarget;
+  readonly registrySecret: string;
+  readonly sourceSecret: string;
+  readonly buildTool: BuildTool;
+  readonly waitForSync: boolean;
+  /** Seconds: the steps' YAML takes numbers. */
+  readonly waitTimeout: number;
+  readonly cache: BuildCache;
+  readonly workspaceSize: string;
+  readonly images: Required<PipelineImages>;
+  readonly cluster: ArgoCdCluster;
+  /** The Argo CD API server without a trailing slash. */
+  readonly argoCdServer?: string;
+  readonly argoCdTokenSecret: string;
+  /** Seconds. */
+  readonly promotionCheckTimeout: number;
 }
-
-const INCLUDE = /^# shellcheck source=include\/[a-z-]+\.sh\n\. "\$\(dirname -- "\$0"\)\/include\/([a-z-]+\.sh)" # include\n/gm;
-
-interface Size { readonly cpu: [string, string]; readonly memory: [string, string] }
-export const SMALL: Size = { cpu: ['50m', '500m'], memory: ['64Mi', '256Mi'] };
-const BUILD: Size = { cpu: ['1', '2'], memory: ['2Gi', '4Gi'] };
-/** The deploy step: npm ci and the synth of the platform (about 300 MiB at peak for the sample). */
-export const RENDER: Size = { cpu: ['500m', '2'], memory: ['512Mi', '1Gi'] };
-
-function resources(size: Size): workflows.WorkflowTemplateSpecTemplatesScriptResources {
-  return {
-    requests: {
-      cpu: workflows.WorkflowTemplateSpecTemplatesScriptResourcesRequests.fromString(size.cpu[0]),
-      memory: workflows.WorkflowTemplateSpecTemplatesScriptResourcesRequests.fromString(size.memory[0]),
-    },
-    limits: {
-      cpu: workflows.WorkflowTemplateSpecTemplatesScriptResourcesLimits.fromString(size.cpu[1]),
-      memory: workflows.WorkflowTemplateSpecTemplatesScriptResourcesLimits.fromString(size.memory[1]),
-    },
-  };
-}
-
-/** The strictest container security context: the "restricted" Pod Security Standard and more. */
-const STRICT: workflows.WorkflowTemplateSpecTemplatesScriptSecurityContext = {
-  ...restrictedContainer(),
-  runAsUser: RUN_AS,
-  runAsGroup: RUN_AS,
-  privileged: false,
-  seccompProfile: { type: 'RuntimeDefault' },
-};
-
-/**
- * Rootless BuildKit is as strict as it can be, but not "restricted":
- * - rootlesskit maps the build's users through a user namespace with the setuid helpers
- *   newuidmap/newgidmap, which need CAP_SETUID/CAP_SETGID in the bounding set and a process that
- *   may gain privileges: so SETUID and SETGID stay, and allowPrivilegeEscalation is left at the
- *   Kubernetes default (setting it to false sets no_new_privs and the helpers fail);
- * - the default seccomp and AppArmor profiles forbid the unshare/mount calls that create that user
- *   namespace and the build's mounts: so both are Unconfined for this one container.
- * It is never privileged and never runs as root on the node; `--oci-worker-no-process-sandbox`
- * (BUILDKITD_FLAGS) avoids needing a new PID namespace. The namespace of the workflows therefore
- * cannot enforce the "baseline" or "restricted" Pod Security Standards.
- */
-const BUILDKIT_SECURITY: workflows.WorkflowTemplateSpecTemplatesScriptSecurityContext = {
-  runAsNonRoot: true,
-  runAsUser: 1000,
-  runAsGroup: 1000,
-  privileged: false,
-  capabilities: { drop: ['ALL'], add: ['SETUID', 'SETGID'] },
-  seccompProfile: { type: 'Unconfined' },
-  appArmorProfile: { type: 'Unconfined' },
-};
-
-/** Pod security context of every step; also set per template for steps called by templateRef. */
-const POD_SECURITY: workflows.WorkflowTemplateSpecTemplatesSecurityContext = restrictedPod(RUN_AS);
-
-export function retry(limit: number, policy: workflows.WorkflowTemplateSpecTemplatesRetryStrategyRetryPolicy, expression?: string): workflows.WorkflowTemplateSpecTemplatesRetryStrategy {
-  return {
-    limit: workflows.WorkflowTemplateSpecTemplatesRetryStrategyLimit.fromNumber(limit),
-    retryPolicy: policy,
-    expression,
-    backoff: {
-      duration: '10s',
-      factor: workflows.WorkflowTemplateSpecTemplatesRetryStrategyBackoffFactor.fromNumber(2),
-      maxDuration: '5m',
-    },
-  };
-}
-export const RetryPolicy = workflows.WorkflowTemplateSpecTemplatesRetryStrategyRetryPolicy;
-
-/**
- * The build scripts exit 2 for what does not heal (a refused parameter, a wrong checksum, an
- * existing tag): no retry then. Argo evaluates the expression after each failed attempt.
- */
-function noRetryOnUsage(strategy: workflows.WorkflowTemplateSpecTemplatesRetryStrategy): workflows.WorkflowTemplateSpecTemplatesRetryStrategy {
-  return { ...strategy, expression: 'asInt(lastRetry.exitCode) != 2' };
-}
-/** Exit status of the deploy scripts for a failure that may heal by itself (EX_TEMPFAIL). */
-export const TRANSIENT_EXIT_CODE = 75;
-/**
- * Retries only what can heal: the pod could not run (phase Error), or the script said so with exit
- * status 75. Usage errors (2), a missing app, a gate refusal (3) fail at once. Argo Workflows
- * evaluates it with `retryPolicy` Always (docs/retries.md: policy AND expression; `lastRetry.exitCode`
- * is a string, "-1" when there is none).
- */
-export const TRANSIENT_ONLY = `lastRetry.status == "Error" || asInt(lastRetry.exitCode) == ${TRANSIENT_EXIT_CODE}`;
-
-function deadline(seconds: number): workflows.WorkflowTemplateSpecTemplatesActiveDeadlineSeconds {
-  return workflows.WorkflowTemplateSpecTemplatesActiveDeadlineSeconds.fromNumber(seconds);
-}
-
-export function inputs(...names: string[]): workflows.WorkflowTemplateSpecTemplatesInputs {
-  return { parameters: names.map((name) => ({ name })) };
-}
-
-export function args(values: Record<string, string>): workflows.WorkflowTemplateSpecTemplatesStepsArguments {
-  return { parameters: Object.entries(values).map(([name, value]) => ({ name, value })) };
-}
-
-export function env(values: Record<string, string>): EnvVar[] {
-  return Object.entries(values).map(([name, value]) => ({ name, value }));
-}
-
-export function secretEnv(name: string, secret: string, key: string, optional: boolean): EnvVar {
-  return { name, valueFrom: { secretKeyRef: { name: secret, key, optional } } };
-}
-
-function size(q: string): workflows.WorkflowTemplateSpecTemplatesVolumesEmptyDirSizeLimit {
-  return workflows.WorkflowTemplateSpecTemplatesVolumesEmptyDirSizeLimit.fromString(q);
-}
-
-/** The parameters of serve-java-app, all checked by its first step. */
-const SERVE_PARAMETERS = [
-  'app_name', 'app_type', 'build_tool', 'git_repo', 'git_revision', 'artifact_url', 'artifact_sha256',
-  'image', 'tag', 'overwrite_tag', 'environment',
-] as const;
-
-const TMP_VOLUME: Volume = { name: 'tmp', emptyDir: { sizeLimit: size('512Mi') } };
-const TMP_MOUNT: VolumeMount = { name: 'tmp', mountPath: '/tmp' };
 
 /**
  * The Argo Workflows templates of the Java delivery pipeline, in one construct:
@@ -441,20 +185,22 @@ const TMP_MOUNT: VolumeMount = { name: 'tmp', mountPath: '/tmp' };
  *   project's own synth and gate, push both in one commit, and wait for the Rollout.
  * - `promote-java-app`: finish a blue-green release; `abort-java-app`: abort the Rollout and commit
  *   the previous image through `deploy-app`.
+ * - `promote-release`: commit the image one environment runs to the next one.
  *
  * Credentials are only referenced by Secret name; scripts are the files of `lib/pipeline/`. The
  * namespace, ServiceAccounts and Roles the templates need are generated beside them
- * (`PipelineAccess`).
+ * (`PipelineAccess`). Each template's spec is built by its own module (pipeline-serve.ts,
+ * pipeline-deploy.ts, pipeline-promotion.ts) from the step library (pipeline-steps.ts).
  */
 export class PipelineTemplate extends Construct implements ArgoCdProjectRoleSource {
   /** Name of the build-and-deploy WorkflowTemplate. */
-  public static readonly SERVE = 'serve-java-app';
+  public static readonly SERVE = TEMPLATE_NAMES.serve;
   /** Name of the deploy WorkflowTemplate, and of its template. */
-  public static readonly DEPLOY = 'deploy-app';
-  public static readonly DEPLOY_TEMPLATE = 'deploy-java-app';
-  public static readonly PROMOTE = 'promote-java-app';
-  public static readonly ABORT = 'abort-java-app';
-  public static readonly PROMOTE_RELEASE = 'promote-release';
+  public static readonly DEPLOY = TEMPLATE_NAMES.deploy;
+  public static readonly DEPLOY_TEMPLATE = TEMPLATE_NAMES.deployTemplate;
+  public static readonly PROMOTE = TEMPLATE_NAMES.promote;
+  public static readonly ABORT = TEMPLATE_NAMES.abort;
+  public static readonly PROMOTE_RELEASE = TEMPLATE_NAMES.promoteRelease;
 
   public readonly namespace: string;
   public readonly serve: workflows.WorkflowTemplate;
@@ -463,10 +209,8 @@ export class PipelineTemplate extends Construct implements ArgoCdProjectRoleSour
   public readonly abort: workflows.WorkflowTemplate;
   public readonly promoteRelease: workflows.WorkflowTemplate;
   /** How the steps reach each environment's Rollout, by environment name. */
-  public readonly reach: ReadonlyMap<string, promotion.ReachMode>;
+  public readonly reach: ReadonlyMap<string, ReachMode>;
   public readonly [ARGO_CD_ROLE_SOURCE] = true as const;
-  private readonly argoCd: { server?: string; tokenSecret: string };
-  private deployOptions?: { gitopsRepo: string; gitopsBranch: string; gitSecret: string; images: Required<PipelineImages>; waitTimeout: number };
 
   /** The ServiceAccount of each role (generated with their Roles by PipelineAccess). */
   public readonly serviceAccounts: PipelineServiceAccounts;
@@ -478,108 +222,53 @@ export class PipelineTemplate extends Construct implements ArgoCdProjectRoleSour
   constructor(scope: Construct, id: string, props: PipelineTemplateProps) {
     super(scope, id);
     const c = 'PipelineTemplate';
-    checkProps(c, id, props, PipelineTemplatePropsSchema);
-    this.namespace = props.namespace ?? 'ci';
-    const saPrefix = props.serviceAccountPrefix ?? 'pipeline';
-    this.serviceAccounts = {
-      executor: `${saPrefix}-executor`, wait: `${saPrefix}-wait`, promote: `${saPrefix}-promote`, abort: `${saPrefix}-abort`,
-    };
-    this.partOf = props.partOf ?? 'platform';
-    const gitopsBranch = props.gitopsBranch ?? 'main';
-    const gitSecret = props.gitCredentialsSecret ?? 'gitops-credentials';
-    const registrySecret = props.registryCredentialsSecret ?? 'registry-credentials';
-    const buildTool = props.buildTool ?? BuildTool.MAVEN;
-    const waitForSync = props.waitForSync ?? true;
-    const waitTimeout = props.waitTimeoutSeconds ?? 900;
-    const cache = props.buildCache ?? BuildCache.perApp();
-    const workspaceSize = props.workspaceSize ?? '2Gi';
-    const sourceSecret = props.sourceCredentialsSecret ?? 'source-credentials';
-    const images: Required<PipelineImages> = { ...DEFAULT_IMAGES, ...dropUndefined(props.images ?? {}) };
-
-    checkName(c, id, 'namespace', this.namespace);
-    check(props.gitopsRepo.trim() !== '', c, id, () => 'gitopsRepo must be the URL of the GitOps repository, got ""');
-    check(!urlCarriesCredentials(props.gitopsRepo), c, id,
-      () => 'gitopsRepo must not contain credentials: put them in the Secret named by gitCredentialsSecret');
-    check(/^[A-Za-z0-9._/-]+$/.test(gitopsBranch) && !gitopsBranch.includes('..'), c, id,
-      () => `gitopsBranch must be a branch name, got "${gitopsBranch}"`);
-    for (const [prop, value] of [['gitCredentialsSecret', gitSecret], ['registryCredentialsSecret', registrySecret],
-      ['sourceCredentialsSecret', sourceSecret], ['serviceAccountPrefix', this.serviceAccounts.executor]]) {
-      check(isDnsSubdomain(value), c, id, () => `${prop} must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.'), got "${value}"`);
-    }
-    check(sourceSecret !== gitSecret, c, id,
-      () => `sourceCredentialsSecret must not be the GitOps write Secret "${gitSecret}": give the build a read-only token of its own`);
-    // Claims are named <prefix>-<app>: a short prefix of lowercase letters, digits and '-'.
-    check(!cache.persistent || /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/.test(cache.claimPrefix), c, id,
-      () => `buildCache claimPrefix must be lowercase letters, digits and '-', at most 32 characters, got "${cache.claimPrefix}"`);
-    check((parseQuantity(cache.size) ?? 0) > 0, c, id, () => `buildCache size must be a Kubernetes quantity such as "5Gi", got "${cache.size}"`);
-    if (props.sourceRepoHost !== undefined) {
-      check(SOURCE_HOST.test(props.sourceRepoHost), c, id,
-        () => `sourceRepoHost must be a host name or host:port without scheme, path or credentials (e.g. "github.com"), got "${props.sourceRepoHost}"`);
-    }
-    if (props.imageRepository !== undefined) checkRepositoryPattern(c, id, props.imageRepository);
-    check(Object.values(BuildTool).includes(buildTool), c, id, () => `buildTool must be BuildTool.MAVEN or BuildTool.GRADLE, got "${buildTool}"`);
-    check(Number.isInteger(waitTimeout) && waitTimeout >= 60 && waitTimeout <= 86400, c, id,
-      () => `waitTimeoutSeconds must be an integer 60-86400, got ${waitTimeout}`);
-    check((parseQuantity(workspaceSize) ?? 0) > 0, c, id, () => `workspaceSize must be a Kubernetes quantity such as "2Gi", got "${workspaceSize}"`);
-    for (const [key, image] of Object.entries(images)) {
-      checkImage(c, id, `images.${key}`, image);
-      check(DIGEST.test(image) || TAG_ONLY_ALLOWED.includes(key as keyof PipelineImages), c, id,
-        () => `images.${key} "${image}" is not pinned by digest: give repository:tag@sha256:<digest> (crane digest ${image})`);
-    }
-    this.tagOnlyImages = new Set(Object.values(images).filter((i) => !DIGEST.test(i)));
-    const cluster = props.cluster === undefined ? IN_CLUSTER : checkCluster(c, id, 'cluster', props.cluster);
-    this.argoCd = { server: props.argoCdServer?.replace(/\/+$/, ''), tokenSecret: props.argoCdTokenSecret ?? 'argocd-pipeline-token' };
-    if (props.argoCdServer !== undefined) {
-      const why = promotion.badArgoCdServer(props.argoCdServer);
-      check(why === undefined, c, id, () => `argoCdServer ${why}`);
-    }
-    check(isDnsSubdomain(this.argoCd.tokenSecret) && this.argoCd.tokenSecret !== gitSecret, c, id,
-      () => `argoCdTokenSecret must be a DNS-1123 subdomain other than the GitOps Secret, got "${this.argoCd.tokenSecret}"`);
-    const checkSeconds = props.promotionCheckSeconds ?? 300;
-    check(Number.isInteger(checkSeconds) && checkSeconds >= 30 && checkSeconds <= 3600, c, id,
-      () => `promotionCheckSeconds must be an integer 30-3600, got ${checkSeconds}`);
+    const r = resolveProps(c, id, props);
+    this.namespace = r.namespace;
+    this.serviceAccounts = r.serviceAccounts;
+    this.partOf = r.partOf;
+    this.tagOnlyImages = new Set(Object.values(r.images).filter((i) => !DIGEST.test(i)));
     // Environments are known when the pipeline is declared (PipelineAccess requires it).
-    this.reach = promotion.reachModes(this, cluster);
-    this.node.addValidation({ validate: () => promotion.crossClusterProblems(this, `${c} "${id}"`, promotion.reachModes(this, cluster), this.argoCd.server) });
+    this.reach = reachModes(this, r.cluster);
+    this.node.addValidation({ validate: () => crossClusterProblems(this, `${c} "${id}"`, reachModes(this, r.cluster), r.argoCdServer) });
 
     // The apps the pipeline builds: those of the platform, known when it is declared.
     const apps = platformApps(this);
     this.node.addValidation({ validate: () => this.checkApps(apps, props.imageRepository) });
-    if (cache.persistent) {
-      for (const app of [...apps.keys()].sort()) this.cacheClaim(cache.claimPrefix, app, cache.size, cache.storageClassName ?? props.workspaceStorageClass);
+    if (r.cache.persistent) {
+      for (const app of [...apps.keys()].sort()) this.cacheClaim(r.cache.claimPrefix, app, r.cache.size, r.cache.storageClassName ?? props.workspaceStorageClass);
     }
 
-    this.serve = this.serveJavaApp({
-      buildTool, cache, workspaceSize, workspaceStorageClass: props.workspaceStorageClass, registrySecret, images,
-      sourceRepoHost: props.sourceRepoHost, sourceSecret,
+    this.serve = this.workflowTemplate(TEMPLATE_NAMES.serve, serveJavaAppSpec({
+      buildTool: r.buildTool, cache: r.cache, workspaceSize: r.workspaceSize, workspaceStorageClass: props.workspaceStorageClass,
+      registrySecret: r.registrySecret, images: r.images, sourceRepoHost: props.sourceRepoHost, sourceSecret: r.sourceSecret,
       appNames: [...apps.keys()].sort().join(' '),
       allowedImages: allowedImages(apps, props.imageRepository),
-    });
-    this.deploy = this.deployApp({ gitopsRepo: props.gitopsRepo, gitopsBranch, gitSecret, waitForSync, waitTimeout, images });
-    this.promote = this.promoteJavaApp(images);
-    this.abort = this.abortJavaApp({ gitopsRepo: props.gitopsRepo, gitopsBranch, gitSecret, images });
-    this.promoteRelease = this.workflowTemplate(PipelineTemplate.PROMOTE_RELEASE, {
-      entrypoint: 'promote',
-      activeDeadlineSeconds: checkSeconds + waitTimeout + 1800,
-      arguments: {
-        parameters: [
-          { name: 'app_name', description: 'Name of the app: its key in releases/<environment>.json' },
-          { name: 'from_environment', description: 'Environment whose image is promoted, e.g. dev: it must run it Synced and Healthy' },
-          { name: 'to_environment', description: 'Environment that receives the image, e.g. prod' },
-        ],
-      },
-      templates: promotion.promoteReleaseTemplates(this, {
-        gitopsRepo: props.gitopsRepo, gitopsBranch, gitSecret, gitImage: images.git,
-        syncPolicies: promotion.syncPolicies(this), checkTimeout: checkSeconds,
-      }),
-    });
+    }));
+    const ctx: PipelineContext = {
+      images: r.images, serviceAccounts: this.serviceAccounts, gitops: r.gitops, waitTimeout: r.waitTimeout,
+      reach: { scope: this, modes: this.reach, argoCdServer: r.argoCdServer, argoCdTokenSecret: r.argoCdTokenSecret },
+    };
+    this.deploy = this.workflowTemplate(TEMPLATE_NAMES.deploy, deployAppSpec(ctx, r.waitForSync));
+    this.promote = this.workflowTemplate(TEMPLATE_NAMES.promote, promoteJavaAppSpec(ctx));
+    this.abort = this.workflowTemplate(TEMPLATE_NAMES.abort, abortJavaAppSpec(ctx));
+    this.promoteRelease = this.workflowTemplate(TEMPLATE_NAMES.promoteRelease, promoteReleaseSpec(ctx, r.promotionCheckTimeout));
     this.access = new PipelineAccess(this, 'access', {
       namespace: this.namespace,
       createNamespace: props.createNamespace ?? true,
       serviceAccounts: this.serviceAccounts,
       partOf: this.partOf,
-      throughArgoCd: new Set([...this.reach].filter(([, m]) => m === promotion.ReachMode.ARGO_CD).map(([e]) => e)),
+      throughArgoCd: new Set([...this.reach].filter(([, m]) => m === ReachMode.ARGO_CD).map(([e]) => e)),
     });
+  }
+
+  /** The Argo CD project role of the pipeline, on the AppProject of each environment it reaches through Argo CD. */
+  public projectRoles(folder: string, project: string): argocdproject.AppProjectSpecRoles[] {
+    return this.reach.get(folder) === ReachMode.ARGO_CD ? [pipelineProjectRole(project)] : [];
+  }
+
+  /** Whether some environment is reached through Argo CD's API. */
+  public get crossCluster(): boolean {
+    return isCrossCluster(this.reach);
   }
 
   /**
@@ -657,580 +346,89 @@ export class PipelineTemplate extends Construct implements ArgoCdProjectRoleSour
       },
     });
   }
+}
 
-  /** The Argo CD project role of the pipeline, on the AppProject of each environment it reaches through Argo CD. */
-  public projectRoles(folder: string, project: string): import('../imports/argocdproject-argoproj.io').AppProjectSpecRoles[] {
-    return this.reach.get(folder) === promotion.ReachMode.ARGO_CD ? [promotion.pipelineProjectRole(project)] : [];
+/** Applies the defaults and checks the props: the first wrong one throws a PropError that names it. */
+function resolveProps(c: string, id: string, props: PipelineTemplateProps): ResolvedProps {
+  checkProps(c, id, props, PipelineTemplatePropsSchema);
+  const saPrefix = props.serviceAccountPrefix ?? 'pipeline';
+  const r: ResolvedProps = {
+    namespace: props.namespace ?? 'ci',
+    serviceAccounts: {
+      executor: `${saPrefix}-executor`, wait: `${saPrefix}-wait`, promote: `${saPrefix}-promote`, abort: `${saPrefix}-abort`,
+    },
+    partOf: props.partOf ?? 'platform',
+    gitops: { repo: props.gitopsRepo, branch: props.gitopsBranch ?? 'main', secret: props.gitCredentialsSecret ?? 'gitops-credentials' },
+    registrySecret: props.registryCredentialsSecret ?? 'registry-credentials',
+    sourceSecret: props.sourceCredentialsSecret ?? 'source-credentials',
+    buildTool: props.buildTool ?? BuildTool.MAVEN,
+    waitForSync: props.waitForSync ?? true,
+    waitTimeout: checkSeconds(c, id, 'waitTimeout', props.waitTimeout ?? Duration.minutes(15), 60, 86400),
+    cache: props.buildCache ?? BuildCache.perApp(),
+    workspaceSize: props.workspaceSize ?? '2Gi',
+    images: withDefaultImages(props.images),
+    cluster: props.cluster === undefined ? IN_CLUSTER : checkCluster(c, id, 'cluster', props.cluster),
+    argoCdServer: props.argoCdServer?.replace(/\/+$/, ''),
+    argoCdTokenSecret: props.argoCdTokenSecret ?? 'argocd-pipeline-token',
+    promotionCheckTimeout: checkSeconds(c, id, 'promotionCheckTimeout', props.promotionCheckTimeout ?? Duration.minutes(5), 30, 3600),
+  };
+  checkGitOps(c, id, props, r);
+  checkBuild(c, id, props, r);
+  checkImages(c, id, r.images);
+  checkArgoCd(c, id, props, r);
+  return r;
+}
+
+/** The namespace, the GitOps repository and the Secrets: the build's never the GitOps write Secret. */
+function checkGitOps(c: string, id: string, props: PipelineTemplateProps, r: ResolvedProps): void {
+  const { branch, secret } = r.gitops;
+  checkName(c, id, 'namespace', r.namespace);
+  check(props.gitopsRepo.trim() !== '', c, id, () => 'gitopsRepo must be the URL of the GitOps repository, got ""');
+  check(!urlCarriesCredentials(props.gitopsRepo), c, id,
+    () => 'gitopsRepo must not contain credentials: put them in the Secret named by gitCredentialsSecret');
+  check(/^[A-Za-z0-9._/-]+$/.test(branch) && !branch.includes('..'), c, id,
+    () => `gitopsBranch must be a branch name, got "${branch}"`);
+  for (const [prop, value] of [['gitCredentialsSecret', secret], ['registryCredentialsSecret', r.registrySecret],
+    ['sourceCredentialsSecret', r.sourceSecret], ['serviceAccountPrefix', r.serviceAccounts.executor]]) {
+    check(isDnsSubdomain(value), c, id, () => `${prop} must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.'), got "${value}"`);
   }
+  check(r.sourceSecret !== secret, c, id,
+    () => `sourceCredentialsSecret must not be the GitOps write Secret "${secret}": give the build a read-only token of its own`);
+}
 
-  /** Whether some environment is reached through Argo CD's API. */
-  public get crossCluster(): boolean {
-    return [...this.reach.values()].includes(promotion.ReachMode.ARGO_CD);
+/** The build: cache, source host, image repositories, build tool and workspace. */
+function checkBuild(c: string, id: string, props: PipelineTemplateProps, r: ResolvedProps): void {
+  const cache = r.cache;
+  // Claims are named <prefix>-<app>: a short prefix of lowercase letters, digits and '-'.
+  check(!cache.persistent || /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/.test(cache.claimPrefix), c, id,
+    () => `buildCache claimPrefix must be lowercase letters, digits and '-', at most 32 characters, got "${cache.claimPrefix}"`);
+  check((parseQuantity(cache.size) ?? 0) > 0, c, id, () => `buildCache size must be a Kubernetes quantity such as "5Gi", got "${cache.size}"`);
+  if (props.sourceRepoHost !== undefined) {
+    check(SOURCE_HOST.test(props.sourceRepoHost), c, id,
+      () => `sourceRepoHost must be a host name or host:port without scheme, path or credentials (e.g. "github.com"), got "${props.sourceRepoHost}"`);
   }
+  if (props.imageRepository !== undefined) checkRepositoryPattern(c, id, props.imageRepository);
+  check(Object.values(BuildTool).includes(r.buildTool), c, id, () => `buildTool must be BuildTool.MAVEN or BuildTool.GRADLE, got "${r.buildTool}"`);
+  check((parseQuantity(r.workspaceSize) ?? 0) > 0, c, id, () => `workspaceSize must be a Kubernetes quantity such as "2Gi", got "${r.workspaceSize}"`);
+}
 
-  /**
-   * A step that reaches a Rollout: its kubectl script alone when every environment is on the
-   * pipeline's cluster, else a dispatch by environment to argocd-app.sh, with the Argo CD server,
-   * the Applications and the token Secret.
-   */
-  /** @internal */
-  public reachStep(file: string, command: 'wait' | 'abort'): { source: string; env: EnvVar[] } {
-    if (!this.crossCluster) return { source: readScript(file), env: [] };
-    return {
-      source: promotion.dispatchSource(readScript(file), readScript('argocd-app.sh'), command),
-      env: [
-        ...env({ ARGOCD_SERVER: this.argoCd.server ?? '', ARGOCD_APPLICATIONS: promotion.argoCdApplications(this, this.reach as Map<string, promotion.ReachMode>) }),
-        secretEnv('ARGOCD_AUTH_TOKEN', this.argoCd.tokenSecret, 'token', false),
-      ],
-    };
-  }
-
-  /** @internal The wait for a Rollout (deploy-app, promote-release): Healthy, or Paused when `acceptPaused`. */
-  public waitStep(name: string, acceptPaused: boolean, timeoutSeconds: number): Template {
-    const o = this.deployOptions!;
-    const timeout = timeoutSeconds || o.waitTimeout;
-    const reach = this.reachStep('wait-rollout.sh', 'wait');
-    return this.script(name, {
-      image: o.images.kubectl,
-      file: 'wait-rollout.sh',
-      source: reach.source,
-      inputs: inputs('app_name', 'namespace', 'environment', 'image', 'revision'),
-      env: [
-        ...env({
-          APP_NAME: '{{inputs.parameters.app_name}}',
-          NAMESPACE: '{{inputs.parameters.namespace}}',
-          ENVIRONMENT: '{{inputs.parameters.environment}}',
-          ENVIRONMENT_NAMESPACES: this.environmentNamespacesValue(),
-          IMAGE: '{{inputs.parameters.image}}',
-          // The pushed commit: Argo CD's Application must be synced at it (kubectl checks the image).
-          REVISION: '{{inputs.parameters.revision}}',
-          ACCEPT_PAUSED: acceptPaused ? 'yes' : 'no',
-          TIMEOUT_SECONDS: String(timeout),
-        }),
-        ...reach.env,
-      ],
-      size: SMALL,
-      deadlineSeconds: timeout + 120,
-      // The script polls by itself; retry only when the pod could not run.
-      retry: retry(2, RetryPolicy.ALWAYS, 'lastRetry.status == "Error"'),
-      serviceAccount: this.serviceAccounts.wait,
-    });
-  }
-
-  /** The pod identity of a step that calls the Kubernetes API. */
-  private identity(serviceAccount?: string): Partial<Template> {
-    return serviceAccount ? { serviceAccountName: serviceAccount, automountServiceAccountToken: true } : {};
-  }
-
-  /** @internal A script step; `deadlineSeconds` also bounds retries of a stuck pod. */
-  public script(name: string, opts: {
-    readonly image: string;
-    readonly file: string;
-    /** The step's source when it is not the file alone. */
-    readonly source?: string;
-    readonly inputs?: workflows.WorkflowTemplateSpecTemplatesInputs;
-    readonly env: EnvVar[];
-    readonly mounts?: VolumeMount[];
-    readonly volumes?: Volume[];
-    readonly size: Size;
-    readonly deadlineSeconds: number;
-    readonly retry?: workflows.WorkflowTemplateSpecTemplatesRetryStrategy;
-    readonly securityContext?: workflows.WorkflowTemplateSpecTemplatesScriptSecurityContext;
-    readonly outputs?: workflows.WorkflowTemplateSpecTemplatesOutputs;
-    /** The ServiceAccount whose token the step needs; none by default. */
-    readonly serviceAccount?: string;
-  }): Template {
-    const readOnlyRoot = (opts.securityContext ?? STRICT).readOnlyRootFilesystem === true;
-    const script: Script = {
-      image: opts.image,
-      command: ['sh'],
-      source: opts.source ?? readScript(opts.file),
-      // With a read-only root file system, HOME and every temporary file live on the /tmp volume.
-      env: [...(readOnlyRoot ? env({ HOME: '/tmp' }) : []), ...opts.env],
-      volumeMounts: [...(readOnlyRoot ? [TMP_MOUNT] : []), ...(opts.mounts ?? [])],
-      resources: resources(opts.size),
-      securityContext: opts.securityContext ?? STRICT,
-    };
-    const appArmor = appArmorAnnotation(script.securityContext?.appArmorProfile);
-    return {
-      name,
-      metadata: appArmor ? { annotations: { [`${APPARMOR_ANNOTATION_PREFIX}main`]: appArmor } } : undefined,
-      inputs: opts.inputs,
-      outputs: opts.outputs,
-      ...this.identity(opts.serviceAccount),
-      securityContext: POD_SECURITY,
-      activeDeadlineSeconds: deadline(opts.deadlineSeconds),
-      retryStrategy: opts.retry,
-      volumes: [...(readOnlyRoot ? [TMP_VOLUME] : []), ...(opts.volumes ?? [])],
-      script,
-    };
-  }
-
-  private serveJavaApp(o: {
-    buildTool: BuildTool; cache: BuildCache; workspaceSize: string; workspaceStorageClass?: string;
-    registrySecret: string; images: Required<PipelineImages>; sourceRepoHost?: string; sourceSecret: string;
-    appNames: string; allowedImages: string;
-  }): workflows.WorkflowTemplate {
-    const workspace: VolumeMount = { name: 'workspace', mountPath: WORKSPACE };
-    const cache: VolumeMount = { name: 'build-cache', mountPath: CACHE_DIR };
-    // `when:` compares the word check-parameters wrote (maven, gradle or artifact), never a
-    // parameter: a value with a quote cannot change the expression.
-    const build = '{{steps.check-parameters.outputs.parameters.build}}';
-    const wf = (name: string) => `{{workflow.parameters.${name}}}`;
-    const sourceCredentials = o.sourceRepoHost === undefined ? [] : [
-      // Optional: public repositories need no credentials. Never the GitOps write credentials.
-      secretEnv('SOURCE_USERNAME', o.sourceSecret, 'username', true),
-      secretEnv('SOURCE_PASSWORD', o.sourceSecret, 'password', true),
-    ];
-
-    const buildJar = (tool: BuildTool, image: string): Template => this.script(`build-${tool}`, {
-      image,
-      file: 'build-jar.sh',
-      inputs: inputs('app_name', 'app_type'),
-      env: [
-        ...env({
-          BUILD_TOOL: tool, APP_TYPE: '{{inputs.parameters.app_type}}',
-          SOURCE_DIR, ARTIFACT_DIR, CACHE_DIR,
-        }),
-        // JVM temporary files and the Gradle daemon directory go to the /tmp volume.
-        { name: 'JAVA_TOOL_OPTIONS', value: '-Djava.io.tmpdir=/tmp' },
-      ],
-      mounts: [workspace, cache],
-      // The cache of this app only (check-parameters has checked app_name against the platform's
-      // apps); template volumes take input parameters (argo-workflows docs/walk-through/volumes.md).
-      volumes: [o.cache.persistent
-        ? { name: 'build-cache', persistentVolumeClaim: { claimName: `${o.cache.claimPrefix}-{{inputs.parameters.app_name}}` } }
-        : { name: 'build-cache', emptyDir: { sizeLimit: size(o.cache.size) } }],
-      size: BUILD,
-      deadlineSeconds: 1800,
-      // Dependency downloads can fail transiently; a failing build fails the same way again, so
-      // one retry only.
-      retry: retry(1, RetryPolicy.ALWAYS),
-    });
-
-    const templates: Template[] = [
-      {
-        name: 'main',
-        steps: [
-          [{
-            name: 'check-parameters',
-            template: 'check-parameters',
-            arguments: args(Object.fromEntries(SERVE_PARAMETERS.map((p) => [p, wf(p)]))),
-          }],
-          [{
-            name: 'clone-source',
-            template: 'clone-source',
-            when: `${build} != artifact`,
-            arguments: args({ git_repo: wf('git_repo'), git_revision: wf('git_revision') }),
-          }],
-          [
-            ...[BuildTool.MAVEN, BuildTool.GRADLE].map((tool) => ({
-              name: `build-${tool}`,
-              template: `build-${tool}`,
-              when: `${build} == ${tool}`,
-              arguments: args({ app_name: wf('app_name'), app_type: wf('app_type') }),
-            })),
-            {
-              name: 'fetch-artifact',
-              template: 'fetch-artifact',
-              when: `${build} == artifact`,
-              arguments: args({ artifact_url: wf('artifact_url'), artifact_sha256: wf('artifact_sha256'), app_type: wf('app_type') }),
-            },
-          ],
-          [{
-            name: 'build-image',
-            template: 'build-image',
-            arguments: args({
-              app_name: wf('app_name'),
-              image: wf('image'),
-              tag: wf('tag'),
-              app_type: wf('app_type'),
-              overwrite_tag: wf('overwrite_tag'),
-            }),
-          }],
-          [{
-            name: 'deploy-app',
-            templateRef: { name: PipelineTemplate.DEPLOY, template: PipelineTemplate.DEPLOY_TEMPLATE },
-            arguments: args({
-              app_name: wf('app_name'),
-              environment: wf('environment'),
-              // Deploy by digest: exactly the bytes that were built, whatever happens to the tag.
-              image: '{{steps.build-image.outputs.parameters.image_ref}}',
-            }),
-          }],
-        ],
-      },
-      this.script('check-parameters', {
-        image: o.images.git,
-        file: 'check-parameters.sh',
-        inputs: inputs(...SERVE_PARAMETERS),
-        env: [
-          ...SERVE_PARAMETERS.map((p) => ({ name: p.toUpperCase(), value: `{{inputs.parameters.${p}}}` })),
-          ...env({ OUT_DIR: '/tmp' }),
-          // Fixed at synth: the platform's apps and the repositories each may push to.
-          { name: 'APP_NAMES', value: o.appNames },
-          { name: 'ALLOWED_IMAGES', value: o.allowedImages },
-        ],
-        size: SMALL,
-        deadlineSeconds: 120,
-        // A refused parameter does not heal: retry only when the pod could not run.
-        retry: retry(2, RetryPolicy.ON_ERROR),
-        outputs: { parameters: [{ name: 'build', valueFrom: { path: '/tmp/build' } }] },
-      }),
-      this.script('clone-source', {
-        image: o.images.git,
-        file: 'clone-source.sh',
-        inputs: inputs('git_repo', 'git_revision'),
-        env: [
-          ...env({ GIT_REPO: '{{inputs.parameters.git_repo}}', GIT_REVISION: '{{inputs.parameters.git_revision}}', SOURCE_DIR }),
-          ...(o.sourceRepoHost === undefined ? [] : env({ SOURCE_REPO_HOST: o.sourceRepoHost })),
-          ...sourceCredentials,
-        ],
-        mounts: [workspace],
-        size: SMALL,
-        deadlineSeconds: 600,
-        retry: noRetryOnUsage(retry(3, RetryPolicy.ALWAYS)),
-      }),
-      buildJar(BuildTool.MAVEN, o.images.maven),
-      buildJar(BuildTool.GRADLE, o.images.gradle),
-      this.script('fetch-artifact', {
-        image: o.images.curl,
-        file: 'fetch-artifact.sh',
-        inputs: inputs('artifact_url', 'artifact_sha256', 'app_type'),
-        env: env({
-          ARTIFACT_URL: '{{inputs.parameters.artifact_url}}',
-          ARTIFACT_SHA256: '{{inputs.parameters.artifact_sha256}}',
-          APP_TYPE: '{{inputs.parameters.app_type}}',
-          ARTIFACT_DIR,
-        }),
-        mounts: [workspace],
-        size: SMALL,
-        deadlineSeconds: 600,
-        retry: noRetryOnUsage(retry(3, RetryPolicy.ALWAYS)),
-      }),
-      this.script('build-image', {
-        image: o.images.buildkit,
-        file: 'build-image.sh',
-        inputs: inputs('app_name', 'image', 'tag', 'app_type', 'overwrite_tag'),
-        env: env({
-          APP_NAME: '{{inputs.parameters.app_name}}',
-          IMAGE: '{{inputs.parameters.image}}',
-          ALLOWED_IMAGES: o.allowedImages,
-          TAG: '{{inputs.parameters.tag}}',
-          OVERWRITE_TAG: '{{inputs.parameters.overwrite_tag}}',
-          APP_TYPE: '{{inputs.parameters.app_type}}',
-          SOURCE_DIR, ARTIFACT_DIR, OUT_DIR,
-          JAR_BASE_IMAGE: o.images.jarBase,
-          WAR_BASE_IMAGE: o.images.warBase,
-          BUILDKITD_FLAGS: '--oci-worker-no-process-sandbox',
-          DOCKER_CONFIG: '/home/user/.docker',
-        }),
-        mounts: [
-          workspace,
-          { name: 'out', mountPath: OUT_DIR },
-          { name: 'buildkit-state', mountPath: '/home/user/.local/share/buildkit' },
-          { name: 'registry-credentials', mountPath: '/home/user/.docker', readOnly: true },
-        ],
-        volumes: [
-          { name: 'out', emptyDir: { sizeLimit: size('256Mi') } },
-          { name: 'buildkit-state', emptyDir: { sizeLimit: size('10Gi') } },
-          {
-            name: 'registry-credentials',
-            secret: { secretName: o.registrySecret, items: [{ key: '.dockerconfigjson', path: 'config.json' }] },
-          },
-        ],
-        size: BUILD,
-        deadlineSeconds: 1800,
-        retry: noRetryOnUsage(retry(2, RetryPolicy.ALWAYS)),
-        securityContext: BUILDKIT_SECURITY,
-        outputs: {
-          parameters: [
-            { name: 'digest', valueFrom: { path: `${OUT_DIR}/digest` } },
-            { name: 'image_ref', valueFrom: { path: `${OUT_DIR}/image_ref` } },
-          ],
-        },
-      }),
-    ];
-
-    return this.workflowTemplate(PipelineTemplate.SERVE, {
-      entrypoint: 'main',
-      activeDeadlineSeconds: 2 * 3600,
-      arguments: {
-        parameters: [
-          { name: 'app_name', description: 'Name of the app: its key in releases/<environment>.json and the name of its Rollout' },
-          { name: 'app_type', value: 'springboot', enum: ['springboot', 'spring'], description: 'springboot: an executable .jar; spring: a .war run by Tomcat' },
-          { name: 'build_tool', value: o.buildTool, enum: [BuildTool.MAVEN, BuildTool.GRADLE], description: 'Build tool of the source repository' },
-          { name: 'git_repo', value: '', description: 'https URL of the source repository (not needed with artifact_url)' },
-          { name: 'git_revision', value: 'main', description: 'Branch, tag or commit to build' },
-          { name: 'artifact_url', value: '', description: 'https URL of a prebuilt .jar/.war; when set, nothing is built from source' },
-          { name: 'artifact_sha256', value: '', description: 'sha256 of the prebuilt archive (required with artifact_url): checked before it is used' },
-          { name: 'image', description: 'registry/repository of the image, without tag: the one the platform allows for the app' },
-          { name: 'tag', description: 'Tag of the image (not latest), e.g. the version or the commit' },
-          { name: 'overwrite_tag', value: 'false', enum: ['false', 'true'], description: 'true replaces an existing tag; otherwise an existing tag stops the build' },
-          { name: 'environment', description: 'Environment to deploy to, e.g. dev' },
-        ],
-      },
-      volumeClaimTemplates: [{
-        metadata: { name: 'workspace' },
-        spec: {
-          accessModes: ['ReadWriteOnce'],
-          storageClassName: o.workspaceStorageClass,
-          resources: { requests: { storage: workflows.WorkflowTemplateSpecVolumeClaimTemplatesSpecResourcesRequests.fromString(o.workspaceSize) } },
-        },
-      }],
-      templates,
-    });
-  }
-
-  /** `name=namespace` of every Environment of the app, sorted, for the wait step. */
-  private environmentNamespaces(): string {
-    return this.node.root.node.findAll().filter(Environment.isEnvironment)
-      .map((e) => `${e.name}=${e.namespace}`).sort().join(' ');
-  }
-
-  private deployApp(o: {
-    gitopsRepo: string; gitopsBranch: string; gitSecret: string; waitForSync: boolean; waitTimeout: number;
-    images: Required<PipelineImages>;
-  }): workflows.WorkflowTemplate {
-    this.deployOptions = o;
-    const appInputs: workflows.WorkflowTemplateSpecTemplatesInputs = {
-      parameters: [
-        { name: 'app_name' },
-        { name: 'environment' },
-        { name: 'image' },
-        // Empty: the environment's namespace as the platform declares it (else its name).
-        { name: 'namespace', default: '' },
-      ],
-    };
-    const steps: workflows.WorkflowTemplateSpecTemplatesSteps[][] = [
-      [{
-        name: 'update-gitops',
-        template: 'update-gitops',
-        arguments: args({
-          app_name: '{{inputs.parameters.app_name}}',
-          environment: '{{inputs.parameters.environment}}',
-          image: '{{inputs.parameters.image}}',
-        }),
-      }],
-    ];
-    const templates: Template[] = [
-      { name: PipelineTemplate.DEPLOY_TEMPLATE, inputs: appInputs, steps },
-      this.updateGitops(o),
-    ];
-    if (o.waitForSync) {
-      steps.push([{
-        name: 'wait-for-rollout',
-        template: 'wait-for-rollout',
-        arguments: args({
-          app_name: '{{inputs.parameters.app_name}}',
-          namespace: '{{inputs.parameters.namespace}}',
-          environment: '{{inputs.parameters.environment}}',
-          // The image of the pushed commit, as update-image.sh wrote it.
-          image: '{{steps.update-gitops.outputs.parameters.image}}',
-          revision: '{{steps.update-gitops.outputs.parameters.commit}}',
-        }),
-      }]);
-      templates.push(this.waitStep('wait-for-rollout', true, 0));
-    }
-
-    return this.workflowTemplate(PipelineTemplate.DEPLOY, {
-      entrypoint: PipelineTemplate.DEPLOY_TEMPLATE,
-      activeDeadlineSeconds: o.waitTimeout + 1800,
-      arguments: {
-        parameters: [
-          { name: 'app_name', description: 'Name of the app: its key in releases/<environment>.json' },
-          { name: 'environment', description: 'Environment to deploy to, e.g. dev' },
-          { name: 'image', description: 'Pinned image to deploy: repository:tag, repository@sha256:... or both' },
-          { name: 'namespace', value: '', description: 'Namespace of the Rollout; empty for the namespace of the environment' },
-        ],
-      },
-      templates,
-    });
-  }
-
-  /** @internal Where each environment lives ("dev=shop-dev prod=shop-prod"), read from the platform at synth. */
-  public environmentNamespacesValue(): string {
-    return Lazy.any({ produce: () => this.environmentNamespaces() }) as unknown as string;
-  }
-
-  /**
-   * The rendered deploy: update-image.sh clones the GitOps repository, sets the app's line, runs the
-   * project's synth and gate, and pushes one commit with the release file and dist/<environment>/.
-   */
-  /** @internal */
-  public updateGitops(o: { gitopsRepo: string; gitopsBranch: string; gitSecret: string; images: Required<PipelineImages> } = this.deployOptions!): Template {
-    const render = '/render';
-    return this.script('update-gitops', {
-      image: o.images.node,
-      file: 'update-image.sh',
-      inputs: inputs('app_name', 'environment', 'image'),
-      env: [
-        ...env({
-          APP_NAME: '{{inputs.parameters.app_name}}',
-          ENVIRONMENT: '{{inputs.parameters.environment}}',
-          IMAGE: '{{inputs.parameters.image}}',
-          GITOPS_REPO: o.gitopsRepo,
-          GITOPS_BRANCH: o.gitopsBranch,
-          GIT_AUTHOR_NAME: 'argo-workflows',
-          GIT_AUTHOR_EMAIL: 'argo-workflows@noreply.local',
-          // The clone, its node_modules and npm's cache live on their own volume.
-          WORK_DIR: render,
-          npm_config_cache: `${render}/.npm`,
-          npm_config_update_notifier: 'false',
-          COMMIT_FILE: '/tmp/commit',
-          IMAGE_FILE: '/tmp/image',
-        }),
-        secretEnv('GIT_USERNAME', o.gitSecret, 'username', false),
-        secretEnv('GIT_PASSWORD', o.gitSecret, 'password', false),
-      ],
-      mounts: [{ name: 'render', mountPath: render }],
-      volumes: [{ name: 'render', emptyDir: { sizeLimit: size('2Gi') } }],
-      size: RENDER,
-      deadlineSeconds: 900,
-      // The script starts from a fresh clone each time and is idempotent (a retry after a lost
-      // response finds the line already set and pushes nothing); it exits 75 for what may heal.
-      retry: retry(3, RetryPolicy.ALWAYS, TRANSIENT_ONLY),
-      outputs: {
-        parameters: [
-          { name: 'commit', valueFrom: { path: '/tmp/commit' } },
-          { name: 'image', valueFrom: { path: '/tmp/image' } },
-        ],
-      },
-    });
-  }
-
-  /** @internal A `kubectl argo rollouts <command>` step (the plugin image runs the plugin binary directly). */
-  public rolloutsCommand(name: string, command: string[], image: string, serviceAccount: string): Template {
-    const container: Container = {
-      image,
-      command: ['kubectl-argo-rollouts'],
-      args: [...command, '{{inputs.parameters.app_name}}', '--namespace', '{{inputs.parameters.namespace}}'],
-      env: env({ HOME: '/tmp' }),
-      volumeMounts: [TMP_MOUNT],
-      resources: resources(SMALL),
-      securityContext: STRICT,
-    };
-    return {
-      name,
-      inputs: inputs('app_name', 'namespace'),
-      ...this.identity(serviceAccount),
-      securityContext: POD_SECURITY,
-      activeDeadlineSeconds: deadline(120),
-      // Only when the pod could not run: a command that ran and failed is not retried blindly.
-      retryStrategy: retry(2, RetryPolicy.ALWAYS, 'lastRetry.status == "Error"'),
-      volumes: [TMP_VOLUME],
-      container,
-    };
-  }
-
-  private promoteJavaApp(images: Required<PipelineImages>): workflows.WorkflowTemplate {
-    if (this.crossCluster) return this.workflowTemplate(PipelineTemplate.PROMOTE, promotion.promoteAcrossClusters(this, images));
-    const forward = args({ app_name: '{{inputs.parameters.app_name}}', namespace: '{{inputs.parameters.namespace}}' });
-    return this.workflowTemplate(PipelineTemplate.PROMOTE, {
-      entrypoint: 'promote',
-      activeDeadlineSeconds: 900,
-      arguments: {
-        parameters: [
-          { name: 'app_name', description: 'Name of the Rollout' },
-          { name: 'namespace', description: 'Namespace of the Rollout (the environment)' },
-        ],
-      },
-      templates: [
-        { name: 'promote', inputs: inputs('app_name', 'namespace'), steps: [[{ name: 'promote', template: 'rollouts-promote', arguments: forward }]] },
-        this.rolloutsCommand('rollouts-promote', ['promote'], images.rolloutsPlugin, this.serviceAccounts.promote),
-      ],
-    });
-  }
-
-  /**
-   * Abort through Git: abort the Rollout (traffic stays on, or returns to, the stable version), find
-   * the image the environment ran before in the history of releases/<environment>.json, and deploy
-   * it through deploy-app (the same rendered commit and wait), so Argo CD's self-heal keeps it.
-   */
-  private abortJavaApp(o: { gitopsRepo: string; gitopsBranch: string; gitSecret: string; images: Required<PipelineImages> }): workflows.WorkflowTemplate {
-    const app = { app_name: '{{inputs.parameters.app_name}}', environment: '{{inputs.parameters.environment}}', namespace: '{{inputs.parameters.namespace}}' };
-    return this.workflowTemplate(PipelineTemplate.ABORT, {
-      entrypoint: 'abort',
-      activeDeadlineSeconds: 3600,
-      arguments: {
-        parameters: [
-          { name: 'app_name', description: 'Name of the app and of its Rollout' },
-          { name: 'environment', description: 'Environment of the release to abort, e.g. dev' },
-          { name: 'namespace', value: '', description: 'Namespace of the Rollout; empty for the namespace of the environment' },
-        ],
-      },
-      templates: [
-        {
-          name: 'abort',
-          inputs: { parameters: [{ name: 'app_name' }, { name: 'environment' }, { name: 'namespace', default: '' }] },
-          steps: [
-            [{ name: 'abort-rollout', template: 'abort-rollout', arguments: args(app) }],
-            [{ name: 'previous-image', template: 'previous-image', arguments: args({ app_name: app.app_name, environment: app.environment }) }],
-            [{
-              name: 'rollback',
-              templateRef: { name: PipelineTemplate.DEPLOY, template: PipelineTemplate.DEPLOY_TEMPLATE },
-              arguments: args({ ...app, image: '{{steps.previous-image.outputs.parameters.image}}' }),
-            }],
-          ],
-        },
-        this.script('abort-rollout', {
-          image: o.images.kubectl,
-          file: 'abort-rollout.sh',
-          source: this.reachStep('abort-rollout.sh', 'abort').source,
-          inputs: inputs('app_name', 'environment', 'namespace'),
-          env: [
-            ...env({
-              APP_NAME: '{{inputs.parameters.app_name}}',
-              ENVIRONMENT: '{{inputs.parameters.environment}}',
-              NAMESPACE: '{{inputs.parameters.namespace}}',
-              ENVIRONMENT_NAMESPACES: this.environmentNamespacesValue(),
-            }),
-            ...this.reachStep('abort-rollout.sh', 'abort').env,
-          ],
-          size: SMALL,
-          deadlineSeconds: 120,
-          retry: retry(2, RetryPolicy.ALWAYS, 'lastRetry.status == "Error"'),
-          serviceAccount: this.serviceAccounts.abort,
-        }),
-        this.script('previous-image', {
-          image: o.images.git,
-          file: 'previous-image.sh',
-          inputs: inputs('app_name', 'environment'),
-          env: [
-            ...env({
-              APP_NAME: '{{inputs.parameters.app_name}}',
-              ENVIRONMENT: '{{inputs.parameters.environment}}',
-              GITOPS_REPO: o.gitopsRepo,
-              GITOPS_BRANCH: o.gitopsBranch,
-              IMAGE_FILE: '/tmp/image',
-            }),
-            secretEnv('GIT_USERNAME', o.gitSecret, 'username', false),
-            secretEnv('GIT_PASSWORD', o.gitSecret, 'password', false),
-          ],
-          size: SMALL,
-          deadlineSeconds: 300,
-          retry: retry(3, RetryPolicy.ALWAYS, TRANSIENT_ONLY),
-          outputs: { parameters: [{ name: 'image', valueFrom: { path: '/tmp/image' } }] },
-        }),
-      ],
-    });
+/** Each image pinned by digest, but those PipelineImages allows tag-only. */
+function checkImages(c: string, id: string, images: Required<PipelineImages>): void {
+  for (const [key, image] of Object.entries(images)) {
+    checkImage(c, id, `images.${key}`, image);
+    check(DIGEST.test(image) || TAG_ONLY_ALLOWED.includes(key as keyof PipelineImages), c, id,
+      () => `images.${key} "${image}" is not pinned by digest: give repository:tag@sha256:<digest> (crane digest ${image})`);
   }
 }
 
-/**
- * Kubernetes before 1.30 reads AppArmor profiles only from this pod annotation (one per container;
- * Argo names a script's container `main`); 1.30 and later read `securityContext.appArmorProfile`
- * and require both to agree, so a step sets both.
- */
-const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
-
-function appArmorAnnotation(profile?: workflows.WorkflowTemplateSpecTemplatesScriptSecurityContextAppArmorProfile): string | undefined {
-  switch (profile?.type) {
-    case undefined: return undefined;
-    case 'Unconfined': return 'unconfined';
-    case 'RuntimeDefault': return 'runtime/default';
-    default: return `localhost/${profile?.localhostProfile ?? ''}`;
+/** The Argo CD API's access. */
+function checkArgoCd(c: string, id: string, props: PipelineTemplateProps, r: ResolvedProps): void {
+  if (props.argoCdServer !== undefined) {
+    const why = badArgoCdServer(props.argoCdServer);
+    check(why === undefined, c, id, () => `argoCdServer ${why}`);
   }
+  check(isDnsSubdomain(r.argoCdTokenSecret) && r.argoCdTokenSecret !== r.gitops.secret, c, id,
+    () => `argoCdTokenSecret must be a DNS-1123 subdomain other than the GitOps Secret, got "${r.argoCdTokenSecret}"`);
 }
 
 /** A host name or IPv4 address, with an optional port: what git's credential protocol calls `host`. */
@@ -1241,31 +439,4 @@ const REPOSITORY_PATTERN = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/([a-
 function checkRepositoryPattern(c: string, id: string, pattern: string): void {
   check(REPOSITORY_PATTERN.test(pattern) && pattern.split('{app}').length === 2 && pattern.includes('/'), c, id,
     () => `imageRepository must be registry/path with exactly one {app} path segment and no tag, e.g. "ghcr.io/acme-shop/{app}", got "${pattern}"`);
-}
-
-/** The JavaApps under the tree's root, by name, with the repositories of the images they run. */
-function platformApps(scope: Construct): Map<string, Set<string>> {
-  const apps = new Map<string, Set<string>>();
-  for (const c of scope.node.root.node.findAll()) {
-    if (!(c instanceof JavaApp)) continue;
-    const repos = apps.get(c.name) ?? new Set<string>();
-    repos.add(parseImage(c.image).repository);
-    apps.set(c.name, repos);
-  }
-  return apps;
-}
-
-/**
- * The only images the build may push, for the scripts: the pattern as `*=<pattern>` (one short
- * entry however many apps), else the sorted `app=repository` pairs of the images the apps run.
- */
-function allowedImages(apps: Map<string, Set<string>>, pattern?: string): string {
-  if (pattern) return `*=${pattern}`;
-  const pairs: string[] = [];
-  for (const [app, repos] of apps) for (const repo of repos) pairs.push(`${app}=${repo}`);
-  return pairs.sort().join(' ');
-}
-
-function dropUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -132,9 +132,9 @@ export const PipelineTemplatePropsSchema = P.object('PipelineTemplateProps', {
   namespace: P.string, gitopsRepo: P.required(P.string), gitopsBranch: P.string, gitCredentialsSecret: P.string,
   sourceRepoHost: P.string, sourceCredentialsSecret: P.string, imageRepository: P.string, createNamespace: P.boolean,
   registryCredentialsSecret: P.string, serviceAccountPrefix: P.string, buildTool: P.enumOf('BuildTool', () => BuildTool),
-  waitForSync: P.boolean, waitTimeoutSeconds: P.number, buildCache: P.instance('BuildCache', () => BuildCache), workspaceSize: P.string,
+  waitForSync: P.boolean, waitTimeout: duration, buildCache: P.instance('BuildCache', () => BuildCache), workspaceSize: P.string,
   workspaceStorageClass: P.string, partOf: P.string, images: PipelineImagesSchema,
-  cluster: ArgoCdClusterSchema, argoCdServer: P.string, argoCdTokenSecret: P.string, promotionCheckSeconds: P.number,
+  cluster: ArgoCdClusterSchema, argoCdServer: P.string, argoCdTokenSecret: P.string, promotionCheckTimeout: duration,
 });
 
 // Analysis
