@@ -144,4 +144,3 @@ export function withDefaultImages(images: PipelineImages = {}): Required<Pipelin
 /** Images that may stay tag-only, with the reason written on the WorkflowTemplates that use them. */
 export const TAG_ONLY_ALLOWED: ReadonlyArray<keyof PipelineImages> = ['node', 'rolloutsPlugin'];
 export const TAG_ONLY_REASON = 'no digest of this image could be confirmed; pin it through PipelineImages (repository:tag@sha256:...)';
-export const DIGEST = /@sha256:[a-f0-9]{64}$/;

@@ -8,14 +8,15 @@ import { ARGO_CD_ROLE_SOURCE, ArgoCdProjectRoleSource } from './gitops';
 import { PipelineAccess, PipelineServiceAccounts } from './pipeline-access';
 import { GitOpsTarget, PipelineContext, TEMPLATE_NAMES } from './pipeline-context';
 import { abortJavaAppSpec, deployAppSpec } from './pipeline-deploy';
-import { BuildCache, BuildTool, DIGEST, PipelineImages, TAG_ONLY_ALLOWED, TAG_ONLY_REASON, withDefaultImages } from './pipeline-options';
+import { BuildCache, BuildTool, PipelineImages, TAG_ONLY_ALLOWED, TAG_ONLY_REASON, withDefaultImages } from './pipeline-options';
 import { promoteJavaAppSpec, promoteReleaseSpec } from './pipeline-promotion';
 import { badArgoCdServer, crossClusterProblems, isCrossCluster, pipelineProjectRole, ReachMode, reachModes } from './pipeline-reach';
 import { allowedImages, platformApps, serveJavaAppSpec } from './pipeline-serve';
 import { POD_SECURITY } from './pipeline-steps';
 import { check, checkImage, checkName, checkSeconds, isDnsSubdomain, parseQuantity } from './props';
 import { urlCarriesCredentials } from './rules/credentials';
-import { IMAGE_DIGEST_EXEMPTION } from './validate/workflow-lint';
+import { IMAGE_DIGEST_EXEMPTION } from './rules/exemptions';
+import { pinnedByDigest } from './rules/images';
 import { checkProps } from './prop-schema';
 import { PipelineTemplatePropsSchema } from './prop-schemas';
 
@@ -226,7 +227,7 @@ export class PipelineTemplate extends Construct implements ArgoCdProjectRoleSour
     this.namespace = r.namespace;
     this.serviceAccounts = r.serviceAccounts;
     this.partOf = r.partOf;
-    this.tagOnlyImages = new Set(Object.values(r.images).filter((i) => !DIGEST.test(i)));
+    this.tagOnlyImages = new Set(Object.values(r.images).filter((i) => !pinnedByDigest(i)));
     // Environments are known when the pipeline is declared (PipelineAccess requires it).
     this.reach = reachModes(this, r.cluster);
     this.node.addValidation({ validate: () => crossClusterProblems(this, `${c} "${id}"`, reachModes(this, r.cluster), r.argoCdServer) });
@@ -416,7 +417,7 @@ function checkBuild(c: string, id: string, props: PipelineTemplateProps, r: Reso
 function checkImages(c: string, id: string, images: Required<PipelineImages>): void {
   for (const [key, image] of Object.entries(images)) {
     checkImage(c, id, `images.${key}`, image);
-    check(DIGEST.test(image) || TAG_ONLY_ALLOWED.includes(key as keyof PipelineImages), c, id,
+    check(pinnedByDigest(image) || TAG_ONLY_ALLOWED.includes(key as keyof PipelineImages), c, id,
       () => `images.${key} "${image}" is not pinned by digest: give repository:tag@sha256:<digest> (crane digest ${image})`);
   }
 }
