@@ -85,7 +85,7 @@ describe('ValidateObjectMeta: the name rule of the kind, namespace, labels and a
   test.each<[string, () => Doc]>([
     ['a Service name that starts with a letter', () => ({ ...service('web', { app: 'web' }), metadata: { name: 'a2', namespace: NS } })],
     ['a dotted name where the kind allows a subdomain', () => ({ ...web(), metadata: { name: 'web.v2', namespace: NS } })],
-    ['a name that is no string (the schema reports it)', () => ({ ...web(), metadata: { name: 7, namespace: NS } })],
+    ['a name that is no string (the schema reports it)', () => ({ ...web(), metadata: { name: ['Web'], namespace: NS } })],
     ['an empty namespace (the gate reports it once, as missing)', () => ({ ...web(), metadata: { name: 'web', namespace: '' } })],
     ['valid labels and annotations (keys with a prefix, an empty label value, exactly 256 KiB)', () => ({
       ...web(), metadata: { name: 'web', namespace: NS, labels: { 'app.kubernetes.io/name': 'web', tier: '' }, annotations: { 'Example.com/Owner': 'team a', a: 'x'.repeat(256 * 1024 - 24) } },
@@ -157,7 +157,7 @@ describe('ValidateLabelSelector: matchLabels and matchExpressions', () => {
   test.each<[string, any]>([
     ['In and NotIn with values', { matchExpressions: [{ key: 'app', operator: 'In', values: ['web'] }, { key: 'example.com/tier', operator: 'NotIn', values: ['a', ''] }] }],
     ['Exists and DoesNotExist without values', { matchExpressions: [{ key: 'app', operator: 'Exists' }, { key: 'tier', operator: 'DoesNotExist', values: [] }] }],
-    ['values that are not strings are left to the schema', { matchExpressions: [{ key: 'app', operator: 'In', values: [1, 'a b'.length] }] }],
+    ['values that are not strings are left to the schema', { matchExpressions: [{ key: 'app', operator: 'In', values: [1, ['a b']] }] }],
     ['matchLabels and matchExpressions that are not a map and a list', { matchLabels: ['a b'], matchExpressions: { key: 'a b' } }],
     ['a selector that is not an object', 'app=web'],
   ])('accepts %s', (_case, sel) => {
@@ -194,6 +194,10 @@ describe('ValidatePodSpec: volumes, containers, ports, env, probes, resources, s
       [`${C0}.resources.requests.memory: "1GB" is not a Kubernetes quantity (e.g. "500m", "1Gi", "2")`]],
     ['a limit that is neither string nor number', (d) => { c0(d).resources.limits.cpu = true; },
       [`${C0}.resources.limits.cpu: "true" is not a Kubernetes quantity (e.g. "500m", "1Gi", "2")`]],
+    ['a request that is a list, not compared with its limit', (d) => { c0(d).resources.requests.cpu = ['2']; },
+      [`${C0}.resources.requests.cpu: "2" is not a Kubernetes quantity (e.g. "500m", "1Gi", "2")`]],
+    ['a limit that is a list, not compared with its request', (d) => { c0(d).resources.limits.cpu = ['0']; },
+      [`${C0}.resources.limits.cpu: "0" is not a Kubernetes quantity (e.g. "500m", "1Gi", "2")`]],
     ['a negative limit', (d) => { c0(d).resources.limits['ephemeral-storage'] = '-1Gi'; }, [`${C0}.resources.limits.ephemeral-storage: must be greater than or equal to 0, got "-1Gi"`]],
     ['a negative numeric request', (d) => { c0(d).resources.requests.cpu = -1; }, [`${C0}.resources.requests.cpu: must be greater than or equal to 0, got "-1"`]],
     ['a request above its limit', (d) => { c0(d).resources.requests.cpu = '1001m'; }, [`${C0}.resources.requests.cpu: must be less than or equal to the cpu limit (1), got "1001m"`]],
@@ -232,6 +236,14 @@ describe('ValidatePodSpec: volumes, containers, ports, env, probes, resources, s
     expect(after(web, change)).toEqual([]);
   });
 
+  test('list entries that are not objects are left to the schema, not a crash', () => {
+    expect(after(web, (d) => {
+      Object.assign(pod(d), { volumes: [null], initContainers: [null], tolerations: [null] });
+      pod(d).containers.push(null);
+      Object.assign(c0(d), { ports: [null], env: [null] });
+    })).toEqual([`${C0}.env[0].name: "": must not be empty`, `${P}.tolerations[0].operator: must be Exists when key is empty (a toleration of every taint), got "Equal"`]);
+  });
+
   test('a pod spec that is not an object is left to the schema', () => {
     expect(after(web, (d) => { d.spec.template.spec = 'pod'; })).toEqual([]);
   });
@@ -241,6 +253,7 @@ describe('ValidateService: ports and selector', () => {
   const svc = (ports: any[], selector: any = { app: 'web' }) => () => service('web', selector, ports);
   test.each<[string, () => Doc, string[]]>([
     ['a second port without a name', svc([{ name: 'http', port: 80 }, { port: 81 }]), [`${S} spec.ports[1].name: is required when a Service has more than one port`]],
+    ['a second port that is not an object, as one without a name', svc([{ name: 'http', port: 80 }, null]), [`${S} spec.ports[1].name: is required when a Service has more than one port`]],
     ['two ports with empty names', svc([{ name: '', port: 80 }, { name: '', port: 81 }]), [
       `${S} spec.ports[0].name: is required when a Service has more than one port`, `${S} spec.ports[1].name: is required when a Service has more than one port`,
     ]],
@@ -261,7 +274,8 @@ describe('ValidateService: ports and selector', () => {
   test.each<[string, () => Doc]>([
     ['one port without a name', svc([{ port: 80 }])],
     ['ports 1 and 65535, a named targetPort, targetPort and nodePort 0 (unset)', svc([{ name: 'a', port: 1, targetPort: 'http', nodePort: 0 }, { name: 'b', port: 65535, targetPort: 0, nodePort: 30080 }])],
-    ['a port that is no number and a port entry that is not an object (left to the schema)', svc([{ port: '80' }])],
+    ['a port that is no number (left to the schema)', svc([{ port: '80' }])],
+    ['port names that are no strings (left to the schema)', svc([{ name: 7, port: 80 }, { name: 7, port: 81 }])],
     ['no ports and no selector', () => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: NS } })],
     ['ports and a selector of the wrong type', () => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: NS }, spec: { ports: {}, selector: ['a b'] } })],
   ])('accepts %s', (_case, make) => {
@@ -294,6 +308,7 @@ describe('ValidateIngressSpec: rules, backends, paths, TLS and class', () => {
     ['an http rule without paths', ing({ rules: [{ host: 'web.example.com', http: {} }] }), [`${R0}.http.paths: is required`]],
     ['a path without pathType, in the second path', ing({ rules: [rule([path(be({ number: 80 })), { path: '/x', backend: be({ number: 80 }) }])] }),
       [`${R0}.http.paths[1].pathType: pathType must be specified`]],
+    ['a path that is not an object', ing({ rules: [rule([null])] }), [`${R0}.http.paths[0].pathType: pathType must be specified`]],
     ['a Prefix path with /../, in the second rule', ing({ rules: [rule([path(be({ number: 80 }))]), rule([path(be({ number: 80 }), '/a/../b')])] }),
       [`${I} spec.rules[1].http.paths[0].path: must not contain '/../', got "/a/../b"`]],
     ['a Prefix path without a path', ing({ rules: [rule([{ pathType: 'Prefix', backend: be({ number: 80 }) }])] }),
@@ -321,6 +336,8 @@ describe('ValidateIngressSpec: rules, backends, paths, TLS and class', () => {
     ['a backend Service name that is no string (the schema reports it)', ing({ rules: [rule([path({ service: { name: 7, port: { number: 80 } } })])] })],
     ['a path without a backend (the schema reports it)', ing({ rules: [rule([{ path: '/', pathType: 'Prefix' }])] })],
     ['a wildcard host, an empty host, a rule without http', ing({ rules: [rule([path(be({ number: 80 }))], '*.example.com'), rule([path(be({ number: 80 }))], ''), { host: 'x.example.com' }] })],
+    ['a host that is no string, a rule that is not an object, TLS entries that are not objects or strings', ing({ rules: [rule([path(be({ number: 80 }))], 7), null], tls: [null, { secretName: ['Web_TLS'] }] })],
+    ['an Ingress without metadata', () => ({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', spec: { defaultBackend: be({ number: 80 }) } })],
     ['Exact and ImplementationSpecific paths', ing({ rules: [rule([path(be({ number: 80 }), '/api', 'Exact'), path(be({ number: 80 }), '/v1..2'), path(be({ number: 80 }), '', 'ImplementationSpecific')])] })],
     ['TLS with wildcard and plain hosts, a dotted Secret name, hosts that are no strings', ing({
       rules: [rule([path(be({ number: 80 }))])], tls: [{ hosts: ['*.example.com', 'web.example.com', 7], secretName: 'web.example.com-tls' }, { secretName: '' }, {}],
@@ -353,6 +370,7 @@ describe('ValidateNetworkPolicySpec: ports, peers and policy types', () => {
     ['a numeric port written as a string, in the second entry', ingressPorts({ port: 80 }, { port: '80' }), [`${IN}.ports[1].port: a port given as a string must be a name, got "80": write the number without quotes`]],
     ['an egress port, under egress', np({ egress: [{ ports: [{ port: 70000 }] }] }), [`${N} spec.egress[0].ports[0].port: ${PORT(70000)}`]],
     ['a peer of no kind', from({}), [`${IN}.from[0]: must specify a peer: podSelector, namespaceSelector or ipBlock`]],
+    ['a peer that is not an object', from(null), [`${IN}.from[0]: must specify a peer: podSelector, namespaceSelector or ipBlock`]],
     ['a peer whose selectors are null', from({ podSelector: null, namespaceSelector: null }), [`${IN}.from[0]: must specify a peer: podSelector, namespaceSelector or ipBlock`]],
     ['an ipBlock with a podSelector', from({ podSelector: {}, ipBlock: { cidr: '10.0.0.0/8' } }), [`${IN}.from[0]: may not specify both ipBlock and another peer`]],
     ['an ipBlock with a namespaceSelector, in egress', np({ egress: [{ to: [{ podSelector: {} }, { namespaceSelector: {}, ipBlock: { cidr: '10.0.0.0/8' } }] }] }),
@@ -376,6 +394,7 @@ describe('ValidateNetworkPolicySpec: ports, peers and policy types', () => {
 
   test.each<[string, () => Doc]>([
     ['TCP, UDP and SCTP, ports 1 and 65535, no protocol', ingressPorts({ protocol: 'TCP', port: 1 }, { protocol: 'UDP', port: 65535 }, { protocol: 'SCTP', port: 'http' }, {})],
+    ['a port entry that is not an object (left to the schema)', ingressPorts(null)],
     ['an endPort equal to the port, and the largest range', ingressPorts({ port: 80, endPort: 80 }, { port: 1, endPort: 65535 })],
     ['podSelector with namespaceSelector (one peer, both)', from({ podSelector: { matchLabels: { app: 'web' } }, namespaceSelector: {} })],
     ['each peer kind alone', from({ podSelector: {} }, { namespaceSelector: {} }, { ipBlock: { cidr: '10.0.0.0/8' } })],
