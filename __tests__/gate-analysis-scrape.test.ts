@@ -47,6 +47,8 @@ describe('a query measures a Service, job and namespace that a monitor scrapes',
     ['refuses a Service that no ServiceMonitor selects', () => measuring(RATE, serviceMonitor({ selector: { matchLabels: { app: 'api' } } })), [`${AT} ${NOT_SCRAPED('web')}`]],
     ['refuses a Service whose ServiceMonitor scrapes a port it does not have', () => measuring(RATE, serviceMonitor({ endpoints: [{ port: 'metrics' }] })), [`${AT} ${NOT_SCRAPED('web')}`]],
     ['refuses a Service whose ServiceMonitor scrapes a targetPort it does not have', () => measuring(RATE, serviceMonitor({ endpoints: [{ targetPort: 9090 }] })), [`${AT} ${NOT_SCRAPED('web')}`]],
+    ['refuses a Service of a port without name or targetPort, for endpoints by targetPort and by port', () => scrape(pods(),
+      svc('web', { app: 'web' }, [{ port: 80 }]), serviceMonitor({ endpoints: [{ targetPort: 9090 }, { port: 'metrics' }] }), template(), canary(on('web'))), [`${AT} ${NOT_SCRAPED('web')}`]],
     ['refuses a Service whose ServiceMonitor has no endpoints', () => measuring(RATE, serviceMonitor({ endpoints: undefined })), [`${AT} ${NOT_SCRAPED('web')}`]],
     ['refuses a Service whose ServiceMonitor watches other namespaces', () => measuring(RATE, serviceMonitor({ namespaceSelector: { matchNames: ['prod'] } })), [`${AT} ${NOT_SCRAPED('web')}`]],
     ['refuses a Service that only a PodMonitor scrapes', () => measuring(RATE, podMonitor()), [`${AT} ${NOT_SCRAPED('web')}`]],
@@ -72,6 +74,18 @@ describe('a query measures a Service, job and namespace that a monitor scrapes',
     ['names every monitor that scrapes the Service, sorted', () => measuring('orders_failed_total{service="web", node="n1"}', serviceMonitor({}, 'web'), serviceMonitor({}, 'b-extra'), serviceMonitor({}, 'a-extra')),
       [`${AT} ${NO_LABEL('node', 'ServiceMonitor "a-extra", ServiceMonitor "b-extra", ServiceMonitor "web"', SM_LABELS)}`]],
     ['refuses "service" on series of a PodMonitor', () => measuring('up{job="shop/web", service=~".+"}', podMonitor()), [`${AT} ${NO_LABEL('service', 'PodMonitor "web"', PM_LABELS)}`]],
+    ['stops at another namespace', () => measuring('up{namespace="prod", service="nope", job="x"}', serviceMonitor()), [`${AT} ${OTHER_NS('prod')}`]],
+    ['stops at a missing Service', () => measuring('up{service="nope", job="x", node="n1"}', serviceMonitor()), [`${AT} ${MISSING('nope')}`]],
+    ['stops at a Service no monitor scrapes', () => measuring('up{service="web", job="x", node="n1"}'), [`${AT} ${NOT_SCRAPED('web')}`]],
+    ['stops at a job no monitor produces', () => measuring('up{service="web", job="api", node="n1"}', serviceMonitor()), [`${AT} ${NO_JOB('api', ' (jobs: web)')}`]],
+    ['stops at series nothing scrapes', () => measuring('up{namespace="shop", node="n1"}'), [`${AT} ${NO_SERIES}`]],
+    ['reads matchers with spaces around the operator, and escaped quotes', () => measuring('up {namespace = "prod"} + up{service=~"a", service="x\\"y"}', serviceMonitor()),
+      [`${AT} ${OTHER_NS('prod')}`, `${AT} ${MISSING('x\\"y')}`]],
+    ['reads a metric name before a space and its braces', () => measuring('http_server_requests_seconds_count {service="web", team="a"}', serviceMonitor()),
+      [`${AT} ${NO_LABEL('team', 'ServiceMonitor "web"', SM_LABELS, `; the metric has ${HTTP_LABELS}`)}`]],
+    ['lets __name__ pass on a metric it defines', () => measuring('http_server_requests_seconds_count{service="web", __name__=~".+"}', serviceMonitor()), []],
+    ['names the jobs there are, sorted', () => scrape(pods(), svc('web'), svc('api'), serviceMonitor(), template('up{job="x"}'), canary(on('web'))), [`${AT} ${NO_JOB('x', ' (jobs: api, web)')}`]],
+    ['reads a series name with colons and digits', () => measuring('job:http_requests:rate5m{service="web", node="n1"}', serviceMonitor()), [`${AT} ${NO_LABEL('node', 'ServiceMonitor "web"', SM_LABELS)}`]],
     ['refuses each bad selector of a query once, in order', () => measuring('up{namespace="prod"} / up{namespace="prod"} + up{service="nope"}', serviceMonitor()),
       [`${AT} ${OTHER_NS('prod')}`, `${AT} ${MISSING('nope')}`]],
   ])('%s', (_case, problems, expected) => {
@@ -83,7 +97,9 @@ describe('a query measures a Service, job and namespace that a monitor scrapes',
     ['by targetPort, as a number or a string', () => scrape(pods(), svc('web', { app: 'web' }, [{ name: 'http', port: 80, targetPort: 8080 }]), serviceMonitor({ endpoints: [{ targetPort: '8080' }] }), template(), canary(on('web')))],
     ['an endpoint without port or targetPort scrapes every port', () => measuring(RATE, serviceMonitor({ endpoints: [{ path: '/metrics' }] }))],
     ['one of several endpoints and ports', () => scrape(pods(), svc('web', { app: 'web' }, [{ name: 'a', port: 1 }, { name: 'http', port: 80 }]), serviceMonitor({ endpoints: [{ port: 'b' }, { port: 'http' }] }), template(), canary(on('web')))],
-    ['a ServiceMonitor watching this namespace by name, or any', () => measuring(RATE, serviceMonitor({ namespaceSelector: { matchNames: ['prod', 'shop'] } }), serviceMonitor({ namespaceSelector: { any: true, matchNames: ['prod'] } }, 'any'))],
+    ['a ServiceMonitor watching this namespace by name', () => measuring(RATE, serviceMonitor({ namespaceSelector: { matchNames: ['prod', 'shop'] } }))],
+    ['a ServiceMonitor watching any namespace, whatever names it lists', () => measuring(RATE, serviceMonitor({ namespaceSelector: { any: true, matchNames: ['prod'] } }))],
+    ['each Service of a shared label, the first one too', () => scrape(pods(), svc('web'), svc('api'), serviceMonitor(), template(), canary(on('web')))],
     ['a ServiceMonitor whose namespaceSelector names no namespaces', () => measuring(RATE, serviceMonitor({ namespaceSelector: {} }))],
     ['a ServiceMonitor selecting by matchExpressions only', () => measuring(RATE, serviceMonitor({ selector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['web'] }] } }))],
     ['a ServiceMonitor without selector (every Service)', () => measuring(RATE, serviceMonitor({ selector: undefined }))],
@@ -207,6 +223,9 @@ describe('which analyses, templates and args are read', () => {
     ['a template without args', () => withStrategy({ canary: { analysis: { templates: [{ templateName: 'rate' }] } } }, { ...template('up{service="{{args.other}}"}'), spec: { metrics: template().spec.metrics.map((m: Doc) => ({ ...m, provider: { prometheus: { query: 'up{service="{{args.x}}"}' } } })) } })],
     ['a ClusterAnalysisTemplate is not looked up among the namespace\'s templates', () => withStrategy({ canary: { analysis: on('web-canary', [{ templateName: 'rate', clusterScope: true }]) } })],
     ['a query that is not a string', () => withStrategy({ canary: { analysis: bad } }, template(42))],
+    ['metrics that are not objects or have no provider', () => withStrategy({ canary: { analysis: bad } }, { ...template(), spec: { args: [{ name: 'service-name' }], metrics: [null, { name: 'x' }, { name: 'y', provider: {} }] } })],
+    ['a template without spec', () => withStrategy({ canary: { analysis: bad } }, { ...template(), spec: undefined })],
+    ['template references that are not objects', () => withStrategy({ canary: { analysis: on('web-canary', [null as any]) } })],
     ['a template without metrics', () => withStrategy({ canary: { analysis: bad } }, { ...template(), spec: {} })],
     ['an analysis without templates', () => withStrategy({ canary: { analysis: { args: bad.args } } })],
     ['a Rollout without strategy', () => scrape(pods(), svc(), template(), { ...rollout('web', {}), spec: { replicas: 1 } })],
@@ -215,4 +234,14 @@ describe('which analyses, templates and args are read', () => {
   ])('accepts %s', (_case, problems) => {
     expect(problems()).toEqual([]);
   });
+});
+
+test('objects without metadata or spec are read as empty, not a crash', () => {
+  const bare = (apiVersion: string, kind: string, spec?: Doc) => ({ apiVersion, kind, ...(spec ? { spec } : {}) });
+  expect(scrape(
+    pods(), svc(), serviceMonitor(), template(), canary(on('web')),
+    bare('v1', 'Service'), bare('monitoring.coreos.com/v1', 'ServiceMonitor'), bare('monitoring.coreos.com/v1', 'PodMonitor'),
+    bare('monitoring.coreos.com/v1', 'ServiceMonitor', serviceMonitor().spec), bare('monitoring.coreos.com/v1', 'PodMonitor', podMonitor().spec),
+    bare('argoproj.io/v1alpha1', 'Rollout'),
+  )).toEqual([]);
 });
