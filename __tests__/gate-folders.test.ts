@@ -1,11 +1,12 @@
-import { byCluster, checkFolders, folderClusters, folderOf, FolderTarget, IN_CLUSTER_SERVER } from '../lib/validate/folders';
+import { byCluster, checkFolders, folderClusters, folderOf, FolderTarget } from '../lib/validate/folders';
 import { Manifest } from '../lib/validate/manifest';
 import { formatProblem } from '../lib/validate/problem';
 
 type Doc = Record<string, any>;
 
 const REPO = 'https://github.com/acme-shop/platform-gitops.git';
-const IN = IN_CLUSTER_SERVER;
+/** Argo CD's own cluster, as Applications name it. */
+const IN = 'https://kubernetes.default.svc';
 const at = (file: string, doc: Doc): Manifest => ({ file, doc });
 const configMap = (folder: string, name: string, namespace?: string) =>
   at(`${folder}/${name}.yaml`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, ...(namespace !== undefined ? { namespace } : {}) }, data: { a: '1' } });
@@ -53,8 +54,10 @@ describe('the cluster of a folder: its Application\'s destination, else what the
       undefined, { prod: IN, argocd: IN }],
     ['an ApplicationSet decides no cluster', () => [configMap('prod', 'a'), at('argocd/x.yaml', { ...application('prod', 'dist/prod', { server: 'https://prod.example.com' }).doc, kind: 'ApplicationSet' })],
       undefined, { prod: IN, argocd: IN }],
-    ['without an Application, the declared server without its trailing slash', () => [configMap('prod', 'a'), configMap('dev', 'a')], () => known({ prod: { server: 'https://prod.example.com/' } }),
+    ['without an Application, the declared server without its trailing slashes', () => [configMap('prod', 'a'), configMap('dev', 'a')], () => known({ prod: { server: 'https://prod.example.com//' } }),
       { prod: 'https://prod.example.com', dev: IN }],
+    ['an Application without a spec or a source syncs nothing', () => [configMap('prod', 'a'), at('argocd/a.yaml', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'a' } }),
+      at('argocd/b.yaml', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'b' }, spec: { destination: { server: 'https://prod.example.com' } } })], undefined, { prod: IN, argocd: IN }],
     ['an Application wins over the declared server', () => [configMap('prod', 'a'), application('prod', 'dist/prod', { server: 'https://eu.example.com' })],
       () => known({ prod: { server: 'https://prod.example.com' } }), { prod: 'https://eu.example.com', argocd: IN }],
   ])('%s', (_case, manifests, targets, expected) => {
@@ -112,6 +115,12 @@ describe('a namespace of a cluster that a folder creates or deploys to belongs t
     ['the folder that both creates a namespace and deploys there owns it, over another that only creates it', () => [
       namespace('b', 'shared'), namespace('a', 'shared'), configMap('a', 'x'), application('a', 'dist/a', { server: IN, namespace: 'shared' }),
     ], undefined, [`b/namespace.yaml Namespace shared metadata.name: ${owned('shared', 'a', 'creates and deploys to', 'b', 'creates')}`]],
+    ['the folder that creates a namespace and deploys there owns it, over another creator and another deployer', () => [
+      namespace('a', 'shared'), configMap('a', 'x'), application('a', 'dist/a', { server: IN, namespace: 'shared' }), namespace('b', 'shared'), configMap('c', 'x'),
+    ], () => known({ c: { server: IN, namespace: 'shared' } }), [
+      `b/namespace.yaml Namespace shared metadata.name: ${owned('shared', 'a', 'creates and deploys to', 'b', 'creates')}`,
+      `folder c/: ${owned('shared', 'a', 'creates and deploys to', 'c', 'deploys to')}`,
+    ]],
     ['the only deployer owns a namespace that two folders create', () => [
       namespace('a', 'shared'), namespace('b', 'shared'), configMap('c', 'x'), application('c', 'dist/c', { server: IN, namespace: 'shared' }),
     ], undefined, [
@@ -154,7 +163,8 @@ describe('a namespace of a cluster that a folder creates or deploys to belongs t
       namespace('prod', 'shop-prod'), at('tools/role.yaml', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'r', namespace: 'shop-prod' } }),
     ], undefined],
     ['an object without a namespace claims nothing', () => [namespace('prod', 'shop-prod'), configMap('tools', 'a'), configMap('tools', 'b', '')], undefined],
-    ['a Namespace without a name creates nothing', () => [namespace('prod', 'shop-prod'), at('tools/ns.yaml', { apiVersion: 'v1', kind: 'Namespace', metadata: {} })], undefined],
+    ['a Namespace without a name creates nothing', () => [namespace('prod', 'shop-prod'), at('tools/ns.yaml', { apiVersion: 'v1', kind: 'Namespace', metadata: {} }), at('tools/bare.yaml', { apiVersion: 'v1', kind: 'Namespace' })], undefined],
+    ['Applications without a destination namespace claim none', () => [configMap('a', 'x'), configMap('b', 'x'), application('a', 'dist/a', { server: IN }), application('b', 'dist/b', { server: IN })], undefined],
     ['an Application without a destination namespace deploys nowhere', () => [configMap('prod', 'a', 'shop-prod'), application('prod', 'dist/prod', { server: IN }), namespace('dev', 'shop')],
       () => known({ prod: { server: IN, namespace: 'shop' } })],
     ['a declared namespace of a folder without output claims nothing', () => [namespace('dev', 'shop')], () => known({ qa: { server: IN, namespace: 'shop' } })],
