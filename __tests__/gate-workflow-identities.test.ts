@@ -16,7 +16,7 @@ const tokenSecret = (sa: string, name = `${sa}.service-account-token`, extra: Do
 const rule = (verbs: string[], resources = ['workflowtaskresults'], apiGroups = ['argoproj.io']) => ({ apiGroups, resources, verbs });
 const role = (name: string, rules: Doc[] = [rule(['create', 'patch'])], ns = NS): Doc => ({ apiVersion: RBAC, kind: 'Role', metadata: { name, namespace: ns }, rules });
 const clusterRole = (name: string, rules: Doc[] = [rule(['create', 'patch'])]): Doc => ({ apiVersion: RBAC, kind: 'ClusterRole', metadata: { name }, rules });
-const subject = (name: string, ns: string | undefined = NS) => ({ kind: 'ServiceAccount', name, ...(ns !== undefined ? { namespace: ns } : {}) });
+const subject = (name: string, ns = NS) => ({ kind: 'ServiceAccount', name, namespace: ns });
 const roleBinding = (name: string, roleRef: Doc, subjects: Doc[], ns = NS): Doc => ({
   apiVersion: RBAC, kind: 'RoleBinding', metadata: { name, namespace: ns }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', ...roleRef }, subjects,
 });
@@ -59,6 +59,8 @@ describe('every ServiceAccount a workflow names exists in its namespace', () => 
       [`${W} spec.serviceAccountName: ${MISSING('runner')}`, `${W} spec.executor.serviceAccountName: ${MISSING('runner')}`]],
     ['refuses a ServiceAccount of another API version', () => [{ ...serviceAccount('runner'), apiVersion: 'v2' }, workflowTemplate({ serviceAccountName: 'runner' })],
       [`${W} spec.serviceAccountName: ${MISSING('runner')}`]],
+    ['refuses an object of another kind by the ServiceAccount\'s name', () => [{ ...serviceAccount('runner'), kind: 'ConfigMap' }, workflowTemplate({ serviceAccountName: 'runner' })],
+      [`${W} spec.serviceAccountName: ${MISSING('runner')}`]],
     ['reads the workflowSpec of a CronWorkflow', () => [{ ...workflowTemplate({}), kind: 'CronWorkflow', spec: { schedule: '0 0 * * *', workflowSpec: { serviceAccountName: 'ghost', templates: [step()] } } }],
       [`ci/cronworkflow.yaml CronWorkflow w spec.workflowSpec.serviceAccountName: ${MISSING('ghost')}`]],
     ['reads a Workflow', () => [workflowTemplate({ serviceAccountName: 'ghost' }, [step()], 'Workflow')], [`ci/workflow.yaml Workflow w spec.serviceAccountName: ${MISSING('ghost')}`]],
@@ -90,7 +92,7 @@ describe('the executor of each step may create and patch workflowtaskresults in 
     ['"*" as API group and as resource', () => [serviceAccount('runner'), role('r', [rule(['create', 'patch'], ['*'], ['*'])]), roleBinding('r', { kind: 'Role', name: 'r' }, [subject('runner')]), workflowTemplate({ serviceAccountName: 'runner' })]],
     ['create and patch from two rules and two bindings', () => [
       serviceAccount('runner'), role('c', [rule(['get']), rule(['create'], ['pods', 'workflowtaskresults'])]), role('p', [rule(['patch'], ['workflowtaskresults'], ['', 'argoproj.io'])]),
-      roleBinding('c', { kind: 'Role', name: 'c' }, [subject('runner')]), roleBinding('p', { kind: 'Role', name: 'p' }, [{ kind: 'User', name: 'runner' }, subject('runner', undefined)]),
+      roleBinding('c', { kind: 'Role', name: 'c' }, [subject('runner')]), roleBinding('p', { kind: 'Role', name: 'p' }, [{ kind: 'User', name: 'runner' }, { kind: 'ServiceAccount', name: 'runner' }]),
       workflowTemplate({ serviceAccountName: 'runner' }),
     ]],
     ['a template\'s own ServiceAccount, while the spec\'s may not report', () => [serviceAccount('plain'), serviceAccount('runner'), role('r'), roleBinding('r', { kind: 'Role', name: 'r' }, [subject('runner')]),
@@ -105,6 +107,15 @@ describe('the executor of each step may create and patch workflowtaskresults in 
       { name: 'c', container: { image: 'busybox:1.36.1' } }, { name: 's', script: SCRIPT }, { name: 'cs', containerSet: { containers: [] } },
       { name: 'r', resource: { action: 'get' } }, { name: 'd', data: { source: {} } },
     ])]],
+    ['a ClusterRoleBinding with a stray namespace binds in every namespace', () => [...allowed('exec').filter((d) => d.kind !== 'RoleBinding'),
+      { ...clusterRoleBinding('exec', { kind: 'ClusterRole', name: 'results' }, [subject('exec')]), metadata: { name: 'exec', namespace: 'other' } }, clusterRole('results'),
+      workflowTemplate({ executor: { serviceAccountName: 'exec' } })]],
+    ['a ServiceAccount whose secrets list is empty: the token Secret of its name', () => [...allowed('exec').filter((d) => d.kind !== 'ServiceAccount'), serviceAccount('exec', { secrets: [] }),
+      workflowTemplate({ executor: { serviceAccountName: 'exec' } })]],
+    ['a workflow and its ServiceAccount both without a namespace', () => [{ ...serviceAccount('runner'), metadata: { name: 'runner' } }, { ...role('r'), metadata: { name: 'r' } },
+      { ...roleBinding('r', { kind: 'Role', name: 'r' }, [{ kind: 'ServiceAccount', name: 'runner' }]), metadata: { name: 'r' } }, { ...workflowTemplate({ serviceAccountName: 'runner' }), metadata: { name: 'w' } }]],
+    ['objects without metadata among the others', () => [...allowed('exec'), { apiVersion: 'v1', kind: 'ConfigMap' }, { apiVersion: RBAC, kind: 'RoleBinding', roleRef: { kind: 'ClusterRole', name: 'none' }, subjects: [subject('exec')] },
+      { apiVersion: 'argoproj.io/v1alpha1', kind: 'WorkflowTemplate', spec: { templates: [{ name: 'main', steps: [] }] } }, workflowTemplate({ executor: { serviceAccountName: 'exec' } })]],
     ['the token Secret named by the ServiceAccount\'s secrets', () => [serviceAccount('exec', { secrets: [{ name: 'exec-token' }] }), tokenSecret('exec', 'exec-token'), role('exec'),
       roleBinding('exec', { kind: 'Role', name: 'exec' }, [subject('exec')]), workflowTemplate({ executor: { serviceAccountName: 'exec' } })]],
     ['the token Secret named by the ServiceAccount\'s annotation', () => [serviceAccount('exec', { metadata: { name: 'exec', namespace: NS, annotations: { 'workflows.argoproj.io/service-account-token.name': 'exec-token' } } }),
@@ -157,6 +168,10 @@ describe('the executor of each step may create and patch workflowtaskresults in 
       [`${W} spec.executor.serviceAccountName: ${NO_TOKEN('exec')}`]],
     ['refuses a token Secret without annotations, or of another API version', () => [...allowed('exec').filter((d) => d.kind !== 'Secret'), { ...tokenSecret('exec'), metadata: { name: 'exec.service-account-token', namespace: NS } },
       workflowTemplate({ executor: { serviceAccountName: 'exec' } })], [`${W} spec.executor.serviceAccountName: ${NO_TOKEN('exec')}`]],
+    ['refuses a token that is a ConfigMap, not a Secret', () => [...allowed('exec').filter((d) => d.kind !== 'Secret'), { ...tokenSecret('exec'), kind: 'ConfigMap' }, workflowTemplate({ executor: { serviceAccountName: 'exec' } })],
+      [`${W} spec.executor.serviceAccountName: ${NO_TOKEN('exec')}`]],
+    ['refuses a Role of another API version', () => [serviceAccount('exec'), tokenSecret('exec'), { ...role('exec'), apiVersion: 'rbac.authorization.k8s.io/v1beta1' }, roleBinding('exec', { kind: 'Role', name: 'exec' }, [subject('exec')]),
+      workflowTemplate({ executor: { serviceAccountName: 'exec' } })], [`${W} spec.executor.serviceAccountName: ${CANNOT('exec')}`]],
     ['refuses a token Secret of another API version', () => [...allowed('exec').filter((d) => d.kind !== 'Secret'), { ...tokenSecret('exec'), apiVersion: 'v2' }, workflowTemplate({ executor: { serviceAccountName: 'exec' } })],
       [`${W} spec.executor.serviceAccountName: ${NO_TOKEN('exec')}`]],
     ['refuses the token Secret the ServiceAccount\'s secrets name, when missing', () => [serviceAccount('exec', { secrets: [{ name: 'exec-token' }] }), tokenSecret('exec'), role('exec'),
@@ -180,5 +195,6 @@ describe('the executor of each step may create and patch workflowtaskresults in 
   test('a workflow without spec or templates has nothing to check', () => {
     expect(identities({ apiVersion: 'argoproj.io/v1alpha1', kind: 'WorkflowTemplate', metadata: { name: 'w', namespace: NS } })).toEqual([]);
     expect(identities({ apiVersion: 'argoproj.io/v1alpha1', kind: 'CronWorkflow', metadata: { name: 'w', namespace: NS }, spec: {} })).toEqual([]);
+    expect(identities({ apiVersion: 'argoproj.io/v1alpha1', kind: 'CronWorkflow', metadata: { name: 'w', namespace: NS } })).toEqual([]);
   });
 });
