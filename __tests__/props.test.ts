@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import {
-  check, checkImage, checkInteger, checkName, checkPort, checkQuantity, checkSeconds, imageVersion, isDnsLabel, isDnsSubdomain, parseImage, parseQuantity,
+  check, checkImage, checkInteger, checkName, checkObjectName, checkPort, checkQuantity, checkRule, checkSeconds, imageVersion, isDnsLabel, isDnsSubdomain, parseImage, parseQuantity,
   PropError, showDuration, unpinnedImage,
 } from '../lib/props';
 
@@ -31,6 +31,18 @@ test('check builds the message only when it fails', () => {
   check(true, 'C', 'i', message);
   expect(message).not.toHaveBeenCalled();
   expectPropError(() => check(false, 'C', 'i', message), 'C "i": bad');
+});
+
+test('checkRule throws nothing for no problems, else every problem joined, then the fix if any', () => {
+  expect(() => checkRule('JavaApp', 'orders', 'host', [], 'use a DNS name')).not.toThrow();
+  expectPropError(() => checkRule('JavaApp', 'orders', 'host', ['is too long', 'has a space']), 'JavaApp "orders": host is too long; has a space');
+  expectPropError(() => checkRule('JavaApp', 'orders', 'host', ['has a space'], 'use a DNS name'), 'JavaApp "orders": host has a space: use a DNS name');
+});
+
+test('checkObjectName applies the name rule of the kind and names the prop and the value', () => {
+  expect(() => checkObjectName('JavaApp', 'orders', 'configMapName', 'ConfigMap', 'orders.config')).not.toThrow();
+  expectPropError(() => checkObjectName('JavaApp', 'orders', 'serviceName', 'Service', 'orders.v2'),
+    'JavaApp "orders": serviceName "orders.v2" must be a DNS-1035 label: lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit (e.g. "my-name")');
 });
 
 describe('DNS names', () => {
