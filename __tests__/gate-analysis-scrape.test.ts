@@ -86,7 +86,7 @@ describe('a query measures a Service, job and namespace that a monitor scrapes',
     ['lets __name__ pass on a metric it defines', () => measuring('http_server_requests_seconds_count{service="web", __name__=~".+"}', serviceMonitor()), []],
     ['names the jobs there are, sorted', () => scrape(pods(), svc('web'), svc('api'), serviceMonitor(), template('up{job="x"}'), canary(on('web'))), [`${AT} ${NO_JOB('x', ' (jobs: api, web)')}`]],
     ['reads a series name with colons and digits', () => measuring('job:http_requests:rate5m{service="web", node="n1"}', serviceMonitor()), [`${AT} ${NO_LABEL('node', 'ServiceMonitor "web"', SM_LABELS)}`]],
-    ['refuses each bad selector of a query once, in order', () => measuring('up{namespace="prod"} / up{namespace="prod"} + up{service="nope"}', serviceMonitor()),
+    ['refuses each bad() selector of a query once, in order', () => measuring('up{namespace="prod"} / up{namespace="prod"} + up{service="nope"}', serviceMonitor()),
       [`${AT} ${OTHER_NS('prod')}`, `${AT} ${MISSING('nope')}`]],
   ])('%s', (_case, problems, expected) => {
     expect(problems()).toEqual(expected);
@@ -182,20 +182,21 @@ describe('label selectors of monitors, as the operator reads them', () => {
 
 describe('which analyses, templates and args are read', () => {
   const withStrategy = (strategy: Doc, ...templates: Doc[]) => scrape(pods(), svc(), serviceMonitor(), ...(templates.length ? templates : [template()]), rollout('web', strategy));
-  const bad = on('web-canary');
+  /** An analysis of a Service that does not exist. */
+  const bad = () => on('web-canary');
   const at = (path: string, name = 'rate') => `${R} ${path}: AnalysisTemplate "${name}" metric "errors" ${MISSING('web-canary')}`;
   test.each<[string, () => string[], string[]]>([
-    ['blue-green pre-promotion analysis', () => withStrategy({ blueGreen: { activeService: 'web', prePromotionAnalysis: bad } }), [at('spec.strategy.blueGreen.prePromotionAnalysis.templates[0]')]],
-    ['blue-green post-promotion analysis', () => withStrategy({ blueGreen: { activeService: 'web', postPromotionAnalysis: bad } }), [at('spec.strategy.blueGreen.postPromotionAnalysis.templates[0]')]],
-    ['canary background analysis', () => withStrategy({ canary: { analysis: bad } }), [at('spec.strategy.canary.analysis.templates[0]')]],
-    ['a canary step\'s analysis, by step index', () => withStrategy({ canary: { steps: [{ setWeight: 20 }, { analysis: on('web') }, { analysis: bad }, null] } }), [at('spec.strategy.canary.steps[2].analysis.templates[0]')]],
-    ['all of them, in order', () => withStrategy({ blueGreen: { activeService: 'web', prePromotionAnalysis: bad, postPromotionAnalysis: bad }, canary: { analysis: bad, steps: [{ analysis: bad }] } }), [
+    ['blue-green pre-promotion analysis', () => withStrategy({ blueGreen: { activeService: 'web', prePromotionAnalysis: bad() } }), [at('spec.strategy.blueGreen.prePromotionAnalysis.templates[0]')]],
+    ['blue-green post-promotion analysis', () => withStrategy({ blueGreen: { activeService: 'web', postPromotionAnalysis: bad() } }), [at('spec.strategy.blueGreen.postPromotionAnalysis.templates[0]')]],
+    ['canary background analysis', () => withStrategy({ canary: { analysis: bad() } }), [at('spec.strategy.canary.analysis.templates[0]')]],
+    ['a canary step\'s analysis, by step index', () => withStrategy({ canary: { steps: [{ setWeight: 20 }, { analysis: on('web') }, { analysis: bad() }, null] } }), [at('spec.strategy.canary.steps[2].analysis.templates[0]')]],
+    ['all of them, in order', () => withStrategy({ blueGreen: { activeService: 'web', prePromotionAnalysis: bad(), postPromotionAnalysis: bad() }, canary: { analysis: bad(), steps: [{ analysis: bad() }] } }), [
       at('spec.strategy.blueGreen.prePromotionAnalysis.templates[0]'), at('spec.strategy.blueGreen.postPromotionAnalysis.templates[0]'),
       at('spec.strategy.canary.analysis.templates[0]'), at('spec.strategy.canary.steps[0].analysis.templates[0]'),
     ]],
     ['the template by its index, a missing template left to the Rollouts rules', () => withStrategy({ canary: { analysis: on('web-canary', [{ templateName: 'gone' }, { templateName: 'rate' }]) } }),
       [at('spec.strategy.canary.analysis.templates[1]')]],
-    ['every metric of the template, by name', () => withStrategy({ canary: { analysis: bad } }, {
+    ['every metric of the template, by name', () => withStrategy({ canary: { analysis: bad() } }, {
       ...template(), spec: { args: [{ name: 'service-name' }], metrics: [
         { name: 'web', provider: { web: { url: 'http://x' } } }, { name: 'no-query', provider: { prometheus: { address: PROMETHEUS } } },
         { name: 'a', provider: { prometheus: { query: RATE } } }, { name: 'b', provider: { prometheus: { query: RATE } } },
@@ -206,10 +207,10 @@ describe('which analyses, templates and args are read', () => {
     ]],
     ['the template\'s default when the Rollout passes no value', () => withStrategy({ canary: { analysis: { templates: [{ templateName: 'rate' }] } } }, template(RATE, [{ name: 'service-name', value: 'web-canary' }])),
       [at('spec.strategy.canary.analysis.templates[0]')]],
-    ['the value the Rollout passes over the template\'s default', () => withStrategy({ canary: { analysis: bad } }, template(RATE, [{ name: 'service-name', value: 'web' }])),
+    ['the value the Rollout passes over the template\'s default', () => withStrategy({ canary: { analysis: bad() } }, template(RATE, [{ name: 'service-name', value: 'web' }])),
       [at('spec.strategy.canary.analysis.templates[0]')]],
-    ['args with spaces inside the braces', () => withStrategy({ canary: { analysis: bad } }, template('up{service="{{ args.service-name }}"}')), [at('spec.strategy.canary.analysis.templates[0]')]],
-    ['two Rollouts, each with its own problems', () => scrape(pods(), svc(), serviceMonitor(), template(), rollout('web', { canary: { analysis: bad } }), { ...rollout('api', { canary: { analysis: on('api') } }) }), [
+    ['args with spaces inside the braces', () => withStrategy({ canary: { analysis: bad() } }, template('up{service="{{ args.service-name }}"}')), [at('spec.strategy.canary.analysis.templates[0]')]],
+    ['two Rollouts, each with its own problems', () => scrape(pods(), svc(), serviceMonitor(), template(), rollout('web', { canary: { analysis: bad() } }), { ...rollout('api', { canary: { analysis: on('api') } }) }), [
       at('spec.strategy.canary.analysis.templates[0]'), `dev/app.yaml Rollout api spec.strategy.canary.analysis.templates[0]: AnalysisTemplate "rate" metric "errors" ${MISSING('api')}`,
     ]],
   ])('reads %s', (_case, problems, expected) => {
@@ -222,12 +223,12 @@ describe('which analyses, templates and args are read', () => {
     ['an arg the template does not declare', () => withStrategy({ canary: { analysis: { templates: [{ templateName: 'rate' }] } } }, template('up{service="{{args.other}}"}', []))],
     ['a template without args', () => withStrategy({ canary: { analysis: { templates: [{ templateName: 'rate' }] } } }, { ...template('up{service="{{args.other}}"}'), spec: { metrics: template().spec.metrics.map((m: Doc) => ({ ...m, provider: { prometheus: { query: 'up{service="{{args.x}}"}' } } })) } })],
     ['a ClusterAnalysisTemplate is not looked up among the namespace\'s templates', () => withStrategy({ canary: { analysis: on('web-canary', [{ templateName: 'rate', clusterScope: true }]) } })],
-    ['a query that is not a string', () => withStrategy({ canary: { analysis: bad } }, template(42))],
-    ['metrics that are not objects or have no provider', () => withStrategy({ canary: { analysis: bad } }, { ...template(), spec: { args: [{ name: 'service-name' }], metrics: [null, { name: 'x' }, { name: 'y', provider: {} }] } })],
-    ['a template without spec', () => withStrategy({ canary: { analysis: bad } }, { ...template(), spec: undefined })],
+    ['a query that is not a string', () => withStrategy({ canary: { analysis: bad() } }, template(42))],
+    ['metrics that are not objects or have no provider', () => withStrategy({ canary: { analysis: bad() } }, { ...template(), spec: { args: [{ name: 'service-name' }], metrics: [null, { name: 'x' }, { name: 'y', provider: {} }] } })],
+    ['a template without spec', () => withStrategy({ canary: { analysis: bad() } }, { ...template(), spec: undefined })],
     ['template references that are not objects', () => withStrategy({ canary: { analysis: on('web-canary', [null as any]) } })],
-    ['a template without metrics', () => withStrategy({ canary: { analysis: bad } }, { ...template(), spec: {} })],
-    ['an analysis without templates', () => withStrategy({ canary: { analysis: { args: bad.args } } })],
+    ['a template without metrics', () => withStrategy({ canary: { analysis: bad() } }, { ...template(), spec: {} })],
+    ['an analysis without templates', () => withStrategy({ canary: { analysis: { args: bad().args } } })],
     ['a Rollout without strategy', () => scrape(pods(), svc(), template(), { ...rollout('web', {}), spec: { replicas: 1 } })],
     ['a strategy without analysis', () => withStrategy({ canary: { steps: [{ setWeight: 20 }] } })],
     ['no Rollout', () => scrape(pods(), svc(), template(RATE, [{ name: 'service-name', value: 'nope' }]))],

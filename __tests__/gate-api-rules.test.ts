@@ -473,7 +473,7 @@ describe('ValidateDeploymentSpec and the Rollouts controller\'s ValidateRolloutS
 describe('PodDisruptionBudget, HorizontalPodAutoscaler, ConfigMap and Secret', () => {
   const B = 'dev/app.yaml PodDisruptionBudget web';
   const H = 'dev/app.yaml HorizontalPodAutoscaler web';
-  const target = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' };
+  const target = () => ({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' });
   const configMap = (data?: any, binaryData?: any) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: NS }, ...(data ? { data } : {}), ...(binaryData ? { binaryData } : {}) });
   const secret = (data: any, stringData?: any) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: NS }, data, ...(stringData ? { stringData } : {}) });
   test.each<[string, () => Doc, string[]]>([
@@ -482,10 +482,10 @@ describe('PodDisruptionBudget, HorizontalPodAutoscaler, ConfigMap and Secret', (
     ['a budget of 101%', () => ({ ...pdb('web', { app: 'web' }), spec: { minAvailable: '101%', selector: { matchLabels: { app: 'web' } } } }),
       [`${B} spec.minAvailable: must not be greater than 100%, got "101%"`]],
     ['a budget selector with a bad label', () => pdb('web', { app: 'a b' }), [`${B} spec.selector.matchLabels.app: label value "a b" of "app": ${LABEL_VALUE}`]],
-    ['an autoscaler whose minimum is above its maximum', () => ({ ...hpa('web', target), spec: { scaleTargetRef: target, minReplicas: 4, maxReplicas: 3 } }),
+    ['an autoscaler whose minimum is above its maximum', () => ({ ...hpa('web', target()), spec: { scaleTargetRef: target(), minReplicas: 4, maxReplicas: 3 } }),
       [`${H} spec.maxReplicas: must be greater than or equal to minReplicas (4), got 3`]],
     ['an autoscaler target without a name', () => hpa('web', { apiVersion: 'apps/v1', kind: 'Deployment' }), [`${H} spec.scaleTargetRef.name: is required`]],
-    ['an autoscaler metric with utilization 0', () => ({ ...hpa('web', target), spec: { scaleTargetRef: target, maxReplicas: 3, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 0 } } }] } }),
+    ['an autoscaler metric with utilization 0', () => ({ ...hpa('web', target()), spec: { scaleTargetRef: target(), maxReplicas: 3, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 0 } } }] } }),
       [`${H} spec.metrics[0].resource.target.averageUtilization: must be greater than 0, got 0`]],
     ['a ConfigMap key with a slash', () => configMap({ 'a/b': 'x' }), ['dev/app.yaml ConfigMap c data["a/b"]: key "a/b": ' + CONFIG_KEY]],
     ['a ConfigMap over 1 MiB, reported on the object', () => configMap({ a: 'x'.repeat(1024 * 1024) }, { b: 'eA==' }),
@@ -502,7 +502,7 @@ describe('PodDisruptionBudget, HorizontalPodAutoscaler, ConfigMap and Secret', (
   test.each<[string, () => Doc]>([
     ['a budget of maxUnavailable 0', () => ({ ...pdb('web', { app: 'web' }), spec: { maxUnavailable: 0, selector: { matchLabels: { app: 'web' } } } })],
     ['a budget of minAvailable 100%', () => ({ ...pdb('web', { app: 'web' }), spec: { minAvailable: '100%', selector: { matchLabels: { app: 'web' } } } })],
-    ['an autoscaler with equal minimum and maximum', () => ({ ...hpa('web', target), spec: { scaleTargetRef: target, minReplicas: 3, maxReplicas: 3 } })],
+    ['an autoscaler with equal minimum and maximum', () => ({ ...hpa('web', target()), spec: { scaleTargetRef: target(), minReplicas: 3, maxReplicas: 3 } })],
     ['a ConfigMap of exactly 1 MiB, keys with dots and dashes', () => configMap({ 'application.yaml': 'x'.repeat(1024 * 1024 - 4), '-a_b': 'x' }, { c: 'eA==' })],
     ['a ConfigMap without data', () => configMap()],
     ['Secret data and stringData that are not maps are left to the schema', () => secret(['a/b'], 'a/b')],
