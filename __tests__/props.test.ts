@@ -1,6 +1,7 @@
+import { Duration } from 'cdk8s';
 import {
-  check, checkImage, checkInteger, checkName, checkPort, checkQuantity, imageVersion, isDnsLabel, isDnsSubdomain, parseImage, parseQuantity,
-  PropError, unpinnedImage,
+  check, checkImage, checkInteger, checkName, checkObjectName, checkPort, checkQuantity, checkRule, checkSeconds, imageVersion, isDnsLabel, isDnsSubdomain, parseImage, parseQuantity,
+  PropError, showDuration, unpinnedImage,
 } from '../lib/props';
 import { PercentOrAbsolute } from 'cdk8s-plus-27';
 import { checkPercentOrAbsolute } from '../lib/props';
@@ -32,6 +33,18 @@ test('check builds the message only when it fails', () => {
   check(true, 'C', 'i', message);
   expect(message).not.toHaveBeenCalled();
   expectPropError(() => check(false, 'C', 'i', message), 'C "i": bad');
+});
+
+test('checkRule throws nothing for no problems, else every problem joined, then the fix if any', () => {
+  expect(() => checkRule('JavaApp', 'orders', 'host', [], 'use a DNS name')).not.toThrow();
+  expectPropError(() => checkRule('JavaApp', 'orders', 'host', ['is too long', 'has a space']), 'JavaApp "orders": host is too long; has a space');
+  expectPropError(() => checkRule('JavaApp', 'orders', 'host', ['has a space'], 'use a DNS name'), 'JavaApp "orders": host has a space: use a DNS name');
+});
+
+test('checkObjectName applies the name rule of the kind and names the prop and the value', () => {
+  expect(() => checkObjectName('JavaApp', 'orders', 'configMapName', 'ConfigMap', 'orders.config')).not.toThrow();
+  expectPropError(() => checkObjectName('JavaApp', 'orders', 'serviceName', 'Service', 'orders.v2'),
+    'JavaApp "orders": serviceName "orders.v2" must be a DNS-1035 label: lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit (e.g. "my-name")');
 });
 
 describe('DNS names', () => {
@@ -71,6 +84,67 @@ describe('numbers', () => {
       if (ok) expect(run).not.toThrow();
       else expectPropError(run, `JavaApp "orders": servicePort must be 1-65535, got ${value}`);
     });
+});
+
+describe('durations', () => {
+  test.each<[string, () => Duration, string]>([
+    ['0', () => Duration.millis(0), '0ms'],
+    ['1 ms', () => Duration.millis(1), '1ms'],
+    ['1.5 s', () => Duration.millis(1500), '1500ms'],
+    ['half a millisecond', () => Duration.millis(0.5), '0.5ms'],
+    ['1 s', () => Duration.millis(1000), '1s'],
+    ['59 s', () => Duration.seconds(59), '59s'],
+    ['60 s', () => Duration.seconds(60), '1m'],
+    ['61 s', () => Duration.seconds(61), '61s'],
+    ['90 s', () => Duration.seconds(90), '90s'],
+    ['5 min', () => Duration.minutes(5), '5m'],
+    ['61 min', () => Duration.minutes(61), '61m'],
+    ['1 h', () => Duration.seconds(3600), '1h'],
+    ['2 h', () => Duration.hours(2), '2h'],
+    ['1 day', () => Duration.days(1), '24h'],
+    ['3601 s', () => Duration.seconds(3601), '3601s'],
+  ])('showDuration(%s) is %j', (_case, d, shown) => {
+    expect(showDuration(d())).toBe(shown);
+  });
+
+  /** checkSeconds of periodSeconds within 1-3600 seconds. */
+  const period = (value: Duration | undefined) => checkSeconds('JavaApp', 'orders', 'periodSeconds', value, 1, 3600);
+  const refused = (got: string) => `JavaApp "orders": periodSeconds must be a whole number of seconds from 1s to 1h (Duration.seconds(n)), got ${got}`;
+
+  test.each<[string, () => Duration, number]>([
+    ['the minimum', () => Duration.seconds(1), 1],
+    ['the maximum', () => Duration.hours(1), 3600],
+    ['a whole number of seconds in between', () => Duration.minutes(5), 300],
+    ['whole seconds given as milliseconds', () => Duration.millis(2000), 2],
+  ])('checkSeconds accepts %s and returns its seconds', (_case, d, seconds) => {
+    expect(period(d())).toBe(seconds);
+  });
+
+  test('checkSeconds accepts no value', () => {
+    expect(period(undefined)).toBeUndefined();
+  });
+
+  test.each<[string, () => Duration, string]>([
+    ['just below the minimum', () => Duration.millis(999), '999ms'],
+    ['zero', () => Duration.seconds(0), '0ms'],
+    ['half a second', () => Duration.seconds(0.5), '500ms'],
+    ['just above the maximum', () => Duration.seconds(3601), '3601s'],
+    ['a millisecond above the maximum', () => Duration.millis(3600 * 1000 + 1), '3600001ms'],
+    ['well above the maximum', () => Duration.hours(2), '2h'],
+    ['fractional seconds', () => Duration.millis(1500), '1500ms'],
+    ['a fraction of a millisecond', () => Duration.millis(1000.5), '1000.5ms'],
+  ])('checkSeconds refuses %s, naming the range and the value', (_case, d, got) => {
+    expectPropError(() => period(d()), refused(got));
+  });
+
+  test('checkSeconds names a range of any unit, and a minimum of 0 as 0ms', () => {
+    expect(checkSeconds('AnalysisTemplate', 'rate', 'interval', Duration.seconds(0), 0, 120)).toBe(0);
+    expect(checkSeconds('AnalysisTemplate', 'rate', 'interval', Duration.seconds(120), 0, 120)).toBe(120);
+    expectPropError(() => checkSeconds('AnalysisTemplate', 'rate', 'interval', Duration.seconds(121), 0, 120),
+      'AnalysisTemplate "rate": interval must be a whole number of seconds from 0ms to 2m (Duration.seconds(n)), got 121s');
+    expectPropError(() => checkSeconds('Job', 'j', 'activeDeadline', Duration.seconds(29), 30, 90),
+      'Job "j": activeDeadline must be a whole number of seconds from 30s to 90s (Duration.seconds(n)), got 29s');
+  });
 });
 
 describe('quantities', () => {

@@ -205,8 +205,9 @@ function networkPolicy(spec: any, report: Report): void {
         labelSelector(peer?.namespaceSelector, `${peerAt}.namespaceSelector`, report);
         if (peer?.ipBlock) {
           const cidr = String(peer.ipBlock.cidr ?? '');
-          const [ip, bits] = cidr.split('/');
-          if (!isIP(ip) || !/^\d+$/.test(bits ?? '') || Number(bits) > (isIP(ip) === 6 ? 128 : 32)) report(`${peerAt}.ipBlock.cidr`, `must be a CIDR such as 10.0.0.0/8, got "${cidr}"`);
+          // ValidateIPBlock parses it with net.ParseCIDR: one '/', then only the digits of the prefix length.
+          const [ip, bits, ...more] = cidr.split('/');
+          if (more.length > 0 || !isIP(ip) || !/^\d+$/.test(bits ?? '') || Number(bits) > (isIP(ip) === 6 ? 128 : 32)) report(`${peerAt}.ipBlock.cidr`, `must be a CIDR such as 10.0.0.0/8, got "${cidr}"`);
         }
       });
     });
