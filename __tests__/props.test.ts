@@ -88,7 +88,7 @@ describe('numbers', () => {
 
 describe('durations', () => {
   test.each<[string, () => Duration, string]>([
-    ['0', () => Duration.millis(0), '0ms'],
+    ['0', () => Duration.millis(0), '0s'],
     ['1 ms', () => Duration.millis(1), '1ms'],
     ['1.5 s', () => Duration.millis(1500), '1500ms'],
     ['half a millisecond', () => Duration.millis(0.5), '0.5ms'],
@@ -109,7 +109,7 @@ describe('durations', () => {
 
   /** checkSeconds of periodSeconds within 1-3600 seconds. */
   const period = (value: Duration | undefined) => checkSeconds('JavaApp', 'orders', 'periodSeconds', value, 1, 3600);
-  const refused = (got: string) => `JavaApp "orders": periodSeconds must be a whole number of seconds from 1s to 1h (Duration.seconds(n)), got ${got}`;
+  const refused = (got: string) => `JavaApp "orders": periodSeconds must be a whole number of seconds from 1s to 1h, got ${got}`;
 
   test.each<[string, () => Duration, number]>([
     ['the minimum', () => Duration.seconds(1), 1],
@@ -126,7 +126,7 @@ describe('durations', () => {
 
   test.each<[string, () => Duration, string]>([
     ['just below the minimum', () => Duration.millis(999), '999ms'],
-    ['zero', () => Duration.seconds(0), '0ms'],
+    ['zero', () => Duration.seconds(0), '0s'],
     ['half a second', () => Duration.seconds(0.5), '500ms'],
     ['just above the maximum', () => Duration.seconds(3601), '3601s'],
     ['a millisecond above the maximum', () => Duration.millis(3600 * 1000 + 1), '3600001ms'],
@@ -137,13 +137,19 @@ describe('durations', () => {
     expectPropError(() => period(d()), refused(got));
   });
 
-  test('checkSeconds names a range of any unit, and a minimum of 0 as 0ms', () => {
+  test('checkSeconds names a range of any unit, and a minimum of 0 as 0s', () => {
     expect(checkSeconds('AnalysisTemplate', 'rate', 'interval', Duration.seconds(0), 0, 120)).toBe(0);
     expect(checkSeconds('AnalysisTemplate', 'rate', 'interval', Duration.seconds(120), 0, 120)).toBe(120);
     expectPropError(() => checkSeconds('AnalysisTemplate', 'rate', 'interval', Duration.seconds(121), 0, 120),
-      'AnalysisTemplate "rate": interval must be a whole number of seconds from 0ms to 2m (Duration.seconds(n)), got 121s');
+      'AnalysisTemplate "rate": interval must be a whole number of seconds from 0s to 2m, got 121s');
     expectPropError(() => checkSeconds('Job', 'j', 'activeDeadline', Duration.seconds(29), 30, 90),
-      'Job "j": activeDeadline must be a whole number of seconds from 30s to 90s (Duration.seconds(n)), got 29s');
+      'Job "j": activeDeadline must be a whole number of seconds from 30s to 90s, got 29s');
+  });
+
+  test('checkSeconds without a maximum names only the minimum', () => {
+    expect(checkSeconds('HealthProbe', 'p', 'period', Duration.days(30), 1)).toBe(30 * 86400);
+    expectPropError(() => checkSeconds('HealthProbe', 'p', 'period', Duration.millis(500), 1),
+      'HealthProbe "p": period must be a whole number of seconds of at least 1s, got 500ms');
   });
 });
 
