@@ -62,7 +62,7 @@ describe('ValidateObjectMeta: the name rule of the kind, namespace, labels and a
     ['an empty name', () => ({ ...web(), metadata: { name: '', namespace: NS } }),
       ['dev/app.yaml Deployment  metadata.name: "" is not a valid Deployment name (a DNS-1123 subdomain): is required']],
     ['a bad name of a document without a kind, by the default rule', () => ({ apiVersion: 'v1', metadata: { name: 'A' } }),
-      [`dev/app.yaml ? A metadata.name: "A" is not a valid  name (a DNS-1123 subdomain): ${SUBDOMAIN}`]],
+      [`dev/app.yaml ? A metadata.name: "A" is not a valid object name (a DNS-1123 subdomain): ${SUBDOMAIN}`]],
     ['a namespace that is no DNS-1123 label', () => ({ ...web(), metadata: { name: 'web', namespace: 'shop_dev' } }),
       [`${D} metadata.namespace: "shop_dev" (a namespace is a DNS-1123 label): ${LABEL1123}`]],
     ['a label value with a space, by its key', () => ({ ...web(), metadata: { name: 'web', namespace: NS, labels: { tier: 'front end' } } }),

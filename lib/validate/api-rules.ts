@@ -23,7 +23,7 @@ function objectMeta(kind: string, meta: any, base: string, report: Report, named
   if (!isMap(meta)) return;
   if (named && typeof meta.name === 'string') {
     const errs = objectName(kind, meta.name);
-    if (errs.length) report(`${base}.name`, `"${meta.name}" is not a valid ${kind} name (${objectNameRule(kind)}): ${errs.join('; ')}`);
+    if (errs.length) report(`${base}.name`, `"${meta.name}" is not a valid ${kind ? `${kind} name` : 'object name'} (${objectNameRule(kind)}): ${errs.join('; ')}`);
   }
   // An empty namespace is reported once, by the gate's explicit-namespace rule.
   if (typeof meta.namespace === 'string' && meta.namespace !== '') for (const e of dns1123Label(meta.namespace)) report(`${base}.namespace`, `"${meta.namespace}" (a namespace is a DNS-1123 label): ${e}`);
