@@ -1,6 +1,5 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { PercentOrAbsolute } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as rollouts from '../imports/rollouts-argoproj.io';
 import { argoDuration } from './analysis-template';
@@ -163,12 +162,12 @@ export interface CanaryRolloutOptions {
    * Pods created above the desired count while the canary scales.
    * @default PercentOrAbsolute.percent(25)
    */
-  readonly maxSurge?: PercentOrAbsolute;
+  readonly maxSurge?: kplus.PercentOrAbsolute;
   /**
    * Pods that may be unavailable while the canary scales.
    * @default PercentOrAbsolute.absolute(0) (no capacity is lost during a release)
    */
-  readonly maxUnavailable?: PercentOrAbsolute;
+  readonly maxUnavailable?: kplus.PercentOrAbsolute;
   /**
    * Name of the canary Service, which the controller points at the canary pods only.
    * @default '<app>-canary'
@@ -348,8 +347,8 @@ export class CanaryRollout extends Construct {
 function surgeOf(name: string, props: CanaryRolloutProps): { maxSurge: number | string; maxUnavailable: number | string } {
   // The controller reads both with getIntOrPercentValue, caps neither at 100% and refuses only both
   // zero (invalidMaxSurgeMaxUnavailable).
-  const maxSurge = checkPercentOrAbsolute(CONSTRUCT, name, 'maxSurge', props.maxSurge ?? PercentOrAbsolute.percent(25), false);
-  const maxUnavailable = checkPercentOrAbsolute(CONSTRUCT, name, 'maxUnavailable', props.maxUnavailable ?? PercentOrAbsolute.absolute(0), false);
+  const maxSurge = checkPercentOrAbsolute(CONSTRUCT, name, 'maxSurge', props.maxSurge ?? kplus.PercentOrAbsolute.percent(25), false);
+  const maxUnavailable = checkPercentOrAbsolute(CONSTRUCT, name, 'maxUnavailable', props.maxUnavailable ?? kplus.PercentOrAbsolute.absolute(0), false);
   check(!(isZeroCountOrPercent(maxSurge) && isZeroCountOrPercent(maxUnavailable)), CONSTRUCT, name, () =>
     'maxSurge and maxUnavailable must not both be 0: the canary could never be scaled up');
   return { maxSurge, maxUnavailable };

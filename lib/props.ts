@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { PercentOrAbsolute } from 'cdk8s-plus-27';
+import type { PercentOrAbsolute } from 'cdk8s-plus-27';
 import { unpinnedImage } from './rules/images';
 import * as keys from './rules/keys';
 import * as names from './rules/names';

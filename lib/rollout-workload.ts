@@ -2,7 +2,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import * as rollouts from '../imports/rollouts-argoproj.io';
+import type * as rollouts from '../imports/rollouts-argoproj.io';
 import { check, checkRule } from './props';
 import { portName } from './rules/keys';
 
