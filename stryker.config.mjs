@@ -15,6 +15,9 @@ export default {
       // those that check through child processes (bin/synth.js, scripts) never see the active
       // mutant; `npm test` runs them all.
       testMatch: ['<rootDir>/__tests__/gate-*.test.ts', '<rootDir>/__tests__/props.test.ts'],
+      // A mutant's run loads only the test files that hold the tests covering it (tools/mutation/).
+      testEnvironment: './tools/mutation/environment.js',
+      testSequencer: '<rootDir>/tools/mutation/sequencer.js',
     },
   },
   coverageAnalysis: 'perTest',

@@ -189,6 +189,24 @@ describe('no plaintext secrets', () => {
     expect(policy((_pod, c) => { c.env = [env]; })).toEqual([]);
   });
 
+  // A literal credential is refused whatever the variable is called (lib/rules/credentials.ts).
+  test.each<[string, string]>([
+    ['jdbc:postgresql://app:hunter2@db:5432/orders', 'a password in a URL (user:password@)'],
+    ['Server=db;Database=app;Password=hunter2', 'a password in a connection string (Password=)'],
+    ['ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'a GitHub token'],
+  ])('an env var value %s under a plain name', (value, what) => {
+    expect(policy((_pod, c) => { c.env = [{ name: 'MODE', value: 'x' }, { name: 'DATABASE_URL', value }]; }))
+      .toEqual([`${C0}.env[1].value: DATABASE_URL holds ${what} in plaintext: put it in a Secret in the cluster and use valueFrom.secretKeyRef (SecretRef.env)`]);
+  });
+
+  test.each<[string, Doc]>([
+    ['a URL without a password', { name: 'DATABASE_URL', value: 'jdbc:postgresql://app@db:5432/orders' }],
+    ['a URL whose password is a placeholder', { name: 'DATABASE_URL', value: 'https://app:${DB_PASS}@db/orders' }],
+    ['a value taken from a field, not a string', { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
+  ])('accepted under a plain name: %s', (_case, env) => {
+    expect(policy((_pod, c) => { c.env = [env]; })).toEqual([]);
+  });
+
   test.each<[string, Doc, string[]]>([
     ['data', { data: { password: 'aHVudGVyMg==' } }, ['dev/app.yaml Secret creds data: a Secret with values would put plaintext credentials in Git: reference a Secret that exists in the cluster (SecretRef), or use ExternalSecret/SealedSecret']],
     ['stringData', { stringData: { password: 'hunter2' } }, ['dev/app.yaml Secret creds stringData: a Secret with values would put plaintext credentials in Git: reference a Secret that exists in the cluster (SecretRef), or use ExternalSecret/SealedSecret']],
