@@ -1,11 +1,12 @@
 /**
  * The node test environment, recording the names of the tests a file ran (test-names.js) when every
- * test runs: no mutant active and no --testNamePattern, as in Stryker's initial run. Stryker wraps it with its own
- * coverage mixin as it does the default environment.
+ * test runs: no mutant active and no --testNamePattern, as in Stryker's initial run. Stryker wraps
+ * it with its own coverage mixin as it does the default environment.
  */
 const { TestEnvironment } = require('jest-environment-node');
 const { fullName, recordFile } = require('./test-names');
 
+// Stryker's INSTRUMENTER_CONSTANTS.ACTIVE_MUTANT_ENV_VARIABLE (its api package is ESM only).
 const ACTIVE_MUTANT = '__STRYKER_ACTIVE_MUTANT__';
 
 class NamingEnvironment extends TestEnvironment {

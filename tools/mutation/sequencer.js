@@ -8,9 +8,12 @@
 const Sequencer = require('@jest/test-sequencer').default;
 const { readIndex } = require('./test-names');
 
+// Read once per test runner process: jest builds a new sequencer for every run, and the index no
+// longer changes once the initial run has written it.
+let index;
+
 class CoveringTestsSequencer extends Sequencer {
   #globalConfig;
-  #index;
 
   constructor(options) {
     super(options);
@@ -21,7 +24,7 @@ class CoveringTestsSequencer extends Sequencer {
     const sorted = await super.sort(tests);
     const pattern = this.#globalConfig.testNamePattern;
     if (!pattern) return sorted;
-    const index = (this.#index ??= readIndex(this.#globalConfig.rootDir));
+    index ??= readIndex(this.#globalConfig.rootDir);
     if (!index) return sorted;
     const wanted = new RegExp(pattern, 'i'); // as jest-circus matches it
     const kept = sorted.filter((t) => !index[t.path] || index[t.path].some((name) => wanted.test(name)));

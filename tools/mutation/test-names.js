@@ -24,7 +24,7 @@ function recordFile(rootDir, testPath, names) {
   fs.writeFileSync(indexFile(rootDir), JSON.stringify(index));
 }
 
-/** A test's full name as jest matches --testNamePattern against it: the describe titles, then its own. */
+/** A test's full name as jest matches --testNamePattern against it (jest-circus's getTestID). */
 function fullName(test) {
   const titles = [];
   for (let block = test; block?.parent; block = block.parent) titles.unshift(block.name);
