@@ -15,9 +15,11 @@ export default {
       // those that check through child processes (bin/synth.js, scripts) never see the active
       // mutant; `npm test` runs them all.
       testMatch: ['<rootDir>/__tests__/gate-*.test.ts', '<rootDir>/__tests__/props.test.ts'],
-      // A mutant's run loads only the test files that hold the tests covering it (tools/mutation/).
+      // A mutant's run loads only the test files that hold the tests covering it, and stops at the
+      // first test that fails for it (tools/mutation/).
       testEnvironment: './tools/mutation/environment.js',
       testSequencer: '<rootDir>/tools/mutation/sequencer.js',
+      runner: '<rootDir>/tools/mutation/runner.js',
     },
   },
   coverageAnalysis: 'perTest',

@@ -53,25 +53,28 @@ test('a run with a mutant active records nothing, and a file missing from the in
   expect(run('(rules refuses b)')).toEqual(['b.test.js', 'd.test.js']);
 });
 
-// A mutant's run stops at its first failing test: Stryker runs jest again and again in one process,
-// a mutant each time (its jest runner sets the active mutant in the environment before runCLI).
+// A mutant's run stops at its first failing test, and loads no further file: Stryker runs jest again
+// and again in one process, a mutant each time (its jest runner sets the active mutant in the
+// process environment before each runCLI).
 test('a run stops at the first failing test of its mutant, and the next mutant runs in full', () => {
   const bail = fs.mkdtempSync(path.join(os.tmpdir(), 'mutation-bail-'));
   try {
-    // Every test fails while mutant 1 is active; each file's beforeAll leaves a mark that it ran.
+    // Every test fails while mutant 1 is active; each describe block's beforeAll leaves a mark.
     for (const f of ['e', 'f']) {
       fs.writeFileSync(
         path.join(bail, `${f}.test.js`),
         `const fs = require('fs');
-describe('${f}', () => {
-  beforeAll(() => fs.appendFileSync(${JSON.stringify(path.join(bail, 'hooks'))}, '${f}'));
-  test('one', () => { if (process.env.__STRYKER_ACTIVE_MUTANT__ === '1') throw new Error('killed'); });
-  test('two', () => { if (process.env.__STRYKER_ACTIVE_MUTANT__ === '1') throw new Error('killed'); });
-});
+for (const block of ['${f}1', '${f}2']) {
+  describe(block, () => {
+    beforeAll(() => fs.appendFileSync(${JSON.stringify(path.join(bail, 'hooks'))}, block));
+    test('one', () => { if (process.env.__STRYKER_ACTIVE_MUTANT__ === '1') throw new Error('killed'); });
+    test('two', () => { if (process.env.__STRYKER_ACTIVE_MUTANT__ === '1') throw new Error('killed'); });
+  });
+}
 `,
       );
     }
-    const config = { rootDir: bail, testEnvironment: path.join(tools, 'environment.js'), transform: {}, cache: false };
+    const config = { rootDir: bail, testEnvironment: path.join(tools, 'environment.js'), runner: path.join(tools, 'runner.js'), transform: {}, cache: false };
     const script = `
 const { runCLI } = require(${JSON.stringify(require.resolve('jest'))});
 (async () => {
@@ -79,8 +82,9 @@ const { runCLI } = require(${JSON.stringify(require.resolve('jest'))});
   for (const mutant of ['1', '2']) {
     process.env.__STRYKER_ACTIVE_MUTANT__ = mutant;
     const { results } = await runCLI({ config: ${JSON.stringify(JSON.stringify(config))}, runInBand: true, silent: true }, [${JSON.stringify(bail)}]);
+    const files = results.testResults.length;
     const statuses = results.testResults.flatMap((f) => f.testResults.map((t) => t.status)).sort();
-    out.push({ mutant, statuses, hooks: require('fs').readFileSync(${JSON.stringify(path.join(bail, 'hooks'))}, 'utf8').length });
+    out.push({ mutant, files, statuses, hooks: require('fs').readFileSync(${JSON.stringify(path.join(bail, 'hooks'))}, 'utf8').length / 2 });
   }
   console.log(JSON.stringify(out));
 })();
@@ -89,10 +93,11 @@ const { runCLI } = require(${JSON.stringify(require.resolve('jest'))});
     delete env.__STRYKER_ACTIVE_MUTANT__;
     const out = execFileSync(process.execPath, ['-e', script], { cwd: bail, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual([
-      // One test failed; the rest of its file and the other file, hooks included, were skipped.
-      { mutant: '1', statuses: ['failed', 'pending', 'pending', 'pending'], hooks: 1 },
-      // A new mutant runs everything again: both files' hooks ran (1 + 2 marks so far).
-      { mutant: '2', statuses: ['passed', 'passed', 'passed', 'passed'], hooks: 3 },
+      // One test failed; the rest of its file was skipped, the next block's hook too, and the
+      // other file was not loaded.
+      { mutant: '1', files: 1, statuses: ['failed', 'pending', 'pending', 'pending'], hooks: 1 },
+      // A new mutant runs everything again: all four blocks' hooks ran (1 + 4 marks so far).
+      { mutant: '2', files: 2, statuses: Array(8).fill('passed'), hooks: 5 },
     ]);
   } finally {
     fs.rmSync(bail, { recursive: true, force: true });
