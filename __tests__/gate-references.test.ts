@@ -1,4 +1,4 @@
-import { checkDuplicates, checkReferences } from '../lib/validate/references';
+import { checkDuplicates, checkReferences, checkRoutes } from '../lib/validate/references';
 import {
   backend, container, deployment, hpa, index, ingress, lines, manifest, named, networkPolicy, NS, pdb, podSpec, rollout, service,
 } from './support/docs';
@@ -195,5 +195,44 @@ describe('objects are unique per kind, API group, namespace and name', () => {
     ]],
   ])('%s', (_case, docs, expected) => {
     expect(dup(...docs)).toEqual(expected);
+  });
+});
+
+describe('one Ingress per host and path in an environment', () => {
+  const routes = (...docs: any[]) => lines(checkRoutes(index(...docs)));
+  /** An Ingress with one rule for `host` (none: every host) and the given paths (undefined: no path). */
+  const routed = (name: string, host: string | undefined, paths: (string | undefined)[], annotations?: Record<string, unknown>) => {
+    const ing = ingress(name, []);
+    ing.spec.rules = [{ ...(host ? { host } : {}), http: { paths: paths.map((path) => ({ ...(path ? { path } : {}), pathType: 'Prefix', backend: backend('web', { number: 80 }) })) } }];
+    if (annotations) ing.metadata.annotations = annotations;
+    return ing;
+  };
+  const claimed = (name: string, route: string, by = 'dev/app.yaml Ingress a (spec.rules[0].http.paths[0])') =>
+    `dev/app.yaml Ingress ${name} spec.rules[0].http.paths[0]: ${route} is already routed by ${by}: one Ingress per host and path in an environment; use another host or path`;
+  test.each<[string, any[], string[]]>([
+    ['two Ingresses for one host and path', [routed('a', 'shop.example.com', ['/']), routed('b', 'shop.example.com', ['/'])], [claimed('b', 'host "shop.example.com" path "/"')]],
+    ['two Ingresses for every host', [routed('a', undefined, ['/api']), routed('b', undefined, ['/api'])], [claimed('b', 'host "*" path "/api"')]],
+    ['no path is the path "/"', [routed('a', 'shop.example.com', ['/']), routed('b', 'shop.example.com', [undefined])], [claimed('b', 'host "shop.example.com" path "/"')]],
+    ['one path twice in one Ingress', [routed('a', 'shop.example.com', ['/', '/'])],
+      ['dev/app.yaml Ingress a spec.rules[0].http.paths[1]: host "shop.example.com" path "/" appears twice in this Ingress (also spec.rules[0].http.paths[0])']],
+    ['a third Ingress names the first', [routed('a', 'x.example.com', ['/']), routed('b', 'x.example.com', ['/']), routed('c', 'x.example.com', ['/'])],
+      [claimed('b', 'host "x.example.com" path "/"'), claimed('c', 'host "x.example.com" path "/"')]],
+    ['an Ingress whose canary annotation is off', [routed('a', 'x.example.com', ['/']), routed('b', 'x.example.com', ['/'], { 'nginx.ingress.kubernetes.io/canary': 'false' })],
+      [claimed('b', 'host "x.example.com" path "/"')]],
+    ['an annotation that only ends in "canary"', [routed('a', 'x.example.com', ['/']), routed('b', 'x.example.com', ['/'], { 'example.com/notcanary': 'true' })],
+      [claimed('b', 'host "x.example.com" path "/"')]],
+  ])('%s', (_case, docs, expected) => {
+    expect(routes(...docs)).toEqual(expected);
+  });
+
+  test.each<[string, any[]]>([
+    ['other paths of one host', [routed('a', 'x.example.com', ['/']), routed('b', 'x.example.com', ['/api'])]],
+    ['one path of other hosts', [routed('a', 'x.example.com', ['/']), routed('b', 'y.example.com', ['/'])]],
+    ['a canary Ingress shares its stable Ingress\'s routes', [routed('a', 'x.example.com', ['/']), routed('a-canary', 'x.example.com', ['/'], { 'nginx.ingress.kubernetes.io/canary': 'true' })]],
+    ['a canary under any annotation prefix', [routed('a', 'x.example.com', ['/']), routed('a-canary', 'x.example.com', ['/'], { 'custom.io/canary': true })]],
+    ['a canary annotation without a prefix', [routed('a', 'x.example.com', ['/']), routed('a-canary', 'x.example.com', ['/'], { canary: 'true' })]],
+    ['Ingresses without rules or paths', [{ ...ingress('a', []), spec: {} }, { ...ingress('b', []), spec: { rules: [{ host: 'x.example.com' }] } }]],
+  ])('accepted: %s', (_case, docs) => {
+    expect(routes(...docs)).toEqual([]);
   });
 });

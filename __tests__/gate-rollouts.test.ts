@@ -229,3 +229,114 @@ test('every Rollout of the namespace is checked, each under its own name', () =>
     'dev/app.yaml Rollout b spec.workloadRef: Deployment "b" runs 1 replica(s) of its own beside the Rollout\'s: set its replicas to 0',
   ]);
 });
+
+describe('canary steps and NGINX traffic routing', () => {
+  const N = `${C}.trafficRouting.nginx`;
+  const nginx = (get: Get) => cn(get).trafficRouting.nginx;
+  test.each<[string, (get: Get, docs: any[]) => void, string[]]>([
+    ['a weight above 100', (get) => { cn(get).steps[0].setWeight = 101; }, [`${C}.steps[0].setWeight: must be between 0 and 100, got 101`]],
+    ['a negative weight', (get) => { cn(get).steps[0].setWeight = -1; }, [`${C}.steps[0].setWeight: must be between 0 and 100, got -1`]],
+    ['a weight above maxTrafficWeight', (get) => { cn(get).trafficRouting.maxTrafficWeight = 1000; cn(get).steps[0].setWeight = 1001; },
+      [`${C}.steps[0].setWeight: must be between 0 and 1000, got 1001`]],
+    ['a weight above 100 without traffic routing', (get) => { delete cn(get).trafficRouting; cn(get).steps = [{ setWeight: 150 }]; },
+      [`${C}.steps[0].setWeight: must be between 0 and 100, got 150`]],
+    ['both stableIngress and stableIngresses', (get) => { nginx(get).stableIngresses = ['web']; },
+      [`${N}: either stableIngress or stableIngresses must be configured, both are`]],
+    ['an additional annotation that is no valid key', (get) => { nginx(get).additionalIngressAnnotations = { 'a b': 'x' }; },
+      [`${N}.additionalIngressAnnotations: "a b" becomes the canary Ingress annotation "nginx.ingress.kubernetes.io/a b", which is not a valid annotation key: name part must consist of letters, digits, '-', '_' or '.', and must start and end with a letter or digit (e.g. "my.name")`]],
+    ['an additional annotation the controller sets', (get) => { nginx(get).additionalIngressAnnotations = { 'canary-weight': '5' }; },
+      [`${N}.additionalIngressAnnotations: "canary-weight" is set by the controller at every step and would be overwritten: remove it`]],
+    ['a prefixed additional annotation the controller sets', (get) => { nginx(get).additionalIngressAnnotations = { 'nginx.ingress.kubernetes.io/canary': 'true' }; },
+      [`${N}.additionalIngressAnnotations: "nginx.ingress.kubernetes.io/canary" is set by the controller at every step and would be overwritten: remove it`]],
+    ['a canary Ingress annotation the controller sets', (get) => { nginx(get).canaryIngressAnnotations = { 'nginx.ingress.kubernetes.io/canary-weight': '5' }; },
+      [`${N}.canaryIngressAnnotations: "nginx.ingress.kubernetes.io/canary-weight" is set by the controller at every step and would be overwritten: remove it`]],
+    ['the controller\'s annotation under a custom prefix', (get) => { Object.assign(nginx(get), { annotationPrefix: 'custom.io', additionalIngressAnnotations: { canary: 'true' } }); },
+      [`${N}.additionalIngressAnnotations: "canary" is set by the controller at every step and would be overwritten: remove it`]],
+    ['an Ingress named as the canary Ingress the controller creates', (_get, docs) => { docs.push(ingress('web-web-canary', [backend('web-canary', { name: 'http' })])); },
+      [`${N}.stableIngress: the controller creates the canary Ingress "web-web-canary", but an Ingress of that name is already defined here: rename or remove it`]],
+    ['a stable Ingress marked as a canary', (get) => { get('Ingress').metadata.annotations = { 'nginx.ingress.kubernetes.io/canary': 'true' }; },
+      [`${N}.stableIngress: Ingress "web" is itself marked nginx.ingress.kubernetes.io/canary: "true", so NGINX would have no primary Ingress for its hosts: remove the annotation from the stable Ingress`]],
+    ['a stable Ingress marked as a canary under a custom prefix', (get) => {
+      nginx(get).annotationPrefix = 'custom.io';
+      get('Ingress').metadata.annotations = { 'custom.io/canary': true };
+    }, [`${N}.stableIngress: Ingress "web" is itself marked custom.io/canary: "true", so NGINX would have no primary Ingress for its hosts: remove the annotation from the stable Ingress`]],
+  ])('%s', (_case, breakIt, expected) => {
+    expect(problemsAfter(canary, breakIt)).toEqual(expected);
+  });
+
+  test.each<[string, (get: Get, docs: any[]) => void]>([
+    ['weights 0 and 100', (get) => { cn(get).steps.push({ setWeight: 0 }, { setWeight: 100 }); }],
+    ['a weight up to maxTrafficWeight', (get) => { cn(get).trafficRouting.maxTrafficWeight = 1000; cn(get).steps[0].setWeight = 1000; }],
+    ['a weight given as text is left to the schema', (get) => { cn(get).steps[0].setWeight = '500'; }],
+    ['additional annotations with valid keys, mixed case as the API server lowers them', (get) => {
+      nginx(get).additionalIngressAnnotations = { 'proxy-body-size': '1m', 'Canary-By-Header': 'X-Canary' };
+    }],
+    ['canary Ingress annotations are taken as written', (get) => { nginx(get).canaryIngressAnnotations = { canary: 'x', 'example.com/owner': 'shop' }; }],
+    ['the default prefix\'s annotation under a custom prefix', (get) => {
+      Object.assign(nginx(get), { annotationPrefix: 'custom.io', canaryIngressAnnotations: { 'nginx.ingress.kubernetes.io/canary-weight': '5' } });
+    }],
+    ['a stable Ingress with the canary annotation off', (get) => { get('Ingress').metadata.annotations = { 'nginx.ingress.kubernetes.io/canary': 'false' }; }],
+    ['an Ingress of another Rollout\'s canary name', (_get, docs) => { docs.push(ingress('web-canary', [backend('web-canary', { name: 'http' })])); }],
+  ])('accepted: %s', (_case, change) => {
+    expect(problemsAfter(canary, change)).toEqual([]);
+  });
+});
+
+describe('analysis runs the controller can create and finish', () => {
+  /** An AnalysisTemplate whose one metric is measured every minute, `count` times or until the rollout ends. */
+  const measured = (name: string, count?: number) => {
+    const t = analysisTemplate(name);
+    Object.assign(t.spec.metrics[0], { interval: '1m', ...(count === undefined ? {} : { count }) });
+    return t;
+  };
+  const forever = (type: string) =>
+    `has metric "up" with an interval and no count, which runs indefinitely: a ${type} analysis would never finish; give it a count, or run the template as background analysis (canary only)`;
+  test.each<[string, () => any[], (get: Get, docs: any[]) => void, string[]]>([
+    ['two templates with a metric of the same name', canary, (get, docs) => { docs.push(analysisTemplate('smoke')); cn(get).analysis.templates.push({ templateName: 'smoke' }); },
+      [`${C}.analysis.templates: two metrics have the same name "up" (templates "rate" and "smoke"): the controller merges the templates of one analysis, so metric names must be unique across them`]],
+    ['a step analysis that never ends', canary, (get, docs) => { docs.push(measured('load')); cn(get).steps.push({ analysis: { templates: [{ templateName: 'load' }] } }); },
+      [`${C}.steps[3].analysis: AnalysisTemplate "load" ${forever('step')}`]],
+    ['a pre-promotion analysis that never ends', blueGreen, (get, docs) => { docs.push(measured('load')); bg(get).prePromotionAnalysis.templates = [{ templateName: 'load' }]; },
+      [`${BG}.prePromotionAnalysis: AnalysisTemplate "load" ${forever('pre-promotion')}`]],
+    ['a post-promotion analysis that never ends', blueGreen, (get, docs) => { docs.push(measured('load', 0)); bg(get).postPromotionAnalysis = { templates: [{ templateName: 'load' }] }; },
+      [`${BG}.postPromotionAnalysis: AnalysisTemplate "load" ${forever('post-promotion')}`]],
+  ])('%s', (_case, fixture, breakIt, expected) => {
+    expect(problemsAfter(fixture, breakIt)).toEqual(expected);
+  });
+
+  test.each<[string, () => any[], (get: Get, docs: any[]) => void]>([
+    ['a background analysis may run until the rollout ends', canary, (get, docs) => { docs.push(measured('load')); cn(get).analysis = { templates: [{ templateName: 'load' }] }; }],
+    ['a step analysis with a count', canary, (get, docs) => { docs.push(measured('load', 3)); cn(get).steps.push({ analysis: { templates: [{ templateName: 'load' }] } }); }],
+    ['the same template in two analyses', blueGreen, (get) => { bg(get).postPromotionAnalysis = { templates: [{ templateName: 'smoke' }] }; }],
+  ])('accepted: %s', (_case, fixture, change) => {
+    expect(problemsAfter(fixture, change)).toEqual([]);
+  });
+});
+
+describe('an AnalysisTemplate\'s metrics are valid on their own', () => {
+  // A template no analysis uses yet: its own rules apply all the same.
+  const A = 'dev/app.yaml AnalysisTemplate checks spec.metrics';
+  const web = { web: { url: 'http://x/health', jsonPath: '{$.up}' } };
+  const withTemplate = (change: (metrics: any[]) => void) => (_get: Get, docs: any[]) => {
+    const t = analysisTemplate('checks');
+    docs.push(t);
+    change(t.spec.metrics);
+  };
+  test.each<[string, (metrics: any[]) => void, string[]]>([
+    ['two metrics of the same name', (m) => { m.push({ name: 'up', provider: web }); }, [`${A}[1].name: duplicate metric name "up"`]],
+    ['a count below the failure limit', (m) => { Object.assign(m[0], { count: 2, failureLimit: 3, interval: '1m' }); },
+      [`${A}[0].count: metric "up": count (2) must be >= failureLimit (3), or the metric could never fail (failureLimit equal to count is fine)`]],
+    ['no provider', (m) => { delete m[0].provider; }, [`${A}[0].provider: metric "up": no provider specified: set exactly one (prometheus, web, job, ...)`]],
+    ['two providers', (m) => { m[0].provider.prometheus = { query: 'up' }; }, [`${A}[0].provider: metric "up": multiple providers specified (web, prometheus): set exactly one`]],
+    ['a second metric with no provider', (m) => { m.push({ name: 'rate' }); }, [`${A}[1].provider: metric "rate": no provider specified: set exactly one (prometheus, web, job, ...)`]],
+  ])('%s', (_case, change, expected) => {
+    expect(problemsAfter(blueGreen, withTemplate(change))).toEqual(expected);
+  });
+
+  test.each<[string, (metrics: any[]) => void]>([
+    ['a count equal to the failure limit', (m) => { Object.assign(m[0], { count: 3, failureLimit: 3, interval: '1m' }); }],
+    ['two metrics of different names', (m) => { m.push({ name: 'rate', provider: { prometheus: { query: 'up' } } }); }],
+  ])('accepted: %s', (_case, change) => {
+    expect(problemsAfter(blueGreen, withTemplate(change))).toEqual([]);
+  });
+});
