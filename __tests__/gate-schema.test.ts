@@ -64,12 +64,30 @@ describe('fields: unknown, missing, wrong type or value', () => {
     expect(schema(change(web()))).toEqual([]);
   });
 
+  // The API server decodes into Go integers (format int32 or int64): a value outside the range is refused.
+  const INT32 = 'must fit in a 32-bit integer (-2147483648 to 2147483647)';
+  test.each<[string, (d: any) => any, string[]]>([
+    ['an int32 field one above its range', (d) => { d.spec.replicas = 2 ** 31; return d; }, [`spec.replicas: ${INT32}, got 2147483648`]],
+    ['an int32 field one below its range', (d) => { d.spec.replicas = -(2 ** 31) - 1; return d; }, [`spec.replicas: ${INT32}, got -2147483649`]],
+    ['an int32 field at its bounds', (d) => { d.spec.replicas = 2 ** 31 - 1; d.spec.minReadySeconds = -(2 ** 31); return d; }, []],
+    ['an int64 field above its range', (d) => { d.spec.template.spec.terminationGracePeriodSeconds = 1e19; return d; },
+      ['spec.template.spec.terminationGracePeriodSeconds: must fit in a 64-bit integer, got 10000000000000000000']],
+    ['an int64 field beyond 32 bits', (d) => { d.spec.template.spec.terminationGracePeriodSeconds = 2 ** 40; return d; }, []],
+    ['an IntOrString beyond 32 bits', (d) => { c(d).readinessProbe.httpGet.port = 2 ** 31; return d; }, [`spec.template.spec.containers[0].readinessProbe.httpGet.port: ${INT32}, got 2147483648`]],
+    ['an IntOrString at the top of 32 bits', (d) => { c(d).readinessProbe.httpGet.port = 2 ** 31 - 1; return d; }, []],
+    ['a quantity beyond 32 bits is no IntOrString', (d) => { c(d).resources.limits.memory = 2 ** 40; return d; }, []],
+  ])('%s', (_case, change, expected) => {
+    expect(schema(change(web()))).toEqual(expected);
+  });
+
   const canary = (c2: any) => rollout('web', { canary: c2 });
   test.each<[string, any, string[]]>([
     ['x-kubernetes-int-or-string: a percentage', canary({ maxSurge: '25%' }), []],
     ['x-kubernetes-int-or-string: an integer', canary({ maxSurge: 1 }), []],
     ['x-kubernetes-int-or-string: a fraction', canary({ maxSurge: 1.5 }), ['spec.strategy.canary.maxSurge: must be an integer or a string, got number']],
     ['x-kubernetes-int-or-string: a boolean', canary({ maxUnavailable: true }), ['spec.strategy.canary.maxUnavailable: must be an integer or a string, got boolean']],
+    ['x-kubernetes-int-or-string: beyond 32 bits', canary({ maxSurge: 2 ** 31 }), ['spec.strategy.canary.maxSurge: must fit in a 32-bit integer (-2147483648 to 2147483647), got 2147483648']],
+    ['x-kubernetes-int-or-string: the top of 32 bits', canary({ maxSurge: 2 ** 31 - 1 }), []],
     ['an unknown field of a custom resource', canary({ maxSurgee: 1 }), ['spec.strategy.canary.maxSurgee: unknown field']],
     ['fields a CRD leaves open', rollout('web', { canary: {} }, { workloadRef: null, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'a', image: 'a:1', resources: { limits: { anything: { goes: [1] } } } }] } } }), []],
   ])('%s', (_case, doc, expected) => {
