@@ -15,11 +15,12 @@ export default {
       // those that check through child processes (bin/synth.js, scripts) never see the active
       // mutant; `npm test` runs them all.
       testMatch: ['<rootDir>/__tests__/gate-*.test.ts', '<rootDir>/__tests__/props.test.ts'],
-      // A mutant's run loads only the test files that hold the tests covering it, and stops at the
-      // first test that fails for it (tools/mutation/).
+      // A mutant's run loads only the test files that hold the tests covering it, stops at the first
+      // test that fails for it, and reuses V8's compilation of unchanged modules (tools/mutation/).
       testEnvironment: './tools/mutation/environment.js',
       testSequencer: '<rootDir>/tools/mutation/sequencer.js',
       runner: '<rootDir>/tools/mutation/runner.js',
+      runtime: '<rootDir>/tools/mutation/runtime.js',
     },
   },
   coverageAnalysis: 'perTest',

@@ -103,3 +103,40 @@ const { runCLI } = require(${JSON.stringify(require.resolve('jest'))});
     fs.rmSync(bail, { recursive: true, force: true });
   }
 });
+
+// Every test file still gets fresh modules, and a changed source is compiled anew; only V8's work of
+// compiling an unchanged source again is saved.
+test('the runtime reuses compiled code across runs, not module state, and sees a changed source', () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mutation-runtime-'));
+  try {
+    fs.writeFileSync(path.join(work, 'counter.js'), 'globalThis.loads = (globalThis.loads ?? 0) + 1;\nmodule.exports = { loads: globalThis.loads, value: 1 };\n');
+    for (const f of ['g', 'h']) {
+      fs.writeFileSync(path.join(work, `${f}.test.js`), "const c = require('./counter');\ntest('fresh', () => { expect(c.loads).toBe(1); expect(c.value).toBe(Number(process.env.EXPECTED)); });\n");
+    }
+    const runtime = path.join(tools, 'runtime.js');
+    const config = { rootDir: work, runtime, transform: {}, cache: false };
+    const script = `
+const { runCLI } = require(${JSON.stringify(require.resolve('jest'))});
+const fs = require('fs');
+(async () => {
+  const out = [];
+  for (const value of ['1', '1', '2']) {
+    if (value === '2') fs.writeFileSync(${JSON.stringify(path.join(work, 'counter.js'))}, 'globalThis.loads = (globalThis.loads ?? 0) + 1;\\nmodule.exports = { loads: globalThis.loads, value: 2 };\\n');
+    process.env.EXPECTED = value;
+    const before = require(${JSON.stringify(runtime)}).reused;
+    const { results } = await runCLI({ config: ${JSON.stringify(JSON.stringify(config))}, runInBand: true, silent: true }, [${JSON.stringify(work)}]);
+    out.push({ passed: results.numPassedTests, failed: results.numFailedTests, reused: require(${JSON.stringify(runtime)}).reused > before });
+  }
+  console.log(JSON.stringify(out));
+})();
+`;
+    const out = execFileSync(process.execPath, ['-e', script], { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual([
+      { passed: 2, failed: 0, reused: true }, // the second file reuses the first's compilation
+      { passed: 2, failed: 0, reused: true },
+      { passed: 2, failed: 0, reused: true }, // counter.js compiled anew; the test files reused
+    ]);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+});
