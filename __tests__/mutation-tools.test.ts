@@ -140,3 +140,26 @@ const fs = require('fs');
     fs.rmSync(work, { recursive: true, force: true });
   }
 });
+
+// jest-circus leaves an AsyncLocalStorage enabled per test file, and Node hands every enabled storage
+// to every new promise: over the thousands of files of a mutation run, each promise slows down.
+test('the environment disables the AsyncLocalStorages its file left enabled', () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mutation-storage-'));
+  try {
+    // The test file keeps a storage on the async_hooks module, which the process shares with the test.
+    fs.writeFileSync(path.join(work, 's.test.js'), "const hooks = require('async_hooks');\nhooks.leftEnabled = new hooks.AsyncLocalStorage();\ntest('runs', () => hooks.leftEnabled.run(1, () => expect(hooks.leftEnabled.getStore()).toBe(1)));\n");
+    const script = (environment: string) => `
+const { runCLI } = require(${JSON.stringify(require.resolve('jest'))});
+(async () => {
+  const config = { rootDir: ${JSON.stringify(work)}, testEnvironment: ${JSON.stringify(environment)}, transform: {}, cache: false };
+  const { results } = await runCLI({ config: JSON.stringify(config), runInBand: true, silent: true }, [${JSON.stringify(work)}]);
+  console.log(JSON.stringify({ passed: results.numPassedTests, enabled: require('async_hooks').leftEnabled.enabled }));
+})();
+`;
+    const run = (environment: string) => JSON.parse(execFileSync(process.execPath, ['-e', script(environment)], { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').pop()!);
+    expect(run('node')).toEqual({ passed: 1, enabled: true }); // jest's own environment leaves it
+    expect(run(path.join(tools, 'environment.js'))).toEqual({ passed: 1, enabled: false });
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+});
