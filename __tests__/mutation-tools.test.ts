@@ -53,12 +53,33 @@ test('a run with a mutant active records nothing, and a file missing from the in
   expect(run('(rules refuses b)')).toEqual(['b.test.js', 'd.test.js']);
 });
 
+/** Runs `fn` in a new scratch folder, removed afterwards. */
+function inScratchDir(prefix: string, fn: (dir: string) => void): void {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  try {
+    fn(scratch);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs `body` in one new node process, as Stryker's test runner process calls jest again and again
+ * (`runCLI` in scope, no mutant active at the start), and returns the JSON it printed last.
+ */
+function inOneProcess(cwd: string, body: string): any {
+  const script = `const { runCLI } = require(${JSON.stringify(require.resolve('jest'))});\n(async () => {\n${body}\n})();\n`;
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.__STRYKER_ACTIVE_MUTANT__;
+  const out = execFileSync(process.execPath, ['-e', script], { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
 // A mutant's run stops at its first failing test, and loads no further file: Stryker runs jest again
 // and again in one process, a mutant each time (its jest runner sets the active mutant in the
 // process environment before each runCLI).
 test('a run stops at the first failing test of its mutant, and the next mutant runs in full', () => {
-  const bail = fs.mkdtempSync(path.join(os.tmpdir(), 'mutation-bail-'));
-  try {
+  inScratchDir('mutation-bail-', (bail) => {
     // Every test fails while mutant 1 is active; each describe block's beforeAll leaves a mark.
     for (const f of ['e', 'f']) {
       fs.writeFileSync(
@@ -75,9 +96,7 @@ for (const block of ['${f}1', '${f}2']) {
       );
     }
     const config = { rootDir: bail, testEnvironment: path.join(tools, 'environment.js'), runner: path.join(tools, 'runner.js'), transform: {}, cache: false };
-    const script = `
-const { runCLI } = require(${JSON.stringify(require.resolve('jest'))});
-(async () => {
+    expect(inOneProcess(bail, `
   const out = [];
   for (const mutant of ['1', '2']) {
     process.env.__STRYKER_ACTIVE_MUTANT__ = mutant;
@@ -86,39 +105,28 @@ const { runCLI } = require(${JSON.stringify(require.resolve('jest'))});
     const statuses = results.testResults.flatMap((f) => f.testResults.map((t) => t.status)).sort();
     out.push({ mutant, files, statuses, hooks: require('fs').readFileSync(${JSON.stringify(path.join(bail, 'hooks'))}, 'utf8').length / 2 });
   }
-  console.log(JSON.stringify(out));
-})();
-`;
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    delete env.__STRYKER_ACTIVE_MUTANT__;
-    const out = execFileSync(process.execPath, ['-e', script], { cwd: bail, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual([
+  console.log(JSON.stringify(out));`)).toEqual([
       // One test failed; the rest of its file was skipped, the next block's hook too, and the
       // other file was not loaded.
       { mutant: '1', files: 1, statuses: ['failed', 'pending', 'pending', 'pending'], hooks: 1 },
       // A new mutant runs everything again: all four blocks' hooks ran (1 + 4 marks so far).
       { mutant: '2', files: 2, statuses: Array(8).fill('passed'), hooks: 5 },
     ]);
-  } finally {
-    fs.rmSync(bail, { recursive: true, force: true });
-  }
+  });
 });
 
 // Every test file still gets fresh modules, and a changed source is compiled anew; only V8's work of
 // compiling an unchanged source again is saved.
 test('the runtime reuses compiled code across runs, not module state, and sees a changed source', () => {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mutation-runtime-'));
-  try {
+  inScratchDir('mutation-runtime-', (work) => {
     fs.writeFileSync(path.join(work, 'counter.js'), 'globalThis.loads = (globalThis.loads ?? 0) + 1;\nmodule.exports = { loads: globalThis.loads, value: 1 };\n');
     for (const f of ['g', 'h']) {
       fs.writeFileSync(path.join(work, `${f}.test.js`), "const c = require('./counter');\ntest('fresh', () => { expect(c.loads).toBe(1); expect(c.value).toBe(Number(process.env.EXPECTED)); });\n");
     }
     const runtime = path.join(tools, 'runtime.js');
     const config = { rootDir: work, runtime, transform: {}, cache: false };
-    const script = `
-const { runCLI } = require(${JSON.stringify(require.resolve('jest'))});
-const fs = require('fs');
-(async () => {
+    expect(inOneProcess(work, `
+  const fs = require('fs');
   const out = [];
   for (const value of ['1', '1', '2']) {
     if (value === '2') fs.writeFileSync(${JSON.stringify(path.join(work, 'counter.js'))}, 'globalThis.loads = (globalThis.loads ?? 0) + 1;\\nmodule.exports = { loads: globalThis.loads, value: 2 };\\n');
@@ -127,39 +135,25 @@ const fs = require('fs');
     const { results } = await runCLI({ config: ${JSON.stringify(JSON.stringify(config))}, runInBand: true, silent: true }, [${JSON.stringify(work)}]);
     out.push({ passed: results.numPassedTests, failed: results.numFailedTests, reused: require(${JSON.stringify(runtime)}).reused > before });
   }
-  console.log(JSON.stringify(out));
-})();
-`;
-    const out = execFileSync(process.execPath, ['-e', script], { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual([
+  console.log(JSON.stringify(out));`)).toEqual([
       { passed: 2, failed: 0, reused: true }, // the second file reuses the first's compilation
       { passed: 2, failed: 0, reused: true },
       { passed: 2, failed: 0, reused: true }, // counter.js compiled anew; the test files reused
     ]);
-  } finally {
-    fs.rmSync(work, { recursive: true, force: true });
-  }
+  });
 });
 
 // jest-circus leaves an AsyncLocalStorage enabled per test file, and Node hands every enabled storage
 // to every new promise: over the thousands of files of a mutation run, each promise slows down.
 test('the environment disables the AsyncLocalStorages its file left enabled', () => {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mutation-storage-'));
-  try {
+  inScratchDir('mutation-storage-', (work) => {
     // The test file keeps a storage on the async_hooks module, which the process shares with the test.
     fs.writeFileSync(path.join(work, 's.test.js'), "const hooks = require('async_hooks');\nhooks.leftEnabled = new hooks.AsyncLocalStorage();\ntest('runs', () => hooks.leftEnabled.run(1, () => expect(hooks.leftEnabled.getStore()).toBe(1)));\n");
-    const script = (environment: string) => `
-const { runCLI } = require(${JSON.stringify(require.resolve('jest'))});
-(async () => {
+    const run = (environment: string) => inOneProcess(work, `
   const config = { rootDir: ${JSON.stringify(work)}, testEnvironment: ${JSON.stringify(environment)}, transform: {}, cache: false };
   const { results } = await runCLI({ config: JSON.stringify(config), runInBand: true, silent: true }, [${JSON.stringify(work)}]);
-  console.log(JSON.stringify({ passed: results.numPassedTests, enabled: require('async_hooks').leftEnabled.enabled }));
-})();
-`;
-    const run = (environment: string) => JSON.parse(execFileSync(process.execPath, ['-e', script(environment)], { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').pop()!);
+  console.log(JSON.stringify({ passed: results.numPassedTests, enabled: require('async_hooks').leftEnabled.enabled }));`);
     expect(run('node')).toEqual({ passed: 1, enabled: true }); // jest's own environment leaves it
     expect(run(path.join(tools, 'environment.js'))).toEqual({ passed: 1, enabled: false });
-  } finally {
-    fs.rmSync(work, { recursive: true, force: true });
-  }
+  });
 });
