@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
 import { AccessMode, ArgoCdBootstrap, ArgoCdCluster, DeployStrategy, Environment, EnvironmentProps, IN_CLUSTER, JavaApp, Manifest, PlatformApp, SyncPolicy } from '../lib';
-import { PropError } from '../lib/props';
+import { PropError } from '../lib/props/checks';
 import { find, one, problemsOf, tempDir } from './support/platform';
 
 const REPO = 'https://github.com/acme-shop/platform-gitops.git';

@@ -1,4 +1,4 @@
-import { EXEMPTION_PREFIX, PolicyRule } from '../lib/policy-exception';
+import { EXEMPTION_PREFIX, PolicyRule } from '../lib/app/policy-exception';
 import { checkPolicy } from '../lib/validate/policy';
 import { container, deployment, lines, manifest, NS, podSpec } from './support/docs';
 

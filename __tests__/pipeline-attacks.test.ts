@@ -8,12 +8,12 @@ import { BuildCache, Environment, JavaApp, Manifest, PipelineTemplate, PlatformA
 import { LoopbackServer, Run, runAsync, selfSignedCertificate, startServer } from './support/loopback';
 
 /**
- * The attacks on the pipeline's build side, run for real against the scripts of lib/pipeline/ with
+ * The attacks on the pipeline's build side, run for real against the scripts of lib/pipeline/scripts/ with
  * real git and curl, on loopback servers (127.0.0.1) only; then the synthesized WorkflowTemplates.
  * Each attack must fail safely: nothing sent, nothing run, nothing pushed, no secret printed.
  */
 
-const PIPELINE_DIR = path.join(__dirname, '..', 'lib', 'pipeline');
+const PIPELINE_DIR = path.join(__dirname, '..', 'lib', 'pipeline', 'scripts');
 const script = (name: string) => path.join(PIPELINE_DIR, name);
 const TOKEN = 'source-read-token-0123456789';
 const DIGEST = `sha256:${'ab12'.repeat(16)}`;

@@ -8,7 +8,7 @@ import * as path from 'path';
  * and the GitOps update against a local bare repository (no network, no cluster).
  */
 
-const PIPELINE_DIR = path.join(__dirname, '..', 'lib', 'pipeline');
+const PIPELINE_DIR = path.join(__dirname, '..', 'lib', 'pipeline', 'scripts');
 const SCRIPTS = fs.readdirSync(PIPELINE_DIR).filter((f) => f.endsWith('.sh')).sort();
 const script = (name: string) => path.join(PIPELINE_DIR, name);
 

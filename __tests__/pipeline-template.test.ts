@@ -3,17 +3,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { Environment } from '../lib/environment';
-import { ArgoCdBootstrap } from '../lib/gitops';
-import { BuildCache, BuildTool, PipelineTemplate, PipelineTemplateProps } from '../lib/pipeline-template';
-import { PropError, unpinnedImage } from '../lib/props';
+import { Environment } from '../lib/platform/environment';
+import { ArgoCdBootstrap } from '../lib/gitops/bootstrap';
+import { BuildCache, BuildTool, PipelineTemplate, PipelineTemplateProps } from '../lib/pipeline/template';
+import { PropError, unpinnedImage } from '../lib/props/checks';
 import { lintWorkflowTemplates } from '../lib/validate/workflow-lint';
 
 const GITOPS_REPO = 'https://github.com/acme/gitops.git';
 /** A digest for overridden images in tests (never pulled). */
 const DIGEST = `sha256:${'0'.repeat(64)}`;
 /** A pinned image for the lint rules' sample templates. */
-const PIPELINE_DIR = path.join(__dirname, '..', 'lib', 'pipeline');
+const PIPELINE_DIR = path.join(__dirname, '..', 'lib', 'pipeline', 'scripts');
 
 /** The WorkflowTemplates of a pipeline; `synthAll` also returns its access objects. */
 function synth(props: Partial<PipelineTemplateProps> = {}): any[] {
@@ -449,7 +449,7 @@ describe('PipelineTemplate', () => {
     expect(json).not.toContain('dockerconfigjson":');
   });
 
-  test('embedded scripts are the files of lib/pipeline', () => {
+  test('embedded scripts are the files of lib/pipeline/scripts', () => {
     const source = (doc: any, name: string) => template(doc, name).script.source;
     const read = (name: string) => fs.readFileSync(path.join(PIPELINE_DIR, name), 'utf8');
     const include = '# shellcheck source=include/gitops-repo.sh\n. "$(dirname -- "$0")/include/gitops-repo.sh" # include\n';

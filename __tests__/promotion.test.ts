@@ -6,7 +6,7 @@ import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { AccessMode, ArgoCdBootstrap, ArgoCdCluster, DeployStrategy, Environment, IN_CLUSTER, JavaApp, PipelineTemplate, PlatformApp, SyncPolicy } from '../lib';
-import { PropError } from '../lib/props';
+import { PropError } from '../lib/props/checks';
 import { lintWorkflowTemplates } from '../lib/validate/workflow-lint';
 import { gitopsSandbox, GitopsSandbox, NODE_MODULES, ROOT, script } from './support/gitops-remote';
 import { tempDir } from './support/platform';
@@ -332,7 +332,7 @@ const docsOf = (a: PlatformApp) => a.manifests().map((m) => m.doc);
 const named = (docs: any[], kind: string, name: string) => docs.find((d) => d.kind === kind && d.metadata.name === name);
 const step = (wt: any, name: string) => wt.spec.templates.find((t: any) => t.name === name);
 const envOf = (t: any) => Object.fromEntries((t.script.env ?? []).map((e: any) => [e.name, e.value ?? e.valueFrom]));
-const readPipeline = (name: string) => fs.readFileSync(path.join(ROOT, 'lib', 'pipeline', name), 'utf8');
+const readPipeline = (name: string) => fs.readFileSync(path.join(ROOT, 'lib', 'pipeline', 'scripts', name), 'utf8');
 /** A script as a step runs it: each file it includes from beside it stands in place of that line. */
 const pipelineFile = (name: string) => readPipeline(name).replace(/^# shellcheck source=include\/([a-z-]+\.sh)\n\. "\$\(dirname -- "\$0"\)\/include\/\1" # include\n/gm,
   (_line, included: string) => readPipeline(`include/${included}`));

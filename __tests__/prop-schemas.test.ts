@@ -1,6 +1,6 @@
 import * as path from 'path';
 import * as ts from 'typescript';
-import { PropType, SCHEMAS } from '../lib/prop-schema';
+import { PropType, SCHEMAS } from '../lib/props/schema';
 import '../lib';
 
 /**

@@ -4,7 +4,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
 import { AccessMode, JavaApp } from '../lib';
-import { SYNC_OPTIONS_ANNOTATION, syncOptionsOf } from '../lib/platform-app';
+import { SYNC_OPTIONS_ANNOTATION, syncOptionsOf } from '../lib/platform/platform-app';
 import { find, platform } from './support/platform';
 
 const RETAIN = 'Prune=false,Delete=false';

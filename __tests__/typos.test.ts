@@ -3,7 +3,7 @@ import {
   AnalysisMetric, AnalysisTemplate, ArgoCdBootstrap, BlueGreenRollout, CanaryRollout, CanaryStep, CanaryTrafficRouting, ConfigError,
   DeployStrategy, Environment, HealthProbe, JavaApp, PipelineTemplate, PlatformApp, PropError, SyncPolicy,
 } from '../lib';
-import { ObjectSchema } from '../lib/prop-schema';
+import { ObjectSchema } from '../lib/props/schema';
 import * as S from '../lib/prop-schemas';
 import { tempDir } from './support/platform';
 

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
-import { Environment } from '../lib/environment';
-import { PipelineTemplate } from '../lib/pipeline-template';
+import { Environment } from '../lib/platform/environment';
+import { PipelineTemplate } from '../lib/pipeline/template';
 import { validateManifests } from '../lib/validate/gate';
 import { Manifest } from '../lib/validate/manifest';
 import { checkWorkflowServiceAccounts } from '../lib/validate/workflow-identities';

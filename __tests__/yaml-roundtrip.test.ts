@@ -3,7 +3,7 @@ import * as path from 'path';
 import { KubeConfigMap } from 'cdk8s-plus-27/lib/imports/k8s';
 import * as YAML from 'yaml';
 import { JavaApp, Manifest, PlatformApp, stringifyManifest } from '../lib';
-import { renderFiles, writeAtomically } from '../lib/platform-app';
+import { renderFiles, writeAtomically } from '../lib/platform/platform-app';
 import { declarePlatform } from '../bench/apps';
 import { platform, tempDir } from './support/platform';
 import { ALL_TRICKY_SCALARS, CONFIG_MAP_KEY, LABEL_VALUE, TRICKY_SCALARS } from './support/tricky-scalars';

@@ -5,7 +5,7 @@ import { performance } from 'perf_hooks';
 import { App } from 'cdk8s';
 import * as YAML from 'yaml';
 import { PlatformApp, YAML_OPTIONS } from '../lib';
-import { renderFiles, writeAtomically } from '../lib/platform-app';
+import { renderFiles, writeAtomically } from '../lib/platform/platform-app';
 import { declarePlainCdk8s, declarePlatform } from './apps';
 
 const [mode, countArg, outdir, objectsFile] = process.argv.slice(2);

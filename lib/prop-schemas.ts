@@ -1,16 +1,16 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { AnalysisMetric } from './analysis-metric';
-import { CanaryStep, CanaryTrafficRouting } from './canary-rollout';
-import { DeployStrategy } from './deploy-strategy';
-import { SyncPolicy } from './sync-policy';
-import { HealthProbe } from './health-probe';
-import { AccessMode, SecretRef } from './java-app-props';
-import { Monitoring } from './monitoring';
-import { Egress } from './network-egress';
-import { BuildCache, BuildTool } from './pipeline-template';
-import { PolicyException } from './policy-exception';
-import { P } from './prop-schema';
+import { AnalysisMetric } from './release/analysis-metric';
+import { CanaryStep, CanaryTrafficRouting } from './release/canary';
+import { DeployStrategy } from './release/deploy-strategy';
+import { SyncPolicy } from './gitops/sync-policy';
+import { HealthProbe } from './app/health-probe';
+import { AccessMode, SecretRef } from './app/props';
+import { Monitoring } from './monitoring/monitors';
+import { Egress } from './app/egress';
+import { BuildCache, BuildTool } from './pipeline/template';
+import { PolicyException } from './app/policy-exception';
+import { P } from './props/schema';
 
 /**
  * The schema of every props and options interface of the public API, one per interface, in the

@@ -9,7 +9,7 @@ import * as path from 'path';
  */
 
 export const ROOT = path.join(__dirname, '..', '..');
-export const PIPELINE_DIR = path.join(ROOT, 'lib', 'pipeline');
+export const PIPELINE_DIR = path.join(ROOT, 'lib', 'pipeline', 'scripts');
 export const NODE_MODULES = path.join(ROOT, 'node_modules');
 export const script = (name: string) => path.join(PIPELINE_DIR, name);
 

@@ -1,0 +1,129 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as rule from '../../imports/monitoringrule-monitoring.coreos.com';
+import { argoDuration } from '../release/analysis-template';
+import { latencyQuery, requestSelector, restartsQuery, successRateQuery } from '../rules/metrics';
+import { check, checkInteger } from '../props/checks';
+import { checkProps } from '../props/schema';
+import { AppAlertsPropsSchema } from '../prop-schemas';
+
+/** The on-call alerts of one app: a PrometheusRule built from the same queries as the release analysis. */
+export interface AlertOptions {
+  /**
+   * Least share of requests that must not answer 5xx (0-1), as `AnalysisTemplate.successRate`'s threshold.
+   * @default 0.99
+   */
+  readonly successRate?: number;
+  /**
+   * Quantile of the request duration that is watched (0-1); the app must publish Micrometer's
+   * histogram buckets, or the alert never has data.
+   * @default 0.95
+   */
+  readonly latencyQuantile?: number;
+  /**
+   * Most seconds the quantile may take.
+   * @default 0.5
+   */
+  readonly latencySeconds?: number;
+  /**
+   * Alert on latency at all (apps without histogram buckets turn it off).
+   * @default true
+   */
+  readonly latency?: boolean;
+  /**
+   * Container restarts in `window` that fire the restart alert (kube-state-metrics).
+   * @default 3
+   */
+  readonly restarts?: number;
+  /**
+   * Window of `rate()`/`increase()`.
+   * @default Duration.minutes(5)
+   */
+  readonly window?: Duration;
+  /**
+   * How long a condition holds before the alert fires.
+   * @default Duration.minutes(5)
+   */
+  readonly for?: Duration;
+  /**
+   * Value of the `severity` label, which Alertmanager routes by.
+   * @default 'warning'
+   */
+  readonly severity?: string;
+}
+
+export interface AppAlertsProps extends AlertOptions {
+  readonly app: string;
+  readonly namespace: string;
+  /** Labels of the rule object: the app's and those its Prometheus selects rules by. */
+  readonly labels: Record<string, string>;
+  /** The app's own Service (production traffic: the active or stable Service). */
+  readonly service: string;
+  readonly construct: string;
+}
+
+/**
+ * A PrometheusRule `<app>` with the app's error-rate, latency and restart alerts, from the metric
+ * definitions the AnalysisTemplates use (lib/rules/metrics.ts), on the app's own Service.
+ */
+export class AppAlerts extends Construct {
+  public readonly resource: rule.PrometheusRule;
+
+  constructor(scope: Construct, id: string, props: AppAlertsProps) {
+    super(scope, id);
+    checkProps('AppAlerts', id, props, AppAlertsPropsSchema);
+    const c = props.construct;
+    const n = props.app;
+    const successRate = props.successRate ?? 0.99;
+    const quantile = props.latencyQuantile ?? 0.95;
+    const seconds = props.latencySeconds ?? 0.5;
+    const restarts = props.restarts ?? 3;
+    check(successRate > 0 && successRate <= 1, c, n, () => `alerts.successRate must be a share of requests between 0 (excluded) and 1, got ${successRate}`);
+    check(quantile > 0 && quantile < 1, c, n, () => `alerts.latencyQuantile must be between 0 and 1 (excluded), got ${quantile}`);
+    check(seconds > 0, c, n, () => `alerts.latencySeconds must be positive, got ${seconds}`);
+    checkInteger(c, n, 'alerts.restarts', restarts, 1, 1000);
+    const window = argoDuration(props.window ?? Duration.minutes(5), c, n, 'alerts.window');
+    const hold = argoDuration(props.for ?? Duration.minutes(5), c, n, 'alerts.for');
+    const severity = props.severity ?? 'warning';
+    check(/^[a-z][a-z0-9_-]*$/.test(severity), c, n, () => `alerts.severity must be a lower-case word such as warning or critical, got "${severity}"`);
+
+    const selector = requestSelector(props.namespace, 'service', props.service);
+    const labels = { severity, app: n };
+    const percent = (share: number) => `${Math.round(share * 10000) / 100}%`;
+    const rules: rule.PrometheusRuleSpecGroupsRules[] = [
+      {
+        alert: 'JavaAppErrorRate',
+        expr: rule.PrometheusRuleSpecGroupsRulesExpr.fromString(`(${successRateQuery(selector, window)}) < ${successRate}`),
+        for: hold,
+        labels,
+        annotations: {
+          summary: `${n}: fewer than ${percent(successRate)} of requests succeed`,
+          description: `Share of non-5xx answers of Service ${props.service} in ${props.namespace} over ${window} is {{ $value | humanizePercentage }}, the release analysis threshold is ${percent(successRate)}.`,
+        },
+      },
+      ...((props.latency ?? true) ? [{
+        alert: 'JavaAppLatency',
+        expr: rule.PrometheusRuleSpecGroupsRulesExpr.fromString(`${latencyQuery(quantile, selector, window)} > ${seconds}`),
+        for: hold,
+        labels,
+        annotations: {
+          summary: `${n}: p${Math.round(quantile * 1000) / 10} latency above ${seconds}s`,
+          description: `The ${quantile} quantile of request durations of Service ${props.service} in ${props.namespace} over ${window} is {{ $value | humanizeDuration }}.`,
+        },
+      }] : []),
+      {
+        alert: 'JavaAppRestarts',
+        expr: rule.PrometheusRuleSpecGroupsRulesExpr.fromString(`${restartsQuery(props.namespace, n, window)} >= ${restarts}`),
+        labels,
+        annotations: {
+          summary: `${n}: containers restarted ${restarts} times or more in ${window}`,
+          description: `kubectl -n ${props.namespace} describe pods -l app.kubernetes.io/name=${n} shows the last state (OOMKilled, failed liveness probe, ...).`,
+        },
+      },
+    ];
+    this.resource = new rule.PrometheusRule(this, 'Resource', {
+      metadata: { name: n, namespace: props.namespace, labels: props.labels },
+      spec: { groups: [{ name: n, rules }] },
+    });
+  }
+}

@@ -1,0 +1,443 @@
+import { Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import type * as argocdproject from '../../imports/argocdproject-argoproj.io';
+import * as workflows from '../../imports/workflows-argoproj.io';
+import { ArgoCdCluster, checkCluster, IN_CLUSTER } from '../platform/cluster';
+import { ARGO_CD_ROLE_SOURCE, ArgoCdProjectRoleSource } from '../gitops/bootstrap';
+import { PipelineAccess, PipelineServiceAccounts } from './access';
+import { GitOpsTarget, PipelineContext, TEMPLATE_NAMES } from './context';
+import { abortJavaAppSpec, deployAppSpec } from './deploy';
+import { BuildCache, BuildTool, PipelineImages, TAG_ONLY_ALLOWED, TAG_ONLY_REASON, withDefaultImages } from './options';
+import { promoteJavaAppSpec, promoteReleaseSpec } from './promotion';
+import { badArgoCdServer, crossClusterProblems, isCrossCluster, pipelineProjectRole, ReachMode, reachModes } from './reach';
+import { allowedImages, platformApps, serveJavaAppSpec } from './serve';
+import { POD_SECURITY } from './steps';
+import { check, checkImage, checkName, checkSeconds, isDnsSubdomain, parseQuantity } from '../props/checks';
+import { urlCarriesCredentials } from '../rules/credentials';
+import { IMAGE_DIGEST_EXEMPTION } from '../rules/exemptions';
+import { pinnedByDigest } from '../rules/images';
+import { checkProps } from '../props/schema';
+import { PipelineTemplatePropsSchema } from '../prop-schemas';
+
+// The option types live beside the builders that read them; users import them from here.
+export { BuildCache, BuildTool } from './options';
+export type { PerAppBuildCacheOptions, PipelineImages } from './options';
+
+export interface PipelineTemplateProps {
+  /**
+   * Namespace of the WorkflowTemplates, where the workflows (and so the BuildKit pods) run: a
+   * namespace of the pipeline's own, not Argo Workflows' installation namespace.
+   * @default 'ci'
+   */
+  readonly namespace?: string;
+  /**
+   * Generate the Namespace: Pod Security "privileged" (rootless BuildKit needs Unconfined profiles),
+   * the reason in an annotation. Every other namespace of the platform keeps "restricted".
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+  /** URL of the GitOps repository that holds `releases/<environment>.json` (this repository). */
+  readonly gitopsRepo: string;
+  /**
+   * Branch of the GitOps repository that Argo CD syncs.
+   * @default 'main'
+   */
+  readonly gitopsBranch?: string;
+  /**
+   * Secret with the keys `username` and `password` (a password or an access token) with write access
+   * to the GitOps repository. Only the deploy step reads it; no build step does.
+   * @default 'gitops-credentials'
+   */
+  readonly gitCredentialsSecret?: string;
+  /**
+   * The one host (`host` or `host:port`) of the application source repositories that may receive the
+   * source credentials, over https only. Fixed here, not by a workflow parameter: whatever
+   * `git_repo` names, git offers the credentials to no other host.
+   * @default none: git is given no credentials (public repositories only)
+   */
+  readonly sourceRepoHost?: string;
+  /**
+   * Secret with the keys `username` and `password` (a read-only token) for the source repositories
+   * on `sourceRepoHost`. Optional in the cluster: without it, only public repositories can be cloned.
+   * @default 'source-credentials'
+   */
+  readonly sourceCredentialsSecret?: string;
+  /**
+   * Secret of type `kubernetes.io/dockerconfigjson` with the push credentials of the registry; only
+   * the image build mounts it (its `.dockerconfigjson` key, read-only). Give it push (and pull) rights
+   * on the apps' repositories and nothing else.
+   * @default 'registry-credentials'
+   */
+  readonly registryCredentialsSecret?: string;
+  /**
+   * Where each app's image may be pushed: a repository pattern with `{app}` standing for the app's
+   * name, e.g. `'ghcr.io/acme-shop/{app}'`. Every JavaApp's image must match it (checked at synth);
+   * the build refuses any other `image` parameter.
+   * @default the repositories of the images that the platform's JavaApps run
+   */
+  readonly imageRepository?: string;
+  /**
+   * Prefix of the generated ServiceAccounts, one per role: `<prefix>-executor` (Argo's executor
+   * containers), `<prefix>-wait`, `<prefix>-promote` and `<prefix>-abort` (Roles in each
+   * Environment's namespace). Build and Git steps run without a Kubernetes token.
+   * @default 'pipeline'
+   */
+  readonly serviceAccountPrefix?: string;
+  /**
+   * Default of the workflow parameter `build_tool`.
+   * @default BuildTool.MAVEN
+   */
+  readonly buildTool?: BuildTool;
+  /**
+   * After pushing the GitOps change, wait until Argo CD has applied it and the Rollout is Healthy
+   * or Paused (waiting for promotion).
+   * @default true
+   */
+  readonly waitForSync?: boolean;
+  /**
+   * How long the deploy waits for the Rollout: whole seconds, from 1 minute to 24 hours.
+   * @default Duration.minutes(15)
+   */
+  readonly waitTimeout?: Duration;
+  /**
+   * Where Maven and Gradle keep downloaded dependencies. Never shared between apps: one app's build
+   * (its own code) must not change the dependencies another app's build uses.
+   * @default BuildCache.perApp()
+   */
+  readonly buildCache?: BuildCache;
+  /**
+   * Size of the per-workflow workspace volume (source, archive).
+   * @default '2Gi'
+   */
+  readonly workspaceSize?: string;
+  /**
+   * StorageClass of the workspace volume.
+   * @default the cluster's default StorageClass
+   */
+  readonly workspaceStorageClass?: string;
+  /**
+   * Value of the `app.kubernetes.io/part-of` label.
+   * @default 'platform'
+   */
+  readonly partOf?: string;
+  /**
+   * Container images of the steps.
+   * @default the pinned images listed in PipelineImages
+   */
+  readonly images?: PipelineImages;
+  /**
+   * The cluster the workflows run in, as registered in Argo CD. Environments on it are waited for,
+   * promoted and aborted with kubectl; environments on any other cluster through Argo CD's API.
+   * @default IN_CLUSTER (Argo CD's own cluster)
+   */
+  readonly cluster?: ArgoCdCluster;
+  /**
+   * https:// URL of the Argo CD API server, for environments on another cluster than the
+   * pipeline's (required when there is one).
+   * @default none
+   */
+  readonly argoCdServer?: string;
+  /**
+   * Secret in the pipeline namespace with the key `token`: a token of the `pipeline` project role
+   * that ArgoCdBootstrap generates on the AppProject of each environment on another cluster
+   * (`argocd proj role create-token <project> pipeline`). Only the wait, promote and abort steps read it.
+   * @default 'argocd-pipeline-token'
+   */
+  readonly argoCdTokenSecret?: string;
+  /**
+   * How long promote-release waits for the source environment to be Synced and Healthy on the
+   * image it promotes: whole seconds, from 30 seconds to 1 hour.
+   * @default Duration.minutes(5)
+   */
+  readonly promotionCheckTimeout?: Duration;
+}
+
+/** The props with their defaults, checked. */
+interface ResolvedProps {
+  readonly namespace: string;
+  readonly serviceAccounts: PipelineServiceAccounts;
+  readonly partOf: string;
+  readonly gitops: GitOpsTarget;
+  readonly registrySecret: string;
+  readonly sourceSecret: string;
+  readonly buildTool: BuildTool;
+  readonly waitForSync: boolean;
+  /** Seconds: the steps' YAML takes numbers. */
+  readonly waitTimeout: number;
+  readonly cache: BuildCache;
+  readonly workspaceSize: string;
+  readonly images: Required<PipelineImages>;
+  readonly cluster: ArgoCdCluster;
+  /** The Argo CD API server without a trailing slash. */
+  readonly argoCdServer?: string;
+  readonly argoCdTokenSecret: string;
+  /** Seconds. */
+  readonly promotionCheckTimeout: number;
+}
+
+/**
+ * The Argo Workflows templates of the Java delivery pipeline, in one construct:
+ *
+ * - `serve-java-app` (entrypoint `main`): build the .jar with Maven or Gradle, or fetch a prebuilt
+ *   one; build and push the image with rootless BuildKit; then call `deploy-app`.
+ * - `deploy-app` (template `deploy-java-app`): change the app's image in
+ *   `releases/<environment>.json` of the GitOps repository, render `dist/<environment>/` with the
+ *   project's own synth and gate, push both in one commit, and wait for the Rollout.
+ * - `promote-java-app`: finish a blue-green release; `abort-java-app`: abort the Rollout and commit
+ *   the previous image through `deploy-app`.
+ * - `promote-release`: commit the image one environment runs to the next one.
+ *
+ * Credentials are only referenced by Secret name; scripts are the files of `lib/pipeline/scripts/`. The
+ * namespace, ServiceAccounts and Roles the templates need are generated beside them
+ * (`PipelineAccess`). Each template's spec is built by its own module (pipeline-serve.ts,
+ * pipeline-deploy.ts, pipeline-promotion.ts) from the step library (pipeline-steps.ts).
+ */
+export class PipelineTemplate extends Construct implements ArgoCdProjectRoleSource {
+  /** Name of the build-and-deploy WorkflowTemplate. */
+  public static readonly SERVE = TEMPLATE_NAMES.serve;
+  /** Name of the deploy WorkflowTemplate, and of its template. */
+  public static readonly DEPLOY = TEMPLATE_NAMES.deploy;
+  public static readonly DEPLOY_TEMPLATE = TEMPLATE_NAMES.deployTemplate;
+  public static readonly PROMOTE = TEMPLATE_NAMES.promote;
+  public static readonly ABORT = TEMPLATE_NAMES.abort;
+  public static readonly PROMOTE_RELEASE = TEMPLATE_NAMES.promoteRelease;
+
+  public readonly namespace: string;
+  public readonly serve: workflows.WorkflowTemplate;
+  public readonly deploy: workflows.WorkflowTemplate;
+  public readonly promote: workflows.WorkflowTemplate;
+  public readonly abort: workflows.WorkflowTemplate;
+  public readonly promoteRelease: workflows.WorkflowTemplate;
+  /** How the steps reach each environment's Rollout, by environment name. */
+  public readonly reach: ReadonlyMap<string, ReachMode>;
+  public readonly [ARGO_CD_ROLE_SOURCE] = true as const;
+
+  /** The ServiceAccount of each role (generated with their Roles by PipelineAccess). */
+  public readonly serviceAccounts: PipelineServiceAccounts;
+  public readonly access: PipelineAccess;
+  private readonly partOf: string;
+  /** Tag-only images that the gate accepts, because PipelineImages allows them. */
+  private readonly tagOnlyImages: Set<string>;
+
+  constructor(scope: Construct, id: string, props: PipelineTemplateProps) {
+    super(scope, id);
+    const c = 'PipelineTemplate';
+    const r = resolveProps(c, id, props);
+    this.namespace = r.namespace;
+    this.serviceAccounts = r.serviceAccounts;
+    this.partOf = r.partOf;
+    this.tagOnlyImages = new Set(Object.values(r.images).filter((i) => !pinnedByDigest(i)));
+    // Environments are known when the pipeline is declared (PipelineAccess requires it).
+    this.reach = reachModes(this, r.cluster);
+    this.node.addValidation({ validate: () => crossClusterProblems(this, `${c} "${id}"`, reachModes(this, r.cluster), r.argoCdServer) });
+
+    // The apps the pipeline builds: those of the platform, known when it is declared.
+    const apps = platformApps(this);
+    this.node.addValidation({ validate: () => this.checkApps(apps, props.imageRepository) });
+    if (r.cache.persistent) {
+      for (const app of [...apps.keys()].sort()) this.cacheClaim(r.cache.claimPrefix, app, r.cache.size, r.cache.storageClassName ?? props.workspaceStorageClass);
+    }
+
+    this.serve = this.workflowTemplate(TEMPLATE_NAMES.serve, serveJavaAppSpec({
+      buildTool: r.buildTool, cache: r.cache, workspaceSize: r.workspaceSize, workspaceStorageClass: props.workspaceStorageClass,
+      registrySecret: r.registrySecret, images: r.images, sourceRepoHost: props.sourceRepoHost, sourceSecret: r.sourceSecret,
+      appNames: [...apps.keys()].sort().join(' '),
+      allowedImages: allowedImages(apps, props.imageRepository),
+    }));
+    const ctx: PipelineContext = {
+      images: r.images, serviceAccounts: this.serviceAccounts, gitops: r.gitops, waitTimeout: r.waitTimeout,
+      reach: { scope: this, modes: this.reach, argoCdServer: r.argoCdServer, argoCdTokenSecret: r.argoCdTokenSecret },
+    };
+    this.deploy = this.workflowTemplate(TEMPLATE_NAMES.deploy, deployAppSpec(ctx, r.waitForSync));
+    this.promote = this.workflowTemplate(TEMPLATE_NAMES.promote, promoteJavaAppSpec(ctx));
+    this.abort = this.workflowTemplate(TEMPLATE_NAMES.abort, abortJavaAppSpec(ctx));
+    this.promoteRelease = this.workflowTemplate(TEMPLATE_NAMES.promoteRelease, promoteReleaseSpec(ctx, r.promotionCheckTimeout));
+    this.access = new PipelineAccess(this, 'access', {
+      namespace: this.namespace,
+      createNamespace: props.createNamespace ?? true,
+      serviceAccounts: this.serviceAccounts,
+      partOf: this.partOf,
+      throughArgoCd: new Set([...this.reach].filter(([, m]) => m === ReachMode.ARGO_CD).map(([e]) => e)),
+    });
+  }
+
+  /** The Argo CD project role of the pipeline, on the AppProject of each environment it reaches through Argo CD. */
+  public projectRoles(folder: string, project: string): argocdproject.AppProjectSpecRoles[] {
+    return this.reach.get(folder) === ReachMode.ARGO_CD ? [pipelineProjectRole(project)] : [];
+  }
+
+  /** Whether some environment is reached through Argo CD's API. */
+  public get crossCluster(): boolean {
+    return isCrossCluster(this.reach);
+  }
+
+  /**
+   * At synth: the apps are those the pipeline was declared with (their caches and allowed images
+   * were generated then), and each app's images match `imageRepository`.
+   */
+  private checkApps(declared: Map<string, Set<string>>, pattern?: string): string[] {
+    const now = platformApps(this);
+    const problems: string[] = [];
+    const added = [...now.keys()].filter((a) => !declared.has(a)).sort();
+    if (added.length) {
+      problems.push(`PipelineTemplate "${this.node.id}": the apps ${added.join(', ')} were declared after the PipelineTemplate, which has no build cache or image rule for them: declare the PipelineTemplate after the apps`);
+    }
+    if (pattern) {
+      for (const [app, repos] of [...now].sort(([a], [b]) => a.localeCompare(b))) {
+        const expected = pattern.replace('{app}', app);
+        for (const repo of [...repos].sort()) {
+          if (repo !== expected) {
+            problems.push(`PipelineTemplate "${this.node.id}": imageRepository "${pattern}" allows ${expected} for the app ${app}, but it runs ${repo}: fix the app's image or imageRepository`);
+          }
+        }
+      }
+    }
+    return problems;
+  }
+
+  /** The dependency cache of one app's builds. */
+  private cacheClaim(prefix: string, app: string, size: string, storageClassName?: string): void {
+    const name = `${prefix}-${app}`;
+    new k8s.KubePersistentVolumeClaim(this, `cache-${app}`, {
+      metadata: {
+        name,
+        namespace: this.namespace,
+        labels: {
+          'app.kubernetes.io/name': name,
+          'app.kubernetes.io/component': 'build-cache',
+          'app.kubernetes.io/instance': app,
+          'app.kubernetes.io/part-of': this.partOf,
+          'app.kubernetes.io/managed-by': 'cdk8s',
+        },
+      },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        storageClassName,
+        resources: { requests: { storage: k8s.Quantity.fromString(size) } },
+      },
+    });
+  }
+
+  private workflowTemplate(name: string, spec: workflows.WorkflowTemplateSpec): workflows.WorkflowTemplate {
+    const images = JSON.stringify(spec.templates ?? []);
+    const tagOnly = [...this.tagOnlyImages].filter((i) => images.includes(JSON.stringify(i))).sort();
+    return new workflows.WorkflowTemplate(this, name, {
+      metadata: {
+        name,
+        namespace: this.namespace,
+        annotations: tagOnly.length ? { [IMAGE_DIGEST_EXEMPTION]: `${tagOnly.join(' ')}: ${TAG_ONLY_REASON}` } : undefined,
+        labels: {
+          'app.kubernetes.io/name': name,
+          'app.kubernetes.io/part-of': this.partOf,
+          'app.kubernetes.io/managed-by': 'cdk8s',
+        },
+      },
+      spec: {
+        // No Kubernetes token in a step unless its template names a ServiceAccount (wait, promote,
+        // abort); Argo's executor containers get the executor's token alone (workflowpod.go
+        // setupServiceAccount: executor.serviceAccountName is required when automount is off).
+        automountServiceAccountToken: false,
+        executor: { serviceAccountName: this.serviceAccounts.executor },
+        securityContext: POD_SECURITY,
+        podGc: { strategy: workflows.WorkflowTemplateSpecPodGcStrategy.ON_POD_SUCCESS },
+        // Successful runs are cleaned up after an hour; failed ones stay a week for debugging.
+        ttlStrategy: { secondsAfterSuccess: 3600, secondsAfterFailure: 7 * 86400 },
+        ...spec,
+      },
+    });
+  }
+}
+
+/** Applies the defaults and checks the props: the first wrong one throws a PropError that names it. */
+function resolveProps(c: string, id: string, props: PipelineTemplateProps): ResolvedProps {
+  checkProps(c, id, props, PipelineTemplatePropsSchema);
+  const saPrefix = props.serviceAccountPrefix ?? 'pipeline';
+  const r: ResolvedProps = {
+    namespace: props.namespace ?? 'ci',
+    serviceAccounts: {
+      executor: `${saPrefix}-executor`, wait: `${saPrefix}-wait`, promote: `${saPrefix}-promote`, abort: `${saPrefix}-abort`,
+    },
+    partOf: props.partOf ?? 'platform',
+    gitops: { repo: props.gitopsRepo, branch: props.gitopsBranch ?? 'main', secret: props.gitCredentialsSecret ?? 'gitops-credentials' },
+    registrySecret: props.registryCredentialsSecret ?? 'registry-credentials',
+    sourceSecret: props.sourceCredentialsSecret ?? 'source-credentials',
+    buildTool: props.buildTool ?? BuildTool.MAVEN,
+    waitForSync: props.waitForSync ?? true,
+    waitTimeout: checkSeconds(c, id, 'waitTimeout', props.waitTimeout ?? Duration.minutes(15), 60, 86400),
+    cache: props.buildCache ?? BuildCache.perApp(),
+    workspaceSize: props.workspaceSize ?? '2Gi',
+    images: withDefaultImages(props.images),
+    cluster: props.cluster === undefined ? IN_CLUSTER : checkCluster(c, id, 'cluster', props.cluster),
+    argoCdServer: props.argoCdServer?.replace(/\/+$/, ''),
+    argoCdTokenSecret: props.argoCdTokenSecret ?? 'argocd-pipeline-token',
+    promotionCheckTimeout: checkSeconds(c, id, 'promotionCheckTimeout', props.promotionCheckTimeout ?? Duration.minutes(5), 30, 3600),
+  };
+  checkGitOps(c, id, props, r);
+  checkBuild(c, id, props, r);
+  checkImages(c, id, r.images);
+  checkArgoCd(c, id, props, r);
+  return r;
+}
+
+/** The namespace, the GitOps repository and the Secrets: the build's never the GitOps write Secret. */
+function checkGitOps(c: string, id: string, props: PipelineTemplateProps, r: ResolvedProps): void {
+  const { branch, secret } = r.gitops;
+  checkName(c, id, 'namespace', r.namespace);
+  check(props.gitopsRepo.trim() !== '', c, id, () => 'gitopsRepo must be the URL of the GitOps repository, got ""');
+  check(!urlCarriesCredentials(props.gitopsRepo), c, id,
+    () => 'gitopsRepo must not contain credentials: put them in the Secret named by gitCredentialsSecret');
+  check(/^[A-Za-z0-9._/-]+$/.test(branch) && !branch.includes('..'), c, id,
+    () => `gitopsBranch must be a branch name, got "${branch}"`);
+  for (const [prop, value] of [['gitCredentialsSecret', secret], ['registryCredentialsSecret', r.registrySecret],
+    ['sourceCredentialsSecret', r.sourceSecret], ['serviceAccountPrefix', r.serviceAccounts.executor]]) {
+    check(isDnsSubdomain(value), c, id, () => `${prop} must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.'), got "${value}"`);
+  }
+  check(r.sourceSecret !== secret, c, id,
+    () => `sourceCredentialsSecret must not be the GitOps write Secret "${secret}": give the build a read-only token of its own`);
+}
+
+/** The build: cache, source host, image repositories, build tool and workspace. */
+function checkBuild(c: string, id: string, props: PipelineTemplateProps, r: ResolvedProps): void {
+  const cache = r.cache;
+  // Claims are named <prefix>-<app>: a short prefix of lowercase letters, digits and '-'.
+  check(!cache.persistent || /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/.test(cache.claimPrefix), c, id,
+    () => `buildCache claimPrefix must be lowercase letters, digits and '-', at most 32 characters, got "${cache.claimPrefix}"`);
+  check((parseQuantity(cache.size) ?? 0) > 0, c, id, () => `buildCache size must be a Kubernetes quantity such as "5Gi", got "${cache.size}"`);
+  if (props.sourceRepoHost !== undefined) {
+    check(SOURCE_HOST.test(props.sourceRepoHost), c, id,
+      () => `sourceRepoHost must be a host name or host:port without scheme, path or credentials (e.g. "github.com"), got "${props.sourceRepoHost}"`);
+  }
+  if (props.imageRepository !== undefined) checkRepositoryPattern(c, id, props.imageRepository);
+  check(Object.values(BuildTool).includes(r.buildTool), c, id, () => `buildTool must be BuildTool.MAVEN or BuildTool.GRADLE, got "${r.buildTool}"`);
+  check((parseQuantity(r.workspaceSize) ?? 0) > 0, c, id, () => `workspaceSize must be a Kubernetes quantity such as "2Gi", got "${r.workspaceSize}"`);
+}
+
+/** Each image pinned by digest, but those PipelineImages allows tag-only. */
+function checkImages(c: string, id: string, images: Required<PipelineImages>): void {
+  for (const [key, image] of Object.entries(images)) {
+    checkImage(c, id, `images.${key}`, image);
+    check(pinnedByDigest(image) || TAG_ONLY_ALLOWED.includes(key as keyof PipelineImages), c, id,
+      () => `images.${key} "${image}" is not pinned by digest: give repository:tag@sha256:<digest> (crane digest ${image})`);
+  }
+}
+
+/** The Argo CD API's access. */
+function checkArgoCd(c: string, id: string, props: PipelineTemplateProps, r: ResolvedProps): void {
+  if (props.argoCdServer !== undefined) {
+    const why = badArgoCdServer(props.argoCdServer);
+    check(why === undefined, c, id, () => `argoCdServer ${why}`);
+  }
+  check(isDnsSubdomain(r.argoCdTokenSecret) && r.argoCdTokenSecret !== r.gitops.secret, c, id,
+    () => `argoCdTokenSecret must be a DNS-1123 subdomain other than the GitOps Secret, got "${r.argoCdTokenSecret}"`);
+}
+
+/** A host name or IPv4 address, with an optional port: what git's credential protocol calls `host`. */
+const SOURCE_HOST = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(:[0-9]{1,5})?$/;
+/** registry[:port]/path/with/{app}: lowercase, no tag or digest. */
+const REPOSITORY_PATTERN = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/([a-z0-9]+([._-]{1,2}[a-z0-9]+)*|\{app\}))+$/;
+
+function checkRepositoryPattern(c: string, id: string, pattern: string): void {
+  check(REPOSITORY_PATTERN.test(pattern) && pattern.split('{app}').length === 2 && pattern.includes('/'), c, id,
+    () => `imageRepository must be registry/path with exactly one {app} path segment and no tag, e.g. "ghcr.io/acme-shop/{app}", got "${pattern}"`);
+}

@@ -1,0 +1,129 @@
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct, IConstruct } from 'constructs';
+import { ArgoCdCluster, checkCluster, IN_CLUSTER } from './cluster';
+import type { Monitoring } from '../monitoring/monitors';
+import { checkName, checkRule, PropError } from '../props/checks';
+import { routeKey } from '../rules/ingress';
+import { labelValue } from '../rules/names';
+
+const ENVIRONMENT = Symbol.for('platform.Environment');
+import { ConfigError } from '../props/errors';
+import { checkProps } from '../props/schema';
+import { EnvironmentPropsSchema } from '../prop-schemas';
+
+export interface EnvironmentProps {
+  /**
+   * Namespace of every object in the environment.
+   * @default the environment's name
+   */
+  readonly namespace?: string;
+  /**
+   * Value of the `app.kubernetes.io/part-of` label on every object.
+   * @default 'platform'
+   */
+  readonly partOf?: string;
+  /**
+   * Also generate the Namespace object, labelled to enforce Pod Security "restricted".
+   * Turn off when the namespace is shared and created elsewhere.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+  /**
+   * The cluster the environment runs on, as registered in Argo CD (its credentials Secret stays
+   * out of Git: see docs/gitops.md, "Add a cluster"). The bootstrap's Application deploys
+   * `dist/<name>/` there, and the environment's AppProject allows only its namespace on it.
+   * @default IN_CLUSTER (Argo CD's own cluster: `in-cluster`, https://kubernetes.default.svc)
+   */
+  readonly cluster?: ArgoCdCluster;
+  /**
+   * How the apps of the environment are scraped, unless an app says otherwise: the labels its
+   * Prometheus selects monitors by, the interval, or annotations only without the Prometheus Operator.
+   * @default Monitoring.serviceMonitor() (label `release: kube-prometheus-stack`, every 30 s)
+   */
+  readonly monitoring?: Monitoring;
+}
+
+/**
+ * One deployment environment (e.g. `dev`, `prod`): a Chart whose objects are written to
+ * `dist/<name>/`, one file per app, all in one namespace.
+ */
+export class Environment extends Chart {
+  /** The environment that contains `construct`, if any. */
+  public static find(construct: IConstruct): Environment | undefined {
+    const scopes = construct.node.scopes;
+    for (let i = scopes.length - 1; i >= 0; i--) {
+      if (Environment.isEnvironment(scopes[i])) return scopes[i] as Environment;
+    }
+    return undefined;
+  }
+
+  public static isEnvironment(x: unknown): x is Environment {
+    return typeof x === 'object' && x !== null && ENVIRONMENT in x;
+  }
+
+  /** Name of the environment, and of its folder in `dist/`. */
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly partOf: string;
+  /** The Argo CD cluster that runs the environment. */
+  public readonly cluster: ArgoCdCluster;
+  /** The apps' default monitoring (see EnvironmentProps.monitoring). */
+  public readonly monitoring?: Monitoring;
+  private readonly apps = new Map<string, Construct>();
+  private readonly routes = new Map<string, string>();
+  public readonly [ENVIRONMENT] = true;
+
+  constructor(scope: Construct, name: string, props: EnvironmentProps = {}) {
+    const namespace = props.namespace ?? name;
+    super(scope, name, { namespace, disableResourceNameHashes: true });
+    checkProps('Environment', name, props, EnvironmentPropsSchema);
+    checkName('Environment', name, 'name', name);
+    checkName('Environment', name, 'namespace', namespace);
+    this.name = name;
+    this.namespace = namespace;
+    this.partOf = props.partOf ?? 'platform';
+    this.cluster = props.cluster === undefined ? IN_CLUSTER : checkCluster('Environment', name, 'cluster', props.cluster);
+    this.monitoring = props.monitoring;
+    checkRule('Environment', name, `partOf "${this.partOf}" (the value of the app.kubernetes.io/part-of label)`, labelValue(this.partOf));
+
+    if (props.createNamespace ?? true) {
+      const ns = new Construct(this, 'namespace');
+      new k8s.KubeNamespace(ns, 'Resource', {
+        metadata: {
+          name: namespace,
+          labels: {
+            'app.kubernetes.io/part-of': this.partOf,
+            'app.kubernetes.io/managed-by': 'cdk8s',
+            // Pods that fall short of "restricted" are refused by the API server itself.
+            'pod-security.kubernetes.io/enforce': 'restricted',
+            'pod-security.kubernetes.io/enforce-version': 'v1.27',
+          },
+        },
+      });
+    }
+  }
+
+  /**
+   * Records that an Ingress of `owner` routes `host` + `path`: one claim per route in an environment
+   * (ingress-nginx's admission refuses a second Ingress for the same host and path).
+   */
+  public claimRoute(host: string, path: string, construct: string, id: string, prop: string): void {
+    const key = routeKey(host, path);
+    const owner = `${construct} "${id}" ${prop}`;
+    const other = this.routes.get(key);
+    if (other !== undefined && other !== owner) {
+      throw new PropError(construct, id, `${prop} host "${host}" path "${path}" is already routed by ${other} in environment "${this.name}": use another host or path`);
+    }
+    this.routes.set(key, owner);
+  }
+
+  /** Records an app of this environment; two apps of one name would overwrite each other's objects. */
+  public registerApp(app: Construct & { readonly name: string }): void {
+    const other = this.apps.get(app.name);
+    if (other && other !== app) {
+      throw new ConfigError(`${app.constructor.name} "${app.name}": an app of that name already exists in environment "${this.name}" (${other.node.path}): app names must be unique per environment`);
+    }
+    this.apps.set(app.name, app);
+  }
+}

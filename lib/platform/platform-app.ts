@@ -1,0 +1,252 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App, Chart } from 'cdk8s';
+import { Node } from 'constructs';
+import { ConfigError } from '../props/errors';
+import * as YAML from 'yaml';
+import { useDictionaryChildTables } from '../synth/child-tables';
+import { Environment } from './environment';
+import { FolderTarget } from '../validate/folders';
+import { validateManifests, ValidationError } from '../validate/gate';
+import { Manifest } from '../validate/manifest';
+import { isNamespaced } from '../validate/schema';
+import { underPlatformGate } from '../validate/self-check';
+import { stringifyManifest } from '../synth/yaml-emitter';
+import { buildReport, emitSynth, readFiles } from '../synth/synth-report';
+import { renderInventory } from '../synth/inventory';
+import { checkOptions } from '../props/schema';
+import { PlatformAppPropsSchema } from '../prop-schemas';
+import { compare } from '../util';
+
+export interface PlatformAppProps {
+  /**
+   * Folder the manifests are written to.
+   * @default the CDK8S_OUTDIR the cdk8s CLI sets, else 'dist'
+   */
+  readonly outdir?: string;
+}
+
+/** The Argo CD sync wave of each kind: what others depend on first, workloads next, then what points at them. */
+const SYNC_WAVES: Record<string, number> = {
+  Namespace: -1,
+  ServiceAccount: 0, ConfigMap: 0, PersistentVolumeClaim: 0, Service: 0, NetworkPolicy: 0,
+  // Scraping must run before a paused Rollout (Suspended) holds the later waves back: its analysis reads it.
+  ServiceMonitor: 0, PodMonitor: 0, PrometheusRule: 0,
+  AnalysisTemplate: 1,
+  Deployment: 2, Rollout: 2, StatefulSet: 2, WorkflowTemplate: 2,
+  HorizontalPodAutoscaler: 3, PodDisruptionBudget: 3, Ingress: 3,
+};
+/** Waves of kinds not listed above. */
+export const DEFAULT_SYNC_WAVE = 2;
+export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
+/**
+ * Objects that hold data Git cannot give back (a volume's claim, a namespace with everything in
+ * it): Argo CD never prunes them when they leave Git (`Prune=false`) nor deletes them with their
+ * Application (`Delete=false`). Deleting them is a deliberate act by a person (docs/gitops.md).
+ */
+const RETAINED_KINDS = new Set(['PersistentVolumeClaim', 'Namespace']);
+export const RETAIN_OPTIONS = ['Prune=false', 'Delete=false'];
+
+/** The sync-options annotation of an object: its own options, with Prune and Delete forced off for retained kinds. */
+export function syncOptionsOf(apiVersion: string, kind: string, current: string | undefined): string | undefined {
+  if (apiVersion !== 'v1' || !RETAINED_KINDS.has(kind)) return current;
+  // Options are comma-separated and trimmed (Argo CD's sync-options annotation); any other Prune/Delete gives way.
+  const others = (current ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '' && !/^(Prune|Delete)=/.test(o));
+  return [...others, ...RETAIN_OPTIONS].join(',');
+}
+
+/**
+ * The kustomization of each folder. Named `Kustomization` (a name kustomize and Argo CD accept), so
+ * that `kubectl apply -f dist/<folder>/`, which reads only *.yaml, *.yml and *.json, skips it.
+ */
+export const KUSTOMIZATION_FILE = 'Kustomization';
+
+export function syncWaveOf(kind: string): number {
+  return SYNC_WAVES[kind] ?? DEFAULT_SYNC_WAVE;
+}
+
+/** Constructs whose file in `dist/` is named after them, below the environment folder. */
+function placement(obj: ApiObject, root: App): { folder: string; unit: string } {
+  const scopes = obj.node.scopes;
+  const envIndex = scopes.findIndex((s) => Environment.isEnvironment(s));
+  // The folder is the environment, else the top-level chart; the file is the next construct down.
+  const folderIndex = envIndex >= 0 ? envIndex : scopes.findIndex((s) => s !== root && Chart.isChart(s));
+  const folderScope = scopes[folderIndex];
+  const folder = Environment.isEnvironment(folderScope) ? folderScope.name : folderScope.node.id;
+  const unitScope = scopes[folderIndex + 1] ?? folderScope;
+  const unit = unitScope.node.id;
+  return { folder, unit };
+}
+
+/**
+ * An App whose `synth()` runs the validation gate on every object and writes `dist/<env>/<app>.yaml`
+ * atomically: a failed synth throws, listing every problem, and leaves the previous output as it was.
+ */
+export class PlatformApp extends App {
+  constructor(props: PlatformAppProps = {}) {
+    super({ outdir: props.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist' });
+    checkOptions('PlatformApp', props, PlatformAppPropsSchema);
+    // Before any construct is added: large trees (one Chart per app) stay linear in time and memory.
+    useDictionaryChildTables();
+    useClearDuplicateIdErrors();
+  }
+
+  /** Every object, rendered and checked, with the file it belongs to; throws ValidationError on problems. */
+  public manifests(): Manifest[] {
+    const errors: string[] = [];
+    const objects: ApiObject[] = [];
+    const folders = new Map<string, FolderTarget>();
+    // One walk over the tree: construct validations and object collection (linear in the tree size).
+    underPlatformGate(() => {
+      for (const c of this.node.findAll()) {
+        for (const message of c.node.validate()) errors.push(`${c.node.path}: ${message}`);
+        if (c instanceof ApiObject) objects.push(c);
+        else if (Environment.isEnvironment(c)) folders.set(c.name, { server: c.cluster.server, namespace: c.namespace });
+      }
+    });
+    if (errors.length) {
+      throw new ValidationError(errors.map((message) => ({ object: 'construct', path: '', message })));
+    }
+    const manifests: Manifest[] = objects.map((obj) => {
+      const { folder, unit } = placement(obj, this);
+      const doc = normalize(obj.toJson());
+      return { file: `${folder}/${unit}.yaml`, doc };
+    });
+    const problems = validateManifests(manifests, { folders });
+    if (problems.length) throw new ValidationError(problems);
+    return manifests;
+  }
+
+  /** The manifests' files (path relative to the output folder -> content): YAML and a Kustomization per folder, sorted and stable. */
+  public files(): Map<string, string> {
+    return renderFiles(this.manifests());
+  }
+
+  /** Exactly what `synth()` writes: `files()` plus the inventory pages (what runs where). */
+  public outputFiles(): Map<string, string> {
+    return outputFiles(this.manifests());
+  }
+
+  /** Validates, then replaces the output folder with the new files in one rename; reports what changed (`onSynth`). */
+  public override synth(): void {
+    const manifests = this.manifests();
+    const files = outputFiles(manifests);
+    const before = readFiles(this.outdir);
+    writeAtomically(this.outdir, files);
+    emitSynth(buildReport(this.outdir, manifests, before, files));
+  }
+
+  /** Not used by the gate: cdk8s' own per-chart YAML is replaced by `files()`. */
+  public override synthYaml(): string {
+    return [...this.files().values()].join('---\n');
+  }
+}
+
+function normalize(doc: any): any {
+  const namespaced = isNamespaced(doc.apiVersion, doc.kind);
+  if (namespaced === false && doc.metadata?.namespace !== undefined) {
+    // A chart's namespace applies to every object; cluster-scoped ones must not carry it.
+    const { namespace: _ignored, ...metadata } = doc.metadata;
+    doc = { ...doc, metadata };
+  }
+  const { name, namespace, labels, annotations, ...rest } = doc.metadata ?? {};
+  // Reviewers read name and namespace first; every object carries its Argo CD sync wave (and data its retention).
+  const syncOptions = syncOptionsOf(doc.apiVersion, doc.kind, annotations?.[SYNC_OPTIONS_ANNOTATION]);
+  const stamped = { ...annotations, [SYNC_WAVE_ANNOTATION]: String(syncWaveOf(doc.kind)), ...(syncOptions === undefined ? {} : { [SYNC_OPTIONS_ANNOTATION]: syncOptions }) };
+  const metadata = { name, namespace, labels, annotations: stamped, ...rest };
+  if (namespace === undefined) delete metadata.namespace;
+  if (labels === undefined) delete metadata.labels;
+  const { apiVersion, kind, metadata: _old, ...body } = doc;
+  return { apiVersion, kind, metadata, ...body };
+}
+
+function order(a: Manifest, b: Manifest): number {
+  return syncWaveOf(a.doc.kind) - syncWaveOf(b.doc.kind)
+    || compare(a.doc.kind, b.doc.kind)
+    || compare(a.doc.metadata?.name ?? '', b.doc.metadata?.name ?? '');
+}
+
+/** The manifests' files plus the inventory pages `README.md` and `<folder>/README.md` (what runs where). */
+function outputFiles(manifests: Manifest[]): Map<string, string> {
+  const files = renderFiles(manifests);
+  for (const [file, page] of renderInventory(manifests)) files.set(file, page);
+  return new Map([...files.entries()].sort(([a], [b]) => compare(a, b)));
+}
+
+/** Groups manifests into YAML files, objects ordered by sync wave, kind and name; adds a kustomization per folder. */
+export function renderFiles(manifests: Manifest[]): Map<string, string> {
+  const byFile = new Map<string, Manifest[]>();
+  for (const m of manifests) {
+    const list = byFile.get(m.file);
+    if (list) list.push(m);
+    else byFile.set(m.file, [m]);
+  }
+  const files = new Map<string, string>();
+  const folders = new Map<string, string[]>();
+  for (const file of [...byFile.keys()].sort()) {
+    const docs = byFile.get(file)!.sort(order);
+    files.set(file, docs.map((m) => stringifyManifest(m.doc)).join('---\n'));
+    const [folder, ...rest] = file.split('/');
+    const list = folders.get(folder) ?? [];
+    list.push(rest.join('/'));
+    folders.set(folder, list);
+  }
+  for (const [folder, resources] of folders) {
+    // `kubectl kustomize dist/<env>` (and Argo CD) render exactly the synthesized objects.
+    files.set(`${folder}/${KUSTOMIZATION_FILE}`, YAML.stringify({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources,
+    }));
+  }
+  return new Map([...files.entries()].sort(([a], [b]) => compare(a, b)));
+}
+
+/**
+ * Writes the files to a sibling temporary folder, then swaps it in place of `outdir`: readers never
+ * see a half-written output, and files of apps that no longer exist disappear.
+ */
+export function writeAtomically(outdir: string, files: Map<string, string>): void {
+  const target = path.resolve(outdir);
+  const staging = `${target}.tmp-${process.pid}`;
+  const previous = `${target}.old-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  try {
+    for (const [file, content] of files) {
+      const full = path.join(staging, file);
+      fs.mkdirSync(path.dirname(full), { recursive: true });
+      fs.writeFileSync(full, content);
+    }
+    if (files.size === 0) fs.mkdirSync(staging, { recursive: true });
+    const hadPrevious = fs.existsSync(target);
+    if (hadPrevious) fs.renameSync(target, previous);
+    fs.renameSync(staging, target);
+    if (hadPrevious) fs.rmSync(previous, { recursive: true, force: true });
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+const DUPLICATE_IDS = Symbol.for('platform.clearDuplicateIdErrors');
+
+/**
+ * Two constructs of one id in one scope (most often two apps of one name in an environment) fail
+ * with a ConfigError naming both, which the synth runner prints as one line at the user's code,
+ * instead of constructs' plain Error. Idempotent.
+ */
+function useClearDuplicateIdErrors(): void {
+  const proto = Node.prototype as any;
+  if (proto[DUPLICATE_IDS] || typeof proto.addChild !== 'function') return;
+  const addChild = proto.addChild;
+  proto.addChild = function addChildOnce(this: any, child: any, childName: string) {
+    const existing = this._children?.[childName];
+    if (existing !== undefined && !this.locked) {
+      const scope = this.path ? `${this.host.constructor.name} "${this.path}"` : 'the app';
+      throw new ConfigError(`${child?.constructor?.name ?? 'Construct'} "${childName}": ${scope} already has a ${existing.constructor.name} named "${childName}": `
+        + 'ids must be unique in their scope (an app name once per environment)');
+    }
+    return addChild.call(this, child, childName);
+  };
+  Object.defineProperty(proto, DUPLICATE_IDS, { value: true });
+}

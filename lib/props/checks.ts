@@ -1,0 +1,121 @@
+import { Duration } from 'cdk8s';
+import type { PercentOrAbsolute } from 'cdk8s-plus-27';
+import { unpinnedImage } from '../rules/images';
+import * as keys from '../rules/keys';
+import * as names from '../rules/names';
+import { countOrPercent, parseQuantity } from '../rules/quantity';
+
+/**
+ * Checks of construct props, shared by every construct: each failure is one error that names the
+ * construct, the prop and what to change, e.g. `JavaApp "orders": port must be 1-65535, got 70000`.
+ */
+export class PropError extends Error {
+  constructor(construct: string, id: string, message: string) {
+    super(`${construct} "${id}": ${message}`);
+    this.name = 'PropError';
+  }
+}
+
+/** Throws a PropError for the construct when `ok` is false. */
+export function check(ok: boolean, construct: string, id: string, message: () => string): void {
+  if (!ok) throw new PropError(construct, id, message());
+}
+
+/**
+ * Throws one PropError for the first problems a rule found (see lib/rules/): `prop` names the prop,
+ * `fix` (optional) says what to do instead.
+ */
+export function checkRule(construct: string, id: string, prop: string, problems: readonly string[], fix?: string): void {
+  if (problems.length === 0) return;
+  throw new PropError(construct, id, `${prop} ${problems.join('; ')}${fix ? `: ${fix}` : ''}`);
+}
+
+/** A DNS-1123 label (the rule for Namespaces, container and volume names): at most 63 characters. */
+export function isDnsLabel(name: string): boolean {
+  return names.dns1123Label(name).length === 0;
+}
+
+/** A DNS-1123 subdomain (the rule for most object names: ConfigMaps, Secrets, Deployments, ...). */
+export function isDnsSubdomain(name: string): boolean {
+  return names.dns1123Subdomain(name).length === 0;
+}
+
+export function checkName(construct: string, id: string, prop: string, value: string): void {
+  check(isDnsLabel(value), construct, id, () =>
+    `${prop} must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters), got "${value}"`);
+}
+
+/** `value` names an object of `kind`: the API server's name rule of that kind (names.objectName). */
+export function checkObjectName(construct: string, id: string, prop: string, kind: string, value: string): void {
+  checkRule(construct, id, `${prop} "${value}"`, names.objectName(kind, value));
+}
+
+export function checkInteger(construct: string, id: string, prop: string, value: number | undefined, min: number, max: number): void {
+  if (value === undefined) return;
+  check(Number.isInteger(value) && value >= min && value <= max, construct, id, () =>
+    `${prop} must be an integer ${min}-${max}, got ${value}`);
+}
+
+/** How a Duration reads in a message and in Argo's fields: the largest unit that divides it ("90s", "5m", "2h", "1500ms"). */
+export function showDuration(d: Duration): string {
+  const ms = d.toMilliseconds({ integral: false });
+  if (ms % 1000 !== 0) return `${ms}ms`;
+  const s = ms / 1000;
+  if (s === 0) return '0s';
+  if (s % 3600 === 0) return `${s / 3600}h`;
+  if (s % 60 === 0) return `${s / 60}m`;
+  return `${s}s`;
+}
+
+/**
+ * What is wrong with a Duration for an API field of whole seconds (`periodSeconds`,
+ * `activeDeadlineSeconds`, ...) that takes `min` to `max` seconds, or undefined when nothing is.
+ */
+export function secondsProblem(value: Duration, min: number, max: number = Infinity): string | undefined {
+  const ms = value.toMilliseconds({ integral: false });
+  if (Number.isInteger(ms) && ms % 1000 === 0 && ms >= min * 1000 && ms <= max * 1000) return undefined;
+  const range = max === Infinity ? `of at least ${showDuration(Duration.seconds(min))}` : `from ${showDuration(Duration.seconds(min))} to ${showDuration(Duration.seconds(max))}`;
+  return `must be a whole number of seconds ${range}, got ${showDuration(value)}`;
+}
+
+/** A time prop given as a Duration, for an API field of whole seconds: returns its seconds (see secondsProblem). */
+export function checkSeconds(construct: string, id: string, prop: string, value: Duration, min: number, max?: number): number;
+export function checkSeconds(construct: string, id: string, prop: string, value: Duration | undefined, min: number, max?: number): number | undefined;
+export function checkSeconds(construct: string, id: string, prop: string, value: Duration | undefined, min: number, max?: number): number | undefined {
+  if (value === undefined) return undefined;
+  const problem = secondsProblem(value, min, max);
+  check(problem === undefined, construct, id, () => `${prop} ${problem}`);
+  return value.toSeconds();
+}
+
+/**
+ * A count or a percentage (`PercentOrAbsolute.absolute(1)`, `PercentOrAbsolute.percent(25)`) as the
+ * API field takes it: a whole count >= 0 or a whole percentage, at most 100% when `max100`.
+ * Returns the field's value (`1` or `"25%"`).
+ */
+export function checkPercentOrAbsolute(construct: string, id: string, prop: string, value: PercentOrAbsolute, max100: boolean): number | string {
+  const v: number | string = value.value;
+  checkRule(construct, id, prop, countOrPercent(v, max100));
+  return v;
+}
+
+export function checkPort(construct: string, id: string, prop: string, value: number | undefined): void {
+  if (value === undefined) return;
+  check(keys.portNumber(value).length === 0, construct, id, () => `${prop} must be 1-65535, got ${value}`);
+}
+
+export { parseQuantity } from '../rules/quantity';
+export { parseImage, unpinnedImage, imageVersion } from '../rules/images';
+
+export function checkQuantity(construct: string, id: string, prop: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseQuantity(value);
+  check(parsed !== undefined && parsed > 0, construct, id, () =>
+    `${prop} must be a positive Kubernetes quantity such as "500m", "1Gi" or "2", got "${value}"`);
+  return parsed;
+}
+
+export function checkImage(construct: string, id: string, prop: string, image: string): void {
+  const why = unpinnedImage(image);
+  check(why === undefined, construct, id, () => `${prop} ${why}`);
+}

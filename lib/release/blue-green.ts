@@ -1,0 +1,233 @@
+import { ApiObject, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import * as rollouts from '../../imports/rollouts-argoproj.io';
+import { Environment } from '../platform/environment';
+import { isCidr } from '../app/egress';
+import { check, checkInteger, checkName, checkObjectName, checkRule, checkSeconds } from '../props/checks';
+import { ingressClassName, ingressHost, tlsSecretName } from '../rules/ingress';
+import { analysisToKube, checkRolloutAnalysis, RolloutAnalysis } from './rollout-analysis';
+import { checkProps } from '../props/schema';
+import { BlueGreenRolloutPropsSchema } from '../prop-schemas';
+import { addRolloutServices, IRolloutWorkload, RolloutWorkload, workloadRefSpec } from './workload';
+import { addSelfCheck } from '../validate/self-check';
+
+export interface PreviewIngressOptions {
+  /** Host at which testers reach green before promotion, e.g. `orders-preview.example.com`. */
+  readonly host: string;
+  /**
+   * Name of an existing TLS Secret for the host.
+   * @default no TLS
+   */
+  readonly tlsSecretName?: string;
+  /**
+   * Ingress class, e.g. an internal one (`nginx-internal`) served by a controller that is reachable
+   * from the office or VPN only.
+   * @default 'nginx'
+   */
+  readonly className?: string;
+  /**
+   * Client address ranges (IPv4 CIDRs) allowed to reach the unreleased version, written as
+   * ingress-nginx's `nginx.ingress.kubernetes.io/whitelist-source-range`; others get 403. The
+   * controller must see client addresses (`externalTrafficPolicy: Local` or the PROXY protocol), or
+   * every client arrives from a private node address and passes.
+   * `['0.0.0.0/0']` makes the preview public, on purpose.
+   * @default PRIVATE_NETWORKS: the RFC 1918 ranges, i.e. in-cluster, office and VPN clients only
+   */
+  readonly allowSourceRanges?: string[];
+}
+
+/** The RFC 1918 private address ranges: the preview Ingress's default allow-list. */
+export const PRIVATE_NETWORKS: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+/** ingress-nginx's allow-list annotation (a comma-separated list of CIDRs). */
+export const SOURCE_RANGE_ANNOTATION = 'nginx.ingress.kubernetes.io/whitelist-source-range';
+
+/** Options of a blue-green release; also `DeployStrategy.blueGreen()`'s options. */
+export interface BlueGreenRolloutOptions {
+  /**
+   * Replicas of the Rollout.
+   * @default the workload's replicas; left to the autoscaler when the app has one
+   */
+  readonly replicas?: number;
+  /**
+   * Old ReplicaSets kept for rollback.
+   * @default 10
+   */
+  readonly revisionHistoryLimit?: number;
+  /**
+   * Name of the active Service (production traffic). For a JavaApp it is the app's own Service.
+   * @default the app's name
+   */
+  readonly activeServiceName?: string;
+  /**
+   * Name of the preview Service (green, before promotion).
+   * @default '<app>-preview'
+   */
+  readonly previewServiceName?: string;
+  /**
+   * Create the active and preview Services. Set false to use Services defined elsewhere in the
+   * same environment (the validation gate checks that they exist and select the pods).
+   * @default true
+   */
+  readonly createServices?: boolean;
+  /**
+   * Pods of green that run before promotion.
+   * @default all replicas
+   */
+  readonly previewReplicaCount?: number;
+  /**
+   * Promote green without a person.
+   * @default false (someone runs `kubectl argo rollouts promote`)
+   */
+  readonly autoPromotionEnabled?: boolean;
+  /**
+   * Promote automatically this long after green is ready (whole seconds); needs `autoPromotionEnabled`.
+   * @default none (at once)
+   */
+  readonly autoPromotionDelay?: Duration;
+  /**
+   * How long blue keeps running after promotion, so clients drain (whole seconds).
+   * @default Duration.seconds(30) (Argo Rollouts' default)
+   */
+  readonly scaleDownDelay?: Duration;
+  /**
+   * How long green keeps running after an abort (whole seconds).
+   * @default Duration.seconds(30) (Argo Rollouts' default)
+   */
+  readonly abortScaleDownDelay?: Duration;
+  /**
+   * Analysis that must pass before the active Service switches to green.
+   * @default none
+   */
+  readonly prePromotionAnalysis?: RolloutAnalysis;
+  /**
+   * Analysis after the switch; a failure rolls back to blue.
+   * @default none
+   */
+  readonly postPromotionAnalysis?: RolloutAnalysis;
+  /**
+   * An Ingress to the preview Service, so testers reach green before promotion.
+   * @default none
+   */
+  readonly previewIngress?: PreviewIngressOptions;
+}
+
+export interface BlueGreenRolloutProps extends BlueGreenRolloutOptions {
+  /** The workload: a JavaApp, or a cdk8s-plus Deployment. */
+  readonly workload: IRolloutWorkload | kplus.Deployment;
+}
+
+const CONSTRUCT = 'BlueGreenRollout';
+
+/**
+ * Blue-green release with Argo Rollouts, the talk's way: the Deployment holds the pod template with
+ * `replicas: 0`; a Rollout of the same name drives it through `workloadRef` and owns the replicas;
+ * an active and a preview Service; a person promotes.
+ */
+export class BlueGreenRollout extends Construct {
+  /** Name of the Rollout (the workload's name). */
+  public readonly name: string;
+  public readonly activeServiceName: string;
+  public readonly previewServiceName: string;
+  public readonly rollout: rollouts.Rollout;
+
+  constructor(scope: Construct, id: string, props: BlueGreenRolloutProps) {
+    super(scope, id);
+    checkProps(CONSTRUCT, id, props, BlueGreenRolloutPropsSchema);
+    const plain = props.workload instanceof kplus.Deployment ? props.workload : undefined;
+    const workload: IRolloutWorkload = plain ? RolloutWorkload.fromDeployment(plain) : props.workload as IRolloutWorkload;
+    const name = workload.name;
+    this.name = name;
+    checkInteger(CONSTRUCT, name, 'replicas', props.replicas, 0, 1000);
+    checkInteger(CONSTRUCT, name, 'revisionHistoryLimit', props.revisionHistoryLimit, 0, 100);
+    checkInteger(CONSTRUCT, name, 'previewReplicaCount', props.previewReplicaCount, 1, 1000);
+    const autoPromotionSeconds = checkSeconds(CONSTRUCT, name, 'autoPromotionDelay', props.autoPromotionDelay, 1, 86400);
+    const scaleDownDelaySeconds = checkSeconds(CONSTRUCT, name, 'scaleDownDelay', props.scaleDownDelay, 0, 86400);
+    const abortScaleDownDelaySeconds = checkSeconds(CONSTRUCT, name, 'abortScaleDownDelay', props.abortScaleDownDelay, 0, 86400);
+    const autoPromotion = props.autoPromotionEnabled ?? false;
+    check(props.autoPromotionDelay === undefined || autoPromotion, CONSTRUCT, name, () =>
+      'autoPromotionDelay needs autoPromotionEnabled: true (with auto promotion off a person promotes, so there is nothing to time)');
+
+    this.activeServiceName = props.activeServiceName ?? workload.service?.name ?? name;
+    this.previewServiceName = props.previewServiceName ?? `${name}-preview`;
+    checkName(CONSTRUCT, name, 'activeServiceName', this.activeServiceName);
+    checkName(CONSTRUCT, name, 'previewServiceName', this.previewServiceName);
+    // ValidateServiceName is NameIsDNS1035Label: a Service name starts with a letter.
+    checkObjectName(CONSTRUCT, name, 'activeServiceName', 'Service', this.activeServiceName);
+    checkObjectName(CONSTRUCT, name, 'previewServiceName', 'Service', this.previewServiceName);
+    check(this.activeServiceName !== this.previewServiceName, CONSTRUCT, name, () =>
+      `activeServiceName and previewServiceName must differ, both are "${this.activeServiceName}"`);
+    if (workload.service) {
+      // The app's own Service would otherwise select blue and green at once.
+      check(this.activeServiceName === workload.service.name, CONSTRUCT, name, () =>
+        `activeServiceName must be the app's own Service "${workload.service!.name}" (any other Service selecting the pods would send traffic to blue and green at once); omit it`);
+    }
+    const replicas = props.replicas ?? workload.desiredReplicas;
+    if (props.previewReplicaCount !== undefined && replicas !== undefined) {
+      check(props.previewReplicaCount <= replicas, CONSTRUCT, name, () =>
+        `previewReplicaCount (${props.previewReplicaCount}) must not exceed replicas (${replicas})`);
+    }
+    if (props.prePromotionAnalysis) checkRolloutAnalysis(CONSTRUCT, name, props.prePromotionAnalysis, 'prePromotionAnalysis', workload.namespace, 'the pre-promotion analysis');
+    if (props.postPromotionAnalysis) checkRolloutAnalysis(CONSTRUCT, name, props.postPromotionAnalysis, 'postPromotionAnalysis', workload.namespace, 'the post-promotion analysis');
+    workload.handOver(name);
+
+    const metadata = (n: string) => ({ name: n, namespace: workload.namespace, labels: workload.labels });
+    if (props.createServices ?? true) {
+      const services: [string, string][] = [['PreviewService', this.previewServiceName]];
+      if (!workload.service) services.unshift(['ActiveService', this.activeServiceName]);
+      addRolloutServices(this, CONSTRUCT, workload, services);
+    }
+
+    this.rollout = new rollouts.Rollout(this, 'Resource', {
+      metadata: metadata(name),
+      spec: {
+        ...workloadRefSpec(workload, replicas, props.revisionHistoryLimit),
+        strategy: {
+          blueGreen: {
+            activeService: this.activeServiceName,
+            previewService: this.previewServiceName,
+            previewReplicaCount: props.previewReplicaCount,
+            autoPromotionEnabled: autoPromotion,
+            autoPromotionSeconds,
+            scaleDownDelaySeconds,
+            abortScaleDownDelaySeconds,
+            prePromotionAnalysis: props.prePromotionAnalysis && analysisToKube(props.prePromotionAnalysis),
+            postPromotionAnalysis: props.postPromotionAnalysis && analysisToKube(props.postPromotionAnalysis),
+          },
+        },
+      },
+    });
+
+    if (props.previewIngress) this.createPreviewIngress(props.previewIngress, workload, metadata);
+    if (plain) {
+      // The controller rules over the Rollout, its Services and the Deployment; a JavaApp checks its own.
+      addSelfCheck(this, `BlueGreenRollout "${name}"`, { policy: false }, () => [ApiObject.of(plain)]);
+    }
+  }
+
+  /** An Ingress to the preview Service, for private networks unless told otherwise. */
+  private createPreviewIngress(ing: PreviewIngressOptions, workload: IRolloutWorkload, metadata: (n: string) => k8s.ObjectMeta): void {
+    const name = this.name;
+    check(ingressHost(ing.host).length === 0, CONSTRUCT, name, () => `previewIngress.host must be a DNS name, got "${ing.host}": ${ingressHost(ing.host).join('; ')}`);
+    if (ing.tlsSecretName !== undefined) checkRule(CONSTRUCT, name, `previewIngress.tlsSecretName "${ing.tlsSecretName}"`, tlsSecretName(ing.tlsSecretName));
+    if (ing.className !== undefined) checkRule(CONSTRUCT, name, `previewIngress.className "${ing.className}"`, ingressClassName(ing.className));
+    Environment.find(this)?.claimRoute(ing.host, '/', CONSTRUCT, name, 'previewIngress');
+    const ranges = ing.allowSourceRanges ?? PRIVATE_NETWORKS;
+    check(ranges.length > 0, CONSTRUCT, name, () => 'previewIngress.allowSourceRanges must not be empty: use [\'0.0.0.0/0\'] for a public preview');
+    for (const r of ranges) check(isCidr(r), CONSTRUCT, name, () => `previewIngress.allowSourceRanges must be IPv4 CIDRs such as 10.0.0.0/8, got "${r}"`);
+    // The first port is the app's `http`: the preview never routes the management port.
+    const port = workload.ports[0];
+    new k8s.KubeIngress(this, 'PreviewIngress', {
+      metadata: { ...metadata(this.previewServiceName), annotations: { [SOURCE_RANGE_ANNOTATION]: [...new Set(ranges)].join(',') } },
+      spec: {
+        ingressClassName: ing.className ?? 'nginx',
+        tls: ing.tlsSecretName ? [{ hosts: [ing.host], secretName: ing.tlsSecretName }] : undefined,
+        rules: [{
+          host: ing.host,
+          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: this.previewServiceName, port: { name: port.name } } } }] },
+        }],
+      },
+    });
+  }
+}
