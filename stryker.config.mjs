@@ -25,7 +25,7 @@ export default {
     },
   },
   coverageAnalysis: 'perTest',
-  mutate: ['lib/validate/**/*.ts', 'lib/props/checks.ts'],
+  mutate: ['lib/validate/**/*.ts', 'lib/schemas.ts', 'lib/props/checks.ts', 'lib/props/self-check.ts'],
   concurrency: 2,
   timeoutMS: 10000,
   incremental: true,

@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { validateManifests, ValidationError } from '../lib/validate/gate';
 import { describe as describeObject, indexByNamespace, NamespaceIndex, podTemplateOf } from '../lib/validate/manifest';
 import { formatProblem } from '../lib/validate/problem';
-import { addSelfCheck, underPlatformGate } from '../lib/validate/self-check';
+import { addSelfCheck, underPlatformGate } from '../lib/props/self-check';
+import '../lib';
 import { container, deployment, manifest, manifests, NS, podSpec, rollout, service } from './support/docs';
 
 const gate = (docs: any[], options = {}) => validateManifests(manifests(...docs), options).map(formatProblem);

@@ -4,10 +4,11 @@ import { PropType, SCHEMAS } from '../lib/props/schema';
 import '../lib';
 
 /**
- * Holds every runtime props schema (lib/prop-schemas.ts) to its TypeScript interface, through the
- * compiler API: same keys, same required keys, same primitive types; and every interface that the
- * public API takes as props or options (constructors and static factories, nested options included)
- * has a schema. A prop added to an interface without its schema fails here, naming it.
+ * Holds every runtime props schema (beside its interface, e.g. `JavaAppPropsSchema` in
+ * lib/app/props.ts) to its TypeScript interface, through the compiler API: same keys, same
+ * required keys, same primitive types; and every interface that the public API takes as props or
+ * options (constructors and static factories, nested options included) has a schema. A prop added
+ * to an interface without its schema fails here, naming it.
  */
 const LIB = path.join(__dirname, '..', 'lib');
 const program = ts.createProgram([path.join(LIB, 'index.ts')], { strict: true, skipLibCheck: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true });

@@ -4,7 +4,7 @@ import {
   DeployStrategy, Environment, HealthProbe, JavaApp, PipelineTemplate, PlatformApp, PropError, SyncPolicy,
 } from '../lib';
 import { ObjectSchema } from '../lib/props/schema';
-import * as S from '../lib/prop-schemas';
+import * as S from '../lib';
 import { tempDir } from './support/platform';
 
 const IMAGE = 'ghcr.io/acme-shop/orders:1.4.2';

@@ -1,8 +1,7 @@
 import { Duration } from 'cdk8s';
-import { AccessMode, JavaAppProps } from './props';
+import { AccessMode, JavaAppProps, JavaAppPropsSchema } from './props';
 import { PolicyRule } from '../rules/exemptions';
 import { checkProps } from '../props/schema';
-import { JavaAppPropsSchema } from '../prop-schemas';
 import { check, checkImage, checkInteger, checkPort, checkQuantity, checkRule, isDnsSubdomain, PropError } from '../props/checks';
 import { literalCredential, secretLookingName } from '../rules/credentials';
 import { configMapKey, envVarName } from '../rules/keys';

@@ -1,17 +1,11 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { Environment } from '../platform/environment';
+import { Environment } from '../platform';
 import { check, checkName, checkPort } from '../props/checks';
-import { checkOptions, checkProps } from '../props/schema';
-import { DefaultDenyEgressPropsSchema, EgressPortOptionsSchema } from '../prop-schemas';
+import { checkOptions, checkProps, P } from '../props/schema';
+import { isCidr } from '../rules/network';
 
-const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
-
-/** True for an IPv4 CIDR such as `10.0.0.0/8`. */
-export function isCidr(value: string): boolean {
-  const m = CIDR.exec(value);
-  return !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
-}
+export { isCidr } from '../rules/network';
 
 /** Options of an egress destination. */
 export interface EgressPortOptions {
@@ -104,3 +98,7 @@ export class DefaultDenyEgress extends Construct {
     });
   }
 }
+
+// The runtime schemas of this file's props interfaces (see props/schema.ts).
+export const EgressPortOptionsSchema = P.object('EgressPortOptions', { ports: P.array(P.number) });
+export const DefaultDenyEgressPropsSchema = P.object('DefaultDenyEgressProps', { namespace: P.string });

@@ -2,8 +2,7 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { ConfigError } from '../props/errors';
 import { secondsProblem } from '../props/checks';
-import { checkOptions } from '../props/schema';
-import { HealthProbeOptionsSchema } from '../prop-schemas';
+import { checkOptions, P } from '../props/schema';
 
 export interface HealthProbeOptions {
   /**
@@ -81,3 +80,8 @@ export class HealthProbe {
     };
   }
 }
+
+// The runtime schemas of this file's props interfaces (see props/schema.ts).
+export const HealthProbeOptionsSchema = P.object('HealthProbeOptions', {
+  period: P.duration, failureThreshold: P.number, timeout: P.duration, initialDelay: P.duration, port: P.number,
+});

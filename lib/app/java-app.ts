@@ -1,21 +1,19 @@
 import { Chart, Lazy } from 'cdk8s';
 import { k8s, ServiceType } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { DeployStrategy } from '../release/deploy-strategy';
-import { Environment } from '../platform/environment';
+import { DeployStrategy, IRolloutWorkload, WorkloadPort } from '../release';
+import { Environment } from '../platform';
 import { CONSTRUCT, checkJavaAppProps, JavaAppSettings, resolveJavaAppSettings } from './checks';
 import { appContainer, PodContext, podSpec, podStorage, springEnvironment } from './pod';
 import { AutoscalingOptions, IngressOptions, JavaAppProps, NetworkPolicyOptions } from './props';
-import { appLabels } from '../labels';
-import { AppAlerts } from '../monitoring/alerts';
-import { AppMonitor, Monitoring } from '../monitoring/monitors';
+import { appLabels } from './labels';
+import { AppAlerts, AppMonitor, Monitoring } from '../monitoring';
 import { dnsEgressRule } from './egress';
 import { check, checkName, checkRule, imageVersion, PropError } from '../props/checks';
 import { ingressClassName, ingressHost, ingressPath, tlsSecretName } from '../rules/ingress';
 import { annotationMap, dns1123Label, labelValue } from '../rules/names';
 import { probe as probeRule } from '../rules/workloads';
-import { IRolloutWorkload, WorkloadPort } from '../release/workload';
-import { addSelfCheck } from '../validate/self-check';
+import { addSelfCheck } from '../props/self-check';
 
 export * from './props';
 

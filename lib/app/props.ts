@@ -1,11 +1,11 @@
 import { Duration } from 'cdk8s';
 import { k8s, ServiceType } from 'cdk8s-plus-27';
-import { DeployStrategy } from '../release/deploy-strategy';
+import { DeployStrategy } from '../release';
 import { HealthProbe } from './health-probe';
-import { AlertOptions } from '../monitoring/alerts';
-import { Monitoring } from '../monitoring/monitors';
+import { AlertOptions, AlertOptionsSchema, Monitoring } from '../monitoring';
 import { Egress } from './egress';
 import { PolicyException } from './policy-exception';
+import { P } from '../props/schema';
 
 /** A Secret that already exists in the cluster, referenced by name: its values never reach `dist/`. */
 export class SecretRef {
@@ -315,3 +315,33 @@ export interface JavaAppProps {
    */
   readonly policyExceptions?: PolicyException[];
 }
+
+// The runtime schemas of this file's props interfaces (see props/schema.ts).
+export const StorageOptionsSchema = P.object('StorageOptions', {
+  size: P.required(P.string), mountPath: P.string, storageClassName: P.string, accessMode: P.enumOf('AccessMode', AccessMode),
+});
+export const IngressOptionsSchema = P.object('IngressOptions', {
+  host: P.required(P.string), path: P.string, tlsSecretName: P.string, className: P.string, annotations: P.stringMap,
+});
+export const AutoscalingOptionsSchema = P.object('AutoscalingOptions', {
+  minReplicas: P.number, maxReplicas: P.required(P.number), cpuUtilization: P.number,
+});
+export const NetworkPolicyOptionsSchema = P.object('NetworkPolicyOptions', {
+  allowFromApps: P.strings, allowFromNamespaces: P.strings, ingressControllerNamespace: P.string, monitoringNamespace: P.string,
+  allowManagementFromNamespaces: P.strings, egress: P.array(P.instance('Egress', Egress)),
+});
+const probe = P.instance('HealthProbe', HealthProbe);
+export const JavaAppPropsSchema = P.object('JavaAppProps', {
+  image: P.required(P.string), port: P.number, servicePort: P.number, serviceType: P.enumOf('ServiceType', ServiceType),
+  replicas: P.number, strategy: P.instance('DeployStrategy', DeployStrategy),
+  cpuRequest: P.string, cpuLimit: P.string, memoryLimit: P.string, memoryRequest: P.string, maxRamPercentage: P.number,
+  javaOptions: P.strings, springProfiles: P.strings, env: P.stringMap, applicationConfig: P.string,
+  secrets: P.array(P.instance('SecretRef', SecretRef)), storage: StorageOptionsSchema, tmpSize: P.string,
+  startupProbe: probe, livenessProbe: probe, readinessProbe: probe, preStopDelay: P.duration, shutdownTimeout: P.duration,
+  ingress: IngressOptionsSchema, networkPolicy: NetworkPolicyOptionsSchema, autoscaling: AutoscalingOptionsSchema,
+  maxUnavailable: P.number, topologySpread: P.boolean, nodeSelector: P.stringMap,
+  // Kubernetes' own type: the validation gate checks it against the OpenAPI schema.
+  tolerations: P.array(P.unknown),
+  managementPort: P.number, monitoring: P.instance('Monitoring', Monitoring), alerts: AlertOptionsSchema,
+  runAsUser: P.number, metrics: P.boolean, policyExceptions: P.array(P.instance('PolicyException', PolicyException)),
+});

@@ -3,10 +3,8 @@ import { Construct, IConstruct } from 'constructs';
 import * as argocd from '../../imports/argocd-argoproj.io';
 import * as argocdproject from '../../imports/argocdproject-argoproj.io';
 import { compare, FolderFacts, GroupKind, NamedGroupKind, scanFolders } from './inventory';
-import { badServer, IN_CLUSTER } from '../platform/cluster';
-import { Environment } from '../platform/environment';
-import { checkProps } from '../props/schema';
-import { ArgoCdBootstrapPropsSchema } from '../prop-schemas';
+import { badServer, Environment, IN_CLUSTER } from '../platform';
+import { checkProps, P } from '../props/schema';
 import { check, checkInteger, checkName } from '../props/checks';
 import { SyncPolicy } from './sync-policy';
 import { urlCarriesCredentials } from '../rules/credentials';
@@ -395,3 +393,10 @@ export class ArgoCdBootstrap extends Chart {
     return problems;
   }
 }
+
+// The runtime schemas of this file's props interfaces (see props/schema.ts).
+const syncPolicy = P.instance('SyncPolicy', SyncPolicy);
+export const ArgoCdBootstrapPropsSchema = P.object('ArgoCdBootstrapProps', {
+  repoUrl: P.required(P.string), targetRevision: P.string, path: P.string, namespace: P.string, project: P.string,
+  server: P.string, syncPolicies: P.record(syncPolicy), defaultSyncPolicy: syncPolicy, selfManaged: P.boolean, partOf: P.string,
+});

@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { Environment } from '../platform/environment';
-import { isNamespaced } from '../validate/schema';
+import { Environment } from '../platform';
+import { isNamespaced } from '../schemas';
 import { compare, groupOf } from '../util';
 
 /** A group/kind as AppProject whitelists name it (the core group is ''). */

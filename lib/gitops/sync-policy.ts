@@ -1,5 +1,4 @@
-import { checkOptions } from '../props/schema';
-import { AutomatedSyncOptionsSchema, SyncPolicyOptionsSchema } from '../prop-schemas';
+import { checkOptions, P } from '../props/schema';
 
 /** Options shared by manual and automated sync policies. */
 export interface SyncPolicyOptions {
@@ -59,3 +58,7 @@ export class SyncPolicy {
     this.retryLimit = options.retryLimit ?? 5;
   }
 }
+
+// The runtime schemas of this file's props interfaces (see props/schema.ts).
+export const SyncPolicyOptionsSchema = P.object('SyncPolicyOptions', { serverSideApply: P.boolean, retryLimit: P.number });
+export const AutomatedSyncOptionsSchema = P.object('AutomatedSyncOptions', { prune: P.boolean, selfHeal: P.boolean }, SyncPolicyOptionsSchema);

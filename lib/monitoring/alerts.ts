@@ -1,11 +1,9 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as rule from '../../imports/monitoringrule-monitoring.coreos.com';
-import { argoDuration } from '../release/analysis-template';
 import { latencyQuery, requestSelector, restartsQuery, successRateQuery } from '../rules/metrics';
-import { check, checkInteger } from '../props/checks';
-import { checkProps } from '../props/schema';
-import { AppAlertsPropsSchema } from '../prop-schemas';
+import { argoDuration, check, checkInteger } from '../props/checks';
+import { checkProps, P } from '../props/schema';
 
 /** The on-call alerts of one app: a PrometheusRule built from the same queries as the release analysis. */
 export interface AlertOptions {
@@ -127,3 +125,13 @@ export class AppAlerts extends Construct {
     });
   }
 }
+
+// The runtime schemas of this file's props interfaces (see props/schema.ts).
+export const AlertOptionsSchema = P.object('AlertOptions', {
+  successRate: P.number, latencyQuantile: P.number, latencySeconds: P.number, latency: P.boolean, restarts: P.number,
+  window: P.duration, for: P.duration, severity: P.string,
+});
+export const AppAlertsPropsSchema = P.object('AppAlertsProps', {
+  app: P.required(P.string), namespace: P.required(P.string), labels: P.required(P.stringMap), service: P.required(P.string),
+  construct: P.required(P.string),
+}, AlertOptionsSchema);

@@ -2,10 +2,8 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as sm from '../../imports/monitoring-monitoring.coreos.com';
 import * as pm from '../../imports/monitoringpod-monitoring.coreos.com';
-import { argoDuration } from '../release/analysis-template';
-import { check, checkName } from '../props/checks';
-import { checkOptions, checkProps } from '../props/schema';
-import { AppMonitorPropsSchema, MonitorOptionsSchema } from '../prop-schemas';
+import { argoDuration, check, checkName } from '../props/checks';
+import { checkOptions, checkProps, P } from '../props/schema';
 
 /** Options of the Prometheus Operator monitors. */
 export interface MonitorOptions {
@@ -122,3 +120,11 @@ export class AppMonitor extends Construct {
     }
   }
 }
+
+// The runtime schemas of this file's props interfaces (see props/schema.ts).
+export const MonitorOptionsSchema = P.object('MonitorOptions', { labels: P.stringMap, interval: P.duration });
+export const AppMonitorPropsSchema = P.object('AppMonitorProps', {
+  monitoring: P.required(P.instance('Monitoring', Monitoring)), name: P.required(P.string), namespace: P.required(P.string),
+  labels: P.required(P.stringMap), selectorLabels: P.required(P.stringMap), portName: P.required(P.string), path: P.required(P.string),
+  construct: P.required(P.string),
+});

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { Environment } from '../platform/environment';
+import { Environment } from '../platform';
 
 /** The ServiceAccounts of the pipeline, one per role. */
 export interface PipelineServiceAccounts {

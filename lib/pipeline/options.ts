@@ -1,5 +1,4 @@
-import { checkOptions } from '../props/schema';
-import { PerAppBuildCacheOptionsSchema } from '../prop-schemas';
+import { checkOptions, P } from '../props/schema';
 
 // The option types of PipelineTemplateProps, with their defaults. Re-exported by
 // pipeline-template.ts, where users import them from.
@@ -144,3 +143,10 @@ export function withDefaultImages(images: PipelineImages = {}): Required<Pipelin
 /** Images that may stay tag-only, with the reason written on the WorkflowTemplates that use them. */
 export const TAG_ONLY_ALLOWED: ReadonlyArray<keyof PipelineImages> = ['node', 'rolloutsPlugin'];
 export const TAG_ONLY_REASON = 'no digest of this image could be confirmed; pin it through PipelineImages (repository:tag@sha256:...)';
+
+// The runtime schemas of this file's props interfaces (see props/schema.ts).
+export const PerAppBuildCacheOptionsSchema = P.object('PerAppBuildCacheOptions', { claimPrefix: P.string, size: P.string, storageClassName: P.string });
+export const PipelineImagesSchema = P.object('PipelineImages', {
+  git: P.string, node: P.string, maven: P.string, gradle: P.string, curl: P.string, buildkit: P.string, kubectl: P.string,
+  rolloutsPlugin: P.string, jarBase: P.string, warBase: P.string,
+});

@@ -1,9 +1,8 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as argocdproject from '../../imports/argocdproject-argoproj.io';
-import { ArgoCdCluster, badServer } from '../platform/cluster';
-import { Environment } from '../platform/environment';
-import { ArgoCdBootstrap } from '../gitops/bootstrap';
+import { ArgoCdCluster, badServer, Environment } from '../platform';
+import { ArgoCdBootstrap } from '../gitops';
 import { env, EnvVar, readScript, secretEnv } from './steps';
 
 // How the pipeline's steps reach each environment's Rollout: kubectl on the pipeline's own

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as workflows from '../../imports/workflows-argoproj.io';
-import { JavaApp } from '../app/java-app';
+import { JavaApp } from '../app';
 import { TEMPLATE_NAMES } from './context';
 import { BuildCache, BuildTool, PipelineImages } from './options';
 import {

@@ -1,4 +1,5 @@
 import { check, isDnsSubdomain } from '../props/checks';
+import { P } from '../props/schema';
 
 /**
  * A Kubernetes cluster registered in Argo CD (`argocd cluster add`, or a declarative cluster Secret
@@ -43,3 +44,6 @@ export function checkCluster(construct: string, id: string, prop: string, cluste
     () => `${prop}: "${IN_CLUSTER.name}" is Argo CD's own cluster, ${IN_CLUSTER.server}; name and server must both be it or neither, got { name: "${cluster.name}", server: "${cluster.server}" }`);
   return { name: cluster.name, server };
 }
+
+// The runtime schemas of this file's props interfaces (see props/schema.ts).
+export const ArgoCdClusterSchema = P.object('ArgoCdCluster', { name: P.required(P.string), server: P.required(P.string) });

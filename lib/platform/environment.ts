@@ -1,16 +1,15 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
-import { ArgoCdCluster, checkCluster, IN_CLUSTER } from './cluster';
-import type { Monitoring } from '../monitoring/monitors';
+import { ArgoCdCluster, ArgoCdClusterSchema, checkCluster, IN_CLUSTER } from './cluster';
+import { Monitoring } from '../monitoring';
 import { checkName, checkRule, PropError } from '../props/checks';
 import { routeKey } from '../rules/ingress';
 import { labelValue } from '../rules/names';
 
 const ENVIRONMENT = Symbol.for('platform.Environment');
 import { ConfigError } from '../props/errors';
-import { checkProps } from '../props/schema';
-import { EnvironmentPropsSchema } from '../prop-schemas';
+import { checkProps, P } from '../props/schema';
 
 export interface EnvironmentProps {
   /**
@@ -127,3 +126,8 @@ export class Environment extends Chart {
     this.apps.set(app.name, app);
   }
 }
+
+// The runtime schemas of this file's props interfaces (see props/schema.ts).
+export const EnvironmentPropsSchema = P.object('EnvironmentProps', {
+  namespace: P.string, partOf: P.string, createNamespace: P.boolean, cluster: ArgoCdClusterSchema, monitoring: P.instance('Monitoring', Monitoring),
+});

@@ -9,13 +9,13 @@ import { Environment } from './environment';
 import { FolderTarget } from '../validate/folders';
 import { validateManifests, ValidationError } from '../validate/gate';
 import { Manifest } from '../validate/manifest';
-import { isNamespaced } from '../validate/schema';
-import { underPlatformGate } from '../validate/self-check';
+import { isNamespaced } from '../schemas';
+import { selfCheckProblems } from '../validate/self-check';
+import { provideSelfCheck, underPlatformGate } from '../props/self-check';
 import { stringifyManifest } from '../synth/yaml-emitter';
 import { buildReport, emitSynth, readFiles } from '../synth/synth-report';
 import { renderInventory } from '../synth/inventory';
-import { checkOptions } from '../props/schema';
-import { PlatformAppPropsSchema } from '../prop-schemas';
+import { checkOptions, P } from '../props/schema';
 import { compare } from '../util';
 
 export interface PlatformAppProps {
@@ -83,6 +83,10 @@ function placement(obj: ApiObject, root: App): { folder: string; unit: string } 
  * An App whose `synth()` runs the validation gate on every object and writes `dist/<env>/<app>.yaml`
  * atomically: a failed synth throws, listing every problem, and leaves the previous output as it was.
  */
+// Constructs check their own objects through the gate when no PlatformApp does (a plain cdk8s
+// App): the platform hands them the gate, which they never import themselves.
+provideSelfCheck(selfCheckProblems);
+
 export class PlatformApp extends App {
   constructor(props: PlatformAppProps = {}) {
     super({ outdir: props.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist' });
@@ -250,3 +254,6 @@ function useClearDuplicateIdErrors(): void {
   };
   Object.defineProperty(proto, DUPLICATE_IDS, { value: true });
 }
+
+// The runtime schemas of this file's props interfaces (see props/schema.ts).
+export const PlatformAppPropsSchema = P.object('PlatformAppProps', { outdir: P.string });

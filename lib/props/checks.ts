@@ -68,6 +68,15 @@ export function showDuration(d: Duration): string {
 }
 
 /**
+ * A duration as Argo Rollouts writes it (`30s`, `5m`, `1h`): whole seconds, in the largest unit that
+ * divides it. A PropError of `construct` names `prop` otherwise.
+ */
+export function argoDuration(d: Duration, construct: string, id: string, prop: string): string {
+  checkSeconds(construct, id, prop, d, 1);
+  return showDuration(d);
+}
+
+/**
  * What is wrong with a Duration for an API field of whole seconds (`periodSeconds`,
  * `activeDeadlineSeconds`, ...) that takes `min` to `max` seconds, or undefined when nothing is.
  */

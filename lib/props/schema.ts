@@ -1,3 +1,5 @@
+import { Duration } from 'cdk8s';
+import { PercentOrAbsolute } from 'cdk8s-plus-27';
 import { ConfigError } from './errors';
 import { PropError } from './checks';
 
@@ -6,13 +8,15 @@ import { PropError } from './checks';
  * synth transpiles without type-checking, and JavaScript callers have no types at all. Every
  * constructor and factory calls `checkProps`/`checkOptions` with the schema of its props interface;
  * unknown keys are refused naming the closest known one, values of the wrong type naming both types.
+ * Each schema sits beside its interface, at the end of the interface's file (`JavaAppPropsSchema` in
+ * app/props.ts), and names classes and enums directly: no module imports every construct.
  * `__tests__/prop-schemas.test.ts` holds every schema to its interface through the TypeScript
  * compiler API, so a prop added to an interface without its schema (or the reverse) fails a test.
  */
 export type PropType =
   | { readonly kind: 'string' | 'number' | 'boolean' | 'unknown' }
   | { readonly kind: 'literal'; readonly values: readonly string[] }
-  | { readonly kind: 'enum'; readonly name: string; readonly values: () => object }
+  | { readonly kind: 'enum'; readonly name: string; readonly values: object }
   | { readonly kind: 'instance'; readonly name: string; readonly test: (v: unknown) => boolean }
   | { readonly kind: 'array'; readonly item: PropType }
   | { readonly kind: 'record'; readonly value: PropType }
@@ -45,14 +49,19 @@ export const P = {
   boolean: { kind: 'boolean' } as PropType,
   /** Anything (values of types from other libraries, checked by their own code or the gate). */
   unknown: { kind: 'unknown' } as PropType,
+  /** Shorthands for the field types props share. */
+  strings: { kind: 'array', item: { kind: 'string' } } as PropType,
+  stringMap: { kind: 'record', value: { kind: 'string' } } as PropType,
+  duration: { kind: 'instance', name: 'Duration', test: (v) => v instanceof Duration } as PropType,
+  countOrPercent: { kind: 'instance', name: 'PercentOrAbsolute', test: (v) => v instanceof PercentOrAbsolute } as PropType,
   /** A field that must be given. */
   required: (type: PropType): Field => ({ type, required: true }),
   literal: (...values: string[]): PropType => ({ kind: 'literal', values }),
-  /** A TypeScript enum, resolved when a value is checked (so module cycles do not matter). */
-  enumOf: (name: string, values: () => object): PropType => ({ kind: 'enum', name, values }),
-  /** An instance of a class, resolved when a value is checked. */
-  instance: (name: string, ctor: () => Function): PropType =>
-    ({ kind: 'instance', name, test: (v) => v instanceof ctor() }),
+  /** A TypeScript enum. */
+  enumOf: (name: string, values: object): PropType => ({ kind: 'enum', name, values }),
+  /** An instance of a class. */
+  instance: (name: string, ctor: Function): PropType =>
+    ({ kind: 'instance', name, test: (v) => v instanceof ctor }),
   /** Something recognised by a predicate (an interface implemented by constructs). */
   like: (name: string, test: (v: unknown) => boolean): PropType => ({ kind: 'instance', name, test }),
   array: (item: PropType): PropType => ({ kind: 'array', item }),
@@ -107,9 +116,9 @@ function problemsOf(value: unknown, type: PropType, at: string): Found[] {
     case 'literal':
       return typeof value === 'string' && type.values.includes(value) ? [] : [[at, `${at}: expected one of ${type.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(value)}`]];
     case 'enum': {
-      const values = Object.values(type.values());
+      const values = Object.values(type.values);
       if (values.includes(value)) return [];
-      const keys = Object.keys(type.values()).filter((k) => !/^\d+$/.test(k));
+      const keys = Object.keys(type.values).filter((k) => !/^\d+$/.test(k));
       return [[at, `${at}: expected ${keys.map((k) => `${type.name}.${k}`).join(' or ')}, got ${describe(value)}`]];
     }
     case 'instance':

@@ -1,14 +1,16 @@
 import { Duration } from 'cdk8s';
 import * as analysis from '../../imports/analysis-argoproj.io';
-import { check, checkInteger, checkSeconds, PropError, showDuration } from '../props/checks';
+import { argoDuration, check, checkInteger, checkSeconds, PropError } from '../props/checks';
 import { argsReferenced, metricLimits } from '../rules/analysis';
-import { checkOptions } from '../props/schema';
-import { PrometheusMetricOptionsSchema, WebMetricOptionsSchema } from '../prop-schemas';
+import { checkOptions, P } from '../props/schema';
 
 /**
- * The metrics of an AnalysisTemplate (what Argo Rollouts measures, and when it fails) and the
- * duration format they share; the templates themselves are in analysis-template.ts.
+ * The metrics of an AnalysisTemplate (what Argo Rollouts measures, and when it fails); the
+ * templates themselves are in analysis-template.ts.
  */
+
+/** The duration format Argo Rollouts writes, part of the public API since the metrics first used it. */
+export { argoDuration } from '../props/checks';
 
 /** An argument an AnalysisTemplate declares; the Rollout passes its value (a string). */
 export interface AnalysisArg {
@@ -205,11 +207,16 @@ export class AnalysisMetric {
   }
 }
 
-/**
- * A duration as Argo Rollouts writes it (`30s`, `5m`, `1h`): whole seconds, in the largest unit that
- * divides it. A PropError of `construct` names `prop` otherwise.
- */
-export function argoDuration(d: Duration, construct: string, id: string, prop: string): string {
-  checkSeconds(construct, id, prop, d, 1);
-  return showDuration(d);
-}
+
+// The runtime schemas of this file's props interfaces (see props/schema.ts).
+export const AnalysisArgSchema = P.object('AnalysisArg', { name: P.required(P.string), value: P.string });
+export const AnalysisMetricOptionsSchema = P.object('AnalysisMetricOptions', {
+  name: P.required(P.string), successCondition: P.required(P.string), failureCondition: P.string, failureLimit: P.number,
+  inconclusiveLimit: P.number, consecutiveErrorLimit: P.number, interval: P.duration, count: P.number, initialDelay: P.duration,
+});
+export const PrometheusMetricOptionsSchema = P.object('PrometheusMetricOptions', {
+  address: P.required(P.string), query: P.required(P.string), timeout: P.duration,
+}, AnalysisMetricOptionsSchema);
+export const WebMetricOptionsSchema = P.object('WebMetricOptions', {
+  url: P.required(P.string), jsonPath: P.string, method: P.literal('GET', 'POST', 'PUT'), headers: P.stringMap, body: P.string, timeout: P.duration,
+}, AnalysisMetricOptionsSchema);

@@ -1,12 +1,11 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as analysis from '../../imports/analysis-argoproj.io';
-import { Environment } from '../platform/environment';
+import { Environment } from '../platform';
 import { latencyMetricName, latencyQuery, requestSelector, successRateQuery } from '../rules/metrics';
-import { check, checkName, checkObjectName, checkPort, showDuration } from '../props/checks';
-import { checkProps } from '../props/schema';
-import { AnalysisTemplatePropsSchema, LatencyOptionsSchema, SuccessRateOptionsSchema, WebCheckOptionsSchema } from '../prop-schemas';
-import { AnalysisArg, AnalysisMetric, argoDuration, CONSTRUCT } from './analysis-metric';
+import { argoDuration, check, checkName, checkObjectName, checkPort, showDuration } from '../props/checks';
+import { checkProps, P } from '../props/schema';
+import { AnalysisArg, AnalysisArgSchema, AnalysisMetric, CONSTRUCT } from './analysis-metric';
 
 export * from './analysis-metric';
 
@@ -310,3 +309,19 @@ function springTemplate(scope: Construct, id: string, name: string, options: Spr
     })],
   });
 }
+
+// The runtime schemas of this file's props interfaces (see props/schema.ts).
+export const SpringMetricsOptionsSchema = P.object('SpringMetricsOptions', {
+  prometheusAddress: P.required(P.string), name: P.string, serviceLabel: P.string, window: P.duration, interval: P.duration,
+  count: P.number, failureLimit: P.number, initialDelay: P.duration,
+});
+export const SuccessRateOptionsSchema = P.object('SuccessRateOptions', { threshold: P.number }, SpringMetricsOptionsSchema);
+export const LatencyOptionsSchema = P.object('LatencyOptions', { quantile: P.number, threshold: P.duration }, SpringMetricsOptionsSchema);
+export const WebCheckOptionsSchema = P.object('WebCheckOptions', {
+  url: P.string, name: P.string, jsonPath: P.string, successCondition: P.string, headers: P.stringMap, interval: P.duration,
+  count: P.number, failureLimit: P.number, timeout: P.duration, managementPort: P.number,
+});
+export const AnalysisTemplatePropsSchema = P.object('AnalysisTemplateProps', {
+  metrics: P.required(P.array(P.instance('AnalysisMetric', AnalysisMetric))), args: P.array(AnalysisArgSchema),
+  name: P.string, namespace: P.string,
+});

@@ -3,15 +3,14 @@ import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as rollouts from '../../imports/rollouts-argoproj.io';
-import { Environment } from '../platform/environment';
-import { isCidr } from '../app/egress';
+import { Environment } from '../platform';
+import { isCidr } from '../rules/network';
 import { check, checkInteger, checkName, checkObjectName, checkRule, checkSeconds } from '../props/checks';
 import { ingressClassName, ingressHost, tlsSecretName } from '../rules/ingress';
-import { analysisToKube, checkRolloutAnalysis, RolloutAnalysis } from './rollout-analysis';
-import { checkProps } from '../props/schema';
-import { BlueGreenRolloutPropsSchema } from '../prop-schemas';
-import { addRolloutServices, IRolloutWorkload, RolloutWorkload, workloadRefSpec } from './workload';
-import { addSelfCheck } from '../validate/self-check';
+import { analysisToKube, checkRolloutAnalysis, RolloutAnalysis, RolloutAnalysisSchema } from './rollout-analysis';
+import { checkProps, P } from '../props/schema';
+import { addRolloutServices, IRolloutWorkload, ROLLOUT_WORKLOAD, RolloutWorkload, workloadRefSpec } from './workload';
+import { addSelfCheck } from '../props/self-check';
 
 export interface PreviewIngressOptions {
   /** Host at which testers reach green before promotion, e.g. `orders-preview.example.com`. */
@@ -231,3 +230,15 @@ export class BlueGreenRollout extends Construct {
     });
   }
 }
+
+// The runtime schemas of this file's props interfaces (see props/schema.ts).
+export const PreviewIngressOptionsSchema = P.object('PreviewIngressOptions', {
+  host: P.required(P.string), tlsSecretName: P.string, className: P.string, allowSourceRanges: P.strings,
+});
+export const BlueGreenRolloutOptionsSchema = P.object('BlueGreenRolloutOptions', {
+  replicas: P.number, revisionHistoryLimit: P.number, activeServiceName: P.string, previewServiceName: P.string,
+  createServices: P.boolean, previewReplicaCount: P.number, autoPromotionEnabled: P.boolean, autoPromotionDelay: P.duration,
+  scaleDownDelay: P.duration, abortScaleDownDelay: P.duration,
+  prePromotionAnalysis: RolloutAnalysisSchema, postPromotionAnalysis: RolloutAnalysisSchema, previewIngress: PreviewIngressOptionsSchema,
+});
+export const BlueGreenRolloutPropsSchema = P.object('BlueGreenRolloutProps', { workload: P.required(ROLLOUT_WORKLOAD) }, BlueGreenRolloutOptionsSchema);

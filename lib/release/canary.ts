@@ -2,14 +2,12 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as rollouts from '../../imports/rollouts-argoproj.io';
-import { argoDuration } from './analysis-template';
-import { check, checkInteger, checkName, checkObjectName, checkPercentOrAbsolute, checkRule } from '../props/checks';
+import { argoDuration, check, checkInteger, checkName, checkObjectName, checkPercentOrAbsolute, checkRule } from '../props/checks';
 import { qualifiedName } from '../rules/names';
 import { isZeroCountOrPercent } from '../rules/quantity';
-import { analysisToKube, checkRolloutAnalysis, RolloutAnalysis } from './rollout-analysis';
-import { checkOptions, checkProps } from '../props/schema';
-import { CanaryRolloutPropsSchema, NginxTrafficRoutingOptionsSchema, RolloutAnalysisSchema, SetCanaryScaleOptionsSchema } from '../prop-schemas';
-import { addRolloutServices, IRolloutWorkload, RolloutWorkload, workloadRefSpec } from './workload';
+import { analysisToKube, checkRolloutAnalysis, RolloutAnalysis, RolloutAnalysisSchema } from './rollout-analysis';
+import { checkOptions, checkProps, P } from '../props/schema';
+import { addRolloutServices, IRolloutWorkload, ROLLOUT_WORKLOAD, RolloutWorkload, workloadRefSpec } from './workload';
 
 const CONSTRUCT = 'CanaryRollout';
 
@@ -353,3 +351,18 @@ function surgeOf(name: string, props: CanaryRolloutProps): { maxSurge: number | 
     'maxSurge and maxUnavailable must not both be 0: the canary could never be scaled up');
   return { maxSurge, maxUnavailable };
 }
+
+// The runtime schemas of this file's props interfaces (see props/schema.ts).
+export const SetCanaryScaleOptionsSchema = P.object('SetCanaryScaleOptions', {
+  replicas: P.number, weight: P.number, matchTrafficWeight: P.boolean,
+});
+export const NginxTrafficRoutingOptionsSchema = P.object('NginxTrafficRoutingOptions', {
+  stableIngress: P.string, annotationPrefix: P.string, additionalIngressAnnotations: P.stringMap,
+});
+export const CanaryAnalysisSchema = P.object('CanaryAnalysis', { startingStep: P.number }, RolloutAnalysisSchema);
+export const CanaryRolloutOptionsSchema = P.object('CanaryRolloutOptions', {
+  steps: P.array(P.instance('CanaryStep', CanaryStep)), replicas: P.number, revisionHistoryLimit: P.number,
+  maxSurge: P.countOrPercent, maxUnavailable: P.countOrPercent, canaryServiceName: P.string, stableServiceName: P.string,
+  createServices: P.boolean, trafficRouting: P.instance('CanaryTrafficRouting', CanaryTrafficRouting), analysis: CanaryAnalysisSchema,
+});
+export const CanaryRolloutPropsSchema = P.object('CanaryRolloutProps', { workload: P.required(ROLLOUT_WORKLOAD) }, CanaryRolloutOptionsSchema);

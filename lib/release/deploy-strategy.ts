@@ -1,11 +1,12 @@
 import { k8s, PercentOrAbsolute } from 'cdk8s-plus-27';
 import { BlueGreenRollout, BlueGreenRolloutOptions } from './blue-green';
 import { CanaryRollout, CanaryRolloutOptions } from './canary';
-import { checkOptions } from '../props/schema';
-import { BlueGreenRolloutOptionsSchema, CanaryRolloutOptionsSchema, RollingUpdateOptionsSchema } from '../prop-schemas';
+import { checkOptions, P } from '../props/schema';
 import { check, checkPercentOrAbsolute } from '../props/checks';
 import { isZeroCountOrPercent } from '../rules/quantity';
 import { IRolloutWorkload } from './workload';
+import { BlueGreenRolloutOptionsSchema } from './blue-green';
+import { CanaryRolloutOptionsSchema } from './canary';
 
 export interface RollingUpdateOptions {
   /**
@@ -100,3 +101,6 @@ class CanaryStrategy extends DeployStrategy {
     new CanaryRollout(app, 'Rollout', { ...this.options, workload: app });
   }
 }
+
+// The runtime schemas of this file's props interfaces (see props/schema.ts).
+export const RollingUpdateOptionsSchema = P.object('RollingUpdateOptions', { maxSurge: P.countOrPercent, maxUnavailable: P.countOrPercent });

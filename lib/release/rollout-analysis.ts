@@ -1,5 +1,6 @@
 import { check } from '../props/checks';
 import { duplicateMetricNames } from '../rules/analysis';
+import { P } from '../props/schema';
 
 /** Something that names an Argo Rollouts AnalysisTemplate: a name, or an AnalysisTemplate construct. */
 export type AnalysisTemplateRef = string | { readonly templateName: string };
@@ -68,3 +69,9 @@ export function checkRolloutAnalysis(construct: string, name: string, analysis: 
     }
   }
 }
+
+// The runtime schemas of this file's props interfaces (see props/schema.ts).
+export const RolloutAnalysisSchema = P.object('RolloutAnalysis', {
+  templates: P.required(P.array(P.oneOf(P.string, P.like('AnalysisTemplate', (v) => typeof (v as any)?.templateName === 'string')))),
+  args: P.stringMap,
+});

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import type * as rollouts from '../../imports/rollouts-argoproj.io';
 import { check, checkRule } from '../props/checks';
 import { portName } from '../rules/keys';
+import { P } from '../props/schema';
 
 /** A port that the Services of a rollout expose. */
 export interface WorkloadPort {
@@ -94,3 +95,10 @@ export function workloadRefSpec(workload: IRolloutWorkload, replicas: number | u
     workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: workload.name },
   };
 }
+
+// The runtime schemas of this file's props interfaces (see props/schema.ts).
+/** The `workload` prop of a Rollout: a JavaApp, another IRolloutWorkload, or a cdk8s-plus Deployment. */
+export const ROLLOUT_WORKLOAD = P.oneOf(
+  P.instance('cdk8s-plus Deployment', kplus.Deployment),
+  P.like('IRolloutWorkload', (v) => typeof v === 'object' && v !== null && typeof (v as any).name === 'string' && typeof (v as any).handOver === 'function'),
+);

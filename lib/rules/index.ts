@@ -12,6 +12,7 @@ export * as keys from './keys';
 export * as labels from './labels';
 export * as metrics from './metrics';
 export * as names from './names';
+export * as network from './network';
 export * as quantity from './quantity';
 export * as securityContext from './security-context';
 export * as workloads from './workloads';

@@ -1,0 +1,66 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/**
+ * The vendored API schemas (schemas/: the Kubernetes 1.27 OpenAPI definitions and the pinned CRDs),
+ * loaded lazily, once per process, and only for the kinds that occur. The gate validates against
+ * them (validate/schema.ts); the Argo CD inventory asks them which kinds are namespaced.
+ */
+
+export type Schema = Record<string, any>;
+
+const SCHEMA_DIR = path.join(__dirname, '..', 'schemas');
+
+let k8sDefinitions: Record<string, Schema> | undefined;
+let k8sByGvk: Map<string, Schema> | undefined;
+const crdCache = new Map<string, { scope: string; schema: Schema } | null>();
+
+export function definitions(): Record<string, Schema> {
+  if (!k8sDefinitions) {
+    k8sDefinitions = JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, 'k8s-v1.27.0-definitions.json'), 'utf8')).definitions as Record<string, Schema>;
+  }
+  return k8sDefinitions;
+}
+
+function gvkKey(apiVersion: string, kind: string): string {
+  return `${apiVersion}/${kind}`;
+}
+
+export function k8sSchemaFor(apiVersion: string, kind: string): Schema | undefined {
+  if (!k8sByGvk) {
+    k8sByGvk = new Map();
+    for (const def of Object.values(definitions())) {
+      for (const gvk of def['x-kubernetes-group-version-kind'] ?? []) {
+        const av = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
+        k8sByGvk.set(gvkKey(av, gvk.kind), def);
+      }
+    }
+  }
+  return k8sByGvk.get(gvkKey(apiVersion, kind));
+}
+
+export function crdSchemaFor(apiVersion: string, kind: string): { scope: string; schema: Schema } | undefined {
+  const key = gvkKey(apiVersion, kind);
+  if (!crdCache.has(key)) {
+    const [group, version] = apiVersion.split('/');
+    const file = path.join(SCHEMA_DIR, 'crds', `${group}_${version}_${kind}.json`);
+    crdCache.set(key, version && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : null);
+  }
+  return crdCache.get(key) ?? undefined;
+}
+
+/** Kinds of the core API that live outside namespaces (the ones this platform may generate). */
+const CLUSTER_SCOPED = new Set([
+  'v1/Namespace', 'v1/Node', 'v1/PersistentVolume', 'rbac.authorization.k8s.io/v1/ClusterRole',
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding', 'storage.k8s.io/v1/StorageClass',
+  'networking.k8s.io/v1/IngressClass', 'scheduling.k8s.io/v1/PriorityClass',
+  'apiextensions.k8s.io/v1/CustomResourceDefinition',
+]);
+
+/** Whether objects of this kind need `metadata.namespace`; undefined for an unknown kind. */
+export function isNamespaced(apiVersion: string, kind: string): boolean | undefined {
+  const crd = crdSchemaFor(apiVersion, kind);
+  if (crd) return crd.scope === 'Namespaced';
+  if (k8sSchemaFor(apiVersion, kind)) return !CLUSTER_SCOPED.has(gvkKey(apiVersion, kind));
+  return undefined;
+}
