@@ -14,7 +14,7 @@ export default {
       // The suites that synthesize whole apps cost seconds per mutant for their loading alone, and
       // those that check through child processes (bin/synth.js, scripts) never see the active
       // mutant; `npm test` runs them all.
-      testMatch: ['<rootDir>/__tests__/gate-*.test.ts', '<rootDir>/__tests__/props.test.ts'],
+      testMatch: ['<rootDir>/__tests__/gate-*.test.ts', '<rootDir>/__tests__/props/checks.test.ts'],
       // A mutant's run loads only the test files that hold the tests covering it, stops at the first
       // test that fails for it, and reuses V8's compilation of unchanged modules; each file's
       // AsyncLocalStorage is disabled after it, so runs do not slow down (tools/mutation/).

@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { validateManifests, ValidationError } from '../lib/validate/gate';
 import { describe as describeObject, indexByNamespace, NamespaceIndex, podTemplateOf } from '../lib/validate/manifest';
 import { formatProblem } from '../lib/validate/problem';
-import { addSelfCheck, underPlatformGate } from '../lib/props/self-check';
-import '../lib';
+import { addSelfCheck, provideSelfCheck, underPlatformGate } from '../lib/props/self-check';
+import { selfCheckProblems } from '../lib/validate/self-check';
 import { container, deployment, manifest, manifests, NS, podSpec, rollout, service } from './support/docs';
 
 const gate = (docs: any[], options = {}) => validateManifests(manifests(...docs), options).map(formatProblem);
@@ -185,7 +185,20 @@ describe('manifest helpers', () => {
   });
 });
 
+describe('the self-check of a construct before the platform provides the gate', () => {
+  test('reports nothing (the platform, loaded with the public API, provides it)', () => {
+    const g = new Construct(new Chart(Testing.app(), 'c', { namespace: NS }), 'group');
+    new ApiObject(g, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, dataa: {} });
+    addSelfCheck(g, 'Group "g"');
+    expect(g.node.validate()).toEqual([]);
+    provideSelfCheck(selfCheckProblems);
+    expect(g.node.validate()).toEqual(['Group "g" ConfigMap cm dataa: unknown field']);
+  });
+});
+
 describe('the self-check of a construct (a plain cdk8s App)', () => {
+  beforeAll(() => provideSelfCheck(selfCheckProblems));
+
   function group(options = {}) {
     const chart = new Chart(Testing.app(), 'c', { namespace: NS });
     const g = new Construct(chart, 'group');

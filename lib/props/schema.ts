@@ -10,7 +10,7 @@ import { PropError } from './checks';
  * unknown keys are refused naming the closest known one, values of the wrong type naming both types.
  * Each schema sits beside its interface, at the end of the interface's file (`JavaAppPropsSchema` in
  * app/props.ts), and names classes and enums directly: no module imports every construct.
- * `__tests__/prop-schemas.test.ts` holds every schema to its interface through the TypeScript
+ * `__tests__/props/schema.test.ts` holds every schema to its interface through the TypeScript
  * compiler API, so a prop added to an interface without its schema (or the reverse) fails a test.
  */
 export type PropType =

@@ -1,8 +1,8 @@
 import { Duration, Testing } from 'cdk8s';
-import { AnalysisMetric, AnalysisTemplate, AnalysisTemplateProps, AnalysisTemplateRef, CanaryStep, Manifest, SERVICE_NAME_ARG } from '../lib';
-import { templateName } from '../lib/release/rollout-analysis';
-import { validateSchema } from '../lib/validate/schema';
-import { one, platform } from './support/platform';
+import { AnalysisMetric, AnalysisTemplate, AnalysisTemplateProps, AnalysisTemplateRef, CanaryStep, Manifest, SERVICE_NAME_ARG } from '../../lib';
+import { templateName } from '../../lib/release/rollout-analysis';
+import { validateSchema } from '../../lib/validate/schema';
+import { one, platform } from '../support/platform';
 
 const PROMETHEUS = 'http://prometheus-operated.monitoring.svc:9090';
 

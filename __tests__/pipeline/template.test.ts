@@ -3,17 +3,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { Environment } from '../lib/platform/environment';
-import { ArgoCdBootstrap } from '../lib/gitops/bootstrap';
-import { BuildCache, BuildTool, PipelineTemplate, PipelineTemplateProps } from '../lib/pipeline/template';
-import { PropError, unpinnedImage } from '../lib/props/checks';
-import { lintWorkflowTemplates } from '../lib/validate/workflow-lint';
+import { Environment } from '../../lib/platform/environment';
+import { ArgoCdBootstrap } from '../../lib/gitops/bootstrap';
+import { BuildCache, BuildTool, PipelineTemplate, PipelineTemplateProps } from '../../lib/pipeline/template';
+import { PropError, unpinnedImage } from '../../lib/props/checks';
+import { lintWorkflowTemplates } from '../../lib/validate/workflow-lint';
 
 const GITOPS_REPO = 'https://github.com/acme/gitops.git';
 /** A digest for overridden images in tests (never pulled). */
 const DIGEST = `sha256:${'0'.repeat(64)}`;
 /** A pinned image for the lint rules' sample templates. */
-const PIPELINE_DIR = path.join(__dirname, '..', 'lib', 'pipeline', 'scripts');
+const PIPELINE_DIR = path.join(__dirname, '..', '..', 'lib', 'pipeline', 'scripts');
 
 /** The WorkflowTemplates of a pipeline; `synthAll` also returns its access objects. */
 function synth(props: Partial<PipelineTemplateProps> = {}): any[] {
@@ -69,7 +69,7 @@ function env(c: any): Record<string, any> {
 let crdSchema: any;
 function workflowTemplateSchema(): any {
   if (!crdSchema) {
-    const file = path.join(__dirname, '..', 'crds', 'argo-workflows-v4.1.2', 'argoproj.io_workflowtemplates.yaml');
+    const file = path.join(__dirname, '..', '..', 'crds', 'argo-workflows-v4.1.2', 'argoproj.io_workflowtemplates.yaml');
     const crd = YAML.parse(fs.readFileSync(file, 'utf8'));
     crdSchema = crd.spec.versions.find((v: any) => v.name === 'v1alpha1').schema.openAPIV3Schema;
   }
@@ -651,7 +651,7 @@ describe('PipelineTemplate: identities and namespace on a stock cluster', () => 
       return;
     }
     const render = (folder: string) => {
-      const r = spawnSync('kubectl', ['kustomize', path.join(__dirname, '..', 'dist', folder)], { encoding: 'utf8' });
+      const r = spawnSync('kubectl', ['kustomize', path.join(__dirname, '..', '..', 'dist', folder)], { encoding: 'utf8' });
       expect([r.status, r.stderr]).toEqual([0, '']);
       return YAML.parseAllDocuments(r.stdout).map((d) => d.toJSON()).map((d: any) => `${d.kind}/${d.metadata.namespace ?? ''}/${d.metadata.name}`);
     };

@@ -1,9 +1,9 @@
 import { ApiObject, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { BlueGreenRollout, DeployStrategy, JavaApp, JavaAppProps, Manifest, validateManifests } from '../lib';
-import { formatProblem } from '../lib/validate/problem';
-import { validateSchema } from '../lib/validate/schema';
-import { find, one, platform } from './support/platform';
+import { BlueGreenRollout, DeployStrategy, JavaApp, JavaAppProps, Manifest, validateManifests } from '../../lib';
+import { formatProblem } from '../../lib/validate/problem';
+import { validateSchema } from '../../lib/validate/schema';
+import { find, one, platform } from '../support/platform';
 
 const IMAGE = 'ghcr.io/acme-shop/orders:1.4.2';
 

@@ -1,9 +1,9 @@
 import { ApiObject, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
-import { ArgoCdBootstrap, ArgoCdBootstrapProps, DeployStrategy, Environment, JavaApp, Manifest, PlatformApp, SyncPolicy, ValidationError } from '../lib';
-import { SYNC_WAVE_ANNOTATION, syncWaveOf } from '../lib/platform/platform-app';
-import { isNamespaced, validateSchema } from '../lib/validate/schema';
-import { find, one, problemsOf, tempDir } from './support/platform';
+import { ArgoCdBootstrap, ArgoCdBootstrapProps, DeployStrategy, Environment, JavaApp, Manifest, PlatformApp, SyncPolicy, ValidationError } from '../../lib';
+import { SYNC_WAVE_ANNOTATION, syncWaveOf } from '../../lib/platform/platform-app';
+import { isNamespaced, validateSchema } from '../../lib/validate/schema';
+import { find, one, problemsOf, tempDir } from '../support/platform';
 
 const REPO = 'https://github.com/acme-shop/platform-gitops.git';
 

@@ -2,8 +2,8 @@ import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import {
   AnalysisTemplate, DefaultDenyEgress, DeployStrategy, Egress, Environment, JavaApp, JavaAppProps, Manifest, Monitoring, PlatformApp,
   PolicyException, PRIVATE_NETWORKS, SOURCE_RANGE_ANNOTATION,
-} from '../lib';
-import { find, one, problemsOf, tempDir } from './support/platform';
+} from '../../lib';
+import { find, one, problemsOf, tempDir } from '../support/platform';
 
 const IMAGE = 'ghcr.io/acme-shop/orders:1.4.2';
 const PROMETHEUS = 'http://prometheus-operated.monitoring.svc:9090';

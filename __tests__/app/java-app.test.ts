@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import { ServiceType } from 'cdk8s-plus-27';
-import { AccessMode, HealthProbe, JavaApp, JavaAppProps, PolicyException, SecretRef } from '../lib';
-import { find, one, platform } from './support/platform';
+import { AccessMode, HealthProbe, JavaApp, JavaAppProps, PolicyException, SecretRef } from '../../lib';
+import { find, one, platform } from '../support/platform';
 
 const IMAGE = 'ghcr.io/acme-shop/orders:1.4.2';
 

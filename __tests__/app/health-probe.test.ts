@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { ConfigError, HealthProbe } from '../lib';
+import { ConfigError, HealthProbe } from '../../lib';
 
 describe('HealthProbe', () => {
   test('times are given as Durations and written as whole seconds', () => {

@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import * as path from 'path';
-import { DeployStrategy, Environment, JavaApp, PlatformTesting, PropError, syncWaveOf } from '../lib';
-import { readFiles } from '../lib/synth/synth-report';
+import { DeployStrategy, Environment, JavaApp, PlatformTesting, PropError, syncWaveOf } from '../../lib';
+import { readFiles } from '../../lib/synth/synth-report';
 import * as YAML from 'yaml';
 
 /** The README's "Testing your app" recipe: PlatformTesting returns exactly what lands in dist/. */

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import * as ts from 'typescript';
-import { PropType, SCHEMAS } from '../lib/props/schema';
-import '../lib';
+import { PropType, SCHEMAS } from '../../lib/props/schema';
+import '../../lib';
 
 /**
  * Holds every runtime props schema (beside its interface, e.g. `JavaAppPropsSchema` in
@@ -10,7 +10,7 @@ import '../lib';
  * options (constructors and static factories, nested options included) has a schema. A prop added
  * to an interface without its schema fails here, naming it.
  */
-const LIB = path.join(__dirname, '..', 'lib');
+const LIB = path.join(__dirname, '..', '..', 'lib');
 const program = ts.createProgram([path.join(LIB, 'index.ts')], { strict: true, skipLibCheck: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true });
 const checker = program.getTypeChecker();
 const index = program.getSourceFile(path.join(LIB, 'index.ts'))!;

@@ -2,9 +2,9 @@ import { Duration } from 'cdk8s';
 import {
   check, checkImage, checkInteger, checkName, checkObjectName, checkPort, checkQuantity, checkRule, checkSeconds, imageVersion, isDnsLabel, isDnsSubdomain, parseImage, parseQuantity,
   PropError, showDuration, unpinnedImage,
-} from '../lib/props/checks';
+} from '../../lib/props/checks';
 import { PercentOrAbsolute } from 'cdk8s-plus-27';
-import { checkPercentOrAbsolute } from '../lib/props/checks';
+import { checkPercentOrAbsolute } from '../../lib/props/checks';
 
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
 

@@ -3,9 +3,9 @@ import * as kplus from 'cdk8s-plus-27';
 import {
   AnalysisMetric, AnalysisTemplate, CanaryRollout, CanaryRolloutOptions, CanaryStep, CanaryTrafficRouting, DeployStrategy,
   Environment, JavaApp, JavaAppProps, PercentOrAbsolute, PlatformApp,
-} from '../lib';
-import { validateSchema } from '../lib/validate/schema';
-import { find, one, platform, problemsOf } from './support/platform';
+} from '../../lib';
+import { validateSchema } from '../../lib/validate/schema';
+import { find, one, platform, problemsOf } from '../support/platform';
 
 const IMAGE = 'ghcr.io/acme-shop/catalog:2.3.0';
 const PROMETHEUS = 'http://prometheus-operated.monitoring.svc:9090';
