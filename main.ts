@@ -1,19 +1,31 @@
 // The platform: which apps run in which environment. Images come from releases/<env>.json, which the
 // deploy pipeline updates; everything else is declared here. `npm run synth` writes dist/<env>/.
 import { Chart, Duration } from 'cdk8s';
-import { AnalysisTemplate, ArgoCdBootstrap, DeployStrategy, Environment, IN_CLUSTER, JavaApp, PipelineTemplate, PlatformApp, Releases, SecretRef, AccessMode, SyncPolicy } from './lib';
+import { AnalysisTemplate, ArgoCdBootstrap, DeployStrategy, Environment, IN_CLUSTER, JavaApp, PipelineTemplate, PlatformApp, Releases, SecretRef, AccessMode, SyncPolicy, Traffic } from './lib';
 
 const app = new PlatformApp();
 
 // dev runs on Argo CD's own cluster; prod on a cluster of its own, registered in Argo CD
 // (`argocd cluster add`, see docs/gitops.md): its credentials never enter Git.
+// Traffic: dev is reached through the Gateway API (an HTTPRoute per app on the shared Gateway,
+// previews on the internal one); prod still through ingress-nginx, each Ingress with its TLS Secret.
+// Switching prod is its one `traffic` line (docs/traffic.md).
 const environments = [
-  { name: 'dev', cluster: IN_CLUSTER, domain: 'dev.shop.example.com', replicas: 1, maxReplicas: 3, memory: '768Mi', profiles: ['dev'] },
-  { name: 'prod', cluster: { name: 'prod-eu-1', server: 'https://prod-eu-1.k8s.example.com' }, domain: 'shop.example.com', replicas: 3, maxReplicas: 10, memory: '2Gi', profiles: ['prod'] },
+  {
+    name: 'dev', cluster: IN_CLUSTER, domain: 'dev.shop.example.com', replicas: 1, maxReplicas: 3, memory: '768Mi', profiles: ['dev'],
+    traffic: Traffic.gatewayApi({
+      gateway: { name: 'public', namespace: 'gateway-system', sectionName: 'https' },
+      previewGateway: { name: 'internal', namespace: 'gateway-system' },
+    }),
+  },
+  {
+    name: 'prod', cluster: { name: 'prod-eu-1', server: 'https://prod-eu-1.k8s.example.com' }, domain: 'shop.example.com', replicas: 3, maxReplicas: 10, memory: '2Gi', profiles: ['prod'],
+    traffic: Traffic.ingress({ tlsSecretName: '{name}-tls' }),
+  },
 ];
 
 for (const e of environments) {
-  const env = new Environment(app, e.name, { namespace: `shop-${e.name}`, partOf: 'shop', cluster: e.cluster });
+  const env = new Environment(app, e.name, { namespace: `shop-${e.name}`, partOf: 'shop', cluster: e.cluster, traffic: e.traffic });
   const releases = Releases.load(e.name);
 
   // Release analysis from Prometheus: every template takes the Service to measure as the arg service-name;
@@ -37,13 +49,13 @@ for (const e of environments) {
       '',
     ].join('\n'),
     secrets: [SecretRef.env('SPRING_DATASOURCE_PASSWORD', 'orders-db', 'password')],
-    ingress: { host: `orders.${e.domain}`, tlsSecretName: 'orders-tls' },
+    ingress: { host: `orders.${e.domain}` },
     autoscaling: { minReplicas: e.replicas, maxReplicas: e.maxReplicas, cpuUtilization: 70 },
     networkPolicy: { allowFromApps: ['catalog'] },
     strategy: DeployStrategy.blueGreen({
       previewReplicaCount: 1,
-      // Only from private networks (the default allow-list): green is unreleased.
-      previewIngress: { host: `orders-preview.${e.domain}`, tlsSecretName: 'orders-preview-tls' },
+      // Only from private networks (the Ingress's default allow-list, or the internal Gateway): green is unreleased.
+      previewIngress: { host: `orders-preview.${e.domain}` },
       postPromotionAnalysis: { templates: [afterPromotion], args: { 'service-name': 'orders' } },
     }),
     alerts: { successRate: 0.99, latency: false },
@@ -65,10 +77,11 @@ for (const e of environments) {
     },
     secrets: [SecretRef.files('catalog-search-credentials', '/etc/secrets/search')],
     storage: { size: e.name === 'prod' ? '50Gi' : '5Gi', mountPath: '/var/lib/catalog', storageClassName: 'shared-files', accessMode: AccessMode.READ_WRITE_MANY },
-    ingress: { host: `catalog.${e.domain}`, path: '/api', tlsSecretName: 'catalog-tls' },
+    ingress: { host: `catalog.${e.domain}`, path: '/api' },
     networkPolicy: { allowFromApps: ['orders'] },
     nodeSelector: { 'kubernetes.io/os': 'linux' },
-    // NGINX shifts traffic through the app's Ingress: 20%, a person promotes, 50%, 5 minutes, 100%;
+    // The edge shifts traffic (the Gateway API plugin on the app's HTTPRoute, NGINX on its Ingress):
+    // 20%, a person promotes, 50%, 5 minutes, 100%;
     // the analysis measures the canary Service only and aborts the release when it fails.
     strategy: DeployStrategy.canary({
       analysis: { templates: [successRate, latency], args: { 'service-name': 'catalog-canary' } },

@@ -14,7 +14,7 @@ import * as ts from 'typescript';
 const ROOT = path.join(__dirname, '..');
 const CONFIG = path.join(ROOT, '.dependency-cruiser.cjs');
 const DEPCRUISE = path.join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
-const CAPABILITIES = ['app', 'release', 'monitoring', 'pipeline', 'gitops', 'platform'];
+const CAPABILITIES = ['app', 'release', 'monitoring', 'traffic', 'pipeline', 'gitops', 'platform'];
 
 interface Violation { readonly rule: string; readonly edge: string }
 

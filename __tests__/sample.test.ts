@@ -62,15 +62,25 @@ describe('the sample platform (main.ts)', () => {
     expect(get('dev', 'HorizontalPodAutoscaler', 'orders').spec.maxReplicas).not.toBe(get('prod', 'HorizontalPodAutoscaler', 'orders').spec.maxReplicas);
     const mem = (env: string) => get(env, 'Deployment', 'catalog').spec.template.spec.containers[0].resources.limits.memory;
     expect(mem('dev')).not.toBe(mem('prod'));
-    expect(get('dev', 'Ingress', 'orders').spec.rules[0].host).not.toBe(get('prod', 'Ingress', 'orders').spec.rules[0].host);
+    expect(get('dev', 'HTTPRoute', 'orders').spec.hostnames[0]).not.toBe(get('prod', 'Ingress', 'orders').spec.rules[0].host);
+  });
+
+  test('both traffic paths are built: dev through the Gateway API, prod through Ingress', () => {
+    const kinds = (env: string) => new Set(manifests.filter((m) => m.file.startsWith(`${env}/`)).map((m) => m.doc.kind));
+    expect([kinds('dev').has('HTTPRoute'), kinds('dev').has('Ingress')]).toEqual([true, false]);
+    expect([kinds('prod').has('HTTPRoute'), kinds('prod').has('Ingress')]).toEqual([false, true]);
+    const rollout = (env: string) => manifests.find((m) => m.file === `${env}/catalog.yaml` && m.doc.kind === 'Rollout')!.doc.spec.strategy.canary.trafficRouting;
+    expect(Object.keys(rollout('dev'))).toEqual(['plugins']);
+    expect(Object.keys(rollout('prod'))).toEqual(['nginx']);
   });
 
   test('exercises every JavaApp feature in both environments', () => {
     for (const env of ['dev', 'prod']) {
       const kinds = new Set(manifests.filter((m) => m.file.startsWith(`${env}/`)).map((m) => m.doc.kind));
-      for (const kind of ['ConfigMap', 'PersistentVolumeClaim', 'Ingress', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'NetworkPolicy', 'ServiceAccount', 'Rollout']) {
+      for (const kind of ['ConfigMap', 'PersistentVolumeClaim', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'NetworkPolicy', 'ServiceAccount', 'Rollout']) {
         expect([env, kinds.has(kind)]).toEqual([env, true]);
       }
+      expect([env, kinds.has('Ingress') || kinds.has('HTTPRoute')]).toEqual([env, true]);
       const pods = manifests.filter((m) => m.file.startsWith(`${env}/`) && m.doc.kind === 'Deployment').map((m) => m.doc.spec.template.spec);
       expect(pods.some((p) => p.containers[0].env.some((e: any) => e.valueFrom?.secretKeyRef))).toBe(true);
       expect(pods.some((p) => p.volumes.some((v: any) => v.secret))).toBe(true);

@@ -8,8 +8,10 @@ import { appContainer, PodContext, podSpec, podStorage, springEnvironment } from
 import { AutoscalingOptions, IngressOptions, JavaAppProps, NetworkPolicyOptions } from './props';
 import { appLabels } from './labels';
 import { AppAlerts, AppMonitor, Monitoring } from '../monitoring';
+import { AppRoute, Traffic } from '../traffic';
 import { dnsEgressRule } from './egress';
 import { check, checkName, checkRule, imageVersion, PropError } from '../props/checks';
+import { httpRoutePath } from '../rules/gateway';
 import { ingressClassName, ingressHost, ingressPath, tlsSecretName } from '../rules/ingress';
 import { annotationMap, dns1123Label, labelValue } from '../rules/names';
 import { probe as probeRule } from '../rules/workloads';
@@ -35,6 +37,10 @@ export class JavaApp extends Construct implements IRolloutWorkload {
   public readonly deployment: k8s.KubeDeployment;
   public readonly service: k8s.KubeService;
   public readonly ingress?: k8s.KubeIngress;
+  /** The app's HTTPRoute, when its traffic goes through the Gateway API. */
+  public readonly route?: AppRoute;
+  /** How traffic reaches the app: its own `traffic`, else the environment's. */
+  public readonly traffic: Traffic;
   public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
   /** The Argo Rollout that drives the Deployment, when the strategy is blue-green or canary. */
   public rolloutName?: string;
@@ -50,6 +56,7 @@ export class JavaApp extends Construct implements IRolloutWorkload {
     this.image = props.image;
     this.port = props.port ?? 8080;
     this.replicas = props.replicas ?? 2;
+    this.traffic = props.traffic ?? env?.traffic ?? Traffic.ingress();
     checkRule(CONSTRUCT, id, `namespace "${this.namespace}"`, dns1123Label(this.namespace), 'a namespace is a DNS-1123 label, e.g. "shop-prod"');
     env?.registerApp(this);
     const settings = resolveJavaAppSettings(id, props, this.port, this.replicas);
@@ -72,7 +79,11 @@ export class JavaApp extends Construct implements IRolloutWorkload {
     this.deployment = this.createDeployment(props, settings, labels.workload, strategy, metrics && !monitoring.kind);
     this.ports = [];
     this.service = this.createService(props, settings);
-    if (props.ingress) this.ingress = this.createIngress(props.ingress, env);
+    if (props.ingress) {
+      this.checkExposure(props.ingress, env);
+      if (this.traffic.ingress) this.ingress = this.createIngress(props.ingress);
+      if (this.traffic.gatewayApi) this.route = this.createRoute(props.ingress);
+    }
     if (props.autoscaling) this.autoscaler = this.createAutoscaler(props.autoscaling);
     if (settings.maxPods > 1) this.createDisruptionBudget(props.maxUnavailable ?? 1);
     if (props.networkPolicy) this.createNetworkPolicy(props.networkPolicy, settings, metrics, props.ingress !== undefined);
@@ -158,20 +169,52 @@ export class JavaApp extends Construct implements IRolloutWorkload {
     });
   }
 
-  /** An Ingress to the Service's `http` port; the route is claimed in the Environment first. */
-  private createIngress(ing: IngressOptions, env: Environment | undefined): k8s.KubeIngress {
+  /**
+   * The host and path, checked for every way the traffic takes (an Ingress, an HTTPRoute, or both),
+   * and claimed in the Environment. TLS, class and annotations are an Ingress's: under the Gateway
+   * API alone they are refused, not dropped, since the Gateway's listener owns them.
+   */
+  private checkExposure(ing: IngressOptions, env: Environment | undefined): void {
     const id = this.name;
+    const traffic = this.traffic;
     check(ingressHost(ing.host).length === 0, CONSTRUCT, id, () => `ingress.host must be a DNS name such as orders.example.com, got "${ing.host}": ${ingressHost(ing.host).join('; ')} (a wildcard such as *.example.com is fine)`);
     checkRule(CONSTRUCT, id, 'ingress.path', ingressPath(ing.path ?? '/', 'Prefix'));
+    if (traffic.gatewayApi) checkRule(CONSTRUCT, id, 'ingress.path', httpRoutePath(ing.path ?? '/'));
     if (ing.tlsSecretName !== undefined) checkRule(CONSTRUCT, id, `ingress.tlsSecretName "${ing.tlsSecretName}"`, tlsSecretName(ing.tlsSecretName));
     if (ing.className !== undefined) checkRule(CONSTRUCT, id, `ingress.className "${ing.className}"`, ingressClassName(ing.className));
     for (const p of annotationMap(ing.annotations ?? {})) throw new PropError(CONSTRUCT, id, `ingress.annotations: ${p.message}`);
+    if (!traffic.ingress) {
+      const why: Record<string, string> = {
+        tlsSecretName: 'TLS belongs to the Gateway\'s listener: put the certificate there (docs/traffic.md)',
+        className: 'the Gateway decides which controller serves the route',
+        annotations: 'ingress controller annotations do not apply to an HTTPRoute',
+      };
+      for (const prop of Object.keys(why)) {
+        check(ing[prop as keyof IngressOptions] === undefined, CONSTRUCT, id, () =>
+          `ingress.${prop} applies to an Ingress, but the app's traffic goes through ${traffic.describe()}: ${why[prop]}; remove ingress.${prop}`);
+      }
+    }
     env?.claimRoute(ing.host, ing.path ?? '/', CONSTRUCT, id, 'ingress');
+  }
+
+  /** An HTTPRoute from the host and path to the Service's `http` port, on the Gateway. */
+  private createRoute(ing: IngressOptions): AppRoute {
+    return new AppRoute(this, 'Route', {
+      name: this.name, namespace: this.namespace, labels: this.labels, host: ing.host, path: ing.path ?? '/',
+      parent: this.traffic.gatewayApi!.gateway, service: this.name, port: this.ports[0].port,
+    });
+  }
+
+  /** An Ingress to the Service's `http` port, with the environment's class and TLS unless the app names its own. */
+  private createIngress(ing: IngressOptions): k8s.KubeIngress {
+    const id = this.name;
+    const tls = ing.tlsSecretName ?? this.traffic.tlsSecretFor(id);
+    if (ing.tlsSecretName === undefined && tls !== undefined) checkRule(CONSTRUCT, id, `TLS Secret "${tls}" (the environment's Traffic tlsSecretName)`, tlsSecretName(tls));
     return new k8s.KubeIngress(this, 'Ingress', {
       metadata: { ...this.metadata(id), annotations: ing.annotations },
       spec: {
-        ingressClassName: ing.className ?? 'nginx',
-        tls: ing.tlsSecretName ? [{ hosts: [ing.host], secretName: ing.tlsSecretName }] : undefined,
+        ingressClassName: ing.className ?? this.traffic.ingress?.className ?? 'nginx',
+        tls: tls ? [{ hosts: [ing.host], secretName: tls }] : undefined,
         rules: [{
           host: ing.host,
           http: {
@@ -223,7 +266,7 @@ export class JavaApp extends Construct implements IRolloutWorkload {
     const id = this.name;
     const namespaces = [
       ...(np.allowFromNamespaces ?? []),
-      ...(hasIngress ? [np.ingressControllerNamespace ?? 'ingress-nginx'] : []),
+      ...(hasIngress ? this.edgeNamespaces(np) : []),
     ];
     const management = [...(metrics ? [np.monitoringNamespace ?? 'monitoring'] : []), ...(np.allowManagementFromNamespaces ?? [])];
     for (const ns of [...namespaces, ...management]) checkName(CONSTRUCT, id, 'networkPolicy namespaces', ns);
@@ -249,6 +292,15 @@ export class JavaApp extends Construct implements IRolloutWorkload {
         egress,
       },
     });
+  }
+
+  /** Where the edge's proxies run: the ingress controller's namespace, the Gateways' data plane, or both. */
+  private edgeNamespaces(np: NetworkPolicyOptions): string[] {
+    const { ingress, gatewayApi } = this.traffic;
+    const gateways = gatewayApi && (gatewayApi.dataPlaneNamespace !== undefined
+      ? [gatewayApi.dataPlaneNamespace]
+      : [gatewayApi.gateway.namespace, ...(gatewayApi.previewGateway ? [gatewayApi.previewGateway.namespace] : [])]);
+    return [...(ingress ? [np.ingressControllerNamespace ?? 'ingress-nginx'] : []), ...(gateways ?? [])];
   }
 
   /** The ServiceMonitor or PodMonitor, and the alerts measured through it. */

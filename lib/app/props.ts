@@ -5,6 +5,7 @@ import { HealthProbe } from './health-probe';
 import { AlertOptions, AlertOptionsSchema, Monitoring } from '../monitoring';
 import { Egress } from './egress';
 import { PolicyException } from './policy-exception';
+import { Traffic } from '../traffic';
 import { P } from '../props/schema';
 
 /** A Secret that already exists in the cluster, referenced by name: its values never reach `dist/`. */
@@ -63,17 +64,18 @@ export interface IngressOptions {
    */
   readonly path?: string;
   /**
-   * Name of an existing TLS Secret for the host (e.g. issued by cert-manager).
-   * @default no TLS
+   * Name of an existing TLS Secret for the host (e.g. issued by cert-manager); an Ingress's only:
+   * under the Gateway API the Gateway's listener holds the certificate, and this is refused.
+   * @default the environment's `Traffic.ingress({ tlsSecretName })` pattern, else no TLS
    */
   readonly tlsSecretName?: string;
   /**
-   * Ingress class.
-   * @default 'nginx'
+   * Ingress class; an Ingress's only (refused under the Gateway API).
+   * @default the environment's `Traffic.ingress({ className })`, else 'nginx'
    */
   readonly className?: string;
   /**
-   * Extra annotations for the ingress controller.
+   * Extra annotations for the ingress controller; an Ingress's only (refused under the Gateway API).
    * @default none
    */
   readonly annotations?: Record<string, string>;
@@ -106,7 +108,8 @@ export interface NetworkPolicyOptions {
    */
   readonly allowFromNamespaces?: string[];
   /**
-   * Namespace of the ingress controller, allowed when the app has an Ingress.
+   * Namespace of the ingress controller, allowed when the app has an Ingress. Under the Gateway API
+   * the Gateways' data plane is allowed instead (`Traffic.gatewayApi` `dataPlaneNamespace`).
    * @default 'ingress-nginx'
    */
   readonly ingressControllerNamespace?: string;
@@ -252,12 +255,19 @@ export interface JavaAppProps {
    */
   readonly shutdownTimeout?: Duration;
   /**
-   * An Ingress to the app's Service.
-   * @default no Ingress
+   * How the app is reached from outside the cluster: an Ingress, an HTTPRoute, or both, as its
+   * `traffic` says, from the host and path to the Service's `http` port.
+   * @default not reachable from outside the cluster
    */
   readonly ingress?: IngressOptions;
   /**
-   * A NetworkPolicy that admits only the listed callers (plus the ingress controller and Prometheus).
+   * How traffic enters the app, overriding its environment's (`Traffic.ingress()`,
+   * `Traffic.gatewayApi({...})` or `Traffic.transition({...})`).
+   * @default the environment's traffic
+   */
+  readonly traffic?: Traffic;
+  /**
+   * A NetworkPolicy that admits only the listed callers (plus the ingress controller or Gateway and Prometheus).
    * @default no NetworkPolicy
    */
   readonly networkPolicy?: NetworkPolicyOptions;
@@ -338,7 +348,7 @@ export const JavaAppPropsSchema = P.object('JavaAppProps', {
   javaOptions: P.strings, springProfiles: P.strings, env: P.stringMap, applicationConfig: P.string,
   secrets: P.array(P.instance('SecretRef', SecretRef)), storage: StorageOptionsSchema, tmpSize: P.string,
   startupProbe: probe, livenessProbe: probe, readinessProbe: probe, preStopDelay: P.duration, shutdownTimeout: P.duration,
-  ingress: IngressOptionsSchema, networkPolicy: NetworkPolicyOptionsSchema, autoscaling: AutoscalingOptionsSchema,
+  ingress: IngressOptionsSchema, traffic: P.instance('Traffic', Traffic), networkPolicy: NetworkPolicyOptionsSchema, autoscaling: AutoscalingOptionsSchema,
   maxUnavailable: P.number, topologySpread: P.boolean, nodeSelector: P.stringMap,
   // Kubernetes' own type: the validation gate checks it against the OpenAPI schema.
   tolerations: P.array(P.unknown),

@@ -51,6 +51,15 @@ export interface FolderFacts {
  */
 const POD_HASH_SELECTOR = '.spec.selector | objects | .[keys[] | select(startswith("rollouts-pod-template"))]';
 const MANAGED_BY_ROLLOUTS = '/metadata/annotations/argo-rollouts.argoproj.io~1managed-by-rollouts';
+/**
+ * What Argo Rollouts' Gateway API plugin changes on the HTTPRoutes it manages: the weights of every
+ * backend (the jq path, not the label-keyed expression some docs show, which differs between Git and
+ * the cluster and so never syncs) and its in-progress label (rollouts-plugin-trafficrouter-gatewayapi
+ * v0.15.0 pkg/plugin/httproute.go, labels.go).
+ */
+const ROUTE_WEIGHTS = '.spec.rules[].backendRefs[].weight';
+const IN_PROGRESS_LABEL = '/metadata/labels/rollouts.argoproj.io~1gatewayapi-canary';
+const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
 
 export { compare, groupOf };
 
@@ -115,6 +124,11 @@ export function scanFolders(root: IConstruct): Map<string, FolderFacts> {
       for (const svc of services) {
         f.rolloutServices.add(`${namespace ?? ''}/${svc}`);
         ignore(f, '', 'Service', namespace, svc, [MANAGED_BY_ROLLOUTS], [POD_HASH_SELECTOR]);
+      }
+      const plugin = strategy.canary?.trafficRouting?.plugins?.[GATEWAY_API_PLUGIN];
+      const routes = [plugin?.httpRoute, ...(Array.isArray(plugin?.httpRoutes) ? plugin.httpRoutes.map((r: any) => r?.name) : [])];
+      for (const route of routes.filter((r): r is string => typeof r === 'string' && r !== '')) {
+        ignore(f, 'gateway.networking.k8s.io', 'HTTPRoute', plugin.namespace ?? namespace, route, [IN_PROGRESS_LABEL], [ROUTE_WEIGHTS]);
       }
       const ref = spec.workloadRef;
       if (ref?.kind && ref?.name && ref.scaleDown && ref.scaleDown !== 'never') {

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { ArgoCdCluster, ArgoCdClusterSchema, checkCluster, IN_CLUSTER } from './cluster';
 import { Monitoring } from '../monitoring';
+import { Traffic } from '../traffic';
 import { checkName, checkRule, PropError } from '../props/checks';
 import { routeKey } from '../rules/ingress';
 import { labelValue } from '../rules/names';
@@ -41,6 +42,12 @@ export interface EnvironmentProps {
    * @default Monitoring.serviceMonitor() (label `release: kube-prometheus-stack`, every 30 s)
    */
   readonly monitoring?: Monitoring;
+  /**
+   * How traffic enters the apps, unless an app says otherwise: Ingresses, the Gateway API (an
+   * HTTPRoute per app on a shared Gateway), or both while DNS moves. One line switches it.
+   * @default Traffic.ingress() (ingress-nginx, class `nginx`)
+   */
+  readonly traffic?: Traffic;
 }
 
 /**
@@ -69,6 +76,8 @@ export class Environment extends Chart {
   public readonly cluster: ArgoCdCluster;
   /** The apps' default monitoring (see EnvironmentProps.monitoring). */
   public readonly monitoring?: Monitoring;
+  /** How traffic enters the apps (see EnvironmentProps.traffic). */
+  public readonly traffic: Traffic;
   private readonly apps = new Map<string, Construct>();
   private readonly routes = new Map<string, string>();
   public readonly [ENVIRONMENT] = true;
@@ -84,6 +93,7 @@ export class Environment extends Chart {
     this.partOf = props.partOf ?? 'platform';
     this.cluster = props.cluster === undefined ? IN_CLUSTER : checkCluster('Environment', name, 'cluster', props.cluster);
     this.monitoring = props.monitoring;
+    this.traffic = props.traffic ?? Traffic.ingress();
     checkRule('Environment', name, `partOf "${this.partOf}" (the value of the app.kubernetes.io/part-of label)`, labelValue(this.partOf));
 
     if (props.createNamespace ?? true) {
@@ -104,8 +114,10 @@ export class Environment extends Chart {
   }
 
   /**
-   * Records that an Ingress of `owner` routes `host` + `path`: one claim per route in an environment
-   * (ingress-nginx's admission refuses a second Ingress for the same host and path).
+   * Records that an Ingress or HTTPRoute of `owner` routes `host` + `path`: one claim per route in an
+   * environment (ingress-nginx's admission refuses a second Ingress for the same host and path, and
+   * of two HTTPRoutes only the oldest gets the requests); an owner may claim its route twice (an
+   * Ingress and an HTTPRoute to the same Service, while DNS moves).
    */
   public claimRoute(host: string, path: string, construct: string, id: string, prop: string): void {
     const key = routeKey(host, path);
@@ -130,4 +142,5 @@ export class Environment extends Chart {
 // The runtime schemas of this file's props interfaces (see props/schema.ts).
 export const EnvironmentPropsSchema = P.object('EnvironmentProps', {
   namespace: P.string, partOf: P.string, createNamespace: P.boolean, cluster: ArgoCdClusterSchema, monitoring: P.instance('Monitoring', Monitoring),
+  traffic: P.instance('Traffic', Traffic),
 });

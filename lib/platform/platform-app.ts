@@ -33,6 +33,9 @@ const SYNC_WAVES: Record<string, number> = {
   // Scraping must run before a paused Rollout (Suspended) holds the later waves back: its analysis reads it.
   ServiceMonitor: 0, PodMonitor: 0, PrometheusRule: 0,
   AnalysisTemplate: 1,
+  // Argo Rollouts' Gateway API plugin reads and writes the HTTPRoute whenever the Rollout sets a
+  // weight: the route is there before the Rollout changes (its Services, wave 0, before it).
+  HTTPRoute: 1,
   Deployment: 2, Rollout: 2, StatefulSet: 2, WorkflowTemplate: 2,
   HorizontalPodAutoscaler: 3, PodDisruptionBudget: 3, Ingress: 3,
 };

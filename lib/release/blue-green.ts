@@ -4,6 +4,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as rollouts from '../../imports/rollouts-argoproj.io';
 import { Environment } from '../platform';
+import { AppRoute, Traffic } from '../traffic';
 import { isCidr } from '../rules/network';
 import { check, checkInteger, checkName, checkObjectName, checkRule, checkSeconds } from '../props/checks';
 import { ingressClassName, ingressHost, tlsSecretName } from '../rules/ingress';
@@ -12,18 +13,23 @@ import { checkProps, P } from '../props/schema';
 import { addRolloutServices, IRolloutWorkload, ROLLOUT_WORKLOAD, RolloutWorkload, workloadRefSpec } from './workload';
 import { addSelfCheck } from '../props/self-check';
 
+/**
+ * How testers reach green before promotion: an Ingress limited to private networks, or under the
+ * Gateway API an HTTPRoute on the environment's internal Gateway (`previewGateway`).
+ */
 export interface PreviewIngressOptions {
   /** Host at which testers reach green before promotion, e.g. `orders-preview.example.com`. */
   readonly host: string;
   /**
-   * Name of an existing TLS Secret for the host.
-   * @default no TLS
+   * Name of an existing TLS Secret for the host; an Ingress's only (refused under the Gateway API,
+   * where the Gateway's listener holds the certificate).
+   * @default the environment's `Traffic.ingress({ tlsSecretName })` pattern, else no TLS
    */
   readonly tlsSecretName?: string;
   /**
    * Ingress class, e.g. an internal one (`nginx-internal`) served by a controller that is reachable
-   * from the office or VPN only.
-   * @default 'nginx'
+   * from the office or VPN only; an Ingress's only.
+   * @default the environment's `Traffic.ingress({ className })`, else 'nginx'
    */
   readonly className?: string;
   /**
@@ -31,10 +37,17 @@ export interface PreviewIngressOptions {
    * ingress-nginx's `nginx.ingress.kubernetes.io/whitelist-source-range`; others get 403. The
    * controller must see client addresses (`externalTrafficPolicy: Local` or the PROXY protocol), or
    * every client arrives from a private node address and passes.
-   * `['0.0.0.0/0']` makes the preview public, on purpose.
+   * `['0.0.0.0/0']` makes the preview public, on purpose. An Ingress's only: an HTTPRoute has no
+   * client-address filter, so under the Gateway API the preview attaches to the internal Gateway.
    * @default PRIVATE_NETWORKS: the RFC 1918 ranges, i.e. in-cluster, office and VPN clients only
    */
   readonly allowSourceRanges?: string[];
+  /**
+   * Under the Gateway API, attach the preview route to the environment's public Gateway, making the
+   * unreleased version reachable from the internet, on purpose.
+   * @default false: the preview route attaches to the environment's `previewGateway` only
+   */
+  readonly publicGateway?: boolean;
 }
 
 /** The RFC 1918 private address ranges: the preview Ingress's default allow-list. */
@@ -106,7 +119,8 @@ export interface BlueGreenRolloutOptions {
    */
   readonly postPromotionAnalysis?: RolloutAnalysis;
   /**
-   * An Ingress to the preview Service, so testers reach green before promotion.
+   * A way to the preview Service (an Ingress or an HTTPRoute, as the traffic of the app says), so
+   * testers reach green before promotion.
    * @default none
    */
   readonly previewIngress?: PreviewIngressOptions;
@@ -198,30 +212,64 @@ export class BlueGreenRollout extends Construct {
       },
     });
 
-    if (props.previewIngress) this.createPreviewIngress(props.previewIngress, workload, metadata);
+    if (props.previewIngress) this.createPreview(props.previewIngress, workload, metadata);
     if (plain) {
       // The controller rules over the Rollout, its Services and the Deployment; a JavaApp checks its own.
       addSelfCheck(this, `BlueGreenRollout "${name}"`, { policy: false }, () => [ApiObject.of(plain)]);
     }
   }
 
-  /** An Ingress to the preview Service, for private networks unless told otherwise. */
-  private createPreviewIngress(ing: PreviewIngressOptions, workload: IRolloutWorkload, metadata: (n: string) => k8s.ObjectMeta): void {
+  /** The preview host: an Ingress for private networks, an HTTPRoute on the internal Gateway, or both. */
+  private createPreview(ing: PreviewIngressOptions, workload: IRolloutWorkload, metadata: (n: string) => k8s.ObjectMeta): void {
     const name = this.name;
+    const env = Environment.find(this);
+    const traffic = workload.traffic ?? env?.traffic ?? Traffic.ingress();
     check(ingressHost(ing.host).length === 0, CONSTRUCT, name, () => `previewIngress.host must be a DNS name, got "${ing.host}": ${ingressHost(ing.host).join('; ')}`);
     if (ing.tlsSecretName !== undefined) checkRule(CONSTRUCT, name, `previewIngress.tlsSecretName "${ing.tlsSecretName}"`, tlsSecretName(ing.tlsSecretName));
     if (ing.className !== undefined) checkRule(CONSTRUCT, name, `previewIngress.className "${ing.className}"`, ingressClassName(ing.className));
-    Environment.find(this)?.claimRoute(ing.host, '/', CONSTRUCT, name, 'previewIngress');
+    if (!traffic.ingress) {
+      const why: Record<string, string> = {
+        tlsSecretName: 'TLS belongs to the Gateway\'s listener: put the certificate there (docs/traffic.md)',
+        className: 'the Gateway decides which controller serves the route',
+        allowSourceRanges: 'an HTTPRoute has no client-address filter: the preview attaches to the environment\'s internal Gateway (previewGateway) instead',
+      };
+      for (const prop of Object.keys(why)) {
+        check(ing[prop as keyof PreviewIngressOptions] === undefined, CONSTRUCT, name, () =>
+          `previewIngress.${prop} applies to an Ingress, but the traffic goes through ${traffic.describe()}: ${why[prop]}; remove previewIngress.${prop}`);
+      }
+    }
+    check(ing.publicGateway === undefined || traffic.gatewayApi !== undefined, CONSTRUCT, name, () =>
+      'previewIngress.publicGateway applies to the Gateway API, but the traffic goes through Ingress: use allowSourceRanges: [\'0.0.0.0/0\'] for a public preview, or remove publicGateway');
+    env?.claimRoute(ing.host, '/', CONSTRUCT, name, 'previewIngress');
+    // The first port is the app's `http`: the preview never routes the management port.
+    const port = workload.ports[0];
+    if (traffic.ingress) this.createPreviewIngress(ing, traffic, port, metadata);
+    const gateway = traffic.gatewayApi;
+    if (gateway) {
+      const parent = ing.publicGateway ? gateway.gateway : gateway.previewGateway;
+      check(parent !== undefined, CONSTRUCT, name, () =>
+        `previewIngress would publish the unreleased version on the public Gateway ${gateway.gateway.namespace}/${gateway.gateway.name} (an HTTPRoute has no client-address filter): `
+        + 'give the environment an internal Gateway for previews (Traffic.gatewayApi({ ..., previewGateway })), or set previewIngress.publicGateway: true to publish it on purpose');
+      new AppRoute(this, 'PreviewRoute', {
+        name: this.previewServiceName, namespace: workload.namespace, labels: workload.labels, host: ing.host, path: '/',
+        parent: parent!, service: this.previewServiceName, port: port.port,
+      });
+    }
+  }
+
+  /** An Ingress to the preview Service, for private networks unless told otherwise. */
+  private createPreviewIngress(ing: PreviewIngressOptions, traffic: Traffic, port: { name: string }, metadata: (n: string) => k8s.ObjectMeta): void {
+    const name = this.name;
     const ranges = ing.allowSourceRanges ?? PRIVATE_NETWORKS;
     check(ranges.length > 0, CONSTRUCT, name, () => 'previewIngress.allowSourceRanges must not be empty: use [\'0.0.0.0/0\'] for a public preview');
     for (const r of ranges) check(isCidr(r), CONSTRUCT, name, () => `previewIngress.allowSourceRanges must be IPv4 CIDRs such as 10.0.0.0/8, got "${r}"`);
-    // The first port is the app's `http`: the preview never routes the management port.
-    const port = workload.ports[0];
+    const tls = ing.tlsSecretName ?? traffic.tlsSecretFor(this.previewServiceName);
+    if (ing.tlsSecretName === undefined && tls !== undefined) checkRule(CONSTRUCT, name, `TLS Secret "${tls}" (the environment's Traffic tlsSecretName)`, tlsSecretName(tls));
     new k8s.KubeIngress(this, 'PreviewIngress', {
       metadata: { ...metadata(this.previewServiceName), annotations: { [SOURCE_RANGE_ANNOTATION]: [...new Set(ranges)].join(',') } },
       spec: {
-        ingressClassName: ing.className ?? 'nginx',
-        tls: ing.tlsSecretName ? [{ hosts: [ing.host], secretName: ing.tlsSecretName }] : undefined,
+        ingressClassName: ing.className ?? traffic.ingress?.className ?? 'nginx',
+        tls: tls ? [{ hosts: [ing.host], secretName: tls }] : undefined,
         rules: [{
           host: ing.host,
           http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: this.previewServiceName, port: { name: port.name } } } }] },
@@ -233,7 +281,7 @@ export class BlueGreenRollout extends Construct {
 
 // The runtime schemas of this file's props interfaces (see props/schema.ts).
 export const PreviewIngressOptionsSchema = P.object('PreviewIngressOptions', {
-  host: P.required(P.string), tlsSecretName: P.string, className: P.string, allowSourceRanges: P.strings,
+  host: P.required(P.string), tlsSecretName: P.string, className: P.string, allowSourceRanges: P.strings, publicGateway: P.boolean,
 });
 export const BlueGreenRolloutOptionsSchema = P.object('BlueGreenRolloutOptions', {
   replicas: P.number, revisionHistoryLimit: P.number, activeServiceName: P.string, previewServiceName: P.string,

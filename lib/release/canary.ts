@@ -116,7 +116,17 @@ export class CanaryTrafficRouting {
    */
   public static nginx(options: NginxTrafficRoutingOptions = {}): CanaryTrafficRouting {
     checkOptions('CanaryTrafficRouting.nginx', options, NginxTrafficRoutingOptionsSchema);
-    return new CanaryTrafficRouting(options);
+    return new CanaryTrafficRouting(options, undefined);
+  }
+
+  /**
+   * The Gateway API: Argo Rollouts' Gateway API plugin (`argoproj-labs/gatewayAPI`, registered in
+   * the controller: docs/traffic.md) shifts the weights of an HTTPRoute rule that lists the stable
+   * Service at 100 and the canary Service at 0 (a JavaApp's own route does).
+   */
+  public static gatewayApi(options: GatewayApiTrafficRoutingOptions = {}): CanaryTrafficRouting {
+    checkOptions('CanaryTrafficRouting.gatewayApi', options, GatewayApiTrafficRoutingOptionsSchema);
+    return new CanaryTrafficRouting(undefined, options);
   }
 
   /**
@@ -124,11 +134,32 @@ export class CanaryTrafficRouting {
    * traffic is its share of the pods (a weight of 20% with 5 replicas is 1 canary pod).
    */
   public static replicaCount(): CanaryTrafficRouting {
-    return new CanaryTrafficRouting(undefined);
+    return new CanaryTrafficRouting(undefined, undefined);
   }
 
-  private constructor(public readonly nginx: NginxTrafficRoutingOptions | undefined) {}
+  /** What the workload's own edge supports: its HTTPRoute, its Ingress, both (a transition), or neither. */
+  public static forWorkload(workload: IRolloutWorkload): CanaryTrafficRouting {
+    return new CanaryTrafficRouting(workload.ingress ? {} : undefined, workload.route ? {} : undefined);
+  }
+
+  private constructor(
+    public readonly nginx: NginxTrafficRoutingOptions | undefined,
+    public readonly gatewayApi: GatewayApiTrafficRoutingOptions | undefined,
+  ) {}
 }
+
+/** Options of `CanaryTrafficRouting.gatewayApi()`. */
+export interface GatewayApiTrafficRoutingOptions {
+  /**
+   * Name of the HTTPRoute (in the Rollout's namespace) whose weights the plugin shifts; one of its
+   * rules must list both the stable and the canary Service.
+   * @default the app's own HTTPRoute
+   */
+  readonly httpRoute?: string;
+}
+
+/** The name under which Argo Rollouts knows the Gateway API plugin (its `trafficRouterPlugins` entry). */
+export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
 
 /** Analysis that runs in the background during the whole release; its failure aborts the rollout. */
 export interface CanaryAnalysis extends RolloutAnalysis {
@@ -185,7 +216,8 @@ export interface CanaryRolloutOptions {
   readonly createServices?: boolean;
   /**
    * How traffic reaches the canary.
-   * @default CanaryTrafficRouting.nginx() when the workload has an Ingress, else CanaryTrafficRouting.replicaCount()
+   * @default CanaryTrafficRouting.gatewayApi() when the workload has an HTTPRoute, CanaryTrafficRouting.nginx()
+   * when it has an Ingress (both while an environment moves), else CanaryTrafficRouting.replicaCount()
    */
   readonly trafficRouting?: CanaryTrafficRouting;
   /**
@@ -216,8 +248,10 @@ export class CanaryRollout extends Construct {
   public readonly canaryServiceName: string;
   /** The stable Service; undefined without traffic routing, where the app's Service reaches both versions. */
   public readonly stableServiceName?: string;
-  /** The Ingress whose traffic NGINX splits; undefined without traffic routing. */
+  /** The Ingress whose traffic NGINX splits; undefined without NGINX routing. */
   public readonly stableIngressName?: string;
+  /** The HTTPRoute whose weights the Gateway API plugin shifts; undefined without it. */
+  public readonly httpRouteName?: string;
   public readonly rollout: rollouts.Rollout;
 
   constructor(scope: Construct, id: string, props: CanaryRolloutProps) {
@@ -230,20 +264,22 @@ export class CanaryRollout extends Construct {
     checkInteger(CONSTRUCT, name, 'revisionHistoryLimit', props.revisionHistoryLimit, 0, 100);
     const { maxSurge, maxUnavailable } = surgeOf(name, props);
 
-    const routing = props.trafficRouting ?? (workload.ingress ? CanaryTrafficRouting.nginx() : CanaryTrafficRouting.replicaCount());
+    const routing = props.trafficRouting ?? CanaryTrafficRouting.forWorkload(workload);
     const nginx = routing.nginx;
+    const plugin = routing.gatewayApi;
     const appService = workload.service?.name;
-    const names = this.routingNames(props, workload, nginx);
+    const names = this.routingNames(props, workload, routing);
     this.canaryServiceName = names.canaryServiceName;
     this.stableServiceName = names.stableServiceName;
     this.stableIngressName = names.stableIngressName;
+    this.httpRouteName = names.httpRouteName;
 
     const steps = props.steps ?? CanaryRollout.defaultSteps();
     check(steps.length > 0, CONSTRUCT, name, () => 'steps must not be empty: without steps the new version is promoted at once; use DeployStrategy.rollingUpdate() for that');
     const kubeSteps = steps.map((s, i) => s.toKube(name, i));
     steps.forEach((s, i) => {
-      check(s.kind !== 'setCanaryScale' || nginx !== undefined, CONSTRUCT, name, () =>
-        `steps[${i}] setCanaryScale needs traffic routing: without it the canary's pods are its traffic weight; remove the step or use CanaryTrafficRouting.nginx()`);
+      check(s.kind !== 'setCanaryScale' || nginx !== undefined || plugin !== undefined, CONSTRUCT, name, () =>
+        `steps[${i}] setCanaryScale needs traffic routing: without it the canary's pods are its traffic weight; remove the step or use CanaryTrafficRouting.nginx() or .gatewayApi()`);
       if (s.analysis) this.checkAnalysis(s.analysis, `steps[${i}] analysis`, workload.namespace, true);
     });
 
@@ -258,6 +294,8 @@ export class CanaryRollout extends Construct {
     }
 
     workload.handOver(name);
+    // The app's own route gets both Services in its rule, at 100 and 0, for the plugin to shift.
+    if (plugin && workload.route && workload.route.name === this.httpRouteName) workload.route.splitForCanary(this.canaryServiceName);
 
     const metadata = (n: string) => ({ name: n, namespace: workload.namespace, labels: workload.labels });
     if (props.createServices ?? true) {
@@ -278,12 +316,14 @@ export class CanaryRollout extends Construct {
             maxSurge: typeof maxSurge === 'number' ? rollouts.RolloutSpecStrategyCanaryMaxSurge.fromNumber(maxSurge) : rollouts.RolloutSpecStrategyCanaryMaxSurge.fromString(maxSurge),
             maxUnavailable: typeof maxUnavailable === 'number'
               ? rollouts.RolloutSpecStrategyCanaryMaxUnavailable.fromNumber(maxUnavailable) : rollouts.RolloutSpecStrategyCanaryMaxUnavailable.fromString(maxUnavailable),
-            trafficRouting: nginx ? {
-              nginx: {
-                stableIngress: this.stableIngressName,
+            trafficRouting: nginx || plugin ? {
+              nginx: nginx && {
+                stableIngress: this.stableIngressName!,
                 annotationPrefix: nginx.annotationPrefix,
                 additionalIngressAnnotations: nginx.additionalIngressAnnotations,
               },
+              // The plugin's config is not validated by the API server (preserve-unknown-fields): the gate checks it.
+              plugins: plugin && { [GATEWAY_API_PLUGIN]: { httpRoute: this.httpRouteName, namespace: workload.namespace } },
             } : undefined,
             analysis,
             steps: kubeSteps,
@@ -294,17 +334,19 @@ export class CanaryRollout extends Construct {
   }
 
   /** The Services and Ingress the controller works with: checked against the app's own and each other. */
-  private routingNames(props: CanaryRolloutProps, workload: IRolloutWorkload, nginx: CanaryTrafficRouting['nginx']):
-  { canaryServiceName: string; stableServiceName?: string; stableIngressName?: string } {
+  private routingNames(props: CanaryRolloutProps, workload: IRolloutWorkload, routing: CanaryTrafficRouting):
+  { canaryServiceName: string; stableServiceName?: string; stableIngressName?: string; httpRouteName?: string } {
+    const nginx = routing.nginx;
     const name = this.name;
     const appService = workload.service?.name;
     const canaryServiceName = props.canaryServiceName ?? `${name}-canary`;
     let stableServiceName: string | undefined;
     let stableIngressName: string | undefined;
+    let httpRouteName: string | undefined;
     checkName(CONSTRUCT, name, 'canaryServiceName', canaryServiceName);
     // ValidateServiceName is NameIsDNS1035Label: a Service name starts with a letter.
     checkObjectName(CONSTRUCT, name, 'canaryServiceName', 'Service', canaryServiceName);
-    if (nginx) {
+    if (nginx || routing.gatewayApi) {
       stableServiceName = props.stableServiceName ?? appService ?? name;
       checkName(CONSTRUCT, name, 'stableServiceName', stableServiceName);
       checkObjectName(CONSTRUCT, name, 'stableServiceName', 'Service', stableServiceName);
@@ -313,8 +355,16 @@ export class CanaryRollout extends Construct {
       if (appService) {
         // The app's Ingress routes to the app's Service: it must be the one the controller keeps on the stable pods.
         check(stableServiceName === appService, CONSTRUCT, name, () =>
-          `stableServiceName must be the app's own Service "${appService}" (its Ingress routes there, and any other Service selecting the pods would reach both versions); omit it`);
+          `stableServiceName must be the app's own Service "${appService}" (its Ingress or HTTPRoute routes there, and any other Service selecting the pods would reach both versions); omit it`);
       }
+    }
+    if (routing.gatewayApi) {
+      httpRouteName = routing.gatewayApi.httpRoute ?? workload.route?.name;
+      check(httpRouteName !== undefined, CONSTRUCT, name, () =>
+        'trafficRouting gatewayApi needs an HTTPRoute: the workload has none, so set CanaryTrafficRouting.gatewayApi({ httpRoute: \'<route>\' }) or use CanaryTrafficRouting.replicaCount()');
+      checkObjectName(CONSTRUCT, name, 'trafficRouting gatewayApi httpRoute', 'HTTPRoute', httpRouteName!);
+    }
+    if (nginx) {
       stableIngressName = nginx.stableIngress ?? workload.ingress?.name;
       check(stableIngressName !== undefined, CONSTRUCT, name, () =>
         'trafficRouting nginx needs an Ingress: the workload has none, so set CanaryTrafficRouting.nginx({ stableIngress: \'<ingress>\' }) or use CanaryTrafficRouting.replicaCount()');
@@ -327,13 +377,14 @@ export class CanaryRollout extends Construct {
         check(full !== `${prefix}/canary` && full !== `${prefix}/canary-weight`, CONSTRUCT, name, () =>
           `trafficRouting nginx additionalIngressAnnotations key "${key}" is set by the controller at every step: remove it`);
       }
-    } else {
+    }
+    if (!nginx && !routing.gatewayApi) {
       check(props.stableServiceName === undefined, CONSTRUCT, name, () =>
         'stableServiceName only applies with traffic routing: without it the app\'s Service must reach both versions so that traffic splits by pod count; omit it');
       check(canaryServiceName !== (appService ?? name), CONSTRUCT, name, () =>
         `canaryServiceName must differ from the app's Service "${appService ?? name}"`);
     }
-    return { canaryServiceName, stableServiceName, stableIngressName };
+    return { canaryServiceName, stableServiceName, stableIngressName, httpRouteName };
   }
 
   private checkAnalysis(analysis: RolloutAnalysis, where: string, namespace: string | undefined, step: boolean): void {
@@ -356,6 +407,7 @@ function surgeOf(name: string, props: CanaryRolloutProps): { maxSurge: number | 
 export const SetCanaryScaleOptionsSchema = P.object('SetCanaryScaleOptions', {
   replicas: P.number, weight: P.number, matchTrafficWeight: P.boolean,
 });
+export const GatewayApiTrafficRoutingOptionsSchema = P.object('GatewayApiTrafficRoutingOptions', { httpRoute: P.string });
 export const NginxTrafficRoutingOptionsSchema = P.object('NginxTrafficRoutingOptions', {
   stableIngress: P.string, annotationPrefix: P.string, additionalIngressAnnotations: P.stringMap,
 });

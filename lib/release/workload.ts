@@ -6,6 +6,7 @@ import type * as rollouts from '../../imports/rollouts-argoproj.io';
 import { check, checkRule } from '../props/checks';
 import { portName } from '../rules/keys';
 import { P } from '../props/schema';
+import type { AppRoute, Traffic } from '../traffic';
 
 /** A port that the Services of a rollout expose. */
 export interface WorkloadPort {
@@ -34,6 +35,10 @@ export interface IRolloutWorkload {
   readonly service?: ApiObject;
   /** The app's own Ingress, which keeps routing to the active/stable Service. */
   readonly ingress?: ApiObject;
+  /** The app's own HTTPRoute (Gateway API), which a canary splits between stable and canary. */
+  readonly route?: AppRoute;
+  /** How traffic reaches the workload; undefined: its environment's. */
+  readonly traffic?: Traffic;
   /** Called once by a rollout: the Deployment keeps `replicas: 0` and the autoscaler targets the Rollout. */
   handOver(rolloutName: string): void;
 }

@@ -69,14 +69,23 @@ function folderPage(folder: string, where: string, docs: any[], apps: App[]): st
 }
 
 /** The objects of one folder, indexed so that every app is looked up in constant time (thousands of apps). */
-interface Route { readonly ingress: string; readonly host: string; readonly path: string; readonly service: string }
+/** A host and path to a Service, by an Ingress or an HTTPRoute (on its Gateways, with its weight). */
+interface Route {
+  readonly kind: 'Ingress' | 'HTTPRoute';
+  readonly name: string;
+  readonly host: string;
+  readonly path: string;
+  readonly service: string;
+  readonly gateways: readonly string[];
+  readonly weight?: number;
+}
 
 interface Index {
   /** Services by namespace and the first label of their selector (`ns`, `k=v`). */
   readonly services: Map<string, any[]>;
   /** Services by namespace and name. */
   readonly serviceNames: Map<string, any>;
-  /** Ingress routes by namespace and backend Service. */
+  /** Ingress and HTTPRoute routes by namespace and backend Service. */
   readonly routes: Map<string, Route[]>;
   readonly hpas: Map<string, any>;
 }
@@ -108,13 +117,35 @@ function indexOf(docs: any[]): Index {
       for (const rule of d.spec?.rules ?? []) {
         for (const p of rule.http?.paths ?? []) {
           const service = p.backend?.service?.name;
-          if (service) add(routes, key(ns, service), { ingress: d.metadata.name, host: rule.host ?? '*', path: p.path ?? '/', service });
+          if (service) add(routes, key(ns, service), { kind: 'Ingress', name: d.metadata.name, host: rule.host ?? '*', path: p.path ?? '/', service, gateways: [] });
         }
       }
     }
+    if (d.kind === 'HTTPRoute') for (const r of httpRoutes(d)) add(routes, key(ns, r.service), r);
     if (d.kind === 'HorizontalPodAutoscaler') hpas.set(key(ns, d.spec?.scaleTargetRef?.kind, d.spec?.scaleTargetRef?.name), d);
   }
   return { services, serviceNames, routes, hpas };
+}
+
+/** An HTTPRoute's hosts and path matches to each Service backend (no hostnames: `*`; no matches: `/`). */
+function httpRoutes(d: any): Route[] {
+  const ns = d.metadata?.namespace;
+  const gateways = (d.spec?.parentRefs ?? []).filter((p: any) => (p?.kind ?? 'Gateway') === 'Gateway')
+    .map((p: any) => `${p.namespace ?? ns}/${p.name}`);
+  const hosts: string[] = d.spec?.hostnames?.length ? d.spec.hostnames : ['*'];
+  const out: Route[] = [];
+  for (const rule of d.spec?.rules ?? []) {
+    const paths: string[] = (rule?.matches?.length ? rule.matches : [{}]).map((m: any) => m?.path?.value ?? '/');
+    const backends = (rule?.backendRefs ?? []).filter((b: any) => (b?.kind ?? 'Service') === 'Service' && !b?.group && b?.name);
+    for (const b of backends) {
+      for (const host of hosts) {
+        for (const path of paths) {
+          out.push({ kind: 'HTTPRoute', name: d.metadata?.name, host, path, service: b.name, gateways, weight: backends.length > 1 ? b.weight ?? 1 : undefined });
+        }
+      }
+    }
+  }
+  return out;
 }
 
 function appsOf(docs: any[], named: Map<string, any>): App[] {
@@ -145,7 +176,9 @@ function strategyOf(app: App): string {
   if (app.owner.kind === 'Rollout') {
     if (s?.blueGreen) return `blue-green (${s.blueGreen.autoPromotionEnabled === false ? 'manual promotion' : 'auto promotion'})`;
     if (s?.canary) {
-      const routing = s.canary.trafficRouting ? Object.keys(s.canary.trafficRouting).filter((k) => k !== 'managedRoutes').join(', ') : 'pod count';
+      const routers = Object.entries(s.canary.trafficRouting ?? {}).filter(([k]) => k !== 'managedRoutes')
+        .flatMap(([k, v]) => (k === 'plugins' ? Object.keys(v ?? {}) : [k]));
+      const routing = routers.length ? routers.join(', ') : 'pod count';
       return `canary (${(s.canary.steps ?? []).length} steps, ${routing})`;
     }
     return 'rollout';
@@ -200,7 +233,7 @@ function findServices(app: App, index: Index): { name: string; role?: string }[]
     .sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
-/** Ingress rules (host and path) whose backend is one of the app's Services. */
+/** Ingress and HTTPRoute rules (host and path) whose backend is one of the app's Services. */
 function ingressRoutes(app: App, index: Index): Route[] {
   return servicesOf(app, index).flatMap((svc) => index.routes.get(key(app.owner.metadata?.namespace, svc.name)) ?? []);
 }
@@ -238,8 +271,14 @@ function diagram(apps: App[], index: Index): string[] {
       lines.push(svc.role ? `  ${s} -- ${svc.role} --> ${workload}` : `  ${s} --> ${workload}`);
     }
     for (const r of ingressRoutes(app, index)) {
-      const ing = node(`Ingress/${r.ingress}`, `Ingress ${r.ingress}<br>${r.host}${r.path === '/' ? '' : r.path}`, '([])');
-      lines.push(`  ${ing} --> ${node(`Service/${r.service}`, `Service ${r.service}`, '[]')}`);
+      const route = node(`${r.kind}/${r.name}`, `${r.kind} ${r.name}<br>${r.host}${r.path === '/' ? '' : r.path}`, '([])');
+      for (const g of r.gateways) {
+        const gateway = node(`Gateway/${g}`, `Gateway ${g}`, '([])');
+        const edge = `  ${gateway} --> ${route}`;
+        if (!lines.includes(edge)) lines.push(edge);
+      }
+      const service = node(`Service/${r.service}`, `Service ${r.service}`, '[]');
+      lines.push(r.weight === undefined ? `  ${route} --> ${service}` : `  ${route} -- weight ${r.weight} --> ${service}`);
     }
     // NGINX canaries: the controller clones the stable Ingress to the canary Service with a weight.
     const nginx = owner.spec?.strategy?.canary?.trafficRouting?.nginx;
