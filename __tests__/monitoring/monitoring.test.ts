@@ -110,8 +110,8 @@ describe('alerts from the analysis definitions', () => {
     const rate = AnalysisTemplate.successRate(env, 'rate', { prometheusAddress: PROMETHEUS, threshold: 0.995 });
     const latency = AnalysisTemplate.latency(env, 'latency', { prometheusAddress: PROMETHEUS, threshold: Duration.millis(300) });
     const query = (t: AnalysisTemplate) => (t.resource.toJson().spec.metrics[0].provider.prometheus.query as string).replace(/\{\{args\.service-name\}\}/g, 'orders');
-    // The same definitions, measured per Service (an alert names the Service that fails).
-    const perService = (q: string) => q.replace(/sum\(/g, 'sum by (service) (').replace('sum by (le)', 'sum by (service, le)').replace('and on ()', 'and on (service)');
+    // The same definitions, measured per Service (an alert names the namespace and Service that fail).
+    const perService = (q: string) => q.replace(/sum\(/g, 'sum by (namespace, service) (').replace('sum by (le)', 'sum by (namespace, service, le)').replace('and on ()', 'and on (namespace, service)');
     expect(rules[0].expr).toBe(`(${perService(query(rate))}) < 0.995`);
     expect(rules[1].expr).toBe(`${perService(query(latency))} > 0.3`);
     expect(rules[2].expr).toBe('sum(increase(kube_pod_container_status_restarts_total{namespace="shop-dev", pod=~"orders-[a-z0-9]+-[a-z0-9]+", container="app"}[5m])) >= 3');

@@ -99,7 +99,7 @@ export class AppAlerts extends Construct {
     const rules: rule.PrometheusRuleSpecGroupsRules[] = [
       {
         alert: 'JavaAppErrorRate',
-        expr: rule.PrometheusRuleSpecGroupsRulesExpr.fromString(`(${successRateQuery(selector, window, ['service'])}) < ${successRate}`),
+        expr: rule.PrometheusRuleSpecGroupsRulesExpr.fromString(`(${successRateQuery(selector, window, ['namespace', 'service'])}) < ${successRate}`),
         for: hold,
         labels,
         annotations: {
@@ -109,7 +109,7 @@ export class AppAlerts extends Construct {
       },
       ...((props.latency ?? true) ? [{
         alert: 'JavaAppLatency',
-        expr: rule.PrometheusRuleSpecGroupsRulesExpr.fromString(`${latencyQuery(quantile, selector, window, ['service'])} > ${seconds}`),
+        expr: rule.PrometheusRuleSpecGroupsRulesExpr.fromString(`${latencyQuery(quantile, selector, window, ['namespace', 'service'])} > ${seconds}`),
         for: hold,
         labels,
         annotations: {
