@@ -1,12 +1,10 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import { Duration } from 'cdk8s';
-import { AnalysisTemplate, DeployStrategy, Environment, JavaApp, Monitoring, PlatformApp, POD_MONITOR_LABELS, SERVICE_MONITOR_LABELS, rules } from '../../lib';
+import { POD_MONITOR_LABELS, SERVICE_MONITOR_LABELS, rules } from '../../lib';
 import { evaluateResult, MeasurementPhase } from '../support/argo-conditions';
 import { podMonitorJob, serviceMonitorJob } from '../support/operator-scrape';
 import { tempDir } from '../support/platform';
 import { Behaviour, FakeActuator, hasPrometheus, PrometheusServer, ruleFile, sleep, startActuator, startPrometheus } from '../support/prometheus';
-import { behaviourOf, distDocs, World, worldOf } from '../support/rollout-world';
+import { behaviourOf, distDocs, otherPlatform, World, worldOf } from '../support/rollout-world';
 
 /**
  * The release analysis and the on-call alerts against a real Prometheus (Debian's 2.42), scraping
@@ -23,41 +21,6 @@ const ROOT = path.join(__dirname, '..', '..');
 const BEHAVIOURS: Behaviour[] = ['healthy', 'degraded', 'failing', 'idle'];
 const available = hasPrometheus();
 const describeIfPrometheus = available ? describe : describe.skip;
-
-/** A platform of canary and blue-green apps besides the sample, declared as app teams do. */
-function otherPlatform(): any[] {
-  const app = new PlatformApp({ outdir: tempDir() });
-  const env = new Environment(app, 'stage', { namespace: 'shop-stage', partOf: 'shop' });
-  const prometheusAddress = 'http://prometheus-operated.monitoring.svc:9090';
-  const image = (name: string) => `ghcr.io/acme-shop/${name}:1.0.0`;
-  const rate = AnalysisTemplate.successRate(env, 'rate-2m', { prometheusAddress, window: Duration.minutes(2) });
-  const latency = AnalysisTemplate.latency(env, 'latency-p90', { prometheusAddress, quantile: 0.9, threshold: Duration.millis(300) });
-  const byJob = AnalysisTemplate.successRate(env, 'rate-by-job', { prometheusAddress, serviceLabel: 'job', threshold: 0.995 });
-  const preview = AnalysisTemplate.successRate(env, 'preview-rate', { prometheusAddress, count: 3 });
-  // A canary without an Ingress: by replica count, the app's Service reaches both versions.
-  new JavaApp(env, 'search', {
-    image: image('search'),
-    env: { MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS: 'true' },
-    strategy: DeployStrategy.canary({ analysis: { templates: [rate, latency], args: { 'service-name': 'search-canary' } } }),
-    alerts: { latencySeconds: 0.3 },
-  });
-  // Blue-green before promotion: the preview's own traffic decides.
-  new JavaApp(env, 'billing', {
-    image: image('billing'),
-    strategy: DeployStrategy.blueGreen({ prePromotionAnalysis: { templates: [preview], args: { 'service-name': 'billing-preview' } } }),
-    alerts: { latency: false },
-  });
-  // A canary with NGINX, measured by the `job` label (a ServiceMonitor's job is the Service name).
-  new JavaApp(env, 'ledger', {
-    image: image('ledger'),
-    ingress: { host: 'ledger.stage.example.com' },
-    strategy: DeployStrategy.canary({ analysis: { templates: [byJob], args: { 'service-name': 'ledger-canary' } } }),
-    alerts: { latency: false },
-  });
-  // Scraped by a PodMonitor (no analysis can measure it by Service: the gate refuses that).
-  new JavaApp(env, 'audit', { image: image('audit'), monitoring: Monitoring.podMonitor() });
-  return app.manifests().map((m) => m.doc);
-}
 
 interface Measurement {
   readonly where: string;
@@ -119,10 +82,13 @@ async function startRun(index: number, namespaces: any[][]): Promise<Run> {
     ...w.docs.filter((d) => d.kind === 'PodMonitor').flatMap((m) => m.spec.podMetricsEndpoints.map((_: any, i: number) => podMonitorJob(m, i, w.pods, '1s'))),
   ]);
   const ruleFiles = Object.fromEntries(worlds.flatMap((w) => w.docs.filter((d) => d.kind === 'PrometheusRule').map((r) => [`${w.namespace}-${r.metadata.name}`, ruleFile(r)])));
-  const prometheus = await startPrometheus(fs.mkdtempSync(path.join(tempDir(), `run-${index}-`)), {
+  const prometheus = await startPrometheus(tempDir(), {
     global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' },
     scrape_configs,
-  }, ruleFiles);
+  }, ruleFiles).catch(async (e) => {
+    await Promise.all(actuators.map((a) => a.close()));
+    throw e;
+  });
   return { newVersion, worlds, prometheus, actuators, measurements: [], alerts: [], expectedAlerts: [], targets: [] };
 }
 

@@ -56,7 +56,7 @@ export interface PrometheusServer {
 
 /**
  * Starts `prometheus` on 127.0.0.1 (a free port) with the configuration and rule files, storing in
- * `dir`; resolves once it answers /-/ready.
+ * `dir` (a fresh temporary folder, removed by stop()); resolves once it answers /-/ready.
  */
 export async function startPrometheus(dir: string, config: Record<string, unknown>, rules: Record<string, string>): Promise<PrometheusServer> {
   fs.mkdirSync(dir, { recursive: true });
@@ -83,6 +83,7 @@ export async function startPrometheus(dir: string, config: Record<string, unknow
     stopped = true;
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
+    fs.rmSync(dir, { recursive: true, force: true });
   };
   const getJson = async (p: string) => {
     const res = await fetch(`${url}${p}`);
@@ -91,7 +92,10 @@ export async function startPrometheus(dir: string, config: Record<string, unknow
     return body.data;
   };
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}: ${log.join('')}`);
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`prometheus exited with ${child.exitCode}: ${log.join('')}`);
+    }
     try {
       if ((await fetch(`${url}/-/ready`)).status === 200) break;
     } catch { /* not listening yet */ }

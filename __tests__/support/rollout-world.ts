@@ -1,6 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Duration } from 'cdk8s';
 import * as YAML from 'yaml';
+import { AnalysisTemplate, DeployStrategy, Environment, JavaApp, Monitoring, PlatformApp } from '../../lib';
+import { tempDir } from './platform';
 import { Behaviour } from './prometheus';
 import { FakePod } from './operator-scrape';
 
@@ -106,4 +109,39 @@ export function worldOf(docs: any[], address: (pod: string) => string): World {
 /** The behaviour of every pod: stable pods are healthy, new pods behave as `newVersion(app)` says. */
 export function behaviourOf(pod: WorldPod, newVersion: (app: string) => Behaviour): Behaviour {
   return pod.version === 'stable' ? 'healthy' : newVersion(pod.app);
+}
+
+/** A platform of canary and blue-green apps besides the sample, declared as app teams do. */
+export function otherPlatform(): any[] {
+  const app = new PlatformApp({ outdir: tempDir() });
+  const env = new Environment(app, 'stage', { namespace: 'shop-stage', partOf: 'shop' });
+  const prometheusAddress = 'http://prometheus-operated.monitoring.svc:9090';
+  const image = (name: string) => `ghcr.io/acme-shop/${name}:1.0.0`;
+  const rate = AnalysisTemplate.successRate(env, 'rate-2m', { prometheusAddress, window: Duration.minutes(2) });
+  const latency = AnalysisTemplate.latency(env, 'latency-p90', { prometheusAddress, quantile: 0.9, threshold: Duration.millis(300) });
+  const byJob = AnalysisTemplate.successRate(env, 'rate-by-job', { prometheusAddress, serviceLabel: 'job', threshold: 0.995 });
+  const preview = AnalysisTemplate.successRate(env, 'preview-rate', { prometheusAddress, count: 3 });
+  // A canary without an Ingress: by replica count, the app's Service reaches both versions.
+  new JavaApp(env, 'search', {
+    image: image('search'),
+    env: { MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS: 'true' },
+    strategy: DeployStrategy.canary({ analysis: { templates: [rate, latency], args: { 'service-name': 'search-canary' } } }),
+    alerts: { latencySeconds: 0.3 },
+  });
+  // Blue-green before promotion: the preview's own traffic decides.
+  new JavaApp(env, 'billing', {
+    image: image('billing'),
+    strategy: DeployStrategy.blueGreen({ prePromotionAnalysis: { templates: [preview], args: { 'service-name': 'billing-preview' } } }),
+    alerts: { latency: false },
+  });
+  // A canary with NGINX, measured by the `job` label (a ServiceMonitor's job is the Service name).
+  new JavaApp(env, 'ledger', {
+    image: image('ledger'),
+    ingress: { host: 'ledger.stage.example.com' },
+    strategy: DeployStrategy.canary({ analysis: { templates: [byJob], args: { 'service-name': 'ledger-canary' } } }),
+    alerts: { latency: false },
+  });
+  // Scraped by a PodMonitor (no analysis can measure it by Service: the gate refuses that).
+  new JavaApp(env, 'audit', { image: image('audit'), monitoring: Monitoring.podMonitor() });
+  return app.manifests().map((m) => m.doc);
 }
