@@ -110,10 +110,25 @@ describe('alerts from the analysis definitions', () => {
     const rate = AnalysisTemplate.successRate(env, 'rate', { prometheusAddress: PROMETHEUS, threshold: 0.995 });
     const latency = AnalysisTemplate.latency(env, 'latency', { prometheusAddress: PROMETHEUS, threshold: Duration.millis(300) });
     const query = (t: AnalysisTemplate) => (t.resource.toJson().spec.metrics[0].provider.prometheus.query as string).replace(/\{\{args\.service-name\}\}/g, 'orders');
-    expect(rules[0].expr).toBe(`(${query(rate)}) < 0.995`);
-    expect(rules[1].expr).toBe(`${query(latency)} > 0.3`);
+    // The same definitions, measured per Service (an alert names the namespace and Service that fail).
+    const perService = (q: string) => q.replace(/sum\(/g, 'sum by (namespace, service) (').replace('sum by (le)', 'sum by (namespace, service, le)').replace('and on ()', 'and on (namespace, service)');
+    expect(rules[0].expr).toBe(`(${perService(query(rate))}) < 0.995`);
+    expect(rules[1].expr).toBe(`${perService(query(latency))} > 0.3`);
     expect(rules[2].expr).toBe('sum(increase(kube_pod_container_status_restarts_total{namespace="shop-dev", pod=~"orders-[a-z0-9]+-[a-z0-9]+", container="app"}[5m])) >= 3');
     expect(rules[0]).toMatchObject({ for: '5m', labels: { severity: 'warning', app: 'orders' } });
+  });
+
+  test.each([
+    ['rolling update', DeployStrategy.rollingUpdate(), 'service="orders"'],
+    ['blue-green: the active Service (the preview has testers\' traffic only)', DeployStrategy.blueGreen(), 'service="orders"'],
+    ['canary: the stable and the canary Service, each on its own', DeployStrategy.canary(), 'service=~"orders|orders-canary"'],
+    ['canary with its own canary Service name', DeployStrategy.canary({ canaryServiceName: 'orders-next' }), 'service=~"orders|orders-next"'],
+  ])('%s: the alerts measure the Services that carry users\' traffic', (_, strategy, matcher) => {
+    const rules = one(synth({ strategy, ingress: { host: 'orders.example.com' }, alerts: {} }), 'PrometheusRule').spec.groups[0].rules;
+    for (const r of rules.slice(0, 2)) {
+      expect(r.expr).toContain(`{namespace="shop-dev", ${matcher}, uri!~"/actuator.*"`);
+      expect(r.annotations.description).toContain('Service {{ $labels.service }} in shop-dev');
+    }
   });
 
   test('latency can be left out; alerts need a ServiceMonitor; bad thresholds are refused', () => {

@@ -45,13 +45,15 @@ describe('AnalysisTemplate.successRate()', () => {
     expect(template.requiredArgs).toEqual([SERVICE_NAME_ARG]);
   });
 
-  test('non-5xx share of Micrometer\'s request count for the Service, actuator excluded, in the namespace', () => {
+  test('non-5xx share of Micrometer\'s request count for the Service, actuator excluded, in the namespace; 0 when all failed, empty without traffic', () => {
     const metric = doc.spec.metrics[0];
     const selector = 'namespace="shop-dev", service="{{args.service-name}}", uri!~"/actuator.*"';
+    const all = `sum(rate(http_server_requests_seconds_count{${selector}}[5m]))`;
+    // What these mean in a real Prometheus: __tests__/monitoring/prometheus-run.test.ts.
     expect(metric.provider).toEqual({
       prometheus: {
         address: PROMETHEUS,
-        query: `sum(rate(http_server_requests_seconds_count{${selector}, status!~"5.."}[5m]))\n/\nsum(rate(http_server_requests_seconds_count{${selector}}[5m]))`,
+        query: `(\n  sum(rate(http_server_requests_seconds_count{${selector}, status!~"5.."}[5m]))\n  or\n  0 * ${all}\n)\n/\n(${all} > 0)`,
       },
     });
   });
@@ -101,7 +103,8 @@ describe('AnalysisTemplate.latency()', () => {
       provider: {
         prometheus: {
           address: PROMETHEUS,
-          query: 'histogram_quantile(0.95, sum by (le) (rate(http_server_requests_seconds_bucket{namespace="default", service="{{args.service-name}}", uri!~"/actuator.*"}[5m])))',
+          query: 'histogram_quantile(0.95, sum by (le) (rate(http_server_requests_seconds_bucket{namespace="default", service="{{args.service-name}}", uri!~"/actuator.*"}[5m]))'
+            + ' and on () (sum(rate(http_server_requests_seconds_count{namespace="default", service="{{args.service-name}}", uri!~"/actuator.*"}[5m])) > 0))',
         },
       },
       successCondition: 'len(result) > 0 && result[0] <= 0.5',

@@ -87,7 +87,7 @@ export class JavaApp extends Construct implements IRolloutWorkload {
     if (props.autoscaling) this.autoscaler = this.createAutoscaler(props.autoscaling);
     if (settings.maxPods > 1) this.createDisruptionBudget(props.maxUnavailable ?? 1);
     if (props.networkPolicy) this.createNetworkPolicy(props.networkPolicy, settings, metrics, props.ingress !== undefined);
-    this.createMonitor(props, metrics, monitoring);
+    this.createMonitor(props, metrics, monitoring, strategy);
 
     strategy.bind(this);
     addSelfCheck(this, `JavaApp "${id}"`);
@@ -304,7 +304,7 @@ export class JavaApp extends Construct implements IRolloutWorkload {
   }
 
   /** The ServiceMonitor or PodMonitor, and the alerts measured through it. */
-  private createMonitor(props: JavaAppProps, metrics: boolean, monitoring: Monitoring): void {
+  private createMonitor(props: JavaAppProps, metrics: boolean, monitoring: Monitoring, strategy: DeployStrategy): void {
     const id = this.name;
     if (metrics && monitoring.kind) {
       new AppMonitor(this, 'Monitor', {
@@ -316,7 +316,7 @@ export class JavaApp extends Construct implements IRolloutWorkload {
       check(metrics && monitoring.kind === 'ServiceMonitor', CONSTRUCT, id, () =>
         'alerts measure the app\'s Service, which only a ServiceMonitor labels: use Monitoring.serviceMonitor() and metrics: true, or drop alerts');
       new AppAlerts(this, 'Alerts', {
-        ...props.alerts, app: id, namespace: this.namespace, service: id, construct: CONSTRUCT,
+        ...props.alerts, app: id, namespace: this.namespace, services: strategy.servingServices(id), construct: CONSTRUCT,
         labels: { ...this.labels, ...monitoring.selectionLabels },
       });
     }

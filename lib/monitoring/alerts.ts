@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as rule from '../../imports/monitoringrule-monitoring.coreos.com';
-import { latencyQuery, requestSelector, restartsQuery, successRateQuery } from '../rules/metrics';
+import { latencyQuery, requestsOfServices, restartsQuery, successRateQuery } from '../rules/metrics';
 import { argoDuration, check, checkInteger } from '../props/checks';
 import { checkProps, P } from '../props/schema';
 
@@ -55,14 +55,20 @@ export interface AppAlertsProps extends AlertOptions {
   readonly namespace: string;
   /** Labels of the rule object: the app's and those its Prometheus selects rules by. */
   readonly labels: Record<string, string>;
-  /** The app's own Service (production traffic: the active or stable Service). */
-  readonly service: string;
+  /**
+   * The Services that carry users' traffic (the app's own, and a canary's), each measured on its
+   * own: an alert names the Service in its `service` label.
+   */
+  readonly services: string[];
   readonly construct: string;
 }
 
 /**
  * A PrometheusRule `<app>` with the app's error-rate, latency and restart alerts, from the metric
- * definitions the AnalysisTemplates use (lib/rules/metrics.ts), on the app's own Service.
+ * definitions the AnalysisTemplates use (lib/rules/metrics.ts), on each Service that carries users'
+ * traffic. What "no data" means, per alert (docs/releases.md): a Service that answered only 5xx has a
+ * success rate of 0 and fires the error-rate alert; a Service without requests in the window has no
+ * success rate and no latency, so neither alert fires for it (no traffic is not an error).
  */
 export class AppAlerts extends Construct {
   public readonly resource: rule.PrometheusRule;
@@ -85,28 +91,30 @@ export class AppAlerts extends Construct {
     const severity = props.severity ?? 'warning';
     check(/^[a-z][a-z0-9_-]*$/.test(severity), c, n, () => `alerts.severity must be a lower-case word such as warning or critical, got "${severity}"`);
 
-    const selector = requestSelector(props.namespace, 'service', props.service);
+    check(props.services.length > 0, c, n, () => 'alerts need at least one Service to measure');
+    const selector = requestsOfServices(props.namespace, 'service', props.services);
+    const services = [...new Set(props.services)].sort().join(', ');
     const labels = { severity, app: n };
     const percent = (share: number) => `${Math.round(share * 10000) / 100}%`;
     const rules: rule.PrometheusRuleSpecGroupsRules[] = [
       {
         alert: 'JavaAppErrorRate',
-        expr: rule.PrometheusRuleSpecGroupsRulesExpr.fromString(`(${successRateQuery(selector, window)}) < ${successRate}`),
+        expr: rule.PrometheusRuleSpecGroupsRulesExpr.fromString(`(${successRateQuery(selector, window, ['namespace', 'service'])}) < ${successRate}`),
         for: hold,
         labels,
         annotations: {
           summary: `${n}: fewer than ${percent(successRate)} of requests succeed`,
-          description: `Share of non-5xx answers of Service ${props.service} in ${props.namespace} over ${window} is {{ $value | humanizePercentage }}, the release analysis threshold is ${percent(successRate)}.`,
+          description: `Share of non-5xx answers of Service {{ $labels.service }} in ${props.namespace} over ${window} is {{ $value | humanizePercentage }}, the release analysis threshold is ${percent(successRate)} (Services measured: ${services}).`,
         },
       },
       ...((props.latency ?? true) ? [{
         alert: 'JavaAppLatency',
-        expr: rule.PrometheusRuleSpecGroupsRulesExpr.fromString(`${latencyQuery(quantile, selector, window)} > ${seconds}`),
+        expr: rule.PrometheusRuleSpecGroupsRulesExpr.fromString(`${latencyQuery(quantile, selector, window, ['namespace', 'service'])} > ${seconds}`),
         for: hold,
         labels,
         annotations: {
           summary: `${n}: p${Math.round(quantile * 1000) / 10} latency above ${seconds}s`,
-          description: `The ${quantile} quantile of request durations of Service ${props.service} in ${props.namespace} over ${window} is {{ $value | humanizeDuration }}.`,
+          description: `The ${quantile} quantile of request durations of Service {{ $labels.service }} in ${props.namespace} over ${window} is {{ $value | humanizeDuration }}.`,
         },
       }] : []),
       {
@@ -132,6 +140,6 @@ export const AlertOptionsSchema = P.object('AlertOptions', {
   window: P.duration, for: P.duration, severity: P.string,
 });
 export const AppAlertsPropsSchema = P.object('AppAlertsProps', {
-  app: P.required(P.string), namespace: P.required(P.string), labels: P.required(P.stringMap), service: P.required(P.string),
+  app: P.required(P.string), namespace: P.required(P.string), labels: P.required(P.stringMap), services: P.required(P.array(P.string)),
   construct: P.required(P.string),
 }, AlertOptionsSchema);

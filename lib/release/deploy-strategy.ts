@@ -55,6 +55,12 @@ export abstract class DeployStrategy {
   /** The Deployment's own strategy. */
   public abstract deploymentStrategy(construct: string, id: string): k8s.DeploymentStrategy | undefined;
 
+  /**
+   * The Services that carry users' traffic to the app whose own Service is `appService`: the
+   * on-call alerts measure each of them on its own.
+   */
+  public abstract servingServices(appService: string): string[];
+
   /** Adds what the strategy needs next to the app (a Rollout and its Services, ...). */
   public abstract bind(app: IRolloutWorkload & import('constructs').Construct): void;
 }
@@ -73,6 +79,10 @@ class RollingUpdateStrategy extends DeployStrategy {
     return { type: 'RollingUpdate', rollingUpdate: { maxSurge: value(maxSurge), maxUnavailable: value(maxUnavailable) } };
   }
 
+  public servingServices(appService: string): string[] {
+    return [appService];
+  }
+
   public bind(): void {}
 }
 
@@ -82,6 +92,11 @@ class BlueGreenStrategy extends DeployStrategy {
 
   public deploymentStrategy(): undefined {
     return undefined;
+  }
+
+  /** The active Service; the preview carries testers' traffic only, and after promotion the same pods as the active one. */
+  public servingServices(appService: string): string[] {
+    return [appService];
   }
 
   public bind(app: IRolloutWorkload & import('constructs').Construct): void {
@@ -95,6 +110,11 @@ class CanaryStrategy extends DeployStrategy {
 
   public deploymentStrategy(): undefined {
     return undefined;
+  }
+
+  /** The app's (stable) Service and the canary Service: the canary serves its share of users' requests. */
+  public servingServices(appService: string): string[] {
+    return [appService, this.options.canaryServiceName ?? `${appService}-canary`];
   }
 
   public bind(app: IRolloutWorkload & import('constructs').Construct): void {

@@ -58,16 +58,48 @@ export function requestSelector(namespace: string, serviceLabel: string, service
   return `namespace="${namespace}", ${serviceLabel}="${service}", uri!~"/actuator.*"`;
 }
 
-/** Share of requests that did not answer 5xx (0-1); empty without traffic. */
-export function successRateQuery(selector: string, window: string): string {
-  const ok = `sum(rate(${HTTP_REQUESTS}_count{${selector}, status!~"5.."}[${window}]))`;
-  const all = `sum(rate(${HTTP_REQUESTS}_count{${selector}}[${window}]))`;
-  return `${ok}\n/\n${all}`;
+/**
+ * Requests of several Services (each measured on its own by grouping on `serviceLabel`), actuator
+ * endpoints excluded. Service names are DNS-1123 labels, so they need no regex escaping.
+ */
+export function requestsOfServices(namespace: string, serviceLabel: string, services: readonly string[]): string {
+  const names = [...new Set(services)].sort();
+  const matcher = names.length === 1 ? `${serviceLabel}="${names[0]}"` : `${serviceLabel}=~"${names.join('|')}"`;
+  return `namespace="${namespace}", ${matcher}, uri!~"/actuator.*"`;
 }
 
-/** A quantile of the request duration in seconds (needs Micrometer's histogram buckets); empty without traffic. */
-export function latencyQuery(quantile: number, selector: string, window: string): string {
-  return `histogram_quantile(${quantile}, sum by (le) (rate(${HTTP_REQUESTS}_bucket{${selector}}[${window}])))`;
+/** `sum(...)`, or `sum by (labels) (...)` when the query measures each value of `by` on its own. */
+function sum(by: readonly string[], inner: string): string {
+  return by.length ? `sum by (${by.join(', ')}) (${inner})` : `sum(${inner})`;
+}
+
+/**
+ * Share of requests that did not answer 5xx (0-1), per value of `by` (none: one number).
+ *
+ * - **All failing is 0, not "no data".** Requests that did not answer 5xx have series only once
+ *   such an answer happened; a version that answered only 5xx has none, and `ok / all` would be
+ *   empty (PromQL's `/` keeps only label sets present on both sides). `or 0 * all` gives such a
+ *   version an explicit 0 requests that succeeded, so the ratio is 0.
+ * - **No traffic is "no data".** Without a request in the window (no series, or counters that did
+ *   not move), the denominator `all > 0` is empty, so the query is: no requests is not a success
+ *   rate of 0 (which would abort a release that simply has no traffic yet) nor of 1.
+ */
+export function successRateQuery(selector: string, window: string, by: readonly string[] = []): string {
+  const all = sum(by, `rate(${HTTP_REQUESTS}_count{${selector}}[${window}])`);
+  const ok = sum(by, `rate(${HTTP_REQUESTS}_count{${selector}, status!~"5.."}[${window}])`);
+  return `(\n  ${ok}\n  or\n  0 * ${all}\n)\n/\n(${all} > 0)`;
+}
+
+/**
+ * A quantile of the request duration in seconds, of every answer (5xx included: a version that
+ * fails fast is caught by the success rate, not here), per value of `by`. Needs Micrometer's
+ * histogram buckets. No traffic is "no data": without a request in the window the quantile of
+ * empty buckets would be NaN, so only label sets with requests are kept (`and on (...) ... > 0`).
+ */
+export function latencyQuery(quantile: number, selector: string, window: string, by: readonly string[] = []): string {
+  const buckets = sum([...by, 'le'], `rate(${HTTP_REQUESTS}_bucket{${selector}}[${window}])`);
+  const traffic = `${sum(by, `rate(${HTTP_REQUESTS}_count{${selector}}[${window}])`)} > 0`;
+  return `histogram_quantile(${quantile}, ${buckets} and on (${by.join(', ')}) (${traffic}))`;
 }
 
 /** Container restarts of one app's pods over the window (kube-state-metrics). */
