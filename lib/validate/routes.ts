@@ -128,7 +128,7 @@ export function checkRouteDefaults(m: Manifest): Problem[] {
   if (m.doc?.kind !== 'HTTPRoute' || groupOf(m.doc.apiVersion) !== GATEWAY_GROUP) return [];
   const problems: Problem[] = [];
   const report = (path: string, missing: string[]) => {
-    if (missing.length) problems.push({ object: describe(m), path, message: `write ${missing.join(', ')} explicitly: the API server defaults ${missing.length === 1 ? 'it' : 'them'}, and Argo CD would show the route OutOfSync forever` });
+    if (missing.length) problems.push({ object: describe(m), path, message: `write ${missing.length > 1 ? `${missing.slice(0, -1).join(', ')} and ${missing[missing.length - 1]}` : missing[0]} explicitly: the API server defaults ${missing.length === 1 ? 'it' : 'them'}, and Argo CD would show the route OutOfSync forever` });
   };
   (m.doc.spec?.parentRefs ?? []).forEach((ref: any, i: number) => report(`spec.parentRefs[${i}]`, defaultedFields(ref, ['group', 'kind'])));
   (m.doc.spec?.rules ?? []).forEach((rule: any, r: number) => {
