@@ -61,8 +61,8 @@ export function svc(name: string, namespace = NS, ports: Doc[] = [{ name: 'http'
 /** What the constructs' Application of the folder `dev` ignores for a plugin-driven route. */
 export const WEIGHTS = { group: GW, kind: 'HTTPRoute', jqPathExpressions: ['.spec.rules[].backendRefs[].weight'] };
 
-/** The Argo CD Application that syncs folder `dev`, in the bootstrap folder. */
-export function application(ignoreDifferences: Doc[] | undefined = [WEIGHTS], syncOptions: string[] | undefined = ['RespectIgnoreDifferences=true']): Manifest {
+/** The Argo CD Application that syncs folder `dev`, in the bootstrap folder (null: without ignoreDifferences, without syncOptions). */
+export function application(ignoreDifferences: Doc[] | null = [WEIGHTS], syncOptions: string[] | null = ['RespectIgnoreDifferences=true']): Manifest {
   return {
     file: 'argocd/applications.yaml',
     doc: {
