@@ -1,3 +1,4 @@
+import { ApiObject, Chart, Testing } from 'cdk8s';
 import { readFileSync } from 'fs';
 import { parseAllDocuments } from 'yaml';
 import { labelSelectorMatches } from '../lib/rules/labels';
@@ -6,6 +7,7 @@ import { validateManifests } from '../lib/validate/gate';
 import { indexByNamespace } from '../lib/validate/manifest';
 import { checkRoutes } from '../lib/validate/references';
 import { checkGatewayRoutes, checkRouteDefaults } from '../lib/validate/routes';
+import { selfCheckProblems } from '../lib/validate/self-check';
 import { backend, index, ingress, lines, NS } from './support/docs';
 import { gateway, GW, GW_NS, httpRoute, namespace, parent, placed, ref, referenceGrant, rule, svc } from './support/routes';
 
@@ -295,6 +297,34 @@ describe('the gate runs the route rules', () => {
     const folders = new Map<string, FolderTarget>([...DECLARED, ['prod', { server: 'https://prod.example.com', namespace: NS, gateways: [`${GW_NS}/public`] }]]);
     const problems = validateManifests([{ file: 'prod/app.yaml', doc: svc('web') }, ...placed(httpRoute('web'))], { folders }).map((p) => p.message);
     expect(problems).toEqual(['Service "web" does not exist in this namespace: name a Service of the output']);
+  });
+});
+
+describe('a construct\'s self-check knows the Gateways of its environment', () => {
+  const objects = () => {
+    const chart = new Chart(Testing.app(), 'c', { namespace: NS });
+    return [new ApiObject(chart, 's', svc('web') as any), new ApiObject(chart, 'r', httpRoute('web') as any)];
+  };
+  test.each<[string, any, string[]]>([
+    ['the declared Gateway', { gateways: [`${GW_NS}/public`] }, []],
+    ['the policy passed on', { gateways: [`${GW_NS}/public`], policy: false }, []],
+    ['other Gateways', { gateways: [`${GW_NS}/internal`] }, [
+      'JavaApp "web" HTTPRoute web spec.parentRefs[0]: Gateway "gateway-system/public" is not declared and not in the output (the environment of folder "" declares "gateway-system/internal"): attach the route to a declared Gateway, or declare this one in the Environment\'s traffic settings',
+    ]],
+    ['none given', {}, [
+      'JavaApp "web" HTTPRoute web spec.parentRefs[0]: Gateway "gateway-system/public" is not declared and not in the output (the environment of folder "" declares no Gateway): attach the route to a declared Gateway, or declare this one in the Environment\'s traffic settings',
+    ]],
+  ])('%s', (_case, options, expected) => {
+    expect(selfCheckProblems(objects(), 'JavaApp "web"', options)).toEqual(expected);
+  });
+  test('a label with a slash is one folder all the same', () => {
+    expect(selfCheckProblems(objects(), 'JavaApp "shop/web"', { gateways: [`${GW_NS}/public`] })).toEqual([]);
+  });
+  test('the policy is passed on', () => {
+    const chart = new Chart(Testing.app(), 'c', { namespace: NS });
+    const bare = [new ApiObject(chart, 's', svc('web') as any), new ApiObject(chart, 'r', httpRoute('web', { rules: [rule([{ name: 'web', port: 80 }])] }) as any)];
+    expect(selfCheckProblems(bare, 'JavaApp "web"', { gateways: [`${GW_NS}/public`], policy: false })).toEqual([]);
+    expect(selfCheckProblems(bare, 'JavaApp "web"', { gateways: [`${GW_NS}/public`] })).toHaveLength(1);
   });
 });
 
