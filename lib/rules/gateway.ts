@@ -93,3 +93,14 @@ export function headerMatchProblems(headerValue: any): string[] {
   const others = kinds.filter((k) => k !== 'exact');
   return [`${others.join(' and ')} become${others.length === 1 ? 's' : ''} a RegularExpression header match, which Gateway API implementations support differently (implementation-specific): match an exact value`];
 }
+
+/**
+ * What an Argo CD Application ignores on a route the plugin drives: the weights it writes at each
+ * step (plugin docs/features/multiple-routes.md after #223; notes/gateway-api.md section 5).
+ */
+export const IGNORED_WEIGHTS_JQ = '.spec.rules[].backendRefs[].weight';
+
+/** The jq expression that ignores the header rules the plugin adds for a managed route: `<name>`, `<name>-1`, ... (httproute.go `setHTTPHeaderRoute`). */
+export function ignoredManagedRulesJq(managedRoute: string): string {
+  return `.spec.rules[] | select(.name // "" | test("^${managedRoute}(-[0-9]+)?$"))`;
+}

@@ -1,4 +1,4 @@
-import { GATEWAY_API_PLUGIN, GATEWAY_GROUP, headerMatchProblems, MAX_ROUTE_RULES, PLUGIN_ROUTE_SETTINGS, PLUGIN_SETTINGS } from '../rules/gateway';
+import { GATEWAY_API_PLUGIN, GATEWAY_GROUP, headerMatchProblems, IGNORED_WEIGHTS_JQ, ignoredManagedRulesJq, MAX_ROUTE_RULES, PLUGIN_ROUTE_SETTINGS, PLUGIN_SETTINGS } from '../rules/gateway';
 import { labelSelectorMatches } from '../rules/labels';
 import { groupOf, isObject } from '../util';
 import { child, index, key } from './field-path';
@@ -8,8 +8,7 @@ import { formatProblem, Problem } from './problem';
 
 type Report = (path: string, message: string) => void;
 
-/** What the plugin sets during a release: the only field Argo CD may ignore on its routes (notes/gateway-api.md section 5). */
-export const WEIGHT_PATH = '.spec.rules[].backendRefs[].weight';
+const WEIGHT_PATH = IGNORED_WEIGHTS_JQ;
 const RESPECT = 'RespectIgnoreDifferences=true';
 /** A jq expression that ignores the rules the plugin injects for header routes: `.spec.rules[] | select(.name ...)`. */
 const MANAGED_RULES = /^\.spec\.rules\[\]\s*\|\s*select\(\s*\.name\b/;
@@ -174,7 +173,7 @@ function checkIgnored(app: Manifest, route: Manifest, managed: string[], problem
   }
   for (const name of managed) {
     if (!expressions.some((jq) => MANAGED_RULES.test(jq) && jq.includes(name))) {
-      report('spec.ignoreDifferences', `the Rollouts plugin adds header rules named "${name}" (and "${name}-1", ...) to ${what} during a release: ignore them with the jqPathExpression '.spec.rules[] | select(.name // "" | test("^${name}(-[0-9]+)?$"))', or a sync mid-release removes them`);
+      report('spec.ignoreDifferences', `the Rollouts plugin adds header rules named "${name}" (and "${name}-1", ...) to ${what} during a release: ignore them with the jqPathExpression '${ignoredManagedRulesJq(name)}', or a sync mid-release removes them`);
     }
   }
   if (!(app.doc.spec?.syncPolicy?.syncOptions ?? []).includes(RESPECT)) {
