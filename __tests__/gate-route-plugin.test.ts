@@ -12,14 +12,14 @@ const SERVICES = [svc('web-stable'), svc('web-canary')];
 const SPLIT = rule([ref('web-stable', { weight: 100 }), ref('web-canary', { weight: 0 })]);
 const ROUTE = httpRoute('web', { rules: [SPLIT] });
 
-/** A canary Rollout through the plugin with `config`, and its steps and managed routes. */
-function canary(config: any, options: { steps?: any[]; managedRoutes?: any[]; namespace?: string } = {}): any {
+/** A canary Rollout through the plugin with `config`, and its steps (null: none) and managed routes. */
+function canary(config: any, options: { steps?: any[] | null; managedRoutes?: any[]; namespace?: string } = {}): any {
   const r = rollout('web', {
     canary: {
       canaryService: 'web-canary',
       stableService: 'web-stable',
       trafficRouting: { plugins: { 'argoproj-labs/gatewayAPI': config }, ...(options.managedRoutes ? { managedRoutes: options.managedRoutes } : {}) },
-      steps: options.steps ?? [{ setWeight: 20 }, { pause: {} }],
+      ...(options.steps === null ? {} : { steps: options.steps ?? [{ setWeight: 20 }, { pause: {} }] }),
     },
   });
   if (options.namespace) r.metadata.namespace = options.namespace;
@@ -43,6 +43,12 @@ describe('the plugin\'s settings name routes it can drive', () => {
     ['a selector', [httpRoute('web', { rules: [SPLIT], labels: { app: 'web' } }), canary({ httpRouteSelector: { matchLabels: { app: 'web' } } })], []],
     ['a Rollout without the plugin', [rollout('web', { canary: { trafficRouting: { plugins: { 'example.com/other': { route: 'x' } } } } })], []],
     ['a Rollout without strategy', [{ ...rollout('web', {}), spec: {} }], []],
+    ['a Rollout without spec', [{ ...rollout('web', {}), spec: undefined }], []],
+    ['traffic routing without plugins', [rollout('web', { canary: { trafficRouting: { nginx: { stableIngress: 'web' } } } })], []],
+    ['httpRoutes entries that are not objects', [ROUTE, canary({ httpRoutes: [null, { name: 'web' }] })], [`${RO} ${PLUGIN}.httpRoutes[0].name: is required: the name of an HTTPRoute`]],
+    ['a selector in a namespace the output does not hold', [ROUTE, canary({ httpRouteSelector: {}, namespace: 'nowhere' })],
+      [`${RO} ${PLUGIN}.httpRouteSelector: selects no HTTPRoute of namespace "nowhere": match the labels of the app's HTTPRoute`]],
+    ['an empty selector selects a route without labels', [ROUTE, canary({ httpRouteSelector: {} })], []],
     ['not an object', [ROUTE, canary('web')], [`${RO} ${PLUGIN}: must be an object of the plugin's settings, e.g. {httpRoute: <name>}`]],
     ['a list', [ROUTE, canary(['web'])], [`${RO} ${PLUGIN}: must be an object of the plugin's settings, e.g. {httpRoute: <name>}`]],
     ['a misspelt setting', [ROUTE, canary({ httpRoute: 'web', httproute: 'web' })],
@@ -77,6 +83,8 @@ describe('a driven route has a rule with both the canary and the stable Service'
     ['each in another rule', [httpRoute('web', { rules: [rule([ref('web-stable')]), rule([ref('web-canary')], '/x')] }), canary({ httpRoute: 'web' })], [missing()]],
     ['a route without rules', [{ ...ROUTE, spec: { parentRefs: ROUTE.spec.parentRefs } }, canary({ httpRoute: 'web' })], [missing()]],
     ['a rule without backendRefs', [httpRoute('web', { rules: [{}] }), canary({ httpRoute: 'web' })], [missing()]],
+    ['a route without spec', [{ ...ROUTE, spec: undefined }, canary({ httpRoute: 'web' })], [missing()]],
+    ['rules and backendRefs that are not objects', [httpRoute('web', { rules: [null, { ...SPLIT, backendRefs: [null, ...SPLIT.backendRefs] }] as any }), canary({ httpRoute: 'web' })], []],
     ['found by selector', [httpRoute('web', { rules: [rule([ref('web-stable')])], labels: { app: 'web' } }), canary({ httpRouteSelector: { matchLabels: { app: 'web' } } })],
       [missing(`${PLUGIN}.httpRouteSelector`)]],
   ])('%s', (_case, docs, expected) => {
@@ -102,6 +110,9 @@ describe('header steps: exact values, managed routes, at most 16 rules, no heade
       [`${S(1)}.setHeaderRoute.match[0].headerValue: prefix and regex become a RegularExpression header match, which Gateway API implementations support differently (implementation-specific): match an exact value`]],
     ['no value', [ROUTE, steps(header({}))], [`${S(1)}.setHeaderRoute.match[0].headerValue: needs an exact header value`]],
     ['no headerValue', [ROUTE, steps({ setHeaderRoute: { name: 'preview', match: [{ headerName: 'X-Canary' }] } })], [`${S(1)}.setHeaderRoute.match[0].headerValue: needs an exact header value`]],
+    ['steps, matches and managed routes that are not objects', [ROUTE, canary({ httpRoute: 'web' }, { managedRoutes: [null, ...managedRoutes], steps: [null, { setHeaderRoute: { name: 'preview', match: [null] } }] })],
+      [`${S(1)}.setHeaderRoute.match[0].headerValue: needs an exact header value`]],
+    ['a canary without steps', [ROUTE, canary({ httpRoute: 'web' }, { managedRoutes, steps: null })], []],
     ['a route not in managedRoutes', [ROUTE, steps(header({ exact: '1' }, 'gamma'))],
       [`${S(1)}.setHeaderRoute.name: "gamma" is not in trafficRouting.managedRoutes: add {name: gamma} there`]],
     ['no managedRoutes', [ROUTE, canary({ httpRoute: 'web' }, { steps: [header({ exact: '1' })] })],
@@ -118,10 +129,16 @@ describe('header steps: exact values, managed routes, at most 16 rules, no heade
     ['17 rules without header routes', [rules(17), canary({ httpRoute: 'web' })],
       [`${RO} ${PLUGIN}.httpRoute: HTTPRoute "web" has 17 rules and the header routes add 0 (one per rule with both Services, for each of ): more than 16 rules are refused by the API server, so the plugin's update would fail mid-release; use fewer rules or header routes`]],
     ['a route without header routes gets no header rules', [rules(9), canary({ httpRoutes: [{ name: 'web' }] }, { managedRoutes, steps: [header({ exact: '1' })] })], []],
+    ['httpRoutes with useHeaderRoutes: 9 rules and one header route', [rules(9), canary({ httpRoutes: [{ name: 'web', useHeaderRoutes: true }] }, { managedRoutes, steps: [header({ exact: '1' })] })],
+      [`${RO} ${PLUGIN}.httpRoutes[0].name: HTTPRoute "web" has 9 rules and the header routes add 9 (one per rule with both Services, for each of preview): more than 16 rules are refused by the API server, so the plugin's update would fail mid-release; use fewer rules or header routes`]],
+    ['a step that removes a header route adds none: 8 rules, 16', [rules(8), steps(header({ exact: '1' }), { setHeaderRoute: { name: 'beta' } }, { setHeaderRoute: { name: 'beta', match: [] } })], []],
     ['useHeaderRoutes false', [rules(9), canary({ httpRoutes: [{ name: 'web', useHeaderRoutes: false }] }, { managedRoutes, steps: [header({ exact: '1' })] })], []],
     ['a route found by selector gets no header rules', [{ ...rules(9), metadata: { name: 'web', namespace: NS, labels: { app: 'web' } } }, canary({ httpRouteSelector: { matchLabels: { app: 'web' } } }, { managedRoutes, steps: [header({ exact: '1' })] })], []],
     ['a header the route already matches', [httpRoute('web', { rules: [{ ...SPLIT, matches: [{ path: { type: 'PathPrefix', value: '/' }, headers: [{ type: 'Exact', name: 'x-canary', value: 'no' }] }] }] }), steps(header({ exact: '1' }))],
       [`${S(1)}.setHeaderRoute.match[0].headerName: HTTPRoute "web" already matches header "X-Canary", and a match lists each header once: the plugin's update would be refused; use another header`]],
+    ['matches, headers and step matches that are not objects', [httpRoute('web', { rules: [{ ...SPLIT, matches: [null, { headers: [null, { name: 'X-Other', value: 'no' }] }] }] }),
+      canary({ httpRoute: 'web' }, { managedRoutes, steps: [null, { setHeaderRoute: { name: 'preview', match: [null, { headerName: 'X-Canary', headerValue: { exact: '1' } }] } }] })],
+      [`${S(1)}.setHeaderRoute.match[0].headerValue: needs an exact header value`]],
     ['a header of a rule the plugin does not copy', [httpRoute('web', { rules: [SPLIT, { ...rule([ref('web-stable')]), matches: [{ headers: [{ name: 'X-Canary', value: 'no' }] }] }] }), steps(header({ exact: '1' }))], []],
     ['a header the route matches, without header routes', [httpRoute('web', { rules: [{ ...SPLIT, matches: [{ headers: [{ name: 'X-Canary', value: 'no' }] }] }] }), canary({ httpRoutes: [{ name: 'web' }] }, { managedRoutes, steps: [header({ exact: '1' })] })], []],
   ])('%s', (_case, docs, expected) => {
@@ -159,6 +176,10 @@ describe('the Argo CD Application of the route\'s folder ignores exactly the plu
     ['managedFieldsManagers (the plugin owns every rule)', [...driven, application([{ ...WEIGHTS, managedFieldsManagers: ['rollouts-controller'] }])], [more('spec.ignoreDifferences[0].managedFieldsManagers')]],
     ['empty lists are nothing', [...driven, application([{ ...WEIGHTS, jsonPointers: [], managedFieldsManagers: [] }])], []],
     ['another kind\'s broad entry is not this rule\'s business', [...driven, application([WEIGHTS, { group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }])], []],
+    ['entries that are not objects, and an entry without jq paths', [...driven, application([null as any, { group: GW, kind: 'HTTPRoute' }, WEIGHTS])], []],
+    ['no syncPolicy', [...driven, application([WEIGHTS], null)], [respect]],
+    ['a route found by selector gets no header rules to ignore', [...SERVICES, httpRoute('web', { rules: [SPLIT], labels: { app: 'web' } }),
+      canary({ httpRouteSelector: { matchLabels: { app: 'web' } } }, { managedRoutes: [{ name: 'preview' }], steps: [{ setHeaderRoute: { name: 'preview', match: [{ headerName: 'X-Canary', headerValue: { exact: '1' } }] } }] }), application()], []],
     ['two Rollouts on one route: each thing said once', [...driven, { ...canary({ httpRoute: 'web' }), metadata: { name: 'web2', namespace: NS } }, application(null)], [missing]],
   ])('%s', (_case, docs, expected) => {
     expect(plugin(...docs)).toEqual(expected);
@@ -170,6 +191,12 @@ describe('the Argo CD Application of the route\'s folder ignores exactly the plu
     test.each<[string, string[], string[]]>([
       ['a select on the managed route\'s name', [WEIGHTS.jqPathExpressions[0], SELECT], []],
       ['a select by equality', [WEIGHTS.jqPathExpressions[0], '.spec.rules[] | select(.name == "preview")'], []],
+      ['without spaces', [WEIGHTS.jqPathExpressions[0], '.spec.rules[]|select(.name=="preview")'], []],
+      ['with more spaces', [WEIGHTS.jqPathExpressions[0], '.spec.rules[]  |  select( .name == "preview")'], []],
+      ['a select after something else', [WEIGHTS.jqPathExpressions[0], '.metadata | .spec.rules[] | select(.name == "preview")'], [
+        more('spec.ignoreDifferences[0].jqPathExpressions[1]'),
+        `${A} spec.ignoreDifferences: the Rollouts plugin adds header rules named "preview" (and "preview-1", ...) to ${what} during a release: ignore them with the jqPathExpression '${SELECT}', or a sync mid-release removes them`,
+      ]],
       ['no select', [WEIGHTS.jqPathExpressions[0]], [
         `${A} spec.ignoreDifferences: the Rollouts plugin adds header rules named "preview" (and "preview-1", ...) to ${what} during a release: ignore them with the jqPathExpression '${SELECT}', or a sync mid-release removes them`,
       ]],

@@ -74,7 +74,7 @@ export function application(ignoreDifferences: Doc[] | null = [WEIGHTS], syncOpt
         source: { repoURL: 'https://github.com/acme-shop/platform-gitops.git', path: 'dist/dev', targetRevision: 'main' },
         destination: { server: 'https://kubernetes.default.svc', namespace: NS },
         ...(ignoreDifferences ? { ignoreDifferences } : {}),
-        syncPolicy: syncOptions ? { syncOptions } : {},
+        ...(syncOptions ? { syncPolicy: { syncOptions } } : {}),
       },
     },
   };

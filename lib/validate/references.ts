@@ -1,5 +1,6 @@
 import { routeClaims } from '../rules/gateway';
 import { routeKey } from '../rules/ingress';
+import { isObject } from '../util';
 import { describe, Manifest, NamespaceIndex, PodTemplate } from './manifest';
 import { Problem } from './problem';
 
@@ -140,8 +141,8 @@ function ingressService(ns: string, backend: any): string | undefined {
  */
 function routeServices(ns: string, rule: any): string[] {
   return (rule?.backendRefs ?? [])
-    .filter((b: any) => (b?.group ?? '') === '' && (b?.kind ?? 'Service') === 'Service' && b?.weight !== 0)
-    .map((b: any) => `${b?.namespace ?? ns}/${b?.name}`);
+    .filter((b: any) => isObject(b) && (b.group ?? '') === '' && (b.kind ?? 'Service') === 'Service' && b.weight !== 0)
+    .map((b: any) => `${b.namespace ?? ns}/${b.name}`);
 }
 
 interface IngressClaim { owner: Manifest; path: string; service?: string }

@@ -82,7 +82,7 @@ function checkSettings(namespaces: ReadonlyMap<string, NamespaceIndex>, config: 
     if (!d.route) report(d.path, `HTTPRoute "${d.name}" does not exist in namespace "${namespace}": name the app's HTTPRoute, or set namespace to the route's`);
   }
   if (config.httpRouteSelector !== undefined) {
-    const selected = (ns?.ofKind('HTTPRoute') ?? []).filter((r) => groupOf(r.doc.apiVersion) === GATEWAY_GROUP && labelSelectorMatches(config.httpRouteSelector, r.doc.metadata?.labels ?? {}));
+    const selected = (ns?.ofKind('HTTPRoute') ?? []).filter((r) => groupOf(r.doc.apiVersion) === GATEWAY_GROUP && labelSelectorMatches(config.httpRouteSelector, r.doc.metadata.labels ?? {}));
     if (!selected.length) report(child(at, 'httpRouteSelector'), `selects no HTTPRoute of namespace "${namespace}": match the labels of the app's HTTPRoute`);
     for (const r of selected) driven.push({ name: r.doc.metadata.name, path: child(at, 'httpRouteSelector'), headers: false, route: r });
   }
@@ -96,7 +96,7 @@ function checkSettings(namespaces: ReadonlyMap<string, NamespaceIndex>, config: 
  * setMirrorRoute: the plugin does nothing (plugin.go `SetMirrorRoute`).
  */
 function checkSteps(canary: any, report: Report): string[] {
-  const managed = new Set((canary.trafficRouting?.managedRoutes ?? []).map((r: any) => r?.name));
+  const managed = new Set((canary.trafficRouting.managedRoutes ?? []).map((r: any) => r?.name));
   const added = new Set<string>();
   (canary.steps ?? []).forEach((step: any, i: number) => {
     const at = `spec.strategy.canary.steps[${i}]`;
@@ -131,10 +131,13 @@ function checkRoute(canary: any, d: Driven, managed: string[], report: Report): 
     report(d.path, `HTTPRoute "${d.name}" has ${rules.length} rules and the header routes add ${total - rules.length} (one per rule with both Services, for each of ${managed.join(', ')}): more than ${MAX_ROUTE_RULES} rules are refused by the API server, so the plugin's update would fail mid-release; use fewer rules or header routes`);
   }
   if (!d.headers) return;
-  const matched = new Set(sources.flatMap((r) => (r?.matches ?? []).flatMap((m: any) => (m?.headers ?? []).map((h: any) => String(h?.name).toLowerCase()))));
+  // Header names match case-insensitively (HTTPHeaderName).
+  const lower = (name: unknown) => (typeof name === 'string' ? name.toLowerCase() : undefined);
+  const matched = new Set(sources.flatMap((r) => (r.matches ?? []).flatMap((m: any) => (m?.headers ?? []).map((h: any) => lower(h?.name)))));
   (canary.steps ?? []).forEach((step: any, i: number) => {
     (step?.setHeaderRoute?.match ?? []).forEach((match: any, j: number) => {
-      if (matched.has(String(match?.headerName).toLowerCase())) {
+      const name = lower(match?.headerName);
+      if (name !== undefined && matched.has(name)) {
         report(`spec.strategy.canary.steps[${i}].setHeaderRoute.match[${j}].headerName`, `HTTPRoute "${d.name}" already matches header "${match.headerName}", and a match lists each header once: the plugin's update would be refused; use another header`);
       }
     });
@@ -150,12 +153,12 @@ function checkRoute(canary: any, d: Driven, managed: string[], report: Report): 
  */
 function checkIgnored(app: Manifest, route: Manifest, managed: string[], problems: Problem[]): void {
   const report: Report = (path, message) => problems.push({ object: describe(app), path, message });
-  const what = `HTTPRoute "${route.doc.metadata?.namespace}/${route.doc.metadata?.name}"`;
-  const entries: any[] = app.doc.spec?.ignoreDifferences ?? [];
+  const { name, namespace } = route.doc.metadata;
+  const what = `HTTPRoute "${namespace}/${name}"`;
+  const entries: any[] = app.doc.spec.ignoreDifferences ?? [];
   const expressions: string[] = [];
   entries.forEach((e, i) => {
-    const covers = (e?.group ?? '') === GATEWAY_GROUP && e?.kind === 'HTTPRoute'
-      && (e?.name === undefined || e.name === route.doc.metadata?.name) && (e?.namespace === undefined || e.namespace === route.doc.metadata?.namespace);
+    const covers = e?.group === GATEWAY_GROUP && e.kind === 'HTTPRoute' && (e.name === undefined || e.name === name) && (e.namespace === undefined || e.namespace === namespace);
     if (!covers) return;
     const at = `spec.ignoreDifferences[${i}]`;
     for (const field of ['jsonPointers', 'managedFieldsManagers']) {
@@ -171,12 +174,12 @@ function checkIgnored(app: Manifest, route: Manifest, managed: string[], problem
   if (!expressions.includes(WEIGHT_PATH)) {
     report('spec.ignoreDifferences', `the Rollouts plugin changes the weights of ${what} during a release: add {group: ${GATEWAY_GROUP}, kind: HTTPRoute, jqPathExpressions: ["${WEIGHT_PATH}"]}, or a sync mid-release resets them`);
   }
-  for (const name of managed) {
-    if (!expressions.some((jq) => MANAGED_RULES.test(jq) && jq.includes(name))) {
-      report('spec.ignoreDifferences', `the Rollouts plugin adds header rules named "${name}" (and "${name}-1", ...) to ${what} during a release: ignore them with the jqPathExpression '${ignoredManagedRulesJq(name)}', or a sync mid-release removes them`);
+  for (const managedRoute of managed) {
+    if (!expressions.some((jq) => MANAGED_RULES.test(jq) && jq.includes(managedRoute))) {
+      report('spec.ignoreDifferences', `the Rollouts plugin adds header rules named "${managedRoute}" (and "${managedRoute}-1", ...) to ${what} during a release: ignore them with the jqPathExpression '${ignoredManagedRulesJq(managedRoute)}', or a sync mid-release removes them`);
     }
   }
-  if (!(app.doc.spec?.syncPolicy?.syncOptions ?? []).includes(RESPECT)) {
+  if (!(app.doc.spec.syncPolicy?.syncOptions ?? []).includes(RESPECT)) {
     report('spec.syncPolicy.syncOptions', `add "${RESPECT}": without it a sync applies the Git weights of ${what} over the live ones that the Rollouts plugin set`);
   }
 }

@@ -1,6 +1,6 @@
 import { backendTarget, defaultedFields, GATEWAY_GROUP, parentTarget, RefTarget } from '../rules/gateway';
 import { labelSelectorMatches } from '../rules/labels';
-import { groupOf } from '../util';
+import { groupOf, isObject } from '../util';
 import { folderOf, FolderTarget } from './folders';
 import { describe, Manifest, NamespaceIndex } from './manifest';
 import { Problem } from './problem';
@@ -30,9 +30,14 @@ export function checkGatewayRoutes(namespaces: ReadonlyMap<string, NamespaceInde
       if (groupOf(m.doc.apiVersion) !== GATEWAY_GROUP) continue;
       const report: Report = (path, message) => problems.push({ object: describe(m), path, message });
       const declared = folders?.get(folderOf(m))?.gateways ?? [];
-      (m.doc.spec?.parentRefs ?? []).forEach((ref: any, i: number) => checkParent(namespaces, namespace, parentTarget(ref, namespace), ref, declared, folderOf(m), `spec.parentRefs[${i}]`, report));
+      // Entries that are not objects are the schema's to refuse.
+      (m.doc.spec?.parentRefs ?? []).forEach((ref: any, i: number) => {
+        if (isObject(ref)) checkParent(namespaces, namespace, parentTarget(ref, namespace), ref, declared, folderOf(m), `spec.parentRefs[${i}]`, report);
+      });
       (m.doc.spec?.rules ?? []).forEach((rule: any, r: number) => {
-        (rule?.backendRefs ?? []).forEach((ref: any, i: number) => checkBackend(namespaces, namespace, ref, `spec.rules[${r}].backendRefs[${i}]`, report));
+        (rule?.backendRefs ?? []).forEach((ref: any, i: number) => {
+          if (isObject(ref)) checkBackend(namespaces, namespace, ref, `spec.rules[${r}].backendRefs[${i}]`, report);
+        });
       });
     }
   }
@@ -56,11 +61,12 @@ function checkParent(namespaces: ReadonlyMap<string, NamespaceIndex>, routeNs: s
     }
     return;
   }
-  const listeners: any[] = gateway.doc.spec?.listeners ?? [];
-  const section = ref?.sectionName;
-  const candidates = section === undefined ? listeners : listeners.filter((l) => l?.name === section);
+  // Entries that are not objects are the schema's to refuse.
+  const listeners: any[] = (gateway.doc.spec?.listeners ?? []).filter(isObject);
+  const section = ref.sectionName;
+  const candidates = section === undefined ? listeners : listeners.filter((l) => l.name === section);
   if (section !== undefined && candidates.length === 0) {
-    report(`${path}.sectionName`, `Gateway "${key}" has no listener "${section}" (listeners: ${listeners.map((l) => l?.name).join(', ') || 'none'}): name one of them, or leave sectionName out to attach to all`);
+    report(`${path}.sectionName`, `Gateway "${key}" has no listener "${section}" (listeners: ${listeners.map((l) => l.name).join(', ') || 'none'}): name one of them, or leave sectionName out to attach to all`);
     return;
   }
   const refusals = candidates.map((l) => refusal(namespaces, l, routeNs, target.namespace));
@@ -72,18 +78,18 @@ function checkParent(namespaces: ReadonlyMap<string, NamespaceIndex>, routeNs: s
 
 /** Why a listener does not admit an HTTPRoute from `routeNs`, or undefined when it does (or cannot be told). */
 function refusal(namespaces: ReadonlyMap<string, NamespaceIndex>, listener: any, routeNs: string, gatewayNs: string): string | undefined {
-  const kinds: any[] = listener?.allowedRoutes?.kinds ?? [];
-  if (kinds.length > 0 && !kinds.some((k) => (k?.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && k?.kind === 'HTTPRoute')) return `"${listener.name}" allows only ${kinds.map((k) => k?.kind).join(', ')}`;
+  const kinds: any[] = (listener.allowedRoutes?.kinds ?? []).filter(isObject);
+  if (kinds.length > 0 && !kinds.some((k) => (k.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && k.kind === 'HTTPRoute')) return `"${listener.name}" allows only ${kinds.map((k) => k.kind).join(', ')}`;
   // Listener protocols of the standard channel: HTTP and HTTPS carry HTTPRoutes; TLS, TCP and UDP other kinds.
-  if (kinds.length === 0 && ['TLS', 'TCP', 'UDP'].includes(listener?.protocol)) return `"${listener.name}" is a ${listener.protocol} listener`;
-  const namespacesFrom = listener?.allowedRoutes?.namespaces;
+  if (kinds.length === 0 && ['TLS', 'TCP', 'UDP'].includes(listener.protocol)) return `"${listener.name}" is a ${listener.protocol} listener`;
+  const namespacesFrom = listener.allowedRoutes?.namespaces;
   const from = namespacesFrom?.from ?? 'Same';
-  if (from === 'All') return undefined;
   if (from === 'Same') return routeNs === gatewayNs ? undefined : `"${listener.name}" admits routes from its own namespace "${gatewayNs}" only (allowedRoutes.namespaces.from defaults to Same)`;
   const namespace = find(namespaces, '', 'Namespace', '', routeNs);
-  // Selector: the route namespace's labels decide; without its Namespace object the gate cannot tell.
+  // All admits every namespace; for Selector the route namespace's labels decide, and without its
+  // Namespace object the gate cannot tell.
   if (from !== 'Selector' || !namespace) return undefined;
-  const labels = { ...(namespace.doc.metadata?.labels ?? {}), [NAMESPACE_NAME_LABEL]: routeNs };
+  const labels = { ...(namespace.doc.metadata.labels ?? {}), [NAMESPACE_NAME_LABEL]: routeNs };
   return labelSelectorMatches(namespacesFrom.selector, labels) ? undefined : `the selector of "${listener.name}" does not match the labels of namespace "${routeNs}"`;
 }
 
@@ -103,9 +109,10 @@ function checkBackend(namespaces: ReadonlyMap<string, NamespaceIndex>, routeNs: 
     report(`${path}.name`, `Service "${target.name}" does not exist in ${where}: name a Service of the output`);
     return;
   }
-  const ports: any[] = service.doc.spec?.ports ?? [];
-  if (ref?.port === undefined) report(`${path}.port`, `a backendRef to a Service needs its port: set port to one of ${ports.map((p) => p?.port).join(', ') || 'its ports (it has none)'}`);
-  else if (!ports.some((p) => p?.port === ref.port)) report(`${path}.port`, `Service "${target.name}" has no port ${ref.port} (ports: ${ports.map((p) => p?.port).join(', ') || 'none'}): use one of its ports`);
+  const ports: any[] = (service.doc.spec?.ports ?? []).filter(isObject);
+  const listed = ports.map((p) => p.port).join(', ');
+  if (ref.port === undefined) report(`${path}.port`, `a backendRef to a Service needs its port: set port to one of ${listed || 'its ports (it has none)'}`);
+  else if (!ports.some((p) => p.port === ref.port)) report(`${path}.port`, `Service "${target.name}" has no port ${ref.port} (ports: ${listed || 'none'}): use one of its ports`);
   if (target.namespace !== routeNs && !granted(namespaces, routeNs, target)) {
     report(`${path}.namespace`, `the Service is in namespace "${target.namespace}", and no ReferenceGrant there allows HTTPRoutes of namespace "${routeNs}" to reference it: add one (from: group ${GATEWAY_GROUP}, kind HTTPRoute, namespace ${routeNs}; to: group "", kind Service), or route to a Service of this namespace`);
   }
@@ -113,7 +120,7 @@ function checkBackend(namespaces: ReadonlyMap<string, NamespaceIndex>, routeNs: 
 
 /** A ReferenceGrant in the target namespace lets HTTPRoutes of `routeNs` reference the Service (a grant without `to.name` covers every Service). */
 function granted(namespaces: ReadonlyMap<string, NamespaceIndex>, routeNs: string, target: RefTarget): boolean {
-  return (namespaces.get(target.namespace)?.ofKind('ReferenceGrant') ?? []).some((g) => groupOf(g.doc.apiVersion) === GATEWAY_GROUP
+  return namespaces.get(target.namespace)!.ofKind('ReferenceGrant').some((g) => groupOf(g.doc.apiVersion) === GATEWAY_GROUP
     && (g.doc.spec?.from ?? []).some((f: any) => f?.group === GATEWAY_GROUP && f?.kind === 'HTTPRoute' && f?.namespace === routeNs)
     && (g.doc.spec?.to ?? []).some((t: any) => t?.group === '' && t?.kind === 'Service' && (t?.name === undefined || t.name === target.name)));
 }
@@ -125,7 +132,7 @@ function granted(namespaces: ReadonlyMap<string, NamespaceIndex>, routeNs: strin
  * (argoproj/argo-helm#3538; notes/gateway-api.md section 5).
  */
 export function checkRouteDefaults(m: Manifest): Problem[] {
-  if (m.doc?.kind !== 'HTTPRoute' || groupOf(m.doc.apiVersion) !== GATEWAY_GROUP) return [];
+  if (m.doc.kind !== 'HTTPRoute' || groupOf(m.doc.apiVersion) !== GATEWAY_GROUP) return [];
   const problems: Problem[] = [];
   const report = (path: string, missing: string[]) => {
     if (missing.length) problems.push({ object: describe(m), path, message: `write ${missing.length > 1 ? `${missing.slice(0, -1).join(', ')} and ${missing[missing.length - 1]}` : missing[0]} explicitly: the API server defaults ${missing.length === 1 ? 'it' : 'them'}, and Argo CD would show the route OutOfSync forever` });
