@@ -11,7 +11,9 @@ type Report = (path: string, message: string) => void;
 const WEIGHT_PATH = IGNORED_WEIGHTS_JQ;
 const RESPECT = 'RespectIgnoreDifferences=true';
 /** A jq expression that ignores the rules the plugin injects for header routes: `.spec.rules[] | select(.name ...)`. */
-const MANAGED_RULES = /^\.spec\.rules\[\]\s*\|\s*select\(\s*\.name\b/;
+function selectsRulesByName(jq: string): boolean {
+  return /^\.spec\.rules\[\]\s*\|\s*select\(\s*\.name\b/.test(jq);
+}
 
 /** An HTTPRoute the plugin drives for a Rollout, where the Rollout names it. */
 interface Driven {
@@ -168,14 +170,14 @@ function checkIgnored(app: Manifest, route: Manifest, managed: string[], problem
       const jq = String(raw).trim();
       expressions.push(jq);
       if (jq.includes('.metadata.labels')) report(`${at}.jqPathExpressions[${j}]`, `selects by a label that only the live ${what} carries, so Argo CD sees a difference forever and a sync mid-release resets the weights: use "${WEIGHT_PATH}"`);
-      else if (jq !== WEIGHT_PATH && !MANAGED_RULES.test(jq)) report(`${at}.jqPathExpressions[${j}]`, `ignores more of ${what} than the weights the Rollouts plugin writes, so changes to it in Git would not be applied: use "${WEIGHT_PATH}"`);
+      else if (jq !== WEIGHT_PATH && !selectsRulesByName(jq)) report(`${at}.jqPathExpressions[${j}]`, `ignores more of ${what} than the weights the Rollouts plugin writes, so changes to it in Git would not be applied: use "${WEIGHT_PATH}"`);
     });
   });
   if (!expressions.includes(WEIGHT_PATH)) {
     report('spec.ignoreDifferences', `the Rollouts plugin changes the weights of ${what} during a release: add {group: ${GATEWAY_GROUP}, kind: HTTPRoute, jqPathExpressions: ["${WEIGHT_PATH}"]}, or a sync mid-release resets them`);
   }
   for (const managedRoute of managed) {
-    if (!expressions.some((jq) => MANAGED_RULES.test(jq) && jq.includes(managedRoute))) {
+    if (!expressions.some((jq) => selectsRulesByName(jq) && jq.includes(managedRoute))) {
       report('spec.ignoreDifferences', `the Rollouts plugin adds header rules named "${managedRoute}" (and "${managedRoute}-1", ...) to ${what} during a release: ignore them with the jqPathExpression '${ignoredManagedRulesJq(managedRoute)}', or a sync mid-release removes them`);
     }
   }

@@ -121,8 +121,8 @@ function checkBackend(namespaces: ReadonlyMap<string, NamespaceIndex>, routeNs: 
 /** A ReferenceGrant in the target namespace lets HTTPRoutes of `routeNs` reference the Service (a grant without `to.name` covers every Service). */
 function granted(namespaces: ReadonlyMap<string, NamespaceIndex>, routeNs: string, target: RefTarget): boolean {
   return namespaces.get(target.namespace)!.ofKind('ReferenceGrant').some((g) => groupOf(g.doc.apiVersion) === GATEWAY_GROUP
-    && (g.doc.spec?.from ?? []).some((f: any) => f?.group === GATEWAY_GROUP && f?.kind === 'HTTPRoute' && f?.namespace === routeNs)
-    && (g.doc.spec?.to ?? []).some((t: any) => t?.group === '' && t?.kind === 'Service' && (t?.name === undefined || t.name === target.name)));
+    && (g.doc.spec?.from ?? []).some((f: any) => f?.group === GATEWAY_GROUP && f.kind === 'HTTPRoute' && f.namespace === routeNs)
+    && (g.doc.spec.to ?? []).some((t: any) => t?.group === '' && t.kind === 'Service' && (t.name === undefined || t.name === target.name)));
 }
 
 /**
