@@ -57,6 +57,7 @@ export class JavaApp extends Construct implements IRolloutWorkload {
     this.port = props.port ?? 8080;
     this.replicas = props.replicas ?? 2;
     this.traffic = props.traffic ?? env?.traffic ?? Traffic.ingress();
+    env?.useTraffic(this.traffic);
     checkRule(CONSTRUCT, id, `namespace "${this.namespace}"`, dns1123Label(this.namespace), 'a namespace is a DNS-1123 label, e.g. "shop-prod"');
     env?.registerApp(this);
     const settings = resolveJavaAppSettings(id, props, this.port, this.replicas);
@@ -90,7 +91,7 @@ export class JavaApp extends Construct implements IRolloutWorkload {
     this.createMonitor(props, metrics, monitoring, strategy);
 
     strategy.bind(this);
-    addSelfCheck(this, `JavaApp "${id}"`);
+    addSelfCheck(this, `JavaApp "${id}"`, { gateways: this.traffic.gateways });
   }
 
   /** Replicas the app asked for; undefined when the autoscaler owns them. */

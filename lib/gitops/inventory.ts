@@ -2,6 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Environment } from '../platform';
 import { isNamespaced } from '../schemas';
+import { GATEWAY_API_PLUGIN, GATEWAY_GROUP, IGNORED_WEIGHTS_JQ } from '../rules/gateway';
 import { compare, groupOf } from '../util';
 
 /** A group/kind as AppProject whitelists name it (the core group is ''). */
@@ -51,15 +52,7 @@ export interface FolderFacts {
  */
 const POD_HASH_SELECTOR = '.spec.selector | objects | .[keys[] | select(startswith("rollouts-pod-template"))]';
 const MANAGED_BY_ROLLOUTS = '/metadata/annotations/argo-rollouts.argoproj.io~1managed-by-rollouts';
-/**
- * What Argo Rollouts' Gateway API plugin changes on the HTTPRoutes it manages: the weights of every
- * backend (the jq path, not the label-keyed expression some docs show, which differs between Git and
- * the cluster and so never syncs) and its in-progress label (rollouts-plugin-trafficrouter-gatewayapi
- * v0.15.0 pkg/plugin/httproute.go, labels.go).
- */
-const ROUTE_WEIGHTS = '.spec.rules[].backendRefs[].weight';
-const IN_PROGRESS_LABEL = '/metadata/labels/rollouts.argoproj.io~1gatewayapi-canary';
-const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
+
 
 export { compare, groupOf };
 
@@ -128,7 +121,10 @@ export function scanFolders(root: IConstruct): Map<string, FolderFacts> {
       const plugin = strategy.canary?.trafficRouting?.plugins?.[GATEWAY_API_PLUGIN];
       const routes = [plugin?.httpRoute, ...(Array.isArray(plugin?.httpRoutes) ? plugin.httpRoutes.map((r: any) => r?.name) : [])];
       for (const route of routes.filter((r): r is string => typeof r === 'string' && r !== '')) {
-        ignore(f, 'gateway.networking.k8s.io', 'HTTPRoute', plugin.namespace ?? namespace, route, [IN_PROGRESS_LABEL], [ROUTE_WEIGHTS]);
+        // The weights the plugin writes at every step (IGNORED_WEIGHTS_JQ: the jq path, not the
+        // label-keyed expression some docs show, which differs between Git and the cluster). Its
+        // in-progress label is not in Git, so Argo CD's diff leaves it alone.
+        ignore(f, GATEWAY_GROUP, 'HTTPRoute', plugin.namespace ?? namespace, route, [], [IGNORED_WEIGHTS_JQ]);
       }
       const ref = spec.workloadRef;
       if (ref?.kind && ref?.name && ref.scaleDown && ref.scaleDown !== 'never') {

@@ -79,6 +79,7 @@ export class Environment extends Chart {
   /** How traffic enters the apps (see EnvironmentProps.traffic). */
   public readonly traffic: Traffic;
   private readonly apps = new Map<string, Construct>();
+  private readonly overrides: Traffic[] = [];
   private readonly routes = new Map<string, string>();
   public readonly [ENVIRONMENT] = true;
 
@@ -127,6 +128,16 @@ export class Environment extends Chart {
       throw new PropError(construct, id, `${prop} host "${host}" path "${path}" is already routed by ${other} in environment "${this.name}": use another host or path`);
     }
     this.routes.set(key, owner);
+  }
+
+  /** Records the traffic an app chose over the environment's, so its Gateways count as declared. */
+  public useTraffic(traffic: Traffic): void {
+    if (traffic !== this.traffic) this.overrides.push(traffic);
+  }
+
+  /** The Gateways the environment's routes may attach to, as `namespace/name` (for the gate). */
+  public get gateways(): string[] {
+    return [...new Set([this.traffic, ...this.overrides].flatMap((t) => t.gateways))];
   }
 
   /** Records an app of this environment; two apps of one name would overwrite each other's objects. */

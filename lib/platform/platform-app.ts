@@ -109,7 +109,7 @@ export class PlatformApp extends App {
       for (const c of this.node.findAll()) {
         for (const message of c.node.validate()) errors.push(`${c.node.path}: ${message}`);
         if (c instanceof ApiObject) objects.push(c);
-        else if (Environment.isEnvironment(c)) folders.set(c.name, { server: c.cluster.server, namespace: c.namespace });
+        else if (Environment.isEnvironment(c)) folders.set(c.name, { server: c.cluster.server, namespace: c.namespace, gateways: c.gateways });
       }
     });
     if (errors.length) {

@@ -15,6 +15,12 @@ export interface SelfCheckOptions {
    * @default true
    */
   readonly policy?: boolean;
+  /**
+   * The Gateways (`<namespace>/<name>`) the construct's HTTPRoutes may attach to without the
+   * Gateway among its objects: those of its environment.
+   * @default none
+   */
+  readonly gateways?: readonly string[];
 }
 
 /** The gate's problems with `objects`, each named by `label`, as messages. */

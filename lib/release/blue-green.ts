@@ -215,7 +215,8 @@ export class BlueGreenRollout extends Construct {
     if (props.previewIngress) this.createPreview(props.previewIngress, workload, metadata);
     if (plain) {
       // The controller rules over the Rollout, its Services and the Deployment; a JavaApp checks its own.
-      addSelfCheck(this, `BlueGreenRollout "${name}"`, { policy: false }, () => [ApiObject.of(plain)]);
+      const gateways = (Environment.find(this)?.traffic ?? Traffic.ingress()).gateways;
+      addSelfCheck(this, `BlueGreenRollout "${name}"`, { policy: false, gateways }, () => [ApiObject.of(plain)]);
     }
   }
 

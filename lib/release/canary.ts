@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as rollouts from '../../imports/rollouts-argoproj.io';
 import { argoDuration, check, checkInteger, checkName, checkObjectName, checkPercentOrAbsolute, checkRule } from '../props/checks';
+import { GATEWAY_API_PLUGIN } from '../rules/gateway';
 import { qualifiedName } from '../rules/names';
 import { isZeroCountOrPercent } from '../rules/quantity';
 import { analysisToKube, checkRolloutAnalysis, RolloutAnalysis, RolloutAnalysisSchema } from './rollout-analysis';
@@ -157,9 +158,6 @@ export interface GatewayApiTrafficRoutingOptions {
    */
   readonly httpRoute?: string;
 }
-
-/** The name under which Argo Rollouts knows the Gateway API plugin (its `trafficRouterPlugins` entry). */
-export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
 
 /** Analysis that runs in the background during the whole release; its failure aborts the rollout. */
 export interface CanaryAnalysis extends RolloutAnalysis {

@@ -38,6 +38,12 @@ export interface FolderTarget {
   readonly server: string;
   /** The namespace the folder deploys to and owns, if it declares one. */
   readonly namespace?: string;
+  /**
+   * The Gateways the folder's environment declares, as `<namespace>/<name>`: the parents its
+   * HTTPRoutes may attach to besides the Gateways in the output.
+   * @default none
+   */
+  readonly gateways?: readonly string[];
 }
 
 /** What the gate knows of folders and clusters. */

@@ -7,6 +7,8 @@ import { checkPolicy } from './policy';
 import { formatProblem, Problem } from './problem';
 import { checkDuplicates, checkReferences, checkRoutes } from './references';
 import { checkRollouts } from './rollout-rules';
+import { checkGatewayPlugin } from './route-plugin';
+import { checkGatewayRoutes, checkRouteDefaults } from './routes';
 import { isNamespaced, validateSchema } from './schema';
 import { checkWorkflowServiceAccounts } from './workflow-identities';
 
@@ -61,13 +63,17 @@ export function validateManifests(manifests: Manifest[], options: GateOptions = 
     for (const at of hashLabelPaths(m.doc)) {
       problems.push({ object: describe(m), path: at, message: 'only the Rollouts controller sets this label (it adds it to the pods and Service selectors it manages): use the stable app labels' });
     }
-    if (options.policy ?? true) problems.push(...checkPolicy(m));
+    if (options.policy ?? true) problems.push(...checkPolicy(m), ...checkRouteDefaults(m));
   }
   // Namespaces of different clusters are different namespaces: names and references hold per cluster.
   problems.push(...checkFolders(manifests, options.folders));
-  for (const cluster of byCluster(manifests, folderClusters(manifests, options.folders).clusters)) {
+  const { clusters, applications } = folderClusters(manifests, options.folders);
+  for (const cluster of byCluster(manifests, clusters)) {
     problems.push(...checkDuplicates(cluster));
-    for (const ns of indexByNamespace(cluster).values()) {
+    const namespaces = indexByNamespace(cluster);
+    problems.push(...checkGatewayRoutes(namespaces, options.folders));
+    problems.push(...checkGatewayPlugin(namespaces, applications));
+    for (const ns of namespaces.values()) {
       problems.push(...checkReferences(ns));
       problems.push(...checkRoutes(ns));
       problems.push(...checkRollouts(ns));

@@ -1,4 +1,6 @@
+import { routeClaims } from '../rules/gateway';
 import { routeKey } from '../rules/ingress';
+import { isObject } from '../util';
 import { describe, Manifest, NamespaceIndex, PodTemplate } from './manifest';
 import { Problem } from './problem';
 
@@ -128,15 +130,38 @@ function isCanaryIngress(m: Manifest): boolean {
   return Object.entries(m.doc.metadata?.annotations ?? {}).some(([k, v]) => /(^|\/)canary$/.test(k) && String(v) === 'true');
 }
 
+/** The Service an Ingress path sends traffic to (namespace/name), if it names one. */
+function ingressService(ns: string, backend: any): string | undefined {
+  return backend?.service?.name === undefined ? undefined : `${ns}/${backend.service.name}`;
+}
+
 /**
- * One Ingress per host and path in an environment (apps, preview and canary-routed Ingresses
- * alike): ingress-nginx's admission webhook refuses the second claim, and without it which app
- * answers is undefined. Canary Ingresses (the `canary: "true"` annotation) share their stable
- * Ingress's routes by design.
+ * The Services an HTTPRoute rule sends traffic to (namespace/name): its core Service backendRefs
+ * of non-zero weight (the CRD defaults weight to 1).
+ */
+function routeServices(ns: string, rule: any): string[] {
+  return (rule?.backendRefs ?? [])
+    .filter((b: any) => isObject(b) && (b.group ?? '') === '' && (b.kind ?? 'Service') === 'Service' && b.weight !== 0)
+    .map((b: any) => `${b.namespace ?? ns}/${b.name}`);
+}
+
+interface IngressClaim { owner: Manifest; path: string; service?: string }
+
+/**
+ * One claim per host and path in an environment, across Ingresses and Gateway API HTTPRoutes
+ * (apps, preview and canary-routed alike):
+ * - Ingress and Ingress: ingress-nginx's admission webhook refuses the second claim, and without it
+ *   which app answers is undefined. Canary Ingresses (the `canary: "true"` annotation) share their
+ *   stable Ingress's routes by design;
+ * - HTTPRoute and HTTPRoute: a Gateway merges them and the oldest route wins the conflict
+ *   (Gateway API spec, HTTPRoute "Conflicts"), so which app answers depends on creation order;
+ * - one Ingress and one HTTPRoute may claim the same host and path while an environment moves from
+ *   Ingress to the Gateway API (DNS points at one edge or the other), but only when both send the
+ *   path to the same Service.
  */
 export function checkRoutes(ns: NamespaceIndex): Problem[] {
   const problems: Problem[] = [];
-  const claims = new Map<string, { owner: Manifest; path: string }>();
+  const claims = new Map<string, IngressClaim>();
   for (const m of ns.ofKind('Ingress')) {
     if (isCanaryIngress(m)) continue;
     (m.doc.spec?.rules ?? []).forEach((rule: any, r: number) => {
@@ -148,9 +173,36 @@ export function checkRoutes(ns: NamespaceIndex): Problem[] {
           problems.push({ object: describe(m), path, message: `host "${rule.host ?? '*'}" path "${p?.path ?? '/'}" is already routed by ${describe(first.owner)} (${first.path}): one Ingress per host and path in an environment; use another host or path` });
         } else if (first) {
           problems.push({ object: describe(m), path, message: `host "${rule.host ?? '*'}" path "${p?.path ?? '/'}" appears twice in this Ingress (also ${first.path})` });
-        } else claims.set(route, { owner: m, path });
+        } else claims.set(route, { owner: m, path, service: ingressService(m.doc.metadata?.namespace, p?.backend) });
       });
     });
+  }
+  problems.push(...checkHttpRouteClaims(ns, claims));
+  return problems;
+}
+
+/** The HTTPRoutes' claims, against each other and against the Ingresses' (`ingresses`). */
+function checkHttpRouteClaims(ns: NamespaceIndex, ingresses: ReadonlyMap<string, IngressClaim>): Problem[] {
+  const problems: Problem[] = [];
+  const claims = new Map<string, { owner: Manifest; path: string }>();
+  for (const m of ns.ofKind('HTTPRoute')) {
+    const namespace = m.doc.metadata?.namespace;
+    for (const c of routeClaims(m.doc.spec)) {
+      const route = routeKey(c.host, c.path);
+      const path = `spec.rules[${c.rule}].matches[${c.match}]`;
+      const what = `host "${c.host}" path "${c.path}"`;
+      const first = claims.get(route);
+      if (first) {
+        if (first.owner !== m) problems.push({ object: describe(m), path, message: `${what} is already routed by ${describe(first.owner)} (${first.path}): one route per host and path in an environment; use another host or path` });
+        continue;
+      }
+      claims.set(route, { owner: m, path });
+      const ingress = ingresses.get(route);
+      const services = routeServices(namespace, m.doc.spec.rules[c.rule]);
+      if (ingress && !(services.length === 1 && services[0] === ingress.service)) {
+        problems.push({ object: describe(m), path, message: `${what} is also routed by ${describe(ingress.owner)} (${ingress.path}) to Service "${ingress.service ?? 'none'}", and this rule sends it to ${services.length ? services.map((s) => `"${s}"`).join(', ') : 'no Service'}: an Ingress and an HTTPRoute share a host and path only while an environment moves to the Gateway API, and then send it to the same Service; use another host or path` });
+      }
+    }
   }
   return problems;
 }
