@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { ArgoCdCluster, ArgoCdClusterSchema, checkCluster, IN_CLUSTER } from './cluster';
 import { Monitoring } from '../monitoring';
+import { SecretStores, SecretStoresOptions, SecretStoresOptionsSchema } from '../secrets';
 import { checkName, checkRule, PropError } from '../props/checks';
 import { routeKey } from '../rules/ingress';
 import { labelValue } from '../rules/names';
@@ -41,6 +42,12 @@ export interface EnvironmentProps {
    * @default Monitoring.serviceMonitor() (label `release: kube-prometheus-stack`, every 30 s)
    */
   readonly monitoring?: Monitoring;
+  /**
+   * The secret stores (External Secrets Operator) the environment's cluster provides: the default
+   * one apps fill their Secrets from, and the others apps may name (docs/secrets.md).
+   * @default none: an app that fills a Secret from a store names a declared one, so it must be declared
+   */
+  readonly secretStores?: SecretStoresOptions;
 }
 
 /**
@@ -69,6 +76,8 @@ export class Environment extends Chart {
   public readonly cluster: ArgoCdCluster;
   /** The apps' default monitoring (see EnvironmentProps.monitoring). */
   public readonly monitoring?: Monitoring;
+  /** The secret stores declared for the environment, and the Secrets its apps fill from them. */
+  public readonly secretStores: SecretStores;
   private readonly apps = new Map<string, Construct>();
   private readonly routes = new Map<string, string>();
   public readonly [ENVIRONMENT] = true;
@@ -84,6 +93,7 @@ export class Environment extends Chart {
     this.partOf = props.partOf ?? 'platform';
     this.cluster = props.cluster === undefined ? IN_CLUSTER : checkCluster('Environment', name, 'cluster', props.cluster);
     this.monitoring = props.monitoring;
+    this.secretStores = new SecretStores('Environment', name, props.secretStores);
     checkRule('Environment', name, `partOf "${this.partOf}" (the value of the app.kubernetes.io/part-of label)`, labelValue(this.partOf));
 
     if (props.createNamespace ?? true) {
@@ -130,4 +140,5 @@ export class Environment extends Chart {
 // The runtime schemas of this file's props interfaces (see props/schema.ts).
 export const EnvironmentPropsSchema = P.object('EnvironmentProps', {
   namespace: P.string, partOf: P.string, createNamespace: P.boolean, cluster: ArgoCdClusterSchema, monitoring: P.instance('Monitoring', Monitoring),
+  secretStores: SecretStoresOptionsSchema,
 });

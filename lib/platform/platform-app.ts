@@ -32,7 +32,8 @@ const SYNC_WAVES: Record<string, number> = {
   ServiceAccount: 0, ConfigMap: 0, PersistentVolumeClaim: 0, Service: 0, NetworkPolicy: 0,
   // Scraping must run before a paused Rollout (Suspended) holds the later waves back: its analysis reads it.
   ServiceMonitor: 0, PodMonitor: 0, PrometheusRule: 0,
-  AnalysisTemplate: 1,
+  // A Secret filled from a store is there (the ExternalSecret healthy) before the pods that read it start.
+  AnalysisTemplate: 1, ExternalSecret: 1,
   Deployment: 2, Rollout: 2, StatefulSet: 2, WorkflowTemplate: 2,
   HorizontalPodAutoscaler: 3, PodDisruptionBudget: 3, Ingress: 3,
 };
@@ -106,7 +107,7 @@ export class PlatformApp extends App {
       for (const c of this.node.findAll()) {
         for (const message of c.node.validate()) errors.push(`${c.node.path}: ${message}`);
         if (c instanceof ApiObject) objects.push(c);
-        else if (Environment.isEnvironment(c)) folders.set(c.name, { server: c.cluster.server, namespace: c.namespace });
+        else if (Environment.isEnvironment(c)) folders.set(c.name, { server: c.cluster.server, namespace: c.namespace, secretStores: c.secretStores.declared });
       }
     });
     if (errors.length) {

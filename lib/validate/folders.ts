@@ -1,3 +1,4 @@
+import type { StoreRef } from '../rules/external-secrets';
 import { describe, Manifest } from './manifest';
 import { Problem } from './problem';
 import { isNamespaced } from './schema';
@@ -38,6 +39,8 @@ export interface FolderTarget {
   readonly server: string;
   /** The namespace the folder deploys to and owns, if it declares one. */
   readonly namespace?: string;
+  /** Secret stores (External Secrets Operator) the folder's cluster provides to it; none when not given. */
+  readonly secretStores?: readonly StoreRef[];
 }
 
 /** What the gate knows of folders and clusters. */
