@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import * as es from '../../imports/externalsecrets-external-secrets.io';
-import { ConfigError } from '../props/errors';
+import { PropError } from '../props/checks';
 import { checkProps, P } from '../props/schema';
 import { SecretStoreRef } from './secret-store';
 import { RemoteValue, SecretRefresh, StoreValue } from './store-value';
@@ -80,12 +80,14 @@ export class StoreSecret extends Construct {
 /** Every value the operator fetches, by the key it fetches it under: the plain keys, then each template's inputs; sorted. */
 function fetched(secret: string, keys: Record<string, StoreValue>): [string, RemoteValue][] {
   const out = new Map<string, RemoteValue>();
-  const add = (name: string, remote: RemoteValue, why: string) => {
+  const why = new Map<string, string>();
+  const add = (name: string, remote: RemoteValue, what: string) => {
     const first = out.get(name);
     if (first && JSON.stringify(first) !== JSON.stringify(remote)) {
-      throw new ConfigError(`Secret "${secret}": "${name}" (${why}) is fetched from ${show(remote)} and from ${show(first)}: give one of them another name`);
+      throw new PropError('StoreSecret', secret, `"${name}" (${what}) is fetched from ${show(remote)} and from ${show(first)} (${why.get(name)}): give one of them another name`);
     }
     out.set(name, remote);
+    why.set(name, what);
   };
   for (const [key, value] of Object.entries(keys)) {
     if (value.remote) add(key, value.remote, 'a key of the Secret');
