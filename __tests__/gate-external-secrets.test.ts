@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { validateManifests } from '../lib';
-import { goDuration, parseGoDuration, producedKeys, templateLiteral, templateReads, webhookRules } from '../lib/rules/external-secrets';
-import { checkExternalSecret, checkSecretSources } from '../lib/validate/external-secrets';
+import { entriesWithoutStore, goDuration, parseGoDuration, producedKeys, rendersSecret, silentFetchOnce, storeRefs, targetSecretName, templateLiteral, templateReads, webhookRules } from '../lib/rules/external-secrets';
+import { checkExternalSecret, checkSecretSources, clusterStoresOf } from '../lib/validate/external-secrets';
 import { validateSchema } from '../lib/validate/schema';
 import { deployment, FILE, index, lines, manifest, NS } from './support/docs';
 
@@ -326,5 +326,149 @@ describe('the upstream examples (external-secrets@v2.9.0 docs/snippets) pass whe
     expect(webhookRules(doc).map(([p]) => p)).toEqual(['spec.target.deletionPolicy']);
     doc.spec.target.deletionPolicy = 'Retain';
     expect(webhookRules(doc)).toEqual([['spec.data[3].secretKey', 'duplicate secretKey found: user']]);
+  });
+});
+
+describe('boundaries and malformed documents: each rule reports what it can and never throws', () => {
+  test('Go durations at their edges', () => {
+    expect(parseGoDuration('+0')).toBe(0);
+    expect(parseGoDuration('-0')).toBe(0);
+    expect(parseGoDuration('.55s')).toBe(0.55e9);
+    expect(parseGoDuration('--1h')).toBeUndefined();
+    // The largest time.Duration is accepted, one more hour is not.
+    expect(parseGoDuration('2562047h47m16.854775807s')).toBeDefined();
+    expect(parseGoDuration('2562048h')).toBeUndefined();
+    expect(() => goDuration(-1)).toThrow('goDuration: a whole, non-negative number of milliseconds, got -1');
+    expect(() => goDuration(1.5)).toThrow('goDuration: a whole, non-negative number of milliseconds, got 1.5');
+  });
+
+  test('the webhook rules on documents with holes', () => {
+    expect(webhookRules(null)).toEqual([['spec', 'either data or dataFrom should be specified']]);
+    expect(webhookRules({ spec: { data: [null] } })).toEqual([]);
+    // Go decodes a null entry to an empty one: two of them share the key "".
+    expect(webhookRules({ spec: { data: [null, { remoteRef: { key: 'k' } }] } })).toEqual([['spec.data[1].secretKey', 'duplicate secretKey found: undefined']]);
+    expect(webhookRules({ spec: { dataFrom: [null] } })).toEqual([['spec.dataFrom[0]', 'either extract, find, or sourceRef must be set to dataFrom']]);
+    expect(webhookRules({ spec: { data: [{ secretKey: 'a' }], target: { template: { templateFrom: [null, {}] } }, syncWindows: { windows: [null, { schedule: '* * * * *' }, { duration: '8h' }] } } })).toEqual([]);
+    expect(webhookRules({ spec: { data: [{ secretKey: 'a' }], target: null } })).toEqual([]);
+  });
+
+  test('only the find, only the extract, only a generator: each alone is fine', () => {
+    for (const entry of [{ find: { path: 'p' } }, { extract: { key: 'k' } }, { sourceRef: { generatorRef: { kind: 'Password', name: 'pw' } } }]) {
+      expect(webhookRules({ spec: { dataFrom: [entry] } })).toEqual([]);
+    }
+  });
+
+  test('a service-account token with templateFrom into data or with no target is fine', () => {
+    expect(webhookRules({ spec: { data: [{ secretKey: 'a' }], target: { template: { type: 'kubernetes.io/service-account-token', templateFrom: [{ target: 'Data' }, {}] } } } })).toEqual([]);
+  });
+
+  test('templateFrom targets: checked for a Secret manifest target, not for another kind or version', () => {
+    const doc = (manifest: Doc) => ({ spec: { data: [{ secretKey: 'a' }], target: { manifest, template: { templateFrom: [{ target: 'spec.x' }] } } } });
+    expect(webhookRules(doc({ apiVersion: 'v1', kind: 'Secret' }))).toEqual([['spec.target.template.templateFrom[0].target', '"spec.x" is not allowed when the target is a Secret: must be Data, Annotations or Labels']]);
+    expect(webhookRules(doc({ apiVersion: 'v1', kind: 'ConfigMap' }))).toEqual([]);
+    expect(webhookRules(doc({ apiVersion: 'example.com/v1', kind: 'Secret' }))).toEqual([]);
+  });
+
+  test('store names of entries, a window that parses', () => {
+    expect(webhookRules({ spec: {
+      data: [{ secretKey: 'a', sourceRef: { storeRef: { name: 'Bad' } } }],
+      dataFrom: [{ extract: { key: 'k' }, sourceRef: { storeRef: { name: 'Worse' } } }],
+      syncWindows: { kind: 'allow', windows: [{ schedule: '0 8 * * *', duration: '8h' }] },
+    } }).map(([p]) => p)).toEqual(['spec.data[0].sourceRef.storeRef.name', 'spec.dataFrom[0].sourceRef.storeRef.name']);
+  });
+
+  test('stores and entries without a store, read from every place', () => {
+    const doc = { spec: {
+      secretStoreRef: { kind: 'ClusterSecretStore' },
+      data: [{ secretKey: 'a', sourceRef: { storeRef: { name: 's1' } } }, null],
+      dataFrom: [{ extract: { key: 'k' }, sourceRef: { storeRef: { kind: 'ClusterSecretStore', name: 's2' } } }, { extract: { key: 'k' } }, null],
+    } };
+    expect(storeRefs(doc)).toEqual([
+      { path: 'spec.data[0].sourceRef.storeRef', kind: 'SecretStore', name: 's1' },
+      { path: 'spec.dataFrom[0].sourceRef.storeRef', kind: 'ClusterSecretStore', name: 's2' },
+    ]);
+    expect(storeRefs(null)).toEqual([]);
+    expect(entriesWithoutStore(doc)).toEqual([]);
+    const bare = { spec: { data: [{ secretKey: 'a' }, { secretKey: 'b', sourceRef: { generatorRef: { name: 'g' } } }, null], dataFrom: [{ extract: { key: 'k' } }, { sourceRef: { generatorRef: { name: 'g' } } }] } };
+    expect(entriesWithoutStore(bare)).toEqual(['spec.data[0]', 'spec.data[2]', 'spec.dataFrom[0]']);
+    expect(entriesWithoutStore(null)).toEqual([]);
+  });
+
+  test('produced keys and target names of documents with holes', () => {
+    expect(producedKeys(null)).toEqual(new Set());
+    expect(producedKeys({ spec: { data: [null], target: { creationPolicy: 'CreateOrMerge' } } })).toBeUndefined();
+    expect(producedKeys({ spec: { data: [{ secretKey: 'a' }], target: { creationPolicy: 'None' } } })).toBeUndefined();
+    expect(producedKeys({ spec: { data: [null] } })).toEqual(new Set(['undefined']));
+    expect(targetSecretName(null)).toBeUndefined();
+    expect(targetSecretName({ metadata: { name: 'n' }, spec: { target: {} } })).toBe('n');
+    expect(targetSecretName({ metadata: { name: 'n' } })).toBe('n');
+    expect(rendersSecret(null)).toBe(true);
+    expect(silentFetchOnce(null)).toBe(false);
+    expect(silentFetchOnce({ spec: { refreshInterval: '-1h' } })).toBe(true);
+    expect(silentFetchOnce({ spec: { refreshInterval: '1s', refreshPolicy: 'Periodic' } })).toBe(false);
+  });
+
+  test('templates and literals: spaces, empty values, values around an action, dashes in property names', () => {
+    expect(templateReads('{{range .}}{{ .x }}{{end}}').keys).toBeUndefined();
+    expect(templateReads('{{ index  .  "a" }}{{ .b}}').keys).toEqual(['a', 'b']);
+    expect(templateReads('no action .x').keys).toEqual([]);
+    expect(templateLiteral('password', '   ')).toBeUndefined();
+    expect(templateLiteral('f', 'password = hunter2')).toBe('"f" sets password to plain text, not a value of the store');
+    expect(templateLiteral('f', 'tls.private-key=abc')).toBe('"f" sets tls.private-key to plain text, not a value of the store');
+    expect(templateLiteral('f', 'password="\'"')).toBe('"f" sets password to plain text, not a value of the store');
+    expect(templateLiteral('f', 'spring.datasource.password=\npassword: ""\npassword: \'\'\npassword=prefix-{{ .p }}')).toBeUndefined();
+  });
+
+  test('the gate\'s per-object checks: other groups and kinds, non-string templates, entries with holes', () => {
+    expect(checkExternalSecret(manifest({ apiVersion: 'example.com/v1', kind: 'ExternalSecret', spec: {} }), true)).toEqual([]);
+    expect(checkExternalSecret(manifest({ apiVersion: 'external-secrets.io/v1', kind: 'SecretStore', spec: {} }), true)).toEqual([]);
+    expect(checkExternalSecret(manifest(null as any), true)).toEqual([]);
+    expect(object((d) => { d.spec.target.template.data = { n: 5, x: '{{ .password }}' }; d.spec.data.push(null); })).toEqual([]);
+    expect(object((d) => { d.spec.target = {}; d.spec.target.template = undefined; })).toEqual([]);
+    expect(object((d) => { d.spec.target.template.templateFrom = [null]; })).toEqual([]);
+  });
+
+  test('across objects: nameless and unserved ExternalSecrets, pods with holes, init containers, the keys listed sorted', () => {
+    const store = { declared: () => [{ kind: 'ClusterSecretStore' as const, name: 'vault' }, { kind: 'SecretStore' as const, name: 'team' }], clusterStores: new Set<string>() };
+    const across = (...docs: Doc[]) => lines(checkSecretSources(index(...docs), store));
+    const nameless = () => { const d = es(); delete d.metadata.name; delete d.spec.target.name; return d; };
+    expect(across(nameless(), nameless())).toEqual([]);
+    const old = es();
+    old.apiVersion = 'external-secrets.io/v1beta1';
+    expect(across(es(), old)).toEqual([]);
+    const two = es('db', { data: [{ secretKey: 'user', remoteRef: { key: 'u' } }, { secretKey: 'password', remoteRef: { key: 'p' } }] });
+    const pod = deployment('web');
+    pod.spec.template.spec.initContainers = [{ name: 'init', env: [{ name: 'PLAIN', value: 'x' }, { name: 'K', valueFrom: { secretKeyRef: { name: 'db', key: 'token' } } }, { name: 'NOKEY', valueFrom: { secretKeyRef: { name: 'db' } } }, null] }];
+    pod.spec.template.spec.volumes = [null, { name: 'v', secret: { secretName: 'db', items: [null] } }, { name: 'p', projected: { sources: [null, { secret: { name: 'db', items: [null] } }] } }];
+    expect(across(two, pod)).toEqual([
+      `${FILE} Deployment web spec.template.spec.initContainers[0].env[1].valueFrom.secretKeyRef.key: reads key "token" of Secret "db", which ${O} does not produce (it produces "password", "user"): the pod would not start (CreateContainerConfigError); add the key to the ExternalSecret or read one it produces`,
+    ]);
+    const empty = es('db', { data: [] });
+    const reads = deployment('web');
+    reads.spec.template.spec.containers[0].env = [{ name: 'K', valueFrom: { secretKeyRef: { name: 'db', key: 'k' } } }];
+    expect(across(empty, reads)).toEqual([expect.stringContaining('does not produce (it produces no key)')]);
+  });
+
+  test('duplicates found by the metadata name; the declared stores listed; the kind hint only for spec.secretStoreRef', () => {
+    const store = { declared: () => [{ kind: 'ClusterSecretStore' as const, name: 'vault' }, { kind: 'SecretStore' as const, name: 'team' }], clusterStores: new Set<string>() };
+    const a = es('first');
+    a.spec.target.name = 'db';
+    const b = es('db');
+    delete b.spec.target.name;
+    b.spec.data[0].sourceRef = { storeRef: { name: 'aws' } };
+    expect(lines(checkSecretSources(index(a, b), store))).toEqual([
+      `${O} metadata.name: Secret "db" is already written by ${FILE} ExternalSecret first: one ExternalSecret per Secret (the second fails with "target is owned by another ExternalSecret"); merge the two into one`,
+      `${O} spec.data[0].sourceRef.storeRef: SecretStore "aws" is neither in the output nor declared as provided by the cluster (declared: ClusterSecretStore "vault", SecretStore "team"): declare it in the Environment's secretStores, or fix the name`,
+    ]);
+  });
+
+  test('ClusterSecretStores in the output count for the whole cluster; other groups\' do not', () => {
+    const css = (apiVersion: string) => ({ apiVersion, kind: 'ClusterSecretStore', metadata: { name: 'vault' }, spec: {} });
+    const folders = new Map([['dev', { server: 'https://kubernetes.default.svc', namespace: NS, secretStores: [] }]]);
+    const run = (store: Doc) => lines(validateManifests([manifest(es()), manifest(store, 'stores/vault.yaml')], { folders, policy: false }))
+      .filter((l) => l.includes('secretStoreRef'));
+    expect(run(css('external-secrets.io/v1'))).toEqual([]);
+    expect(run(css('example.com/v1'))).toEqual([expect.stringContaining('ClusterSecretStore "vault" is neither in the output')]);
+    expect(clusterStoresOf([manifest(null as any), manifest({ kind: 'ClusterSecretStore', apiVersion: 'external-secrets.io/v1' })])).toEqual(new Set([undefined]));
   });
 });

@@ -31,13 +31,14 @@ const MAX_NANOS = 9223372036854775807;
  * "0" parse; "1d", "60", "" do not).
  */
 export function parseGoDuration(value: string): number | undefined {
-  if (value === '0' || value === '+0' || value === '-0') return 0;
-  const m = /^([-+]?)((?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/u.exec(value);
-  if (!m) return undefined;
-  let total = 0;
-  for (const [, num, unit] of m[2].matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/gu)) total += Number(num) * UNITS[unit];
+  const body = value.replace(/^[-+]/, '');
+  // Go: "if all that is left is "0", this is zero".
+  if (body === '0') return 0;
+  const parts = [...body.matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/gu)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== body) return undefined;
+  const total = parts.reduce((sum, [, num, unit]) => sum + Number(num) * UNITS[unit], 0);
   if (total > MAX_NANOS) return undefined;
-  return m[1] === '-' ? -total : total;
+  return value.startsWith('-') ? -total : total;
 }
 
 /**
@@ -52,7 +53,8 @@ export function goDuration(ms: number): string {
   const h = Math.floor(ms / 3_600_000);
   const m = Math.floor((ms % 3_600_000) / 60_000);
   const rest = ms % 60_000;
-  const s = rest % 1000 === 0 ? String(rest / 1000) : (rest / 1000).toFixed(3).replace(/0+$/, '');
+  // A whole number of milliseconds divided by 1000 prints with at most three decimals, as Go writes it.
+  const s = String(rest / 1000);
   if (h > 0) return `${h}h${m}m${s}s`;
   if (m > 0) return `${m}m${s}s`;
   return `${s}s`;
@@ -223,9 +225,7 @@ export function entriesWithoutStore(doc: any): string[] {
  */
 export function silentFetchOnce(doc: any): boolean {
   const spec = doc?.spec ?? {};
-  if (typeof spec.refreshInterval !== 'string') return false;
-  const ns = parseGoDuration(spec.refreshInterval);
-  return ns !== undefined && ns <= 0 && (spec.refreshPolicy === undefined || spec.refreshPolicy === 'Periodic');
+  return (parseGoDuration(String(spec.refreshInterval)) ?? 1) <= 0 && (spec.refreshPolicy === undefined || spec.refreshPolicy === 'Periodic');
 }
 
 const ACTION = /\{\{[\s\S]*?\}\}/g;
@@ -240,8 +240,8 @@ const REBINDING = /\{\{-?\s*(range|with|define|template|block)\b/;
 export function templateReads(text: string): { keys?: string[]; dashed: string[] } {
   const keys: string[] = [];
   const dashed: string[] = [];
-  for (const action of text.match(ACTION) ?? []) {
-    for (const m of action.matchAll(/(?:^|[\s(|{])\.([A-Za-z_][A-Za-z0-9_]*)(-[A-Za-z0-9_-]*)?/g)) {
+  for (const [action] of text.matchAll(ACTION)) {
+    for (const m of action.matchAll(/[\s(|{]\.([A-Za-z_][A-Za-z0-9_]*)(-[A-Za-z0-9_-]*)?/g)) {
       if (m[2]) dashed.push(`.${m[1]}${m[2]}`);
       else keys.push(m[1]);
     }
@@ -250,8 +250,8 @@ export function templateReads(text: string): { keys?: string[]; dashed: string[]
   return { keys: REBINDING.test(text) ? undefined : [...new Set(keys)], dashed };
 }
 
-/** `spring.datasource.password` -> SPRING_DATASOURCE_PASSWORD, to ask secretLookingName. */
-const asVariable = (name: string) => name.replace(/[.-]/g, '_').toUpperCase();
+/** `spring.datasource.private-key` -> spring_datasource_private_key, to ask secretLookingName (which ignores case). */
+const asVariable = (name: string) => name.replace(/[.-]/g, '_');
 
 /**
  * A secret written into a template instead of read from the store, or undefined: a template key
@@ -268,8 +268,8 @@ export function templateLiteral(key: string, text: string): string | undefined {
   for (const line of masked.split('\n')) {
     const m = /^\s*([A-Za-z0-9_.-]+)\s*[=:]\s*(.*?)\s*$/.exec(line);
     if (!m || !secretLookingName(asVariable(m[1]))) continue;
-    const value = m[2].replace(/^["']|["']$/g, '');
-    if (value !== '' && !value.includes('${TEMPLATE}')) return `"${key}" sets ${m[1]} to plain text, not a value of the store`;
+    // An empty value ('', "" or nothing) holds no secret.
+    if (!/^(["']?)\1$/.test(m[2]) && !m[2].includes('${TEMPLATE}')) return `"${key}" sets ${m[1]} to plain text, not a value of the store`;
   }
   return undefined;
 }

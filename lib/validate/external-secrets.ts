@@ -104,7 +104,7 @@ function checkStores(m: Manifest, ns: NamespaceIndex, clusterStores: ReadonlySet
 /** Every Secret key a pod reads (env, envFrom, volumes, projected volumes), checked against the ExternalSecret writing that Secret. */
 function checkReads(pod: PodTemplate, writers: ReadonlyMap<string, Manifest>, problems: Problem[]): void {
   const check = (path: string, secret: unknown, key: unknown, optional: unknown) => {
-    const writer = typeof secret === 'string' ? writers.get(secret) : undefined;
+    const writer = writers.get(secret as string);
     if (!writer || optional === true || typeof key !== 'string') return;
     const keys = producedKeys(writer.doc);
     if (!keys || keys.has(key)) return;
