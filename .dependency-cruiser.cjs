@@ -5,7 +5,7 @@
 //   platform/ -> synth/ -> validate/ -> rules/
 //
 // A capability is a folder of constructs; it reaches another only through that folder's index.ts.
-const CAPABILITIES = 'app|release|monitoring|traffic|pipeline|gitops|platform';
+const CAPABILITIES = 'app|release|monitoring|traffic|secrets|pipeline|gitops|platform';
 const HELPERS = '^lib/(util|schemas)\\.ts$';
 
 module.exports = {

@@ -1,7 +1,7 @@
 // The platform: which apps run in which environment. Images come from releases/<env>.json, which the
 // deploy pipeline updates; everything else is declared here. `npm run synth` writes dist/<env>/.
 import { Chart, Duration } from 'cdk8s';
-import { AnalysisTemplate, ArgoCdBootstrap, DeployStrategy, Environment, IN_CLUSTER, JavaApp, PipelineTemplate, PlatformApp, Releases, SecretRef, AccessMode, SyncPolicy, Traffic } from './lib';
+import { AnalysisTemplate, ArgoCdBootstrap, DeployStrategy, Environment, IN_CLUSTER, JavaApp, PipelineTemplate, PlatformApp, Releases, SecretRef, AccessMode, SyncPolicy, SecretStoreRef, StoreValue, Traffic } from './lib';
 
 const app = new PlatformApp();
 
@@ -25,7 +25,10 @@ const environments = [
 ];
 
 for (const e of environments) {
-  const env = new Environment(app, e.name, { namespace: `shop-${e.name}`, partOf: 'shop', cluster: e.cluster, traffic: e.traffic });
+  // Secrets come from each cluster's ClusterSecretStore "vault" (External Secrets Operator, docs/secrets.md).
+  const env = new Environment(app, e.name, {
+    namespace: `shop-${e.name}`, partOf: 'shop', cluster: e.cluster, traffic: e.traffic, secretStores: { default: SecretStoreRef.cluster('vault') },
+  });
   const releases = Releases.load(e.name);
 
   // Release analysis from Prometheus: every template takes the Service to measure as the arg service-name;
@@ -48,7 +51,7 @@ for (const e of environments) {
       `  catalog-url: http://catalog.shop-${e.name}.svc`,
       '',
     ].join('\n'),
-    secrets: [SecretRef.env('SPRING_DATASOURCE_PASSWORD', 'orders-db', 'password')],
+    secrets: [SecretRef.envFromStore('SPRING_DATASOURCE_PASSWORD', 'orders-db', 'password', StoreValue.key(`shop/${e.name}/orders/db`, { property: 'password' }))],
     ingress: { host: `orders.${e.domain}` },
     autoscaling: { minReplicas: e.replicas, maxReplicas: e.maxReplicas, cpuUtilization: 70 },
     networkPolicy: { allowFromApps: ['catalog'] },
@@ -75,7 +78,10 @@ for (const e of environments) {
       // Histogram buckets for the latency analysis.
       MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS: 'true',
     },
-    secrets: [SecretRef.files('catalog-search-credentials', '/etc/secrets/search')],
+    secrets: [SecretRef.filesFromStore('catalog-search-credentials', '/etc/secrets/search', {
+      username: StoreValue.key(`shop/${e.name}/catalog/search`, { property: 'username' }),
+      password: StoreValue.key(`shop/${e.name}/catalog/search`, { property: 'password' }),
+    })],
     storage: { size: e.name === 'prod' ? '50Gi' : '5Gi', mountPath: '/var/lib/catalog', storageClassName: 'shared-files', accessMode: AccessMode.READ_WRITE_MANY },
     ingress: { host: `catalog.${e.domain}`, path: '/api' },
     networkPolicy: { allowFromApps: ['orders'] },

@@ -1,6 +1,6 @@
 /**
  * The public API: the constructs and their factories by capability (app/, release/, monitoring/,
- * traffic/, pipeline/, gitops/, platform/), PlatformApp and PlatformTesting, the errors (PropError,
+ * traffic/, secrets/, pipeline/, gitops/, platform/), PlatformApp and PlatformTesting, the errors (PropError,
  * ConfigError, ValidationError), the shared rules and the props schemas. The synth machinery
  * (lib/synth/) and the developer tools (lib/tools/) stay internal, but for the emitter options and
  * the synth summary that tools built on the platform call.
@@ -9,6 +9,7 @@ export * from './app';
 export * from './release';
 export * from './monitoring';
 export * from './traffic';
+export * from './secrets';
 export * from './pipeline';
 export * from './gitops';
 export * from './platform';

@@ -16,6 +16,7 @@ import { ingressClassName, ingressHost, ingressPath, tlsSecretName } from '../ru
 import { annotationMap, dns1123Label, labelValue } from '../rules/names';
 import { probe as probeRule } from '../rules/workloads';
 import { addSelfCheck } from '../props/self-check';
+import { storeSecrets } from './store-secrets';
 
 export * from './props';
 
@@ -77,7 +78,9 @@ export class JavaApp extends Construct implements IRolloutWorkload {
     const metrics = props.metrics ?? true;
     const monitoring = props.monitoring ?? env?.monitoring ?? Monitoring.serviceMonitor();
     const strategy = props.strategy ?? DeployStrategy.rollingUpdate();
-    this.deployment = this.createDeployment(props, settings, labels.workload, strategy, metrics && !monitoring.kind);
+    // One ExternalSecret per Secret filled from a store; their checksum rolls the pods when they change in Git.
+    const secretAnnotations = storeSecrets(this, { id, namespace: this.namespace, labels: this.labels, stores: env?.secretStores, appStore: props.secretStore, secrets: props.secrets ?? [] });
+    this.deployment = this.createDeployment(props, settings, labels.workload, strategy, metrics && !monitoring.kind, secretAnnotations);
     this.ports = [];
     this.service = this.createService(props, settings);
     if (props.ingress) {
@@ -111,12 +114,12 @@ export class JavaApp extends Construct implements IRolloutWorkload {
 
   /** The Deployment with the pod (and the ConfigMap and PVC the pod mounts, created first). */
   private createDeployment(props: JavaAppProps, settings: JavaAppSettings, workloadLabels: Record<string, string>,
-    strategy: DeployStrategy, scrapeAnnotations: boolean): k8s.KubeDeployment {
+    strategy: DeployStrategy, scrapeAnnotations: boolean, secretAnnotations: Record<string, string>): k8s.KubeDeployment {
     const id = this.name;
     const ctx: PodContext = { id, port: this.port, settings, selectorLabels: this.selectorLabels, metadata: (n) => this.metadata(n) };
     const storage = podStorage(this, ctx, props);
     const envVars = springEnvironment(ctx, props, storage.secretEnv);
-    const podAnnotations = { ...storage.annotations };
+    const podAnnotations = { ...storage.annotations, ...secretAnnotations };
     if (scrapeAnnotations) {
       // Only without a monitor: an annotation-driven scrape job beside it would scrape every pod twice.
       podAnnotations['prometheus.io/scrape'] = 'true';

@@ -6,9 +6,14 @@ import { AlertOptions, AlertOptionsSchema, Monitoring } from '../monitoring';
 import { Egress } from './egress';
 import { PolicyException } from './policy-exception';
 import { Traffic } from '../traffic';
-import { P } from '../props/schema';
+import { checkOptions, P } from '../props/schema';
+import { FromStoreOptions, FromStoreOptionsSchema, SecretStoreRef, StoreValue } from '../secrets';
 
-/** A Secret that already exists in the cluster, referenced by name: its values never reach `dist/`. */
+/**
+ * A Secret the app reads, by name: one that already exists in the cluster (`env`, `files`), or one
+ * the app's ExternalSecret fills from a secret store (`envFromStore`, `filesFromStore`). Its values
+ * never reach `dist/`.
+ */
 export class SecretRef {
   /** One key of a Secret as an environment variable (`valueFrom.secretKeyRef`). */
   public static env(variable: string, secretName: string, key: string): SecretRef {
@@ -20,10 +25,32 @@ export class SecretRef {
     return new SecretRef(secretName, undefined, mountPath);
   }
 
+  /**
+   * One key of a Secret as an environment variable, the key filled from a secret store:
+   * `SecretRef.envFromStore('SPRING_DATASOURCE_PASSWORD', 'orders-db', 'password', StoreValue.key('shop/orders/db', { property: 'password' }))`.
+   * The app writes one ExternalSecret per Secret it fills (named after it), with every key its
+   * SecretRefs give; the store is `options.store`, the app's `secretStore`, or the environment's default.
+   */
+  public static envFromStore(variable: string, secretName: string, key: string, value: StoreValue, options: FromStoreOptions = {}): SecretRef {
+    checkOptions('SecretRef.envFromStore', options, FromStoreOptionsSchema);
+    return new SecretRef(secretName, { variable, key }, undefined, { keys: { [key]: value }, ...options });
+  }
+
+  /**
+   * Every key of a Secret as a file under `mountPath` (read-only, updated in place when the
+   * Secret changes), the keys filled from a secret store: `keys` maps each file name to its value.
+   */
+  public static filesFromStore(secretName: string, mountPath: string, keys: Record<string, StoreValue>, options: FromStoreOptions = {}): SecretRef {
+    checkOptions('SecretRef.filesFromStore', options, FromStoreOptionsSchema);
+    return new SecretRef(secretName, undefined, mountPath, { keys: { ...keys }, ...options });
+  }
+
   private constructor(
     public readonly secretName: string,
     public readonly env?: { readonly variable: string; readonly key: string },
     public readonly mountPath?: string,
+    /** The Secret's keys from a store, and where from (envFromStore, filesFromStore). */
+    public readonly fromStore?: { readonly keys: Readonly<Record<string, StoreValue>> } & FromStoreOptions,
   ) {}
 }
 
@@ -213,10 +240,17 @@ export interface JavaAppProps {
    */
   readonly applicationConfig?: string;
   /**
-   * Secrets that exist in the cluster, as env vars or files (`SecretRef.env()`, `SecretRef.files()`).
+   * Secrets the app reads, as env vars or files: Secrets that exist in the cluster
+   * (`SecretRef.env()`, `SecretRef.files()`) or that the app fills from a secret store
+   * (`SecretRef.envFromStore()`, `SecretRef.filesFromStore()`, one ExternalSecret per Secret).
    * @default none
    */
   readonly secrets?: SecretRef[];
+  /**
+   * The store the app's Secrets from a store come from, unless a Secret names its own.
+   * @default the environment's default store (EnvironmentProps.secretStores)
+   */
+  readonly secretStore?: SecretStoreRef;
   /**
    * A PersistentVolumeClaim `<app>-data` mounted into the container.
    * @default no volume
@@ -353,5 +387,5 @@ export const JavaAppPropsSchema = P.object('JavaAppProps', {
   // Kubernetes' own type: the validation gate checks it against the OpenAPI schema.
   tolerations: P.array(P.unknown),
   managementPort: P.number, monitoring: P.instance('Monitoring', Monitoring), alerts: AlertOptionsSchema,
-  runAsUser: P.number, metrics: P.boolean, policyExceptions: P.array(P.instance('PolicyException', PolicyException)),
+  runAsUser: P.number, metrics: P.boolean, secretStore: P.instance('SecretStoreRef', SecretStoreRef), policyExceptions: P.array(P.instance('PolicyException', PolicyException)),
 });

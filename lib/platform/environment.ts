@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ArgoCdCluster, ArgoCdClusterSchema, checkCluster, IN_CLUSTER } from './cluster';
 import { Monitoring } from '../monitoring';
 import { Traffic } from '../traffic';
+import { SecretStores, SecretStoresOptions, SecretStoresOptionsSchema } from '../secrets';
 import { checkName, checkRule, PropError } from '../props/checks';
 import { routeKey } from '../rules/ingress';
 import { labelValue } from '../rules/names';
@@ -48,6 +49,12 @@ export interface EnvironmentProps {
    * @default Traffic.ingress() (ingress-nginx, class `nginx`)
    */
   readonly traffic?: Traffic;
+  /**
+   * The secret stores (External Secrets Operator) the environment's cluster provides: the default
+   * one apps fill their Secrets from, and the others apps may name (docs/secrets.md).
+   * @default none: an app that fills a Secret from a store names a declared one, so it must be declared
+   */
+  readonly secretStores?: SecretStoresOptions;
 }
 
 /**
@@ -78,6 +85,8 @@ export class Environment extends Chart {
   public readonly monitoring?: Monitoring;
   /** How traffic enters the apps (see EnvironmentProps.traffic). */
   public readonly traffic: Traffic;
+  /** The secret stores declared for the environment, and the Secrets its apps fill from them. */
+  public readonly secretStores: SecretStores;
   private readonly apps = new Map<string, Construct>();
   private readonly overrides: Traffic[] = [];
   private readonly routes = new Map<string, string>();
@@ -95,6 +104,7 @@ export class Environment extends Chart {
     this.cluster = props.cluster === undefined ? IN_CLUSTER : checkCluster('Environment', name, 'cluster', props.cluster);
     this.monitoring = props.monitoring;
     this.traffic = props.traffic ?? Traffic.ingress();
+    this.secretStores = new SecretStores('Environment', name, props.secretStores);
     checkRule('Environment', name, `partOf "${this.partOf}" (the value of the app.kubernetes.io/part-of label)`, labelValue(this.partOf));
 
     if (props.createNamespace ?? true) {
@@ -154,4 +164,5 @@ export class Environment extends Chart {
 export const EnvironmentPropsSchema = P.object('EnvironmentProps', {
   namespace: P.string, partOf: P.string, createNamespace: P.boolean, cluster: ArgoCdClusterSchema, monitoring: P.instance('Monitoring', Monitoring),
   traffic: P.instance('Traffic', Traffic),
+  secretStores: SecretStoresOptionsSchema,
 });

@@ -32,7 +32,8 @@ const SYNC_WAVES: Record<string, number> = {
   ServiceAccount: 0, ConfigMap: 0, PersistentVolumeClaim: 0, Service: 0, NetworkPolicy: 0,
   // Scraping must run before a paused Rollout (Suspended) holds the later waves back: its analysis reads it.
   ServiceMonitor: 0, PodMonitor: 0, PrometheusRule: 0,
-  AnalysisTemplate: 1,
+  // A Secret filled from a store is there (the ExternalSecret healthy) before the pods that read it start.
+  AnalysisTemplate: 1, ExternalSecret: 1,
   // Argo Rollouts' Gateway API plugin reads and writes the HTTPRoute whenever the Rollout sets a
   // weight: the route is there before the Rollout changes (its Services, wave 0, before it).
   HTTPRoute: 1,
@@ -109,7 +110,9 @@ export class PlatformApp extends App {
       for (const c of this.node.findAll()) {
         for (const message of c.node.validate()) errors.push(`${c.node.path}: ${message}`);
         if (c instanceof ApiObject) objects.push(c);
-        else if (Environment.isEnvironment(c)) folders.set(c.name, { server: c.cluster.server, namespace: c.namespace, gateways: c.gateways });
+        else if (Environment.isEnvironment(c)) {
+          folders.set(c.name, { server: c.cluster.server, namespace: c.namespace, gateways: c.gateways, secretStores: c.secretStores.declared });
+        }
       }
     });
     if (errors.length) {

@@ -5,6 +5,7 @@
  */
 export * as analysis from './analysis';
 export * as credentials from './credentials';
+export * as externalSecrets from './external-secrets';
 export * as gateway from './gateway';
 export * as exemptions from './exemptions';
 export * as images from './images';

@@ -1,3 +1,4 @@
+import type { StoreRef } from '../rules/external-secrets';
 import { describe, Manifest } from './manifest';
 import { Problem } from './problem';
 import { isNamespaced } from './schema';
@@ -44,6 +45,8 @@ export interface FolderTarget {
    * @default none
    */
   readonly gateways?: readonly string[];
+  /** Secret stores (External Secrets Operator) the folder's cluster provides to it; none when not given. */
+  readonly secretStores?: readonly StoreRef[];
 }
 
 /** What the gate knows of folders and clusters. */

@@ -1,5 +1,6 @@
 import { checkAnalysisScrape } from './analysis-scrape';
 import { checkApiRules } from './api-rules';
+import { checkExternalSecret, checkSecretSources, clusterStoresOf } from './external-secrets';
 import { lintWorkflowTemplates } from './workflow-lint';
 import { byCluster, checkFolders, folderClusters, FolderTarget } from './folders';
 import { describe, indexByNamespace, Manifest } from './manifest';
@@ -27,9 +28,10 @@ export interface GateOptions {
    */
   readonly policy?: boolean;
   /**
-   * The cluster (API server URL) of each folder and the namespace it owns, as the constructs
-   * declare them (environments); an Argo CD Application in the output that syncs the folder takes
-   * precedence.
+   * The cluster (API server URL) of each folder, the namespace it owns and the secret stores its
+   * cluster provides, as the constructs declare them (environments); an Argo CD Application in the
+   * output that syncs the folder takes precedence for the cluster. When given, every store an
+   * ExternalSecret names must be declared for its folder or be in the output.
    * @default Argo CD's own cluster for folders that no Application syncs
    */
   readonly folders?: ReadonlyMap<string, FolderTarget>;
@@ -64,16 +66,22 @@ export function validateManifests(manifests: Manifest[], options: GateOptions = 
       problems.push({ object: describe(m), path: at, message: 'only the Rollouts controller sets this label (it adds it to the pods and Service selectors it manages): use the stable app labels' });
     }
     if (options.policy ?? true) problems.push(...checkPolicy(m), ...checkRouteDefaults(m));
+    problems.push(...checkExternalSecret(m, options.policy ?? true));
   }
   // Namespaces of different clusters are different namespaces: names and references hold per cluster.
   problems.push(...checkFolders(manifests, options.folders));
+  const known = options.folders;
+  // Stores are checked when the folders are told (PlatformApp tells every environment's); a folder not told declares none.
+  const declared = known ? (folder: string) => known.get(folder)?.secretStores ?? [] : undefined;
   const { clusters, applications } = folderClusters(manifests, options.folders);
   for (const cluster of byCluster(manifests, clusters)) {
     problems.push(...checkDuplicates(cluster));
     const namespaces = indexByNamespace(cluster);
     problems.push(...checkGatewayRoutes(namespaces, options.folders));
     problems.push(...checkGatewayPlugin(namespaces, applications));
+    const clusterStores = clusterStoresOf(cluster);
     for (const ns of namespaces.values()) {
+      problems.push(...checkSecretSources(ns, { declared, clusterStores }));
       problems.push(...checkReferences(ns));
       problems.push(...checkRoutes(ns));
       problems.push(...checkRollouts(ns));
