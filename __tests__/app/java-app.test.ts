@@ -312,3 +312,13 @@ describe('JavaApp escape hatch', () => {
     expect(() => app.manifests()).toThrow(/privileged/);
   });
 });
+
+describe('JavaApp env: secret-looking names as secret scanners define them (lib/rules/credentials.ts)', () => {
+  test.each(['MYSQL_PWD', 'SMTP_PASS', 'AWS_SECRET_ACCESS_KEY', 'STRIPE_APIKEY', 'dbPassword', 'BASIC_AUTH'])('refuses a plain value under %s', (name) => {
+    expect(() => synth({ env: { [name]: 'x' } })).toThrow(`JavaApp "orders": env "${name}" looks like a secret: reference an existing Secret with secrets: [SecretRef.env('${name}', '<secret>', '<key>')] instead of a plain value`);
+  });
+
+  test.each(['DB_PASSWORD_FILE', 'TOKEN_URL', 'AUTH_ENABLED', 'AWS_ACCESS_KEY_ID', 'SECRET_NAME', 'AUTHOR'])('accepts %s, and the gate agrees', (name) => {
+    expect(envOf(container(synth({ env: { [name]: 'x' } })))[name]).toBe('x');
+  });
+});
