@@ -322,3 +322,14 @@ describe('JavaApp env: secret-looking names as secret scanners define them (lib/
     expect(envOf(container(synth({ env: { [name]: 'x' } })))[name]).toBe('x');
   });
 });
+
+describe('JavaApp serviceType: the fields the Service type decides (ValidateService, lib/rules/services.ts)', () => {
+  test('ExternalName is refused: that Service needs externalName and selects no pods', () => {
+    expect(() => synth({ serviceType: ServiceType.EXTERNAL_NAME })).toThrow(
+      'JavaApp "orders": serviceType ExternalName: the Service\'s spec.externalName Required value: the DNS name this Service is an alias for (an ExternalName Service selects no pods); an app\'s Service selects its pods: use ServiceType.CLUSTER_IP, NODE_PORT or LOAD_BALANCER');
+  });
+
+  test.each([ServiceType.CLUSTER_IP, ServiceType.NODE_PORT, ServiceType.LOAD_BALANCER])('%s is written, and the gate accepts it', (type) => {
+    expect(one(synth({ serviceType: type }), 'Service', 'orders').spec.type).toBe(type);
+  });
+});
