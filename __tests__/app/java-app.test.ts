@@ -333,3 +333,21 @@ describe('JavaApp serviceType: the fields the Service type decides (ValidateServ
     expect(one(synth({ serviceType: type }), 'Service', 'orders').spec.type).toBe(type);
   });
 });
+
+describe('JavaApp: no bounds of our own (docs/validation.md lists the platform\'s policies)', () => {
+  test('an autoscaler target above 100% is written: usage may exceed the request, and the API server refuses only values below 1', () => {
+    const hpa = one(synth({ autoscaling: { maxReplicas: 3, cpuUtilization: 150 } }), 'HorizontalPodAutoscaler');
+    expect(hpa.spec.metrics[0].resource.target).toEqual({ type: 'Utilization', averageUtilization: 150 });
+  });
+
+  test('replicas, autoscaler bounds and a disruption budget beyond 1000, up to int32', () => {
+    const manifests = synth({ replicas: 1500, maxUnavailable: 2000, autoscaling: { minReplicas: 1500, maxReplicas: 2 ** 31 - 1 } });
+    expect(one(manifests, 'HorizontalPodAutoscaler').spec).toMatchObject({ minReplicas: 1500, maxReplicas: 2 ** 31 - 1 });
+    expect(one(manifests, 'PodDisruptionBudget').spec.maxUnavailable).toBe(2000);
+  });
+
+  test('maxRamPercentage from 1 to 95 (platform policy)', () => {
+    expect(envOf(container(synth({ maxRamPercentage: 1 }))).JAVA_TOOL_OPTIONS).toContain('-XX:MaxRAMPercentage=1.0');
+    expect(() => synth({ maxRamPercentage: 0 })).toThrow('JavaApp "orders": maxRamPercentage must be an integer 1-95, got 0');
+  });
+});

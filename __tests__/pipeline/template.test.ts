@@ -541,10 +541,9 @@ describe('PipelineTemplate', () => {
     expect(() => synth(props as Partial<PipelineTemplateProps>)).toThrow(message);
   });
 
-  const WAIT_RANGE = 'waitTimeout must be a whole number of seconds from 1m to 24h';
+  const WAIT_RANGE = 'waitTimeout must be a whole number of seconds of at least 1s';
   test.each([
-    ['Duration.seconds(59)', Duration.seconds(59), `${WAIT_RANGE}, got 59s`],
-    ['Duration.seconds(86401)', Duration.seconds(86401), `${WAIT_RANGE}, got 86401s`],
+    ['Duration.seconds(0)', Duration.seconds(0), `${WAIT_RANGE}, got 0s`],
     ['Duration.millis(90500)', Duration.millis(90500), `${WAIT_RANGE}, got 90500ms`],
   ])('refuses waitTimeout: %s', (_label, waitTimeout, message) => {
     expect(() => synth({ waitTimeout })).toThrow(new PropError('PipelineTemplate', 'pipeline', message));
@@ -552,8 +551,8 @@ describe('PipelineTemplate', () => {
 
   test.each([
     // The bounds are accepted; the deploy's deadline leaves 30 minutes for the rendered commit.
-    ['Duration.minutes(1)', 60, Duration.minutes(1)],
-    ['Duration.hours(24)', 86400, Duration.hours(24)],
+    ['Duration.seconds(1)', 1, Duration.seconds(1)],
+    ['Duration.hours(48) (no maximum of ours)', 172800, Duration.hours(48)],
     ['Duration.seconds(90)', 90, Duration.seconds(90)],
   ])('accepts waitTimeout: %s, the wait step waits %d seconds', (_label, seconds, waitTimeout) => {
     const deploy = byName(synth({ waitTimeout }), 'deploy-app');
