@@ -76,6 +76,15 @@ describe('volumeClaimTemplates -> PersistentVolumeClaim, as the workflow control
     ]);
   });
 
+  test('a ClusterWorkflowTemplate is submitted as "<name>-" too; its claims land in the workflow\'s namespace', () => {
+    const doc = { ...workflowTemplate([claim({ spec: { resources: { requests: { storage: '1Gi' } } } })], 'shared'), kind: 'ClusterWorkflowTemplate', metadata: { name: 'shared' } };
+    const [o] = controllerObjects(index(doc));
+    expect(o.doc.metadata).toEqual({ name: 'shared-xxxxx-workspace', labels: { 'workflows.argoproj.io/workflow': 'shared-xxxxx' } });
+    expect(lines(checkControllerObjects(index(doc)))).toEqual([
+      'dev/app.yaml ClusterWorkflowTemplate shared spec.volumeClaimTemplates[0].spec.accessModes: the PersistentVolumeClaim "shared-xxxxx-workspace" that the workflow controller creates (createPVCs): spec.accessModes: at least 1 access mode is required',
+    ]);
+  });
+
   test.each<[string, Doc[]]>([
     ['valid claims, one with a class and labels', [claim(), claim({ metadata: { name: 'cache', labels: { team: 'ci' } }, spec: { ...claim().spec, storageClassName: 'fast.ssd' } })]],
     ['no claims', []],
