@@ -62,7 +62,9 @@ describe('volumeClaimTemplates -> PersistentVolumeClaim, as the workflow control
 
   test('a claim template without a name: the controller refuses the workflow, in its words', () => {
     expect(lines(checkControllerObjects(index(workflowTemplate([claim(), claim({ metadata: {} })])))))
-      .toEqual([`${W} spec.volumeClaimTemplates[1].metadata.name: the workflow controller refuses the workflow (createPVCs): volumeClaimTemplates[1].metadata.name is required`]);
+      .toEqual([`${W} spec.volumeClaimTemplates[1].metadata.name: the workflow controller (createPVCs) refuses the workflow: volumeClaimTemplates[1].metadata.name is required`]);
+    expect(lines(checkControllerObjects(index(workflowTemplate([{ spec: claim().spec }, claim({ metadata: { name: '' } })])))))
+      .toEqual([0, 1].map((i) => `${W} spec.volumeClaimTemplates[${i}].metadata.name: the workflow controller (createPVCs) refuses the workflow: volumeClaimTemplates[${i}].metadata.name is required`));
   });
 
   test('a Workflow (its name or generateName) and a CronWorkflow (its spec.workflowSpec, "<cron>-<time>") alike', () => {
@@ -79,7 +81,7 @@ describe('volumeClaimTemplates -> PersistentVolumeClaim, as the workflow control
   test('a ClusterWorkflowTemplate is submitted as "<name>-" too; its claims land in the workflow\'s namespace', () => {
     const doc = { ...workflowTemplate([claim({ spec: { resources: { requests: { storage: '1Gi' } } } })], 'shared'), kind: 'ClusterWorkflowTemplate', metadata: { name: 'shared' } };
     const [o] = controllerObjects(index(doc));
-    expect(o.doc.metadata).toEqual({ name: 'shared-xxxxx-workspace', labels: { 'workflows.argoproj.io/workflow': 'shared-xxxxx' } });
+    expect(o.doc.metadata).toStrictEqual({ name: 'shared-xxxxx-workspace', labels: { 'workflows.argoproj.io/workflow': 'shared-xxxxx' } });
     expect(lines(checkControllerObjects(index(doc)))).toEqual([
       'dev/app.yaml ClusterWorkflowTemplate shared spec.volumeClaimTemplates[0].spec.accessModes: the PersistentVolumeClaim "shared-xxxxx-workspace" that the workflow controller creates (createPVCs): spec.accessModes: at least 1 access mode is required',
     ]);
@@ -98,6 +100,10 @@ describe('volumeClaimTemplates -> PersistentVolumeClaim, as the workflow control
     delete doc.spec.volumeClaimTemplates;
     expect(controllerObjects(index(doc))).toEqual([]);
     expect(controllerObjects(index({ ...doc, metadata: undefined, spec: { volumeClaimTemplates: {} } }))).toEqual([]);
+    expect(controllerObjects(index({ ...doc, spec: undefined }, { ...doc, kind: 'CronWorkflow', spec: undefined }))).toEqual([]);
+    // A Workflow with neither name nor generateName: the API server refuses it, the claim is named after the random part alone.
+    const [o] = controllerObjects(index({ ...workflowTemplate([claim()]), kind: 'Workflow', metadata: { namespace: NS } }));
+    expect(o.doc.metadata.name).toBe('xxxxx-workspace');
   });
 });
 
@@ -142,6 +148,23 @@ describe('the canary Ingress the Rollouts controller builds from the stable one 
       },
     });
     expect(checkControllerObjects(index(...docs()))).toEqual([]);
+    // Without class, TLS or namespace the canary Ingress has none either.
+    const bare = docs();
+    delete bare[4].metadata.namespace;
+    expect(controllerObjects(index(...bare))[0].doc).toStrictEqual({
+      apiVersion: 'networking.k8s.io/v1', kind: 'Ingress',
+      metadata: { name: 'web-web-canary', annotations: { 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': '0' } },
+      spec: { rules: [expect.objectContaining({ host: 'web.example.com' })] },
+    });
+  });
+
+  test('rules and paths the schema refuses (null, no backend) are skipped as the controller would see them', () => {
+    const [o] = controllerObjects(index(...docs({}, (s) => {
+      s.spec.rules.unshift(null);
+      s.spec.rules[1].http.paths.unshift(null, { path: '/x', pathType: 'Prefix' }, { path: '/y', pathType: 'Prefix', backend: {} });
+    })));
+    expect(o.doc.spec.rules).toHaveLength(1);
+    expect(o.doc.spec.rules[0].http.paths.slice(0, 3)).toEqual([null, { path: '/x', pathType: 'Prefix' }, { path: '/y', pathType: 'Prefix', backend: {} }]);
   });
 
   test('one canary Ingress per stable Ingress; the weight total with maxTrafficWeight; a prefixed key is kept', () => {
@@ -159,6 +182,10 @@ describe('the canary Ingress the Rollouts controller builds from the stable one 
       [`${N}.additionalIngressAnnotations: ${made}: metadata.annotations["nginx.ingress.kubernetes.io/a b"]: annotation key "nginx.ingress.kubernetes.io/a b": name part must consist of letters, digits, '-', '_' or '.', and must start and end with a letter or digit (e.g. "my.name")`]],
     ['a canary Ingress annotation whose key the API server refuses', { canaryIngressAnnotations: { 'a/b/c': 'x' } }, () => undefined,
       [`${N}.canaryIngressAnnotations: ${made}: metadata.annotations["a/b/c"]: annotation key "a/b/c": must be a qualified name: an optional DNS subdomain prefix and '/', then a name of letters, digits, '-', '_' or '.' that starts and ends with a letter or digit (e.g. "example.com/my-name")`]],
+    ['a canary Ingress annotation key without a prefix that ends in "_"', { canaryIngressAnnotations: { bad_: 'x' } }, () => undefined,
+      [`${N}.canaryIngressAnnotations: ${made}: metadata.annotations.bad_: annotation key "bad_": name part must consist of letters, digits, '-', '_' or '.', and must start and end with a letter or digit (e.g. "my.name")`]],
+    ['an additional annotation key that starts with the prefix, so it is kept as written', { annotationPrefix: 'x', additionalIngressAnnotations: { xy_: 'x' } }, () => undefined,
+      [`${N}.additionalIngressAnnotations: ${made}: metadata.annotations.xy_: annotation key "xy_": name part must consist of letters, digits, '-', '_' or '.', and must start and end with a letter or digit (e.g. "my.name")`]],
     ['annotations above 256 KiB together', { canaryIngressAnnotations: { 'example.com/big': 'x'.repeat(256 * 1024) } }, () => undefined,
       [`${N}: ${made}: metadata.annotations: annotations take 262239 bytes, more than the API server's limit of 262144 (256 KiB)`]],
     ['a stable Ingress\'s class annotation copied beside a different class name', {}, (s) => { s.metadata.annotations = { 'kubernetes.io/ingress.class': 'public' }; s.spec.ingressClassName = 'nginx'; },
@@ -166,6 +193,14 @@ describe('the canary Ingress the Rollouts controller builds from the stable one 
   ])('refuses %s', (_case, nginx, edit, expected) => {
     const problems = lines(checkControllerObjects(index(...docs(nginx, edit))));
     expect(problems).toEqual(expected);
+  });
+
+  test('stableIngresses: each canary Ingress is reported on its entry', () => {
+    const all = docs({ stableIngress: undefined, stableIngresses: ['web'] }, (s) => { s.metadata.annotations = { 'kubernetes.io/ingress.class': 'public' }; s.spec.ingressClassName = 'nginx'; });
+    expect(lines(checkControllerObjects(index(...all)))).toEqual([
+      `${N}.stableIngresses[0]: ${made}: metadata.annotations["kubernetes.io/ingress.class"]: must match ingressClassName ("nginx") when both are specified, got "public"`,
+    ]);
+    expect(controllerObjects(index(...docs({ stableIngress: undefined, stableIngresses: 'web' })))).toEqual([]);
   });
 
   test('a name cut to 253 characters that ends in a dot before "-canary" (GetCanaryIngressName)', () => {
@@ -185,6 +220,7 @@ describe('the canary Ingress the Rollouts controller builds from the stable one 
     ['a stable Ingress without a rule to the stable Service (the controller\'s error, reported by checkRollouts)', docs({}, (s) => { s.spec.rules = [s.spec.rules[1]]; })],
     ['a stable Ingress without a spec', docs({}, (s) => { delete s.spec; })],
     ['a Rollout without a spec', [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'web', namespace: NS } }]],
+    ['a Rollout without a strategy', [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'web', namespace: NS }, spec: {} }]],
   ])('creates nothing for %s', (_case, all) => {
     expect(controllerObjects(index(...all))).toEqual([]);
   });

@@ -19,7 +19,7 @@ export interface ControllerObject {
   readonly doc: any;
   /** Why the controller refuses to build it, in its words. */
   readonly refused?: string;
-  /** Who builds it and how, as a verb phrase: `the workflow controller creates (createPVCs)`. */
+  /** Who builds it and how, as a verb phrase: `the workflow controller creates (createPVCs)`; who refuses, when it does. */
   readonly builder: string;
   /** The field of the source that a field of the object comes from. */
   readonly at: (path: string) => string;
@@ -61,7 +61,7 @@ function workflowClaims(m: Manifest): ControllerObject[] {
     const name = t.metadata?.name;
     if (typeof name !== 'string' || name === '') {
       // The controller's own refusal (CodeBadRequest), before it creates anything.
-      return [{ source: m, doc: undefined, refused: `the workflow controller refuses the workflow (createPVCs): volumeClaimTemplates[${i}].metadata.name is required`, builder: 'the workflow controller creates (createPVCs)', at: () => field.child(base, 'metadata', 'name') }];
+      return [{ source: m, doc: undefined, refused: `volumeClaimTemplates[${i}].metadata.name is required`, builder: 'the workflow controller (createPVCs)', at: () => field.child(base, 'metadata', 'name') }];
     }
     const labels = { ...(isObject(t.metadata?.labels) ? t.metadata.labels : {}), 'workflows.argoproj.io/workflow': workflow };
     const doc = {
@@ -144,7 +144,7 @@ export function checkControllerObjects(ns: NamespaceIndex): Problem[] {
   for (const o of controllerObjects(ns)) {
     const object = describe(o.source);
     if (o.doc === undefined) {
-      problems.push({ object, path: o.at(''), message: o.refused! });
+      problems.push({ object, path: o.at(''), message: `${o.builder} refuses the workflow: ${o.refused}` });
       continue;
     }
     const what = `the ${o.doc.kind} "${o.doc.metadata.name}" that ${o.builder}`;
