@@ -250,7 +250,11 @@ describe('ValidatePodSpec: volumes, containers, ports, env, probes, resources, s
 });
 
 describe('ValidateService: ports and selector', () => {
-  const svc = (ports: any[], selector: any = { app: 'web' }) => () => service('web', selector, ports);
+  const svc = (ports: any[], selector: any = { app: 'web' }, type?: string) => () => {
+    const doc = service('web', selector, ports);
+    if (type) doc.spec.type = type;
+    return doc;
+  };
   test.each<[string, () => Doc, string[]]>([
     ['a second port without a name', svc([{ name: 'http', port: 80 }, { port: 81 }]), [`${S} spec.ports[1].name: is required when a Service has more than one port`]],
     ['a second port that is not an object, as one without a name', svc([{ name: 'http', port: 80 }, null]), [`${S} spec.ports[1].name: is required when a Service has more than one port`]],
@@ -264,8 +268,8 @@ describe('ValidateService: ports and selector', () => {
     ['a targetPort above 65535', svc([{ port: 80, targetPort: 65536 }]), [`${S} spec.ports[0].targetPort: ${PORT(65536)}`]],
     ['a numeric targetPort written as a string', svc([{ port: 80, targetPort: '8080' }]), [`${S} spec.ports[0].targetPort: a port given as a string must be a name, got "8080": write the number without quotes`]],
     ['a targetPort name that is no IANA service name', svc([{ port: 80, targetPort: 'Http' }]), [`${S} spec.ports[0].targetPort: ${PORT_CHARS}`]],
-    ['a nodePort above 65535', svc([{ port: 80, nodePort: 70000 }]), [`${S} spec.ports[0].nodePort: ${PORT(70000)}`]],
-    ['a negative nodePort', svc([{ port: 80, nodePort: -1 }]), [`${S} spec.ports[0].nodePort: ${PORT(-1)}`]],
+    ['a nodePort above 65535', svc([{ port: 80, nodePort: 70000 }], undefined, 'NodePort'), [`${S} spec.ports[0].nodePort: ${PORT(70000)}`]],
+    ['a negative nodePort', svc([{ port: 80, nodePort: -1 }], undefined, 'NodePort'), [`${S} spec.ports[0].nodePort: ${PORT(-1)}`]],
     ['a selector value with a space', svc([{ port: 80 }], { app: 'a b' }), [`${S} spec.selector.app: label value "a b" of "app": ${LABEL_VALUE}`]],
   ])('refuses %s', (_case, make, expected) => {
     expect(rules(make())).toEqual(expected);
@@ -273,10 +277,10 @@ describe('ValidateService: ports and selector', () => {
 
   test.each<[string, () => Doc]>([
     ['one port without a name', svc([{ port: 80 }])],
-    ['ports 1 and 65535, a named targetPort, targetPort and nodePort 0 (unset)', svc([{ name: 'a', port: 1, targetPort: 'http', nodePort: 0 }, { name: 'b', port: 65535, targetPort: 0, nodePort: 30080 }])],
+    ['ports 1 and 65535, a named targetPort, targetPort and nodePort 0 (unset)', svc([{ name: 'a', port: 1, targetPort: 'http', nodePort: 0 }, { name: 'b', port: 65535, targetPort: 0, nodePort: 30080 }], undefined, 'NodePort')],
     ['a port that is no number (left to the schema)', svc([{ port: '80' }])],
     ['port names that are no strings (left to the schema)', svc([{ name: 7, port: 80 }, { name: 7, port: 81 }])],
-    ['no ports and no selector', () => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: NS } })],
+    ['no ports and no selector in a headless Service', () => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: NS }, spec: { clusterIP: 'None' } })],
     ['ports and a selector of the wrong type', () => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: NS }, spec: { ports: {}, selector: ['a b'] } })],
   ])('accepts %s', (_case, make) => {
     expect(rules(make())).toEqual([]);

@@ -242,8 +242,6 @@ describe('canary steps and NGINX traffic routing', () => {
       [`${C}.steps[0].setWeight: must be between 0 and 100, got 150`]],
     ['both stableIngress and stableIngresses', (get) => { nginx(get).stableIngresses = ['web']; },
       [`${N}: either stableIngress or stableIngresses must be configured, both are`]],
-    ['an additional annotation that is no valid key', (get) => { nginx(get).additionalIngressAnnotations = { 'a b': 'x' }; },
-      [`${N}.additionalIngressAnnotations: "a b" becomes the canary Ingress annotation "nginx.ingress.kubernetes.io/a b", which is not a valid annotation key: name part must consist of letters, digits, '-', '_' or '.', and must start and end with a letter or digit (e.g. "my.name")`]],
     ['an additional annotation the controller sets', (get) => { nginx(get).additionalIngressAnnotations = { 'canary-weight': '5' }; },
       [`${N}.additionalIngressAnnotations: "canary-weight" is set by the controller at every step and would be overwritten: remove it`]],
     ['a prefixed additional annotation the controller sets', (get) => { nginx(get).additionalIngressAnnotations = { 'nginx.ingress.kubernetes.io/canary': 'true' }; },

@@ -101,7 +101,7 @@ describe('Argo Rollouts controller parity (v1.9.1), blue-green and canary alike'
     const ingress = { ingress: { host: 'orders.example.com' } };
     test('an additional annotation whose key the API server would refuse on the canary Ingress', () => {
       expect(gate('canary', [['trafficRouting/nginx/additionalIngressAnnotations', { 'canary by header': 'X-Canary' }]], () => undefined, ingress))
-        .toEqual([`${CANARY}.trafficRouting.nginx.additionalIngressAnnotations: "canary by header" becomes the canary Ingress annotation "nginx.ingress.kubernetes.io/canary by header", which is not a valid annotation key: name part must consist of letters, digits, '-', '_' or '.', and must start and end with a letter or digit (e.g. "my.name")`]);
+        .toEqual([`${CANARY}.trafficRouting.nginx.additionalIngressAnnotations: the Ingress "orders-orders-canary" that the Rollouts controller creates from Ingress "orders" (buildCanaryIngress): metadata.annotations["nginx.ingress.kubernetes.io/canary by header"]: annotation key "nginx.ingress.kubernetes.io/canary by header": name part must consist of letters, digits, '-', '_' or '.', and must start and end with a letter or digit (e.g. "my.name")`]);
     });
     test('canary-by-header is a valid additional annotation', () => {
       expect(gate('canary', [['trafficRouting/nginx/additionalIngressAnnotations', { 'canary-by-header': 'X-Canary' }]], () => undefined, ingress)).toEqual([]);

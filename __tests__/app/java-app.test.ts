@@ -312,3 +312,42 @@ describe('JavaApp escape hatch', () => {
     expect(() => app.manifests()).toThrow(/privileged/);
   });
 });
+
+describe('JavaApp env: secret-looking names as secret scanners define them (lib/rules/credentials.ts)', () => {
+  test.each(['MYSQL_PWD', 'SMTP_PASS', 'AWS_SECRET_ACCESS_KEY', 'STRIPE_APIKEY', 'dbPassword', 'BASIC_AUTH'])('refuses a plain value under %s', (name) => {
+    expect(() => synth({ env: { [name]: 'x' } })).toThrow(`JavaApp "orders": env "${name}" looks like a secret: reference an existing Secret with secrets: [SecretRef.env('${name}', '<secret>', '<key>')] instead of a plain value`);
+  });
+
+  test.each(['DB_PASSWORD_FILE', 'TOKEN_URL', 'AUTH_ENABLED', 'AWS_ACCESS_KEY_ID', 'SECRET_NAME', 'AUTHOR'])('accepts %s, and the gate agrees', (name) => {
+    expect(envOf(container(synth({ env: { [name]: 'x' } })))[name]).toBe('x');
+  });
+});
+
+describe('JavaApp serviceType: the fields the Service type decides (ValidateService, lib/rules/services.ts)', () => {
+  test('ExternalName is refused: that Service needs externalName and selects no pods', () => {
+    expect(() => synth({ serviceType: ServiceType.EXTERNAL_NAME })).toThrow(
+      'JavaApp "orders": serviceType ExternalName: the Service\'s spec.externalName Required value: the DNS name this Service is an alias for (an ExternalName Service selects no pods); an app\'s Service selects its pods: use ServiceType.CLUSTER_IP, NODE_PORT or LOAD_BALANCER');
+  });
+
+  test.each([ServiceType.CLUSTER_IP, ServiceType.NODE_PORT, ServiceType.LOAD_BALANCER])('%s is written, and the gate accepts it', (type) => {
+    expect(one(synth({ serviceType: type }), 'Service', 'orders').spec.type).toBe(type);
+  });
+});
+
+describe('JavaApp: no bounds of our own (docs/validation.md lists the platform\'s policies)', () => {
+  test('an autoscaler target above 100% is written: usage may exceed the request, and the API server refuses only values below 1', () => {
+    const hpa = one(synth({ autoscaling: { maxReplicas: 3, cpuUtilization: 150 } }), 'HorizontalPodAutoscaler');
+    expect(hpa.spec.metrics[0].resource.target).toEqual({ type: 'Utilization', averageUtilization: 150 });
+  });
+
+  test('replicas, autoscaler bounds and a disruption budget beyond 1000, up to int32', () => {
+    const manifests = synth({ replicas: 1500, maxUnavailable: 2000, autoscaling: { minReplicas: 1500, maxReplicas: 2 ** 31 - 1 } });
+    expect(one(manifests, 'HorizontalPodAutoscaler').spec).toMatchObject({ minReplicas: 1500, maxReplicas: 2 ** 31 - 1 });
+    expect(one(manifests, 'PodDisruptionBudget').spec.maxUnavailable).toBe(2000);
+  });
+
+  test('maxRamPercentage from 1 to 95 (platform policy)', () => {
+    expect(envOf(container(synth({ maxRamPercentage: 1 }))).JAVA_TOOL_OPTIONS).toContain('-XX:MaxRAMPercentage=1.0');
+    expect(() => synth({ maxRamPercentage: 0 })).toThrow('JavaApp "orders": maxRamPercentage must be an integer 1-95, got 0');
+  });
+});

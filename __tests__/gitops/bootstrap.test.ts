@@ -275,7 +275,7 @@ describe('ArgoCdBootstrap', () => {
       [{ server: 'https://admin:secret@k8s.example.com' }, 'server must not contain credentials'],
       [{ selfManged: false }, 'unknown prop `selfManged`: did you mean `selfManaged`?'],
       [{ project: 'Shop' }, 'project must be a DNS-1123 label'],
-      [{ defaultSyncPolicy: SyncPolicy.manual({ retryLimit: -1 }) }, 'retryLimit must be an integer 0-100'],
+      [{ defaultSyncPolicy: SyncPolicy.manual({ retryLimit: -1 }) }, 'retryLimit must be an integer of at least 0, got -1'],
     ])('%j is refused with a clear message', (props, message) => {
       expect(() => platform(props as Partial<ArgoCdBootstrapProps>)).toThrow(message);
       expect(() => platform(props as Partial<ArgoCdBootstrapProps>)).toThrow(/^ArgoCdBootstrap "argocd": /);

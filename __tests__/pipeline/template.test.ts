@@ -8,6 +8,9 @@ import { ArgoCdBootstrap } from '../../lib/gitops/bootstrap';
 import { BuildCache, BuildTool, PipelineTemplate, PipelineTemplateProps } from '../../lib/pipeline/template';
 import { PropError, unpinnedImage } from '../../lib/props/checks';
 import { lintWorkflowTemplates } from '../../lib/validate/workflow-lint';
+import { controllerObjects } from '../../lib/validate/controller-objects';
+import { validateManifests } from '../../lib/validate/gate';
+import { indexByNamespace } from '../../lib/validate/manifest';
 
 const GITOPS_REPO = 'https://github.com/acme/gitops.git';
 /** A digest for overridden images in tests (never pulled). */
@@ -538,10 +541,9 @@ describe('PipelineTemplate', () => {
     expect(() => synth(props as Partial<PipelineTemplateProps>)).toThrow(message);
   });
 
-  const WAIT_RANGE = 'waitTimeout must be a whole number of seconds from 1m to 24h';
+  const WAIT_RANGE = 'waitTimeout must be a whole number of seconds of at least 1s';
   test.each([
-    ['Duration.seconds(59)', Duration.seconds(59), `${WAIT_RANGE}, got 59s`],
-    ['Duration.seconds(86401)', Duration.seconds(86401), `${WAIT_RANGE}, got 86401s`],
+    ['Duration.seconds(0)', Duration.seconds(0), `${WAIT_RANGE}, got 0s`],
     ['Duration.millis(90500)', Duration.millis(90500), `${WAIT_RANGE}, got 90500ms`],
   ])('refuses waitTimeout: %s', (_label, waitTimeout, message) => {
     expect(() => synth({ waitTimeout })).toThrow(new PropError('PipelineTemplate', 'pipeline', message));
@@ -549,8 +551,8 @@ describe('PipelineTemplate', () => {
 
   test.each([
     // The bounds are accepted; the deploy's deadline leaves 30 minutes for the rendered commit.
-    ['Duration.minutes(1)', 60, Duration.minutes(1)],
-    ['Duration.hours(24)', 86400, Duration.hours(24)],
+    ['Duration.seconds(1)', 1, Duration.seconds(1)],
+    ['Duration.hours(48) (no maximum of ours)', 172800, Duration.hours(48)],
     ['Duration.seconds(90)', 90, Duration.seconds(90)],
   ])('accepts waitTimeout: %s, the wait step waits %d seconds', (_label, seconds, waitTimeout) => {
     const deploy = byName(synth({ waitTimeout }), 'deploy-app');
@@ -692,5 +694,23 @@ describe('lintWorkflowTemplates on the synthesized pipeline', () => {
       path: 'spec.templates[0].steps[4][0].arguments.parameters[2].value',
       message: 'template "main", step "deploy-app": {{steps.build-image.outputs.parameters.image}} refers to output parameter "image" of step "build-image", but template "build-image" does not declare it (outputs: "digest", "image_ref"): add it to its outputs.parameters or fix the name',
     }]);
+  });
+});
+
+describe('the workspace claim as the workflow controller creates it (lib/validate/controller-objects.ts)', () => {
+  const gate = (docs: any[]) => validateManifests(docs.map((doc) => ({ file: 'ci/pipeline.yaml', doc })), { policy: false });
+
+  test('the committed pipeline\'s volumeClaimTemplates become a claim the API server accepts', () => {
+    const docs = YAML.parseAllDocuments(fs.readFileSync(path.join(__dirname, '..', '..', 'dist', 'ci', 'pipeline.yaml'), 'utf8')).map((d) => d.toJS());
+    const made = [...indexByNamespace(docs.map((doc) => ({ file: 'ci/pipeline.yaml', doc }))).values()].flatMap((ns) => controllerObjects(ns));
+    expect(made.map((o) => o.doc.metadata.name)).toEqual(['serve-java-app-xxxxx-workspace']);
+    expect(gate(docs)).toEqual([]);
+  });
+
+  test('a workspace storage class the API server refuses fails the gate, although only the controller writes the claim', () => {
+    const problems = gate(synthAll({ workspaceStorageClass: 'Fast_SSD', buildCache: BuildCache.none() }));
+    expect(problems.map((p) => `${p.object} ${p.path}: ${p.message}`)).toEqual([
+      'ci/pipeline.yaml WorkflowTemplate serve-java-app spec.volumeClaimTemplates[0].spec.storageClassName: the PersistentVolumeClaim "serve-java-app-xxxxx-workspace" that the workflow controller creates (createPVCs): spec.storageClassName: "Fast_SSD": must be a DNS-1123 subdomain: lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit (e.g. "example.com")',
+    ]);
   });
 });

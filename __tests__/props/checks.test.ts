@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import {
-  check, checkImage, checkInteger, checkName, checkObjectName, checkPort, checkQuantity, checkRule, checkSeconds, imageVersion, isDnsLabel, isDnsSubdomain, parseImage, parseQuantity,
+  check, checkImage, checkInt32, checkInteger, checkName, checkObjectName, checkPort, checkQuantity, checkRule, checkSeconds, imageVersion, isDnsLabel, isDnsSubdomain, parseImage, parseQuantity,
   PropError, showDuration, unpinnedImage,
 } from '../../lib/props/checks';
 import { PercentOrAbsolute } from 'cdk8s-plus-27';
@@ -77,6 +77,23 @@ describe('numbers', () => {
       if (ok) expect(run).not.toThrow();
       else expectPropError(run, `JavaApp "orders": replicas must be an integer 0-1000, got ${value}`);
     });
+
+  test.each<[number | undefined, boolean]>([[undefined, true], [0, true], [2 ** 40, true], [-1, false], [1.5, false], [NaN, false], [Infinity, false]])(
+    'checkInteger(retryLimit, %p, no maximum): %s', (value, ok) => {
+      const run = () => checkInteger('ArgoCdBootstrap', 'argocd', 'retryLimit', value, 0, Infinity);
+      if (ok) expect(run).not.toThrow();
+      else expectPropError(run, `ArgoCdBootstrap "argocd": retryLimit must be an integer of at least 0, got ${value}`);
+    });
+
+  test.each<[number | undefined, string | undefined]>([
+    [undefined, undefined], [0, undefined], [2 ** 31 - 1, undefined],
+    [2 ** 31, 'replicas must fit in a 32-bit integer (at most 2147483647), got 2147483648'], [-1, 'replicas must be an integer of at least 0, got -1'],
+    [1.5, 'replicas must be an integer of at least 0, got 1.5'], [NaN, 'replicas must be an integer of at least 0, got NaN'],
+  ])('checkInt32(replicas, %p, from 0): %s', (value, problem) => {
+    const run = () => checkInt32('JavaApp', 'orders', 'replicas', value, 0);
+    if (problem === undefined) expect(run).not.toThrow();
+    else expectPropError(run, `JavaApp "orders": ${problem}`);
+  });
 
   test.each<[number | undefined, boolean]>([[undefined, true], [1, true], [65535, true], [8080, true], [0, false], [65536, false], [-80, false], [80.5, false], [NaN, false]])(
     'checkPort(port, %p): %s', (value, ok) => {

@@ -157,9 +157,9 @@ describe('construct errors name the rollout and the prop', () => {
     ['another active Service for a JavaApp', { activeServiceName: 'orders-active' }, 'BlueGreenRollout "orders": activeServiceName must be the app\'s own Service "orders"'],
     ['preview bigger than the rollout', { replicas: 2, previewReplicaCount: 3 }, 'BlueGreenRollout "orders": previewReplicaCount (3) must not exceed replicas (2)'],
     ['bad service name', { previewServiceName: 'Orders Preview' }, 'BlueGreenRollout "orders": previewServiceName must be a DNS-1123 label'],
-    ['delay in milliseconds', { scaleDownDelay: Duration.millis(1500) }, 'BlueGreenRollout "orders": scaleDownDelay must be a whole number of seconds from 0s to 24h, got 1500ms'],
-    ['delay over a day', { abortScaleDownDelay: Duration.seconds(86401) }, 'BlueGreenRollout "orders": abortScaleDownDelay must be a whole number of seconds from 0s to 24h, got 86401s'],
-    ['auto promotion after 0s', { autoPromotionEnabled: true, autoPromotionDelay: Duration.seconds(0) }, 'BlueGreenRollout "orders": autoPromotionDelay must be a whole number of seconds from 1s to 24h, got 0s'],
+    ['delay in milliseconds', { scaleDownDelay: Duration.millis(1500) }, 'BlueGreenRollout "orders": scaleDownDelay must be a whole number of seconds from 0s to 2147483647s, got 1500ms'],
+    ['delay beyond int32', { abortScaleDownDelay: Duration.seconds(2 ** 31) }, 'BlueGreenRollout "orders": abortScaleDownDelay must be a whole number of seconds from 0s to 2147483647s, got 2147483648s'],
+    ['auto promotion after 0s', { autoPromotionEnabled: true, autoPromotionDelay: Duration.seconds(0) }, 'BlueGreenRollout "orders": autoPromotionDelay must be a whole number of seconds from 1s to 2147483647s, got 0s'],
     ['preview host', { previewIngress: { host: 'not a host' } }, 'BlueGreenRollout "orders": previewIngress.host must be a DNS name, got "not a host"'],
   ])('%s', (_case, options, message) => {
     expect(() => blueGreenApp({}, options)).toThrow(message);

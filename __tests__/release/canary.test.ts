@@ -282,8 +282,8 @@ describe('analysis wiring', () => {
 describe('construct errors name the rollout and the prop', () => {
   const C = 'CanaryRollout "catalog": ';
   test.each<[string, CanaryRolloutOptions, string]>([
-    ['negative replicas', { replicas: -1 }, `${C}replicas must be an integer 0-1000, got -1`],
-    ['too much history', { revisionHistoryLimit: 101 }, `${C}revisionHistoryLimit must be an integer 0-100, got 101`],
+    ['negative replicas', { replicas: -1 }, `${C}replicas must be an integer of at least 0, got -1`],
+    ['negative history', { revisionHistoryLimit: -1 }, `${C}revisionHistoryLimit must be an integer of at least 0, got -1`],
     ['maxSurge a fractional percentage', { maxSurge: PercentOrAbsolute.percent(2.5) }, `${C}maxSurge must be a count or a percentage such as 1 or "25%", got "2.5%"`],
     ['maxUnavailable negative', { maxUnavailable: PercentOrAbsolute.absolute(-1) }, `${C}maxUnavailable must be greater than or equal to 0, got -1`],
     ['both 0', { maxSurge: PercentOrAbsolute.percent(0), maxUnavailable: PercentOrAbsolute.absolute(0) }, `${C}maxSurge and maxUnavailable must not both be 0: the canary could never be scaled up`],
@@ -297,13 +297,12 @@ describe('construct errors name the rollout and the prop', () => {
     ['no steps', { steps: [] }, `${C}steps must not be empty: without steps the new version is promoted at once; use DeployStrategy.rollingUpdate() for that`],
     ['weight above 100', { steps: [CanaryStep.setWeight(150)] }, `${C}steps[0] setWeight must be an integer 0-100, got 150`],
     ['fractional weight', { steps: [CanaryStep.setWeight(12.5)] }, `${C}steps[0] setWeight must be an integer 0-100, got 12.5`],
-    ['pause in milliseconds', { steps: [CanaryStep.setWeight(10), CanaryStep.pause(Duration.millis(1500))] }, `${C}steps[1] pause must be a whole number of seconds of at least 1s, got 1500ms`],
-    ['pause of 0', { steps: [CanaryStep.setWeight(10), CanaryStep.pause(Duration.seconds(0))] }, `${C}steps[1] pause must be a whole number of seconds of at least 1s, got 0s`],
+    ['pause in milliseconds', { steps: [CanaryStep.setWeight(10), CanaryStep.pause(Duration.millis(1500))] }, `${C}steps[1] pause must be a whole number of seconds of at least 0s, got 1500ms`],
     ['analysis step without templates', { steps: [CanaryStep.analysis({ templates: [] })] }, `${C}steps[0] analysis needs at least one template`],
     ['setCanaryScale with nothing', { steps: [CanaryStep.setCanaryScale({})] }, `${C}steps[0] setCanaryScale needs exactly one of replicas, weight or matchTrafficWeight, got none`],
     ['setCanaryScale with two', { steps: [CanaryStep.setCanaryScale({ replicas: 1, weight: 10 })] }, `${C}steps[0] setCanaryScale needs exactly one of replicas, weight or matchTrafficWeight, got replicas and weight`],
-    ['setCanaryScale weight', { steps: [CanaryStep.setCanaryScale({ weight: 101 })] }, `${C}steps[0] setCanaryScale.weight must be an integer 0-100, got 101`],
-    ['setCanaryScale replicas', { steps: [CanaryStep.setCanaryScale({ replicas: -2 })] }, `${C}steps[0] setCanaryScale.replicas must be an integer 0-1000, got -2`],
+    ['setCanaryScale weight', { steps: [CanaryStep.setCanaryScale({ weight: -1 })] }, `${C}steps[0] setCanaryScale.weight must be an integer of at least 0, got -1`],
+    ['setCanaryScale replicas', { steps: [CanaryStep.setCanaryScale({ replicas: -2 })] }, `${C}steps[0] setCanaryScale.replicas must be an integer of at least 0, got -2`],
     ['setCanaryScale matchTrafficWeight false', { steps: [CanaryStep.setCanaryScale({ matchTrafficWeight: false })] }, `${C}steps[0] setCanaryScale.matchTrafficWeight can only be true`],
     ['setCanaryScale without routing', { trafficRouting: CanaryTrafficRouting.replicaCount(), steps: [CanaryStep.setCanaryScale({ replicas: 1 })] },
       `${C}steps[0] setCanaryScale needs traffic routing: without it the canary's pods are its traffic weight; remove the step or use CanaryTrafficRouting.nginx()`],
@@ -453,5 +452,17 @@ describe('canary controller rules, checked at synth', () => {
       });
     });
     expect(problems).toContain(`${R} spec.strategy: Service "catalog-direct" also selects the Rollout's pods and would reach both versions at once: make it the active/stable Service or change its selector`);
+  });
+});
+
+describe('no bounds of our own: what Argo Rollouts and the API server accept is written, and the gate agrees', () => {
+  test.each<[string, CanaryRolloutOptions, (rollout: any) => unknown, unknown]>([
+    ['a pause of 0 s (ValidateRolloutStrategyCanary refuses only a negative one)', { steps: [CanaryStep.setWeight(10), CanaryStep.pause(Duration.seconds(0))] }, (r) => r.spec.strategy.canary.steps[1], { pause: { duration: '0s' } }],
+    ['a canary scaled to 150% of the replicas (no upstream maximum)', { steps: [CanaryStep.setCanaryScale({ weight: 150 }), CanaryStep.setWeight(10)] }, (r) => r.spec.strategy.canary.steps[0], { setCanaryScale: { weight: 150 } }],
+    ['5000 replicas and a history of 500', { replicas: 5000, revisionHistoryLimit: 500 }, (r) => [r.spec.replicas, r.spec.revisionHistoryLimit], [5000, 500]],
+  ])('%s', (_case, options, pick, expected) => {
+    // app.manifests() runs the gate and throws on any problem.
+    const { app } = canaryApp(options);
+    expect(pick(one(app.manifests(), 'Rollout'))).toEqual(expected);
   });
 });

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { AccessMode, JavaAppProps, JavaAppPropsSchema } from './props';
 import { PolicyRule } from '../rules/exemptions';
 import { checkProps } from '../props/schema';
-import { check, checkImage, checkInteger, checkPort, checkQuantity, checkRule, isDnsSubdomain, PropError } from '../props/checks';
+import { check, checkImage, checkInt32, checkInteger, checkPort, checkQuantity, checkRule, isDnsSubdomain, PropError } from '../props/checks';
 import { literalCredential, secretLookingName } from '../rules/credentials';
 import { configMapKey, envVarName } from '../rules/keys';
 import { dns1035Label, dns1123Subdomain, labelMap } from '../rules/names';
@@ -37,11 +37,15 @@ export function checkJavaAppProps(id: string, props: JavaAppProps): void {
   checkImage(CONSTRUCT, id, 'image', props.image);
   checkPort(CONSTRUCT, id, 'port', props.port);
   checkPort(CONSTRUCT, id, 'servicePort', props.servicePort);
-  checkInteger(CONSTRUCT, id, 'replicas', props.replicas, 0, 1000);
-  checkInteger(CONSTRUCT, id, 'maxRamPercentage', props.maxRamPercentage, 10, 95);
+  // ValidateDeploymentSpec: ValidateNonnegativeField on an int32.
+  checkInt32(CONSTRUCT, id, 'replicas', props.replicas, 0);
+  // Platform policy (docs/validation.md): HotSpot takes 0-100, but above 95% nothing is left for
+  // metaspace, thread stacks and direct buffers, and at 0% there is no heap to run the app in.
+  checkInteger(CONSTRUCT, id, 'maxRamPercentage', props.maxRamPercentage, 1, 95);
+  // validateSecurityContext's IsValidUserID (0 to 2^31-1); Pod Security "restricted" refuses 0.
   checkInteger(CONSTRUCT, id, 'runAsUser', props.runAsUser, 1, 2 ** 31 - 1);
   // ValidatePodDisruptionBudgetSpec accepts maxUnavailable 0 (no voluntary eviction until changed).
-  checkInteger(CONSTRUCT, id, 'maxUnavailable', props.maxUnavailable, 0, 1000);
+  checkInt32(CONSTRUCT, id, 'maxUnavailable', props.maxUnavailable, 0);
 }
 
 /** Checks the props against each other and resolves their defaults. */
@@ -86,6 +90,7 @@ function checkResources(id: string, props: JavaAppProps, noCpuLimit: boolean) {
   checkQuantity(CONSTRUCT, id, 'tmpSize', props.tmpSize);
   check(cpuReq <= cpuLim, CONSTRUCT, id, () => `cpuRequest (${cpuRequest}) must not exceed cpuLimit (${cpuLimit})`);
   check(memReq <= memLim, CONSTRUCT, id, () => `memoryRequest (${memoryRequest}) must not exceed memoryLimit (${memoryLimit})`);
+  // Platform policy (docs/validation.md): a JVM with its metaspace and threads does not start below this.
   check(memLim >= 256 * 2 ** 20, CONSTRUCT, id, () => `memoryLimit must be at least 256Mi for a JVM, got ${memoryLimit}`);
   return { cpuRequest, cpuLimit, memoryLimit, memoryRequest };
 }
@@ -94,9 +99,11 @@ function checkResources(id: string, props: JavaAppProps, noCpuLimit: boolean) {
 function checkScaling(id: string, props: JavaAppProps, replicas: number): number {
   const autoscaling = props.autoscaling;
   if (autoscaling) {
-    checkInteger(CONSTRUCT, id, 'autoscaling.minReplicas', autoscaling.minReplicas, 1, 1000);
-    checkInteger(CONSTRUCT, id, 'autoscaling.maxReplicas', autoscaling.maxReplicas, 1, 1000);
-    checkInteger(CONSTRUCT, id, 'autoscaling.cpuUtilization', autoscaling.cpuUtilization, 1, 100);
+    // validateHorizontalPodAutoscalerSpec: minReplicas >= 1 (0 only behind HPAScaleToZero), maxReplicas >= 1;
+    // validateMetricTarget: averageUtilization >= 1 and no maximum (usage may exceed the request).
+    checkInt32(CONSTRUCT, id, 'autoscaling.minReplicas', autoscaling.minReplicas, 1);
+    checkInt32(CONSTRUCT, id, 'autoscaling.maxReplicas', autoscaling.maxReplicas, 1);
+    checkInt32(CONSTRUCT, id, 'autoscaling.cpuUtilization', autoscaling.cpuUtilization, 1);
     const min = autoscaling.minReplicas ?? Math.max(1, replicas);
     check(min <= autoscaling.maxReplicas, CONSTRUCT, id, () =>
       `autoscaling.minReplicas (${min}) must not exceed autoscaling.maxReplicas (${autoscaling.maxReplicas})`);

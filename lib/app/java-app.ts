@@ -15,6 +15,7 @@ import { httpRoutePath } from '../rules/gateway';
 import { ingressClassName, ingressHost, ingressPath, tlsSecretName } from '../rules/ingress';
 import { annotationMap, dns1123Label, labelValue } from '../rules/names';
 import { probe as probeRule } from '../rules/workloads';
+import { serviceTypeFields } from '../rules/services';
 import { addSelfCheck } from '../props/self-check';
 import { storeSecrets } from './store-secrets';
 
@@ -163,10 +164,15 @@ export class JavaApp extends Construct implements IRolloutWorkload {
     check(servicePort !== managementPort, CONSTRUCT, this.name, () => `servicePort must differ from managementPort (${managementPort})`);
     // The Ingress routes `http` only; `management` is there for the monitor (and in-cluster checks).
     this.ports.push({ name: 'http', port: servicePort, targetPort: 'http' }, { name: 'management', port: managementPort, targetPort: 'management' });
+    const type = props.serviceType ?? ServiceType.CLUSTER_IP;
+    // ValidateService: what the type requires (an ExternalName Service needs externalName and selects no pods).
+    for (const [field, message] of serviceTypeFields({ type, selector: this.selectorLabels, ports: this.ports })) {
+      throw new PropError(CONSTRUCT, this.name, `serviceType ${type}: the Service's spec.${field} ${message}; an app's Service selects its pods: use ServiceType.CLUSTER_IP, NODE_PORT or LOAD_BALANCER`);
+    }
     return new k8s.KubeService(this, 'Service', {
       metadata: this.metadata(this.name),
       spec: {
-        type: props.serviceType ?? ServiceType.CLUSTER_IP,
+        type,
         selector: this.selectorLabels,
         ports: this.ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(String(p.targetPort)), protocol: 'TCP' })),
       },

@@ -171,7 +171,8 @@ export class ArgoCdBootstrap extends Chart {
     check(serverProblem === undefined, c, id, () => `server ${serverProblem}`);
     checkName(c, id, 'project', this.projectPrefix);
     for (const policy of [this.defaultSyncPolicy, ...Object.values(this.syncPolicies)]) {
-      checkInteger(c, id, 'retryLimit', policy.retryLimit, 0, 100);
+      // Argo CD retries without end below 0: platform policy (docs/validation.md) refuses that; no maximum.
+      checkInteger(c, id, 'retryLimit', policy.retryLimit, 0, Infinity);
     }
     // Whoever can change this folder can create projects and Applications: a person looks first.
     check(!this.syncPolicies[this.folder]?.isAutomated, c, id,

@@ -85,7 +85,8 @@ export class AppAlerts extends Construct {
     check(successRate > 0 && successRate <= 1, c, n, () => `alerts.successRate must be a share of requests between 0 (excluded) and 1, got ${successRate}`);
     check(quantile > 0 && quantile < 1, c, n, () => `alerts.latencyQuantile must be between 0 and 1 (excluded), got ${quantile}`);
     check(seconds > 0, c, n, () => `alerts.latencySeconds must be positive, got ${seconds}`);
-    checkInteger(c, n, 'alerts.restarts', restarts, 1, 1000);
+    // Platform policy (docs/validation.md): the rule fires at `>= restarts`, so 0 would fire for every pod.
+    checkInteger(c, n, 'alerts.restarts', restarts, 1, Infinity);
     const window = argoDuration(props.window ?? Duration.minutes(5), c, n, 'alerts.window');
     const hold = argoDuration(props.for ?? Duration.minutes(5), c, n, 'alerts.for');
     const severity = props.severity ?? 'warning';

@@ -237,14 +237,15 @@ function resolveProps(c: string, id: string, props: PipelineTemplateProps): Reso
     sourceSecret: props.sourceCredentialsSecret ?? 'source-credentials',
     buildTool: props.buildTool ?? BuildTool.MAVEN,
     waitForSync: props.waitForSync ?? true,
-    waitTimeout: checkSeconds(c, id, 'waitTimeout', props.waitTimeout ?? Duration.minutes(15), 60, 86400),
+    // The scripts' own timeouts: whole seconds from 1 (0 would read as "none"); no maximum of ours.
+    waitTimeout: checkSeconds(c, id, 'waitTimeout', props.waitTimeout ?? Duration.minutes(15), 1),
     cache: props.buildCache ?? BuildCache.perApp(),
     workspaceSize: props.workspaceSize ?? '2Gi',
     images: withDefaultImages(props.images),
     cluster: props.cluster === undefined ? IN_CLUSTER : checkCluster(c, id, 'cluster', props.cluster),
     argoCdServer: props.argoCdServer?.replace(/\/+$/, ''),
     argoCdTokenSecret: props.argoCdTokenSecret ?? 'argocd-pipeline-token',
-    promotionCheckTimeout: checkSeconds(c, id, 'promotionCheckTimeout', props.promotionCheckTimeout ?? Duration.minutes(5), 30, 3600),
+    promotionCheckTimeout: checkSeconds(c, id, 'promotionCheckTimeout', props.promotionCheckTimeout ?? Duration.minutes(5), 1),
   };
   checkGitOps(c, id, props, r);
   checkBuild(c, id, props, r);

@@ -3,7 +3,7 @@ import type { PercentOrAbsolute } from 'cdk8s-plus-27';
 import { unpinnedImage } from '../rules/images';
 import * as keys from '../rules/keys';
 import * as names from '../rules/names';
-import { countOrPercent, parseQuantity } from '../rules/quantity';
+import { countOrPercent, INT32_MAX, parseQuantity } from '../rules/quantity';
 
 /**
  * Checks of construct props, shared by every construct: each failure is one error that names the
@@ -50,10 +50,20 @@ export function checkObjectName(construct: string, id: string, prop: string, kin
   checkRule(construct, id, `${prop} "${value}"`, names.objectName(kind, value));
 }
 
+/** An integer from `min` to `max` (`Infinity`: no maximum). */
 export function checkInteger(construct: string, id: string, prop: string, value: number | undefined, min: number, max: number): void {
   if (value === undefined) return;
   check(Number.isInteger(value) && value >= min && value <= max, construct, id, () =>
-    `${prop} must be an integer ${min}-${max}, got ${value}`);
+    `${prop} must be an integer ${max === Infinity ? `of at least ${min}` : `${min}-${max}`}, got ${value}`);
+}
+
+/**
+ * An API field of Go type int32 (replicas, counts, limits): from `min` (the field's upstream rule,
+ * e.g. ValidateNonnegativeField's 0) up to 2^31-1, where decoding stops; no bound of our own.
+ */
+export function checkInt32(construct: string, id: string, prop: string, value: number | undefined, min: number): void {
+  if (value !== undefined && Number.isInteger(value) && value > INT32_MAX) throw new PropError(construct, id, `${prop} must fit in a 32-bit integer (at most ${INT32_MAX}), got ${value}`);
+  checkInteger(construct, id, prop, value, min, Infinity);
 }
 
 /** How a Duration reads in a message and in Argo's fields: the largest unit that divides it ("90s", "5m", "2h", "1500ms"). */

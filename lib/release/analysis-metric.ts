@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as analysis from '../../imports/analysis-argoproj.io';
-import { argoDuration, check, checkInteger, checkSeconds, PropError } from '../props/checks';
+import { argoDuration, check, checkInt32, checkSeconds, PropError } from '../props/checks';
 import { argsReferenced, metricLimits } from '../rules/analysis';
 import { checkOptions, P } from '../props/schema';
 
@@ -166,10 +166,13 @@ export class AnalysisMetric {
     const prop = (p: string) => `metrics "${o.name}" ${p}`;
     check(o.name.trim().length > 0, CONSTRUCT, template, () => 'every metric needs a name');
     check(o.successCondition.trim().length > 0, CONSTRUCT, template, () => `${prop('successCondition')} must not be empty`);
-    checkInteger(CONSTRUCT, template, prop('failureLimit'), o.failureLimit, 0, 1000);
-    checkInteger(CONSTRUCT, template, prop('inconclusiveLimit'), o.inconclusiveLimit, 0, 1000);
-    checkInteger(CONSTRUCT, template, prop('consecutiveErrorLimit'), o.consecutiveErrorLimit, 0, 1000);
-    checkInteger(CONSTRUCT, template, prop('count'), o.count, 1, 10000);
+    // ValidateMetric: failureLimit >= -1 (-1, disabled, needs a consecutiveSuccessLimit: metricLimits
+    // below), the other limits >= 0; count from 1, as 0 is Argo's unset (Metric.EffectiveCount):
+    // platform policy, leave count out instead (docs/validation.md).
+    checkInt32(CONSTRUCT, template, prop('failureLimit'), o.failureLimit, -1);
+    checkInt32(CONSTRUCT, template, prop('inconclusiveLimit'), o.inconclusiveLimit, 0);
+    checkInt32(CONSTRUCT, template, prop('consecutiveErrorLimit'), o.consecutiveErrorLimit, 0);
+    checkInt32(CONSTRUCT, template, prop('count'), o.count, 1);
     check(o.count === undefined || o.count <= 1 || o.interval !== undefined, CONSTRUCT, template, () =>
       `${prop('count')} is ${o.count} but there is no interval: set interval, the time between measurements`);
     // ValidateMetric (Argo Rollouts utils/analysis): count >= failureLimit and count >= inconclusiveLimit.
@@ -187,7 +190,8 @@ export class AnalysisMetric {
       check(HTTP_URL.test(w.url), CONSTRUCT, template, () => `${prop('url')} must be an http(s) URL, got "${w.url}"`);
     }
     // Both providers take whole seconds (prometheus.timeout, web.timeoutSeconds).
-    const timeout = checkSeconds(CONSTRUCT, template, prop('timeout'), this.options.timeout, 1, 600);
+    // Both take 0 as "the provider's default" (webmetric: TimeoutSeconds <= 0): platform policy, from 1 s.
+    const timeout = checkSeconds(CONSTRUCT, template, prop('timeout'), this.options.timeout, 1);
     const provider: Provider = 'prometheus' in this.provider
       ? { prometheus: { ...this.provider.prometheus, timeout } }
       : { web: { ...this.provider.web, timeoutSeconds: timeout } };

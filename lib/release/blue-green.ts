@@ -6,7 +6,8 @@ import * as rollouts from '../../imports/rollouts-argoproj.io';
 import { Environment } from '../platform';
 import { AppRoute, Traffic } from '../traffic';
 import { isCidr } from '../rules/network';
-import { check, checkInteger, checkName, checkObjectName, checkRule, checkSeconds } from '../props/checks';
+import { check, checkInt32, checkName, checkObjectName, checkRule, checkSeconds } from '../props/checks';
+import { INT32_MAX } from '../rules/quantity';
 import { ingressClassName, ingressHost, tlsSecretName } from '../rules/ingress';
 import { analysisToKube, checkRolloutAnalysis, RolloutAnalysis, RolloutAnalysisSchema } from './rollout-analysis';
 import { checkProps, P } from '../props/schema';
@@ -152,12 +153,14 @@ export class BlueGreenRollout extends Construct {
     const workload: IRolloutWorkload = plain ? RolloutWorkload.fromDeployment(plain) : props.workload as IRolloutWorkload;
     const name = workload.name;
     this.name = name;
-    checkInteger(CONSTRUCT, name, 'replicas', props.replicas, 0, 1000);
-    checkInteger(CONSTRUCT, name, 'revisionHistoryLimit', props.revisionHistoryLimit, 0, 100);
-    checkInteger(CONSTRUCT, name, 'previewReplicaCount', props.previewReplicaCount, 1, 1000);
-    const autoPromotionSeconds = checkSeconds(CONSTRUCT, name, 'autoPromotionDelay', props.autoPromotionDelay, 1, 86400);
-    const scaleDownDelaySeconds = checkSeconds(CONSTRUCT, name, 'scaleDownDelay', props.scaleDownDelay, 0, 86400);
-    const abortScaleDownDelaySeconds = checkSeconds(CONSTRUCT, name, 'abortScaleDownDelay', props.abortScaleDownDelay, 0, 86400);
+    // int32 fields the controller (and the ReplicaSets it creates) take from 0; the minimums of 1 are
+    // platform policy (docs/validation.md): a preview of no pods cannot be tried, and a delay of 0 is none.
+    checkInt32(CONSTRUCT, name, 'replicas', props.replicas, 0);
+    checkInt32(CONSTRUCT, name, 'revisionHistoryLimit', props.revisionHistoryLimit, 0);
+    checkInt32(CONSTRUCT, name, 'previewReplicaCount', props.previewReplicaCount, 1);
+    const autoPromotionSeconds = checkSeconds(CONSTRUCT, name, 'autoPromotionDelay', props.autoPromotionDelay, 1, INT32_MAX);
+    const scaleDownDelaySeconds = checkSeconds(CONSTRUCT, name, 'scaleDownDelay', props.scaleDownDelay, 0, INT32_MAX);
+    const abortScaleDownDelaySeconds = checkSeconds(CONSTRUCT, name, 'abortScaleDownDelay', props.abortScaleDownDelay, 0, INT32_MAX);
     const autoPromotion = props.autoPromotionEnabled ?? false;
     check(props.autoPromotionDelay === undefined || autoPromotion, CONSTRUCT, name, () =>
       'autoPromotionDelay needs autoPromotionEnabled: true (with auto promotion off a person promotes, so there is nothing to time)');

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as rollouts from '../../imports/rollouts-argoproj.io';
-import { argoDuration, check, checkInteger, checkName, checkObjectName, checkPercentOrAbsolute, checkRule } from '../props/checks';
+import { check, checkInt32, checkInteger, checkName, checkObjectName, checkPercentOrAbsolute, checkRule, checkSeconds, showDuration } from '../props/checks';
 import { GATEWAY_API_PLUGIN } from '../rules/gateway';
 import { qualifiedName } from '../rules/names';
 import { isZeroCountOrPercent } from '../rules/quantity';
@@ -16,7 +16,7 @@ const CONSTRUCT = 'CanaryRollout';
 export interface SetCanaryScaleOptions {
   /** Run this many canary pods, whatever the traffic weight. */
   readonly replicas?: number;
-  /** Run this percentage (0-100) of the Rollout's replicas as canary pods. */
+  /** Run this percentage of the Rollout's replicas as canary pods (above 100, more canary pods than replicas). */
   readonly weight?: number;
   /** Scale the canary with the traffic weight again (undoes an earlier setCanaryScale). */
   readonly matchTrafficWeight?: boolean;
@@ -59,13 +59,16 @@ export class CanaryStep {
     switch (this.kind) {
       case 'setWeight': {
         const percent = this.value as number;
+        // ValidateRolloutStrategyCanary: InvalidSetWeightMessage, 0 to maxTrafficWeight (100).
         checkInteger(CONSTRUCT, rollout, `${at} setWeight`, percent, 0, 100);
         return { setWeight: percent };
       }
       case 'pause': {
         const duration = this.value as Duration | undefined;
         if (!duration) return { pause: {} };
-        return { pause: { duration: rollouts.RolloutSpecStrategyCanaryStepsPauseDuration.fromString(argoDuration(duration, CONSTRUCT, rollout, `${at} pause`)) } };
+        // ValidateRolloutStrategyCanary refuses only a negative pause (InvalidDurationMessage): 0 s is valid.
+        checkSeconds(CONSTRUCT, rollout, `${at} pause`, duration, 0);
+        return { pause: { duration: rollouts.RolloutSpecStrategyCanaryStepsPauseDuration.fromString(showDuration(duration)) } };
       }
       case 'analysis': {
         const a = this.value as RolloutAnalysis;
@@ -76,8 +79,9 @@ export class CanaryStep {
         const o = this.value as SetCanaryScaleOptions;
         const set = (['replicas', 'weight', 'matchTrafficWeight'] as const).filter((k) => o[k] !== undefined);
         check(set.length === 1, CONSTRUCT, rollout, () => `${at} setCanaryScale needs exactly one of replicas, weight or matchTrafficWeight, got ${set.length ? set.join(' and ') : 'none'}`);
-        checkInteger(CONSTRUCT, rollout, `${at} setCanaryScale.replicas`, o.replicas, 0, 1000);
-        checkInteger(CONSTRUCT, rollout, `${at} setCanaryScale.weight`, o.weight, 0, 100);
+        // int32 fields the controller scales the canary ReplicaSet by (replicas, or a percentage of spec.replicas).
+        checkInt32(CONSTRUCT, rollout, `${at} setCanaryScale.replicas`, o.replicas, 0);
+        checkInt32(CONSTRUCT, rollout, `${at} setCanaryScale.weight`, o.weight, 0);
         check(o.matchTrafficWeight !== false, CONSTRUCT, rollout, () => `${at} setCanaryScale.matchTrafficWeight can only be true`);
         return { setCanaryScale: { replicas: o.replicas, weight: o.weight, matchTrafficWeight: o.matchTrafficWeight } };
       }
@@ -258,8 +262,8 @@ export class CanaryRollout extends Construct {
     const workload = props.workload instanceof kplus.Deployment ? RolloutWorkload.fromDeployment(props.workload) : props.workload;
     const name = workload.name;
     this.name = name;
-    checkInteger(CONSTRUCT, name, 'replicas', props.replicas, 0, 1000);
-    checkInteger(CONSTRUCT, name, 'revisionHistoryLimit', props.revisionHistoryLimit, 0, 100);
+    checkInt32(CONSTRUCT, name, 'replicas', props.replicas, 0);
+    checkInt32(CONSTRUCT, name, 'revisionHistoryLimit', props.revisionHistoryLimit, 0);
     const { maxSurge, maxUnavailable } = surgeOf(name, props);
 
     const routing = props.trafficRouting ?? CanaryTrafficRouting.forWorkload(workload);
@@ -287,6 +291,8 @@ export class CanaryRollout extends Construct {
       this.checkAnalysis(props.analysis, 'analysis', workload.namespace, false);
       const firstWeight = steps.findIndex((s) => s.kind === 'setWeight' || s.kind === 'setCanaryScale');
       const startingStep = props.analysis.startingStep ?? (firstWeight >= 0 && firstWeight + 1 < steps.length ? firstWeight + 1 : undefined);
+      // Platform policy (docs/validation.md): the controller starts it when the current step reaches it
+      // (BeforeStartingStep), so one past the last step would never run.
       checkInteger(CONSTRUCT, name, 'analysis.startingStep', startingStep, 0, steps.length - 1);
       analysis = { ...analysisToKube(props.analysis), startingStep: startingStep || undefined };
     }

@@ -3,11 +3,56 @@
  * for JavaApp, the validation gate, the pipeline and the Argo CD bootstrap.
  */
 
-/** Environment variable names that say they hold a secret. */
-export const SECRET_LOOKING_NAME = /(PASSWORD|SECRET|TOKEN|PRIVATE_KEY|CREDENTIALS?|API_KEY)$/i;
+/**
+ * Words that make a variable name say it holds a secret, as secret scanners define them: the keywords
+ * of gitleaks' `generic-api-key` rule (v8.30.0 cmd/generate/config/rules/generic.go: access, api, auth,
+ * key, credential, creds, passwd, password, secret, token) and detect-secrets' KeywordDetector
+ * (v1.5.0 detect_secrets/plugins/keyword.py DENYLIST: api_?key, auth_?key, priv_?key, private_?key,
+ * client_?key, db_?pass, key_?pass, password, passwd, pwd, secret). Single words match a word of the
+ * name; the longer ones also end a word ("DBPASSWORD"); `access`, `api` and `key` count only in pairs
+ * (`API_KEY`, `ACCESS_KEY`), as alone they name far more than secrets.
+ */
+export const SECRET_WORDS: readonly string[] = ['password', 'passwd', 'pwd', 'pass', 'secret', 'token', 'apikey', 'credential', 'credentials', 'creds', 'auth'];
+/** Pairs of words that say the same (`API_KEY`, `apiKey`, `AWS_ACCESS_KEY`, `PRIVATE_KEY`, `CLIENT_SECRET`). */
+export const SECRET_WORD_PAIRS: ReadonlyArray<readonly [string, string]> = [['api', 'key'], ['access', 'key'], ['private', 'key'], ['priv', 'key'], ['client', 'secret'], ['client', 'key'], ['auth', 'key']];
+/**
+ * The last words of a name that hold where or how a secret is found, not the secret: the false
+ * positives the scanners accept (gitleaks' allowlist of that rule: `(api|credentials|token)_(endpoint|url|uri)`,
+ * `(key|token)_file`, `secret_(length|name|size)`, `access_id`, `credentials_id`, `api_(id|name|version)`)
+ * and their like (`PASSWORD_PATH`, `AUTH_ENABLED`, `TOKEN_TTL`, `AUTH_SERVER`).
+ */
+export const NOT_SECRET_LAST_WORDS: readonly string[] = [
+  'url', 'uri', 'path', 'file', 'dir', 'endpoint', 'host', 'port', 'server', 'provider', 'enabled', 'disabled',
+  'name', 'id', 'length', 'size', 'version', 'type', 'mode', 'method', 'scheme', 'timeout', 'ttl',
+];
 
+/**
+ * The words of a variable name, lowercase: split on `_`, `-`, `.` and camelCase (`dbPassword`,
+ * `APIKey`), trailing digits dropped (`PASSWORD2`).
+ */
+export function nameWords(name: string): string[] {
+  return name
+    .split(/[_\-.]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/)
+    .map((w) => w.toLowerCase().replace(/\d+$/, ''))
+    .filter((w) => w !== '');
+}
+
+/** The scanners' word (or pair, e.g. "api key") that makes `name` look like a secret, or undefined. */
+export function secretWordOf(name: string): string | undefined {
+  const words = nameWords(name);
+  if (words.length === 0 || NOT_SECRET_LAST_WORDS.includes(words[words.length - 1])) return undefined;
+  for (const [i, w] of words.entries()) {
+    const single = SECRET_WORDS.find((k) => w === k || (k.length >= 5 && w.endsWith(k)));
+    if (single) return single;
+    const pair = SECRET_WORD_PAIRS.find(([a, b]) => w === a && words[i + 1] === b);
+    if (pair) return pair.join(' ');
+  }
+  return undefined;
+}
+
+/** The variable name says it holds a secret (see secretWordOf). */
 export function secretLookingName(name: string): boolean {
-  return SECRET_LOOKING_NAME.test(name);
+  return secretWordOf(name) !== undefined;
 }
 
 /** Known token formats, by what they are (the prefixes their issuers document). */

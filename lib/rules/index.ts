@@ -17,4 +17,6 @@ export * as names from './names';
 export * as network from './network';
 export * as quantity from './quantity';
 export * as securityContext from './security-context';
+export * as services from './services';
+export * as storage from './storage';
 export * as workloads from './workloads';

@@ -4,6 +4,8 @@ import { annotationMap, dns1035Label, dns1123Label, dns1123Subdomain, labelMap, 
 import { ingressClassName, ingressHost, ingressPath, tlsSecretName } from '../rules/ingress';
 import { countOrPercent, nonNegative, parseQuantity } from '../rules/quantity';
 import { autoscaler, configMapData, disruptionBudget, envVar, Finding, probe, rollingUpdate, toleration } from '../rules/workloads';
+import { serviceTypeFields } from '../rules/services';
+import { persistentVolumeClaimSpec } from '../rules/storage';
 import { describe, Manifest, podTemplateOf } from './manifest';
 import { Problem } from './problem';
 import { isObject as isMap } from '../util';
@@ -273,7 +275,14 @@ export function checkApiRules(m: Manifest): Problem[] {
       }
       break;
     }
-    case 'Service': service(spec, report); break;
+    case 'Service':
+      service(spec, report);
+      findings(report, 'spec', serviceTypeFields(spec));
+      break;
+    case 'PersistentVolumeClaim':
+      labelSelector(spec.selector, 'spec.selector', report);
+      findings(report, 'spec', persistentVolumeClaimSpec(spec));
+      break;
     case 'Ingress': ingressSpec(doc, report); break;
     case 'PodDisruptionBudget':
       labelSelector(spec.selector, 'spec.selector', report);

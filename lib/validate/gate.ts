@@ -1,5 +1,6 @@
 import { checkAnalysisScrape } from './analysis-scrape';
 import { checkApiRules } from './api-rules';
+import { checkControllerObjects } from './controller-objects';
 import { checkExternalSecret, checkSecretSources, clusterStoresOf } from './external-secrets';
 import { lintWorkflowTemplates } from './workflow-lint';
 import { byCluster, checkFolders, folderClusters, FolderTarget } from './folders';
@@ -52,8 +53,8 @@ function hashLabelPaths(doc: any): string[] {
 
 /**
  * The validation gate: every synthesized object against its schema (unknown fields rejected), the
- * references between objects, the Argo Rollouts controller rules, the Argo Workflows lint rules and
- * the security policy. Returns every problem; an empty list means the objects may be written.
+ * references between objects, the Argo Rollouts controller rules, the Argo Workflows lint rules,
+ * the objects controllers create from them (controller-objects.ts) and the security policy. Returns every problem; an empty list means the objects may be written.
  */
 export function validateManifests(manifests: Manifest[], options: GateOptions = {}): Problem[] {
   const problems: Problem[] = [];
@@ -86,6 +87,7 @@ export function validateManifests(manifests: Manifest[], options: GateOptions = 
       problems.push(...checkRoutes(ns));
       problems.push(...checkRollouts(ns));
       problems.push(...checkAnalysisScrape(ns));
+      problems.push(...checkControllerObjects(ns));
     }
   }
   const workflows = manifests.filter((m) => m.doc.kind === 'WorkflowTemplate').map((m) => m.doc);

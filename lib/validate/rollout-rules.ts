@@ -1,6 +1,5 @@
 import { selects } from '../rules/labels';
 import { duplicateMetricNames, metricLimits, metricProviders, runsIndefinitely, unresolvedArgs } from '../rules/analysis';
-import { qualifiedName } from '../rules/names';
 import { isZeroCountOrPercent } from '../rules/quantity';
 import { describe, Manifest, NamespaceIndex } from './manifest';
 import { Problem } from './problem';
@@ -124,13 +123,11 @@ function checkCanary(ns: NamespaceIndex, canary: any, rolloutName: string, repor
     // ValidateRolloutNginxIngressesConfig: one or the other.
     if (nginx.stableIngress && (nginx.stableIngresses ?? []).length) report(`${at}.trafficRouting.nginx`, 'either stableIngress or stableIngresses must be configured, both are');
     const prefix = nginx.annotationPrefix ?? 'nginx.ingress.kubernetes.io';
-    // buildCanaryIngress (rollout/trafficrouting/nginx): keys without the prefix get it, then land on the canary Ingress,
-    // which the API server refuses if a key is not a qualified name.
+    // buildCanaryIngress (rollout/trafficrouting/nginx): keys without the prefix get it and land on the canary Ingress
+    // (checked as that Ingress in controller-objects.ts), where the controller's own two overwrite them.
     for (const field of ['additionalIngressAnnotations', 'canaryIngressAnnotations']) {
       for (const k of Object.keys(nginx[field] ?? {})) {
         const full = field === 'additionalIngressAnnotations' && !k.startsWith(prefix) ? `${prefix}/${k}` : k;
-        const errs = qualifiedName(full.toLowerCase());
-        if (errs.length) report(`${at}.trafficRouting.nginx.${field}`, `"${k}" becomes the canary Ingress annotation "${full}", which is not a valid annotation key: ${errs.join('; ')}`);
         if (full === `${prefix}/canary` || full === `${prefix}/canary-weight`) report(`${at}.trafficRouting.nginx.${field}`, `"${k}" is set by the controller at every step and would be overwritten: remove it`);
       }
     }

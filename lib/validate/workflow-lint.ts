@@ -46,7 +46,7 @@ export interface WorkflowLintOptions {
   readonly external?: ReadonlyArray<ExternalTemplate>;
 }
 
-/** Argo refuses a workflow with more templates than this. */
+/** Argo refuses a workflow with more templates than this: the CRD's `maxItems: 200` on spec.templates (v4.1.2 pkg/apis/workflow/v1alpha1/workflow_types.go, `+kubebuilder:validation:MaxItems=200`). */
 export const MAX_TEMPLATES = 200;
 
 export function lintWorkflowTemplates(docs: Json[], options: WorkflowLintOptions = {}): Problem[] {
