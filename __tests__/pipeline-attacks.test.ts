@@ -1,10 +1,11 @@
 import { createHash } from 'crypto';
 import { spawnSync } from 'child_process';
+import * as net from 'net';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
-import { BuildCache, Environment, JavaApp, Manifest, PipelineTemplate, PlatformApp } from '../lib';
+import { ArgoCdBootstrap, BuildCache, Environment, IN_CLUSTER, JavaApp, Manifest, PipelineTemplate, PlatformApp } from '../lib';
 import { LoopbackServer, Run, runAsync, selfSignedCertificate, startServer } from './support/loopback';
 
 /**
@@ -533,6 +534,97 @@ describe('the synthesized build: no GitOps credentials and no Kubernetes token w
     for (const t of serve.spec.templates.filter((x: any) => x.script || x.container)) {
       expect([t.name, t.automountServiceAccountToken, t.serviceAccountName]).toEqual([t.name, undefined, undefined]);
       expect(JSON.stringify(t)).not.toContain('gitops-credentials');
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('argocd-app: a failure to reach Argo CD is exit 75 for every action and wait, never Argo CD\'s refusal', () => {
+  const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwIn0.c2ln';
+  const vars = (serverUrl: string, extra: Record<string, string> = {}) => env({
+    ARGOCD_SERVER: serverUrl, ARGOCD_AUTH_TOKEN: JWT, ARGOCD_APPLICATION: 'platform-prod', APP_NAME: 'orders', NAMESPACE: 'shop-prod',
+    POLL_SECONDS: '0', TIMEOUT_SECONDS: '2', REQUEST_SECONDS: '1', ...extra,
+  });
+
+  /** A port that nothing listens on (bound, then closed). */
+  async function closedPort(): Promise<string> {
+    const s = net.createServer();
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    const port = (s.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+    return `http://127.0.0.1:${port}`;
+  }
+
+  /** A server that accepts connections and never answers: each request times out. */
+  async function silentServer(): Promise<{ url: string; close: () => Promise<void> }> {
+    const sockets: net.Socket[] = [];
+    const s = net.createServer((socket) => { sockets.push(socket); socket.on('error', () => undefined); });
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(s.address() as net.AddressInfo).port}`;
+    return { url, close: () => new Promise<void>((resolve) => { sockets.forEach((k) => k.destroy()); s.close(() => resolve()); }) };
+  }
+
+  const failures: Array<[string, () => Promise<{ url: string; close?: () => Promise<void> }>]> = [
+    ['unreachable', async () => ({ url: await closedPort() })],
+    // A certificate curl does not trust (no CURL_CA_BUNDLE for it): the TLS handshake fails.
+    ['a TLS failure', async () => { const s = await server({ tls: cert, files: {} }); return { url: s.url }; }],
+    ['a request timeout', silentServer],
+  ];
+
+  for (const [what, start] of failures) {
+    test.each(['wait', 'promote', 'abort'])(`${what}: %s exits 75 with Argo CD named as unreachable`, async (command) => {
+      const s = await start();
+      try {
+        const e = vars(s.url);
+        delete e.CURL_CA_BUNDLE;
+        const r = await runAsync('sh', [script('argocd-app.sh'), command], e);
+        expect([command, r.status]).toEqual([command, 75]);
+        expect(r.stderr).not.toMatch(/HTTP 0000|refused the/);
+        expect(r.stderr).toMatch(command === 'wait' ? /without an answer from Argo CD: Argo CD could not be reached/ : /could not be reached for the (resume|abort) of orders/);
+        expect(r.stdout + r.stderr).not.toContain(JWT);
+      } finally {
+        await s.close?.();
+      }
+    });
+  }
+
+  test('Argo CD answering (the same server, trusted): a refusal is still 1, a missing Application 2', async () => {
+    const ok = await server({ tls: cert, files: {} });
+    // 404 for the action: Argo CD answered and refused.
+    const refused = await runAsync('sh', [script('argocd-app.sh'), 'abort'], vars(ok.url));
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('Argo CD refused the abort of orders (HTTP 404)');
+    // 404 for the Application: a setting error, at once.
+    const wait = await runAsync('sh', [script('argocd-app.sh'), 'wait'], vars(ok.url));
+    expect(wait.status).toBe(2);
+  });
+
+  test('the workflow steps that reach Argo CD pass 75 on, and Argo retries exactly that', async () => {
+    // GIVEN a platform whose prod runs on another cluster, reached through Argo CD's API
+    const app = new PlatformApp({ outdir: dir('dist') });
+    for (const [name, cluster] of [['dev', IN_CLUSTER], ['prod', { name: 'cluster-b', server: 'https://b.k8s.example.com:6443' }]] as const) {
+      new JavaApp(new Environment(app, name, { namespace: `shop-${name}`, cluster }), 'orders', { image: 'ghcr.io/acme-shop/orders:1.4.2' });
+    }
+    new PipelineTemplate(new Chart(app, 'ci'), 'pipeline', { gitopsRepo: 'https://github.com/acme-shop/platform-gitops.git', argoCdServer: 'https://argocd.example.com' });
+    new ArgoCdBootstrap(app, 'argocd', { repoUrl: 'https://github.com/acme-shop/platform-gitops.git' });
+    const docs = app.manifests().map((m) => m.doc);
+    const step = (wt: string, name: string) => docs.find((d) => d.kind === 'WorkflowTemplate' && d.metadata.name === wt).spec.templates.find((t: any) => t.name === name);
+    const unreachable = await closedPort();
+    for (const [wt, name, extra] of [
+      ['abort-java-app', 'abort-rollout', {}],
+      ['deploy-app', 'wait-for-rollout', { TIMEOUT_SECONDS: '1' }],
+      ['promote-java-app', 'argocd-promote', { ARGOCD_COMMAND: 'promote', ARGOCD_APPLICATION: 'platform-prod' }],
+    ] as const) {
+      const t = step(wt, name);
+      // WHEN the step's own source runs with its fixed settings and Argo CD cannot be reached
+      const fixed = Object.fromEntries(t.script.env.filter((v: any) => v.value !== undefined && !v.value.includes('{{')).map((v: any) => [v.name, v.value]));
+      const source = path.join(dir('step'), `${name}.sh`);
+      fs.writeFileSync(source, t.script.source);
+      const r = await runAsync('sh', [source], vars(unreachable, { ...fixed, ARGOCD_SERVER: unreachable, ENVIRONMENT: 'prod', ...extra }));
+      // THEN it exits 75, and the template's retry expression retries 75
+      expect([name, r.status]).toEqual([name, 75]);
+      if (name !== 'wait-for-rollout') expect([name, t.retryStrategy.expression]).toEqual([name, 'lastRetry.status == "Error" || asInt(lastRetry.exitCode) == 75']);
     }
   });
 });

@@ -406,11 +406,12 @@ describe('PipelineTemplate', () => {
       expect(template(serve, name).retryStrategy.expression).toBe('asInt(lastRetry.exitCode) != 2');
     }
     // A usage error (2), a missing app or a gate refusal (3) cannot heal: not retried.
-    for (const [doc, name] of [[deploy, 'update-gitops'], [abort, 'previous-image']]) {
+    // An abort through Argo CD that did not get through exits 75: retried like the Git steps.
+    for (const [doc, name] of [[deploy, 'update-gitops'], [abort, 'previous-image'], [abort, 'abort-rollout']]) {
       expect(policy(doc, name)).toBe('Always');
       expect(expression(doc, name)).toBe('lastRetry.status == "Error" || asInt(lastRetry.exitCode) == 75');
     }
-    for (const [doc, name] of [[deploy, 'wait-for-rollout'], [promote, 'rollouts-promote'], [abort, 'abort-rollout']]) {
+    for (const [doc, name] of [[deploy, 'wait-for-rollout'], [promote, 'rollouts-promote']]) {
       expect(expression(doc, name)).toBe('lastRetry.status == "Error"');
     }
     for (const { where, t } of podTemplates(docs)) expect([where, t.retryStrategy.limit > 0]).toEqual([where, true]);

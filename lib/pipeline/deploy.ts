@@ -207,7 +207,9 @@ function abortRolloutStep(ctx: PipelineContext): Template {
     ],
     size: SMALL,
     deadlineSeconds: 120,
-    retry: retry(2, RetryPolicy.ALWAYS, POD_ERROR_ONLY),
+    // Through Argo CD, an abort that did not get through (unreachable, TLS, timeout) exits 75:
+    // retried; kubectl's failures and Argo CD's refusals are not.
+    retry: retry(2, RetryPolicy.ALWAYS, TRANSIENT_ONLY),
     serviceAccount: ctx.serviceAccounts.abort,
   });
 }
