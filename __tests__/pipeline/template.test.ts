@@ -335,11 +335,15 @@ describe('PipelineTemplate', () => {
     expect(d.spec.templates.map((t: any) => t.name)).toEqual(['deploy-java-app', 'update-gitops']);
   });
 
-  test('promote-java-app runs kubectl argo rollouts promote with app_name and namespace', () => {
+  test('promote-java-app runs kubectl argo rollouts promote with app_name and namespace, never spliced into its arguments', () => {
     expect(promote.spec.arguments.parameters.map((p: any) => p.name)).toEqual(['app_name', 'namespace']);
     expect(promote.spec.entrypoint).toBe('promote');
     expect(template(promote, 'rollouts-promote').container.command).toEqual(['kubectl-argo-rollouts']);
-    expect(template(promote, 'rollouts-promote').container.args).toEqual(['promote', '{{inputs.parameters.app_name}}', '--namespace', '{{inputs.parameters.namespace}}']);
+    // The parameters reach the command as environment variables Kubernetes puts in place of $(VAR),
+    // each one whole argument: the namespace a flag's value, the name after `--`.
+    const rollouts = template(promote, 'rollouts-promote').container;
+    expect(rollouts.args).toEqual(['promote', '--namespace=$(NAMESPACE)', '--', '$(APP_NAME)']);
+    expect(rollouts.env).toEqual([{ name: 'HOME', value: '/tmp' }, { name: 'APP_NAME', value: '{{inputs.parameters.app_name}}' }, { name: 'NAMESPACE', value: '{{inputs.parameters.namespace}}' }]);
   });
 
   test('abort-java-app aborts the Rollout, then commits the previous image through deploy-app: no undo fights Git', () => {

@@ -265,13 +265,18 @@ export function scriptStep(name: string, opts: ScriptOptions): Template {
   };
 }
 
-/** A `kubectl argo rollouts <command>` step (the plugin image runs the plugin binary directly). */
+/**
+ * A `kubectl argo rollouts <command>` step (the plugin image runs the plugin binary directly). The
+ * parameters reach it as environment variables that Kubernetes puts in place of `$(VAR)` in the
+ * arguments, each as one whole argument: `--namespace=` keeps the namespace a value, `--` keeps
+ * the name an argument, whatever they hold.
+ */
 export function rolloutsCommandStep(name: string, command: string[], image: string, serviceAccount: string): Template {
   const container: Container = {
     image,
     command: ['kubectl-argo-rollouts'],
-    args: [...command, '{{inputs.parameters.app_name}}', '--namespace', '{{inputs.parameters.namespace}}'],
-    env: env({ HOME: '/tmp' }),
+    args: [...command, '--namespace=$(NAMESPACE)', '--', '$(APP_NAME)'],
+    env: env({ HOME: '/tmp', APP_NAME: '{{inputs.parameters.app_name}}', NAMESPACE: '{{inputs.parameters.namespace}}' }),
     volumeMounts: [TMP_MOUNT],
     resources: resources(SMALL),
     securityContext: STRICT,
