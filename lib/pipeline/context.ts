@@ -16,8 +16,12 @@ export const TEMPLATE_NAMES = {
 export interface GitOpsTarget {
   readonly repo: string;
   readonly branch: string;
-  /** Secret with its write credentials (`username`, `password`). */
+  /** Secret with its write credentials (`username`, `password`): the push alone reads it. */
   readonly secret: string;
+  /** Secret with its read-only credentials, optional: the steps that only read. */
+  readonly readSecret: string;
+  /** Packages whose install scripts the deploy's render runs. */
+  readonly installScripts: string[];
 }
 
 /**

@@ -2,8 +2,8 @@ import type * as workflows from '../../imports/workflows-argoproj.io';
 import { PipelineContext, TEMPLATE_NAMES } from './context';
 import { environmentNamespaces, reachStep } from './reach';
 import {
-  args, env, gitCredentialsEnv, inputs, POD_ERROR_ONLY, RENDER, retry, RetryPolicy, scriptStep, sizeLimit, SMALL, Template,
-  TRANSIENT_ONLY,
+  args, env, gitCredentialsEnv, gitReadCredentialsEnv, inputs, POD_ERROR_ONLY, RENDER, retry, RetryPolicy, scriptStep, sizeLimit, SMALL,
+  Template, TRANSIENT_ONLY,
 } from './steps';
 
 // The deploys through Git: deploy-app commits an image to the GitOps repository and waits for
@@ -73,40 +73,80 @@ export function deployAppSpec(ctx: PipelineContext, waitForSync: boolean): workf
 }
 
 /**
- * The rendered deploy, shared with promote-release: update-image.sh clones the GitOps repository,
- * sets the app's line, runs the project's synth and gate, and pushes one commit with the release
- * file and dist/<environment>/.
+ * The rendered deploy, shared with promote-release: one pod, three containers run one after the
+ * other over a shared volume, each with its own environment (the phases of update-image.sh):
+ * - `checkout` (git image, the read-only credential or none): checkout-gitops.sh clones the branch;
+ * - `render` (node image, NO credential: it runs the repository's npm, main.ts and lib/):
+ *   render-release.sh sets the app's line, runs the synth, the gate and `npm run check`, commits
+ *   the release file and dist/<environment>/, and writes the commit as a bundle; it has ended, and
+ *   every process it started with it, before the push starts;
+ * - the step's script (git image, the write credential, runs no repository code): push-release.sh
+ *   reports the render's failure, or checks the commit is exactly the deploy's change on the
+ *   branch's head and pushes it. A branch that moved meanwhile exits 75: the retry renders again.
  */
 export function updateGitopsStep(ctx: PipelineContext): Template {
-  const render = '/render';
+  const work = '/work';
+  const deploy = {
+    APP_NAME: '{{inputs.parameters.app_name}}',
+    ENVIRONMENT: '{{inputs.parameters.environment}}',
+    IMAGE: '{{inputs.parameters.image}}',
+  };
+  const repo = { GITOPS_REPO: ctx.gitops.repo, GITOPS_BRANCH: ctx.gitops.branch };
+  const shared = { name: 'work', mountPath: work };
   return scriptStep('update-gitops', {
-    image: ctx.images.node,
-    file: 'update-image.sh',
+    image: ctx.images.git,
+    file: 'push-release.sh',
     inputs: inputs('app_name', 'environment', 'image'),
+    initContainers: [
+      {
+        name: 'checkout',
+        image: ctx.images.git,
+        file: 'checkout-gitops.sh',
+        env: [...env({ ...repo, CLONE_DIR: `${work}/gitops` }), ...gitReadCredentialsEnv(ctx.gitops.readSecret)],
+        mounts: [shared],
+        size: SMALL,
+      },
+      {
+        name: 'render',
+        image: ctx.images.node,
+        file: 'render-release.sh',
+        env: env({
+          ...deploy,
+          CLONE_DIR: `${work}/gitops`,
+          OUT_DIR: `${work}/out`,
+          STATUS_FILE: `${work}/render-status`,
+          INSTALL_SCRIPTS: ctx.gitops.installScripts.join(' '),
+          GIT_AUTHOR_NAME: 'argo-workflows',
+          GIT_AUTHOR_EMAIL: 'argo-workflows@noreply.local',
+          GIT_COMMITTER_NAME: 'argo-workflows',
+          GIT_COMMITTER_EMAIL: 'argo-workflows@noreply.local',
+          // The clone, its node_modules and npm's cache live on the shared volume.
+          npm_config_cache: `${work}/.npm`,
+          npm_config_update_notifier: 'false',
+        }),
+        mounts: [shared],
+        size: RENDER,
+      },
+    ],
     env: [
       ...env({
-        APP_NAME: '{{inputs.parameters.app_name}}',
-        ENVIRONMENT: '{{inputs.parameters.environment}}',
-        IMAGE: '{{inputs.parameters.image}}',
-        GITOPS_REPO: ctx.gitops.repo,
-        GITOPS_BRANCH: ctx.gitops.branch,
-        GIT_AUTHOR_NAME: 'argo-workflows',
-        GIT_AUTHOR_EMAIL: 'argo-workflows@noreply.local',
-        // The clone, its node_modules and npm's cache live on their own volume.
-        WORK_DIR: render,
-        npm_config_cache: `${render}/.npm`,
-        npm_config_update_notifier: 'false',
+        ...deploy,
+        ...repo,
+        OUT_DIR: `${work}/out`,
+        RENDER_STATUS_FILE: `${work}/render-status`,
         COMMIT_FILE: '/tmp/commit',
         IMAGE_FILE: '/tmp/image',
       }),
       ...gitCredentialsEnv(ctx.gitops.secret),
     ],
-    mounts: [{ name: 'render', mountPath: render }],
-    volumes: [{ name: 'render', emptyDir: { sizeLimit: sizeLimit('2Gi') } }],
-    size: RENDER,
+    // The push reads what the render wrote and changes none of it.
+    mounts: [{ ...shared, readOnly: true }],
+    volumes: [{ name: 'work', emptyDir: { sizeLimit: sizeLimit('2Gi') } }],
+    size: SMALL,
     deadlineSeconds: 900,
-    // The script starts from a fresh clone each time and is idempotent (a retry after a lost
-    // response finds the line already set and pushes nothing); it exits 75 for what may heal.
+    // Each attempt starts from a fresh clone and is idempotent (a retry after a lost response finds
+    // the line already set and pushes nothing); the push exits 75 for what may heal, a moved
+    // branch included, and with the render's own status when the render failed.
     retry: retry(3, RetryPolicy.ALWAYS, TRANSIENT_ONLY),
     outputs: {
       parameters: [
@@ -207,7 +247,9 @@ function abortRolloutStep(ctx: PipelineContext): Template {
     ],
     size: SMALL,
     deadlineSeconds: 120,
-    retry: retry(2, RetryPolicy.ALWAYS, POD_ERROR_ONLY),
+    // Through Argo CD, an abort that did not get through (unreachable, TLS, timeout) exits 75:
+    // retried; kubectl's failures and Argo CD's refusals are not.
+    retry: retry(2, RetryPolicy.ALWAYS, TRANSIENT_ONLY),
     serviceAccount: ctx.serviceAccounts.abort,
   });
 }
@@ -226,7 +268,8 @@ function previousImageStep(ctx: PipelineContext): Template {
         GITOPS_BRANCH: ctx.gitops.branch,
         IMAGE_FILE: '/tmp/image',
       }),
-      ...gitCredentialsEnv(ctx.gitops.secret),
+      // It only reads: the read-only token (or none for a public repository).
+      ...gitReadCredentialsEnv(ctx.gitops.readSecret),
     ],
     size: SMALL,
     deadlineSeconds: 300,

@@ -150,3 +150,34 @@ export const PipelineImagesSchema = P.object('PipelineImages', {
   git: P.string, node: P.string, maven: P.string, gradle: P.string, curl: P.string, buildkit: P.string, kubectl: P.string,
   rolloutsPlugin: P.string, jarBase: P.string, warBase: P.string,
 });
+
+/**
+ * What the Argo Workflows controller of the pipeline's namespace enforces, as its
+ * workflow-controller ConfigMap sets it (`workflowRestrictions.templateReferencing`; the ConfigMap
+ * belongs to the Argo Workflows installation, not to this platform). The pipeline's security model
+ * needs `Secure` (or `Strict`): a submitter may then only run these WorkflowTemplates with their
+ * parameters. Without it, whoever may create a Workflow in the namespace may run any pod there,
+ * with the GitOps write token, the registry push secret or any ServiceAccount of the namespace
+ * (argo-workflows docs/security.md, docs/workflow-restrictions.md). Written on each
+ * WorkflowTemplate as an annotation the validation gate checks; see docs/security.md.
+ */
+export class TemplateReferencing {
+  /** `templateReferencing: Secure`: Strict, and a running Workflow errors out when its WorkflowTemplate changes. */
+  public static readonly SECURE = new TemplateReferencing('Secure');
+  /** `templateReferencing: Strict`: only Workflows that reference a WorkflowTemplate run. */
+  public static readonly STRICT = new TemplateReferencing('Strict');
+  /**
+   * No restriction on the controller: every submitter can run any pod in the namespace. Recorded
+   * as a reviewed exception with its reason (the gate refuses an empty one).
+   */
+  public static unrestricted(reason: string): TemplateReferencing {
+    return new TemplateReferencing('None', reason);
+  }
+
+  private constructor(
+    /** The controller setting, or `None`. */
+    public readonly setting: 'Secure' | 'Strict' | 'None',
+    /** Why the namespace runs without it (unrestricted only). */
+    public readonly reason?: string,
+  ) {}
+}

@@ -5,7 +5,7 @@ import { PipelineContext } from './context';
 import { updateGitopsStep, waitStep } from './deploy';
 import { argoCdApplications, environmentNamespaces, findBootstrap, isCrossCluster, platformEnvironments, reachStep } from './reach';
 import {
-  args, env, gitCredentialsEnv, inputs, POD_ERROR_ONLY, retry, RetryPolicy, rolloutsCommandStep, scriptStep, SMALL, Template,
+  args, env, gitReadCredentialsEnv, inputs, POD_ERROR_ONLY, retry, RetryPolicy, rolloutsCommandStep, scriptStep, SMALL, Template,
   TRANSIENT_ONLY,
 } from './steps';
 
@@ -105,7 +105,8 @@ function sourceImageStep(ctx: PipelineContext, policies: string): Template {
         SYNC_FILE: '/tmp/sync',
         SYNC_POLICIES: policies,
       }),
-      ...gitCredentialsEnv(ctx.gitops.secret),
+      // It only reads: the read-only token (or none for a public repository).
+      ...gitReadCredentialsEnv(ctx.gitops.readSecret),
     ],
     size: SMALL,
     deadlineSeconds: 300,

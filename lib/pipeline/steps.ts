@@ -12,6 +12,7 @@ export type EnvVar = workflows.WorkflowTemplateSpecTemplatesScriptEnv;
 export type Volume = workflows.WorkflowTemplateSpecTemplatesVolumes;
 export type VolumeMount = workflows.WorkflowTemplateSpecTemplatesScriptVolumeMounts;
 type Script = workflows.WorkflowTemplateSpecTemplatesScript;
+type InitContainer = workflows.WorkflowTemplateSpecTemplatesInitContainers;
 type SecurityContext = workflows.WorkflowTemplateSpecTemplatesScriptSecurityContext;
 type RetryStrategy = workflows.WorkflowTemplateSpecTemplatesRetryStrategy;
 
@@ -157,9 +158,17 @@ export function secretEnv(name: string, secret: string, key: string, optional: b
   return { name, valueFrom: { secretKeyRef: { name: secret, key, optional } } };
 }
 
-/** The GitOps repository's write credentials, for the steps that clone or push it. */
+/** The GitOps repository's write credentials, for the one container that pushes. */
 export function gitCredentialsEnv(secret: string): EnvVar[] {
   return [secretEnv('GIT_USERNAME', secret, 'username', false), secretEnv('GIT_PASSWORD', secret, 'password', false)];
+}
+
+/**
+ * The GitOps repository's read-only credentials, for the steps that only read it: optional, so a
+ * public repository needs no Secret.
+ */
+export function gitReadCredentialsEnv(secret: string): EnvVar[] {
+  return [secretEnv('GIT_USERNAME', secret, 'username', true), secretEnv('GIT_PASSWORD', secret, 'password', true)];
 }
 
 export function sizeLimit(q: string): workflows.WorkflowTemplateSpecTemplatesVolumesEmptyDirSizeLimit {
@@ -190,6 +199,37 @@ export interface ScriptOptions {
   readonly outputs?: workflows.WorkflowTemplateSpecTemplatesOutputs;
   /** The ServiceAccount whose token the step needs; none by default. */
   readonly serviceAccount?: string;
+  /** Containers that run one after the other, each to its end, before the step's script. */
+  readonly initContainers?: InitScript[];
+}
+
+/**
+ * A container of its own that runs a script of `scripts/` to its end before the step's script: its
+ * own environment (no variable of the step's reaches it), the volumes it mounts, the strict
+ * security context, and a /tmp of its own (`<name>-tmp`, also HOME: the root file system is
+ * read-only), which no other container of the pod mounts.
+ */
+export interface InitScript {
+  readonly name: string;
+  readonly image: string;
+  readonly file: string;
+  readonly env: EnvVar[];
+  readonly mounts: VolumeMount[];
+  readonly size: Size;
+}
+
+function initContainer(init: InitScript): InitContainer {
+  return {
+    name: init.name,
+    image: init.image,
+    // The script is the container's command: a constant of the synth, parameters reach it as
+    // environment variables only.
+    command: ['sh', '-c', readScript(init.file), init.file],
+    env: [...env({ HOME: '/tmp' }), ...init.env] as InitContainer['env'],
+    volumeMounts: [{ name: `${init.name}-tmp`, mountPath: '/tmp' }, ...init.mounts],
+    resources: resources(init.size) as unknown as InitContainer['resources'],
+    securityContext: STRICT as InitContainer['securityContext'],
+  };
 }
 
 /** A script step; `deadlineSeconds` also bounds retries of a stuck pod. */
@@ -215,18 +255,28 @@ export function scriptStep(name: string, opts: ScriptOptions): Template {
     securityContext: POD_SECURITY,
     activeDeadlineSeconds: deadline(opts.deadlineSeconds),
     retryStrategy: opts.retry,
-    volumes: [...(readOnlyRoot ? [TMP_VOLUME] : []), ...(opts.volumes ?? [])],
+    volumes: [
+      ...(readOnlyRoot ? [TMP_VOLUME] : []),
+      ...(opts.initContainers ?? []).map((i) => ({ name: `${i.name}-tmp`, emptyDir: { sizeLimit: sizeLimit('512Mi') } })),
+      ...(opts.volumes ?? []),
+    ],
+    initContainers: opts.initContainers?.map(initContainer),
     script,
   };
 }
 
-/** A `kubectl argo rollouts <command>` step (the plugin image runs the plugin binary directly). */
+/**
+ * A `kubectl argo rollouts <command>` step (the plugin image runs the plugin binary directly). The
+ * parameters reach it as environment variables that Kubernetes puts in place of `$(VAR)` in the
+ * arguments, each as one whole argument: `--namespace=` keeps the namespace a value, `--` keeps
+ * the name an argument, whatever they hold.
+ */
 export function rolloutsCommandStep(name: string, command: string[], image: string, serviceAccount: string): Template {
   const container: Container = {
     image,
     command: ['kubectl-argo-rollouts'],
-    args: [...command, '{{inputs.parameters.app_name}}', '--namespace', '{{inputs.parameters.namespace}}'],
-    env: env({ HOME: '/tmp' }),
+    args: [...command, '--namespace=$(NAMESPACE)', '--', '$(APP_NAME)'],
+    env: env({ HOME: '/tmp', APP_NAME: '{{inputs.parameters.app_name}}', NAMESPACE: '{{inputs.parameters.namespace}}' }),
     volumeMounts: [TMP_MOUNT],
     resources: resources(SMALL),
     securityContext: STRICT,

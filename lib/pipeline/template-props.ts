@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { ArgoCdCluster, ArgoCdClusterSchema } from '../platform';
 import { P } from '../props/schema';
-import { BuildCache, BuildTool, PipelineImages, PipelineImagesSchema } from './options';
+import { BuildCache, BuildTool, PipelineImages, PipelineImagesSchema, TemplateReferencing } from './options';
 
 export interface PipelineTemplateProps {
   /**
@@ -29,6 +29,30 @@ export interface PipelineTemplateProps {
    * @default 'gitops-credentials'
    */
   readonly gitCredentialsSecret?: string;
+  /**
+   * Secret with the keys `username` and `password`: a read-only token of the GitOps repository,
+   * for the steps that only read it (the deploy's clone, `previous-image`, `source-image`). No step
+   * that reads is given the write token, and no step that runs the repository's code (npm, main.ts)
+   * is given either. Optional in the cluster: a public GitOps repository needs none.
+   * @default 'gitops-read-credentials'
+   */
+  readonly gitReadCredentialsSecret?: string;
+  /**
+   * The npm packages whose install scripts the deploy step runs (`npm rebuild <package>`). The
+   * deploy installs the GitOps repository's dependencies with `npm ci --ignore-scripts`: no
+   * lifecycle script of a dependency or of the project runs unless it is listed here.
+   * @default none
+   */
+  readonly deployInstallScripts?: string[];
+  /**
+   * What the Argo Workflows controller of this namespace enforces
+   * (`workflowRestrictions.templateReferencing` in its workflow-controller ConfigMap, which the
+   * Argo Workflows installation owns): set it to `Secure` there (Argo Workflows 3.7.14 / 4.0.5 or
+   * later, docs/security.md). Declared on each WorkflowTemplate; the gate refuses a WorkflowTemplate
+   * that holds credentials without the declaration.
+   * @default TemplateReferencing.SECURE
+   */
+  readonly templateReferencing?: TemplateReferencing;
   /**
    * The one host (`host` or `host:port`) of the application source repositories that may receive the
    * source credentials, over https only. Fixed here, not by a workflow parameter: whatever
@@ -135,6 +159,7 @@ export interface PipelineTemplateProps {
 // The runtime schema of the props interface (see props/schema.ts).
 export const PipelineTemplatePropsSchema = P.object('PipelineTemplateProps', {
   namespace: P.string, gitopsRepo: P.required(P.string), gitopsBranch: P.string, gitCredentialsSecret: P.string,
+  gitReadCredentialsSecret: P.string, deployInstallScripts: P.strings, templateReferencing: P.instance('TemplateReferencing', TemplateReferencing),
   sourceRepoHost: P.string, sourceCredentialsSecret: P.string, imageRepository: P.string, createNamespace: P.boolean,
   registryCredentialsSecret: P.string, serviceAccountPrefix: P.string, buildTool: P.enumOf('BuildTool', BuildTool),
   waitForSync: P.boolean, waitTimeout: P.duration, buildCache: P.instance('BuildCache', BuildCache), workspaceSize: P.string,

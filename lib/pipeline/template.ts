@@ -8,20 +8,20 @@ import { ARGO_CD_ROLE_SOURCE, ArgoCdProjectRoleSource } from '../gitops';
 import { PipelineAccess, PipelineServiceAccounts } from './access';
 import { GitOpsTarget, PipelineContext, TEMPLATE_NAMES } from './context';
 import { abortJavaAppSpec, deployAppSpec } from './deploy';
-import { BuildCache, BuildTool, PipelineImages, TAG_ONLY_ALLOWED, TAG_ONLY_REASON, withDefaultImages } from './options';
+import { BuildCache, BuildTool, PipelineImages, TAG_ONLY_ALLOWED, TAG_ONLY_REASON, TemplateReferencing, withDefaultImages } from './options';
 import { promoteJavaAppSpec, promoteReleaseSpec } from './promotion';
 import { badArgoCdServer, crossClusterProblems, isCrossCluster, pipelineProjectRole, ReachMode, reachModes } from './reach';
 import { allowedImages, platformApps, serveJavaAppSpec } from './serve';
 import { POD_SECURITY } from './steps';
 import { check, checkImage, checkName, checkSeconds, isDnsSubdomain, parseQuantity } from '../props/checks';
 import { urlCarriesCredentials } from '../rules/credentials';
-import { IMAGE_DIGEST_EXEMPTION } from '../rules/exemptions';
+import { IMAGE_DIGEST_EXEMPTION, TEMPLATE_REFERENCING_ANNOTATION, TEMPLATE_REFERENCING_EXEMPTION } from '../rules/exemptions';
 import { pinnedByDigest } from '../rules/images';
 import { checkProps } from '../props/schema';
 import { PipelineTemplateProps, PipelineTemplatePropsSchema } from './template-props';
 
 // The option types live beside the builders that read them; users import them from here.
-export { BuildCache, BuildTool } from './options';
+export { BuildCache, BuildTool, TemplateReferencing } from './options';
 export type { PerAppBuildCacheOptions, PipelineImages } from './options';
 export * from './template-props';
 
@@ -47,6 +47,7 @@ interface ResolvedProps {
   readonly argoCdTokenSecret: string;
   /** Seconds. */
   readonly promotionCheckTimeout: number;
+  readonly templateReferencing: TemplateReferencing;
 }
 
 /**
@@ -92,6 +93,8 @@ export class PipelineTemplate extends Construct implements ArgoCdProjectRoleSour
   private readonly partOf: string;
   /** Tag-only images that the gate accepts, because PipelineImages allows them. */
   private readonly tagOnlyImages: Set<string>;
+  /** The controller setting the WorkflowTemplates declare. */
+  private readonly templateReferencing: TemplateReferencing;
 
   constructor(scope: Construct, id: string, props: PipelineTemplateProps) {
     super(scope, id);
@@ -100,6 +103,7 @@ export class PipelineTemplate extends Construct implements ArgoCdProjectRoleSour
     this.namespace = r.namespace;
     this.serviceAccounts = r.serviceAccounts;
     this.partOf = r.partOf;
+    this.templateReferencing = r.templateReferencing;
     this.tagOnlyImages = new Set(Object.values(r.images).filter((i) => !pinnedByDigest(i)));
     // Environments are known when the pipeline is declared (PipelineAccess requires it).
     this.reach = reachModes(this, r.cluster);
@@ -195,11 +199,18 @@ export class PipelineTemplate extends Construct implements ArgoCdProjectRoleSour
   private workflowTemplate(name: string, spec: workflows.WorkflowTemplateSpec): workflows.WorkflowTemplate {
     const images = JSON.stringify(spec.templates ?? []);
     const tagOnly = [...this.tagOnlyImages].filter((i) => images.includes(JSON.stringify(i))).sort();
+    const controller = this.templateReferencing;
     return new workflows.WorkflowTemplate(this, name, {
       metadata: {
         name,
         namespace: this.namespace,
-        annotations: tagOnly.length ? { [IMAGE_DIGEST_EXEMPTION]: `${tagOnly.join(' ')}: ${TAG_ONLY_REASON}` } : undefined,
+        annotations: {
+          ...(tagOnly.length ? { [IMAGE_DIGEST_EXEMPTION]: `${tagOnly.join(' ')}: ${TAG_ONLY_REASON}` } : {}),
+          // What the controller must enforce for the model of docs/security.md to hold.
+          ...(controller.setting === 'None'
+            ? { [TEMPLATE_REFERENCING_EXEMPTION]: controller.reason ?? '' }
+            : { [TEMPLATE_REFERENCING_ANNOTATION]: controller.setting }),
+        },
         labels: {
           'app.kubernetes.io/name': name,
           'app.kubernetes.io/part-of': this.partOf,
@@ -232,7 +243,10 @@ function resolveProps(c: string, id: string, props: PipelineTemplateProps): Reso
       executor: `${saPrefix}-executor`, wait: `${saPrefix}-wait`, promote: `${saPrefix}-promote`, abort: `${saPrefix}-abort`,
     },
     partOf: props.partOf ?? 'platform',
-    gitops: { repo: props.gitopsRepo, branch: props.gitopsBranch ?? 'main', secret: props.gitCredentialsSecret ?? 'gitops-credentials' },
+    gitops: {
+      repo: props.gitopsRepo, branch: props.gitopsBranch ?? 'main', secret: props.gitCredentialsSecret ?? 'gitops-credentials',
+      readSecret: props.gitReadCredentialsSecret ?? 'gitops-read-credentials', installScripts: props.deployInstallScripts ?? [],
+    },
     registrySecret: props.registryCredentialsSecret ?? 'registry-credentials',
     sourceSecret: props.sourceCredentialsSecret ?? 'source-credentials',
     buildTool: props.buildTool ?? BuildTool.MAVEN,
@@ -246,6 +260,7 @@ function resolveProps(c: string, id: string, props: PipelineTemplateProps): Reso
     argoCdServer: props.argoCdServer?.replace(/\/+$/, ''),
     argoCdTokenSecret: props.argoCdTokenSecret ?? 'argocd-pipeline-token',
     promotionCheckTimeout: checkSeconds(c, id, 'promotionCheckTimeout', props.promotionCheckTimeout ?? Duration.minutes(5), 1),
+    templateReferencing: props.templateReferencing ?? TemplateReferencing.SECURE,
   };
   checkGitOps(c, id, props, r);
   checkBuild(c, id, props, r);
@@ -256,19 +271,28 @@ function resolveProps(c: string, id: string, props: PipelineTemplateProps): Reso
 
 /** The namespace, the GitOps repository and the Secrets: the build's never the GitOps write Secret. */
 function checkGitOps(c: string, id: string, props: PipelineTemplateProps, r: ResolvedProps): void {
-  const { branch, secret } = r.gitops;
+  const { branch, secret, readSecret } = r.gitops;
   checkName(c, id, 'namespace', r.namespace);
   check(props.gitopsRepo.trim() !== '', c, id, () => 'gitopsRepo must be the URL of the GitOps repository, got ""');
   check(!urlCarriesCredentials(props.gitopsRepo), c, id,
     () => 'gitopsRepo must not contain credentials: put them in the Secret named by gitCredentialsSecret');
   check(/^[A-Za-z0-9._/-]+$/.test(branch) && !branch.includes('..'), c, id,
     () => `gitopsBranch must be a branch name, got "${branch}"`);
-  for (const [prop, value] of [['gitCredentialsSecret', secret], ['registryCredentialsSecret', r.registrySecret],
+  for (const [prop, value] of [['gitCredentialsSecret', secret], ['gitReadCredentialsSecret', readSecret], ['registryCredentialsSecret', r.registrySecret],
     ['sourceCredentialsSecret', r.sourceSecret], ['serviceAccountPrefix', r.serviceAccounts.executor]]) {
     check(isDnsSubdomain(value), c, id, () => `${prop} must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.'), got "${value}"`);
   }
   check(r.sourceSecret !== secret, c, id,
     () => `sourceCredentialsSecret must not be the GitOps write Secret "${secret}": give the build a read-only token of its own`);
+  check(readSecret !== secret, c, id,
+    () => `gitReadCredentialsSecret must not be the GitOps write Secret "${secret}": give the steps that only read a read-only token of their own`);
+  for (const pkg of r.gitops.installScripts) {
+    check(/^(@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/.test(pkg), c, id,
+      () => `deployInstallScripts must list npm package names (e.g. "esbuild" or "@scope/name"), got "${pkg}"`);
+  }
+  const controller = r.templateReferencing;
+  check(controller.setting !== 'None' || (controller.reason ?? '').trim() !== '', c, id,
+    () => 'templateReferencing: TemplateReferencing.unrestricted() needs the reason why the namespace runs without the controller\'s restriction');
 }
 
 /** The build: cache, source host, image repositories, build tool and workspace. */

@@ -22,3 +22,26 @@ export enum PolicyRule {
  * and the reason: an explicit, reviewed exception to the digest rule, visible in `dist/`.
  */
 export const IMAGE_DIGEST_EXEMPTION = `${EXEMPTION_PREFIX}image-digest`;
+
+/**
+ * Annotation of a WorkflowTemplate that declares what the Argo Workflows controller of its
+ * namespace enforces: `Secure` or `Strict`, the `workflowRestrictions.templateReferencing` of the
+ * workflow-controller ConfigMap (argo-workflows docs/workflow-restrictions.md). Only then may a
+ * submitter do no more than run the reviewed templates with their parameters; without it, whoever
+ * may create a Workflow there may run any pod with any Secret or ServiceAccount of the namespace
+ * (argo-workflows docs/security.md, "User Permissions").
+ */
+export const TEMPLATE_REFERENCING_ANNOTATION = 'policy.platform/controller-template-referencing';
+/** The controller settings that restrict submitters to the reviewed templates. */
+export const RESTRICTING_TEMPLATE_REFERENCING = ['Secure', 'Strict'] as const;
+/**
+ * Annotation of a WorkflowTemplate whose value gives the reason why its namespace runs without the
+ * controller's restriction: an explicit, reviewed exception, visible in `dist/`.
+ */
+export const TEMPLATE_REFERENCING_EXEMPTION = `${EXEMPTION_PREFIX}template-referencing`;
+/**
+ * Annotation of a WorkflowTemplate whose value lists the expressions (`{{...}}`) that may stand in
+ * a field the gate keeps constant (image, service account, Secret name, pod spec patch, a script's
+ * source, a container's command or args), then a colon and the reason.
+ */
+export const WORKFLOW_EXPRESSION_EXEMPTION = `${EXEMPTION_PREFIX}workflow-expression`;

@@ -5,6 +5,9 @@ import { Problem } from './problem';
 import { lintParameters } from './workflow-calls';
 import { dagNodes, stepNodes, TemplateNodes } from './workflow-dag';
 import { checkTemplateReferences, Scope } from './workflow-expressions';
+import {
+  exemptExpressions, imageHasExpression, lintControllerSetting, lintSpecExpressions, lintTemplateExpressions, literalImage, templateContainers,
+} from './workflow-injection';
 import { array, DocContext, isObject, Json, quoted, names, TEMPLATE_TYPES, templateTypes } from './workflow-model';
 
 export { TEMPLATE_TYPES } from './workflow-model';
@@ -15,7 +18,9 @@ export { taskDependencies } from './workflow-dag';
  * documents: the mistakes that the CRD schema cannot see and that otherwise only show up when a
  * workflow runs (a step calling a template that does not exist, a parameter that resolves to
  * nothing, a missing argument) plus the platform's rules: no step is privileged, every step image is
- * pinned by digest, and no `when:` splices a parameter into its expression.
+ * pinned by digest, no `when:` splices a parameter into its expression, no field that picks code,
+ * an image, an identity or a Secret holds an expression, and a WorkflowTemplate that holds
+ * credentials declares the controller setting that keeps submitters to it (workflow-injection.ts).
  *
  * This file walks the documents and their templates; the calls (workflow-calls.ts), the order of
  * steps and tasks (workflow-dag.ts) and the `{{...}}` references (workflow-expressions.ts) are
@@ -111,11 +116,16 @@ function lintDocument(doc: Json, index: Map<string, Map<string, Json>>, external
   const workflowParameters = names(array(spec.arguments?.parameters));
 
   const exempt = exemptImages(doc);
+  const expressions = exemptExpressions(doc);
+  lintControllerSetting(doc, report);
+  lintSpecExpressions(spec, expressions, report);
   templates.forEach((t, i) => {
     if (isObject(t)) lintTokenless(t, spec, `spec.templates[${i}]`, report);
   });
   templates.forEach((t, i) => {
-    if (isObject(t)) lintTemplate(t, `spec.templates[${i}]`, { object, docName, own, index, external, workflowParameters, exempt, report });
+    if (isObject(t)) {
+      lintTemplate(t, `spec.templates[${i}]`, { object, docName, own, index, external, workflowParameters, exempt, exemptExpressions: expressions, report });
+    }
   });
 }
 
@@ -133,7 +143,8 @@ function lintTemplate(t: Json, path: string, ctx: DocContext): void {
 
   lintParameters(array(t.inputs?.parameters), field.child(path, 'inputs', 'parameters'), `${label}: input parameter`, report);
   lintParameters(array(t.outputs?.parameters), field.child(path, 'outputs', 'parameters'), `${label}: output parameter`, report);
-  lintContainers(t, path, label, ctx.exempt, report);
+  lintContainers(t, path, label, ctx, report);
+  lintTemplateExpressions(t, path, label, ctx.exemptExpressions, report);
 
   const nodes: TemplateNodes = { nodes: new Map(), scopes: [] };
   let kind: Scope['kind'];
@@ -154,14 +165,8 @@ function lintTemplate(t: Json, path: string, ctx: DocContext): void {
  * image pinned by digest (a tag can be moved to other bytes), unless the WorkflowTemplate lists it
  * in its exemption annotation with a reason.
  */
-function lintContainers(t: Json, path: string, label: string, exempt: ReadonlySet<string>, report: DocContext['report']): void {
-  const containers: Array<[Json, string]> = [];
-  if (isObject(t.container)) containers.push([t.container, field.child(path, 'container')]);
-  if (isObject(t.script)) containers.push([t.script, field.child(path, 'script')]);
-  array(t.containerSet?.containers).forEach((c, k) => containers.push([c, field.index(field.child(path, 'containerSet', 'containers'), k)]));
-  array(t.initContainers).forEach((c, k) => containers.push([c, field.index(field.child(path, 'initContainers'), k)]));
-  array(t.sidecars).forEach((c, k) => containers.push([c, field.index(field.child(path, 'sidecars'), k)]));
-  for (const [c, at] of containers) {
+function lintContainers(t: Json, path: string, label: string, ctx: DocContext, report: DocContext['report']): void {
+  for (const [c, at] of templateContainers(t, path)) {
     const sc = isObject(c) ? c.securityContext : undefined;
     const name = isObject(c) && typeof c.name === 'string' ? ` container "${c.name}"` : '';
     if (sc?.privileged === true) {
@@ -171,7 +176,10 @@ function lintContainers(t: Json, path: string, label: string, exempt: ReadonlySe
       report(field.child(at, 'securityContext', 'allowPrivilegeEscalation'), `${label}${name} allows privilege escalation: set allowPrivilegeEscalation to false or remove it`);
     }
     const image = isObject(c) ? c.image : undefined;
-    if (typeof image === 'string' && !image.includes('{{') && !pinnedByDigest(image) && !exempt.has(image)) {
+    // An image with an expression is refused once, as an expression (workflow-injection.ts); with
+    // an accepted one, the digest rule reads what is left (`node:latest{{=''}}` is `node:latest`).
+    if (typeof image === 'string' && !imageHasExpression(image, ctx.exemptExpressions)
+      && !pinnedByDigest(literalImage(image)) && !ctx.exempt.has(image) && !ctx.exempt.has(literalImage(image))) {
       report(field.child(at, 'image'), `${label}${name}: image "${image}" is not pinned by digest: write repository:tag@sha256:<digest> (a tag can be moved to other bytes), or list it in the annotation ${IMAGE_DIGEST_EXEMPTION} ("<image>: <reason>")`);
     }
   }

@@ -30,6 +30,8 @@ export interface DocContext {
   readonly workflowParameters: ReadonlySet<string>;
   /** Tag-only images that the WorkflowTemplate's exemption annotation accepts. */
   readonly exempt: ReadonlySet<string>;
+  /** Expressions that the WorkflowTemplate's exemption annotation accepts in constant fields. */
+  readonly exemptExpressions: ReadonlySet<string>;
   readonly report: (path: string, message: string) => void;
 }
 

@@ -26,8 +26,10 @@
 #   ACCEPT_PAUSED    yes (default) or no
 #   TIMEOUT_SECONDS     how long wait waits (default: 900); POLL_SECONDS between checks (default: 10)
 #   REQUEST_SECONDS     bound of one request (default: 30)
-# Exit status: 0 done; 1 Degraded, refused by Argo CD or timed out; 2 a wrong argument or setting;
-# 75 Argo CD could not be reached for an action (may heal by itself).
+# Exit status: 0 done; 1 Degraded, refused by Argo CD, or timed out while Argo CD answered; 2 a
+# wrong argument or setting; 75 Argo CD could not be reached (unreachable, TLS failure, a request
+# timed out, or HTTP 5xx) for an action, or for the whole wait: may heal by itself, and the only
+# status a workflow retries.
 set -eu
 export LC_ALL=C
 
@@ -103,10 +105,15 @@ request() {
   if [ -n "$data" ]; then
     set -- "$@" --header 'Content-Type: application/json' --data "$data"
   fi
-  printf 'header = "Authorization: Bearer %s"\n' "$ARGOCD_AUTH_TOKEN" | curl "$@" -- "$url" 2> "$TMP_DIR/err" || {
+  # curl prints its own "000" when it got no answer: the status it printed is kept only when it
+  # succeeded, so a failure is exactly "000" (not "000000", which no case below would match).
+  if out="$(printf 'header = "Authorization: Bearer %s"\n' "$ARGOCD_AUTH_TOKEN" | curl "$@" -- "$url" 2> "$TMP_DIR/err")"; then
+    printf '%s\n' "$out"
+  else
+    # Not reached, refused, TLS failed, timed out (curl exit 6, 7, 28, 35, 60...): no answer.
     sed 's/^/argocd-app: /' "$TMP_DIR/err" >&2
     echo 000
-  }
+  fi
 }
 
 app_url="$ARGOCD_SERVER/api/v1/applications/$ARGOCD_APPLICATION"
@@ -125,7 +132,8 @@ if [ "$COMMAND" != wait ]; then
   code="$(request POST "$app_url/resource/actions/v2" "$body")"
   case "$code" in
     2??) echo "argocd-app: $action done"; exit 0 ;;
-    000 | 5??) fail 75 "Argo CD did not answer the $action of $APP_NAME (HTTP $code)" ;;
+    000) fail 75 "Argo CD could not be reached for the $action of $APP_NAME (unreachable, TLS failure or timeout; above): nothing was done" ;;
+    5??) fail 75 "Argo CD did not answer the $action of $APP_NAME (HTTP $code)" ;;
     401 | 403) fail 2 "Argo CD refused the token for the $action of $APP_NAME (HTTP $code): check the project role and its token" ;;
     *) fail 1 "Argo CD refused the $action of $APP_NAME (HTTP $code): $(head -c 500 "$TMP_DIR/body" 2>/dev/null || true)" ;;
   esac
@@ -133,12 +141,20 @@ fi
 
 start="$(date +%s)"
 state="no answer from Argo CD yet"
+answered=no
 echo "argocd-app: waiting up to ${TIMEOUT_SECONDS}s for Application $ARGOCD_APPLICATION${REVISION:+ at $REVISION}${IMAGE:+ running $IMAGE}"
 while :; do
   if [ $(( $(date +%s) - start )) -ge "$TIMEOUT_SECONDS" ]; then
+    # Argo CD's last word decides: it answered and the Application did not get there (1), or it
+    # could not be asked at all (75: may heal by itself, a retry may tell).
+    [ "$answered" = yes ] || fail 75 "timed out after ${TIMEOUT_SECONDS}s without an answer from Argo CD: $state"
     fail 1 "timed out after ${TIMEOUT_SECONDS}s: $state (see: argocd app get $ARGOCD_APPLICATION)"
   fi
   code="$(request GET "$app_url")"
+  case "$code" in
+    000 | 5??) answered=no ;;
+    *) answered=yes ;;
+  esac
   case "$code" in
     200)
       # revision, sync status, health status, and whether IMAGE is among the summary's images.
@@ -167,6 +183,7 @@ while :; do
       fi
       ;;
     401 | 403 | 404) fail 2 "Argo CD answered HTTP $code for Application $ARGOCD_APPLICATION: check its name, the project role and its token" ;;
+    000) state="Argo CD could not be reached (unreachable, TLS failure or timeout)" ;;
     *) state="Argo CD answered HTTP $code" ;;
   esac
   echo "argocd-app: $state"

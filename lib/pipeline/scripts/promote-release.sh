@@ -89,9 +89,10 @@ fi
 if [ -n "$EXPECTED_IMAGE" ] && [ "$image" != "$EXPECTED_IMAGE" ]; then
   fail 3 "$FROM_ENVIRONMENT now names $image for $APP_NAME, not the checked $EXPECTED_IMAGE: check $FROM_ENVIRONMENT again; nothing was pushed"
 fi
-echo "promote-release: $APP_NAME runs $image in $FROM_ENVIRONMENT; promoting it to $TO_ENVIRONMENT"
+echo "promote-release: $APP_NAME runs $image in $FROM_ENVIRONMENT; promoting it to $TO_ENVIRONMENT (looked up in $(( $(date +%s) - started ))s)"
 here="$(cd "$(dirname "$0")" && pwd)"
-status=0
-sh "$here/update-image.sh" "$APP_NAME" "$TO_ENVIRONMENT" "$image" || status=$?
-[ "$status" -eq 0 ] || exit "$status"
-echo "promote-release: $APP_NAME $image promoted from $FROM_ENVIRONMENT to $TO_ENVIRONMENT in $(( $(date +%s) - started ))s"
+# exec, not a child: no process of this script stays behind holding GIT_USERNAME/GIT_PASSWORD in
+# its environment while update-image.sh runs the repository's code (it takes them out of its own).
+rm -rf -- "$TMP_DIR"
+trap - EXIT
+exec sh "$here/update-image.sh" "$APP_NAME" "$TO_ENVIRONMENT" "$image"
