@@ -1,0 +1,160 @@
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+
+/**
+ * The CEL engine behind the CRDs' `x-kubernetes-validations` rules (cel-rules.ts): @bufbuild/cel,
+ * loaded on first use only, and each expression compiled once per process.
+ *
+ * What the API server adds around cel-go is reproduced here and in cel-rules.ts; the sources are
+ * kubernetes@v1.31 staging/src/k8s.io/apiextensions-apiserver/pkg/apiserver/schema/cel/
+ * (compilation.go `Compile`, validation.go `validateExpressions`).
+ */
+
+/** The parts of @bufbuild/cel (and @bufbuild/protobuf's well-known types) the gate uses. */
+export interface Engine {
+  celEnv(options: { funcs: unknown }): any;
+  parse(expression: string): any;
+  plan(env: any, parsed: any): (bindings: Record<string, unknown>) => unknown;
+  isCelError(value: unknown): value is { message: string };
+  strings: unknown;
+  timestampFromDate(date: Date): unknown;
+}
+
+const ROOT = path.join(__dirname, '..', '..');
+const ENTRY = [
+  "export { celEnv, parse, plan, isCelError } from '@bufbuild/cel';",
+  "export { strings } from '@bufbuild/cel/ext';",
+  "export { timestampFromDate } from '@bufbuild/protobuf/wkt';",
+].join('\n');
+const PACKAGES = ['@bufbuild/cel', '@bufbuild/protobuf', '@bufbuild/re2', 'esbuild'];
+
+let engine: Engine | undefined;
+let env: any;
+
+/** Whether the engine has been loaded in this process (a CRD without rules never loads it). */
+export function celLoaded(): boolean {
+  return engine !== undefined;
+}
+
+/**
+ * The engine, loaded once. Its modules are many small files (about 60 ms to load); the same code
+ * bundled into one file by esbuild loads in about half that, so the bundle is built once per
+ * version of the packages into node_modules/.cache/cel/ (as bin/ts-register.js caches TypeScript).
+ * Without a writable cache, the packages are loaded as they are.
+ */
+export function celEngine(): Engine {
+  if (!engine) {
+    engine = loadBundle() ?? loadPackages();
+    env = engine.celEnv({ funcs: engine.strings });
+  }
+  return engine;
+}
+
+function loadPackages(): Engine {
+  return { ...require('@bufbuild/cel'), strings: require('@bufbuild/cel/ext').strings, timestampFromDate: require('@bufbuild/protobuf/wkt').timestampFromDate };
+}
+
+/** node_modules/.cache/cel/<hash of the entry and the packages' versions>.js */
+export function bundleFile(): string {
+  const hash = crypto.createHash('sha1').update(ENTRY);
+  for (const p of PACKAGES) hash.update(`\0${p}@${JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', p, 'package.json'), 'utf8')).version}`);
+  return path.join(ROOT, 'node_modules', '.cache', 'cel', `${hash.digest('hex').slice(0, 16)}.js`);
+}
+
+function loadBundle(): Engine | undefined {
+  try {
+    const file = bundleFile();
+    if (!fs.existsSync(file)) {
+      const code = require('esbuild').buildSync({
+        stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'js' },
+        bundle: true, minify: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'silent',
+      }).outputFiles[0].text;
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(`${file}.${process.pid}`, code);
+      fs.renameSync(`${file}.${process.pid}`, file);
+    }
+    return require(file) as Engine;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An expression compiled for evaluation with `self` (and `oldSelf`) bound. */
+export interface Program {
+  /** Whether it reads `oldSelf` (a transition rule). */
+  readonly usesOldSelf: boolean;
+  /** The value, or an Error for an evaluation error (no such key, no matching overload, ...). */
+  run(self: unknown): unknown;
+}
+
+const compiled = new Map<string, Program | Error>();
+
+/**
+ * The expression compiled once per process: parsed, every function it calls and every name it
+ * reads checked against the engine (cel-go refuses both when the CRD is created; the engine itself
+ * would only fail on evaluation), then planned. An Error tells why it does not compile.
+ */
+export function compile(expression: string): Program | Error {
+  let result = compiled.get(expression);
+  if (!result) {
+    result = compileOnce(expression);
+    compiled.set(expression, result);
+  }
+  return result;
+}
+
+function compileOnce(expression: string): Program | Error {
+  const cel = celEngine();
+  try {
+    const parsed = cel.parse(expression);
+    const refs = { calls: [] as [string, boolean][], idents: new Set<string>(), bound: new Set<string>() };
+    collect(parsed.expr, refs);
+    for (const [name, member] of refs.calls) {
+      if (PLANNER_OPERATORS.has(name)) continue;
+      const group = env.funcs.find(name);
+      if (!group || ![...group].some((f: any) => (f.target !== undefined) === member)) {
+        return new Error(`undeclared reference to '${name}'${member ? ' (as a method)' : ''}: the CEL engine has no such function`);
+      }
+    }
+    const free = [...refs.idents].filter((n) => !refs.bound.has(n) && n !== 'self' && n !== 'oldSelf');
+    if (free.length) return new Error(`undeclared reference to '${free[0]}'`);
+    const program = cel.plan(env, parsed);
+    return {
+      usesOldSelf: refs.idents.has('oldSelf'),
+      run: (self) => {
+        const r = program({ self });
+        return cel.isCelError(r) ? new Error(r.message) : r;
+      },
+    };
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+/** Calls the planner evaluates itself (logic, conditional, index), not functions of the environment. */
+const PLANNER_OPERATORS = new Set(['_&&_', '_||_', '_?_:_', '_[_]', '_[?_]', '_?._', '@not_strictly_false', '__not_strictly_false__']);
+
+/** The calls (name, called as a method) and identifiers of a parsed expression; comprehension variables are bound. */
+function collect(e: any, refs: { calls: [string, boolean][]; idents: Set<string>; bound: Set<string> }): void {
+  if (!e || typeof e !== 'object') return;
+  if (Array.isArray(e)) {
+    for (const x of e) collect(x, refs);
+    return;
+  }
+  const kind = e.exprKind;
+  if (kind?.case === 'callExpr') refs.calls.push([kind.value.function, kind.value.target !== undefined]);
+  else if (kind?.case === 'identExpr') refs.idents.add(kind.value.name);
+  else if (kind?.case === 'comprehensionExpr') for (const v of [kind.value.iterVar, kind.value.iterVar2, kind.value.accuVar]) if (v) refs.bound.add(v);
+  for (const [k, v] of Object.entries(e)) if (k !== '$typeName' && typeof v === 'object') collect(v, refs);
+}
+
+/**
+ * Whether a rule reads `oldSelf`, decided from its text without loading the engine: the name as an
+ * identifier outside string literals (the engine's own answer, `Program.usesOldSelf`, agrees on
+ * every vendored rule: tested). A CRD whose only rules are transition rules loads nothing.
+ */
+export function readsOldSelf(rule: string): boolean {
+  const code = rule.replace(/[rRbB]{0,2}('''[\s\S]*?'''|"""[\s\S]*?"""|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*")/g, '""');
+  return /(^|[^\w.])oldSelf\b/.test(code);
+}
