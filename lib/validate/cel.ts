@@ -117,20 +117,24 @@ function compileOnce(expression: string): Program | Error {
         return new Error(`undeclared reference to '${name}'${member ? ' (as a method)' : ''}: the CEL engine has no such function`);
       }
     }
-    const free = [...refs.idents].filter((n) => !refs.bound.has(n) && n !== 'self' && n !== 'oldSelf');
+    const free = [...refs.idents].filter((n) => !refs.bound.has(n) && !NAMES.has(n));
     if (free.length) return new Error(`undeclared reference to '${free[0]}'`);
     const program = cel.plan(env, parsed);
     return {
       usesOldSelf: refs.idents.has('oldSelf'),
       run: (self) => {
         const r = program({ self });
-        return cel.isCelError(r) ? new Error(r.message) : r;
+        // cel-go's words for a missing field, as the API server reports them (values.go `unstructuredMap.Get`).
+        return cel.isCelError(r) ? new Error(r.message.replace(/^field not found: /, 'no such key: ')) : r;
       },
     };
   } catch (err) {
     return err instanceof Error ? err : new Error(String(err));
   }
 }
+
+/** The names a rule may read besides its comprehension variables: the variables the API server binds and CEL's type names. */
+const NAMES = new Set(['self', 'oldSelf', 'int', 'uint', 'double', 'bool', 'string', 'bytes', 'list', 'map', 'null_type', 'type']);
 
 /** Calls the planner evaluates itself (logic, conditional, index), not functions of the environment. */
 const PLANNER_OPERATORS = new Set(['_&&_', '_||_', '_?_:_', '_[_]', '_[?_]', '_?._', '@not_strictly_false', '__not_strictly_false__']);
@@ -149,12 +153,18 @@ function collect(e: any, refs: { calls: [string, boolean][]; idents: Set<string>
   for (const [k, v] of Object.entries(e)) if (k !== '$typeName' && typeof v === 'object') collect(v, refs);
 }
 
+/** CEL string literals: raw ones (`r'...'`, no escapes) and the others, quoted once or thrice. */
+const STRING_LITERAL = new RegExp([
+  /(?:[bB]?[rR]|[rR][bB])(?:'''[\s\S]*?'''|"""[\s\S]*?"""|'[^'\n]*'|"[^"\n]*")/.source,
+  /[bB]?(?:'''[\s\S]*?'''|"""[\s\S]*?"""|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*")/.source,
+].join('|'), 'g');
+
 /**
  * Whether a rule reads `oldSelf`, decided from its text without loading the engine: the name as an
  * identifier outside string literals (the engine's own answer, `Program.usesOldSelf`, agrees on
  * every vendored rule: tested). A CRD whose only rules are transition rules loads nothing.
  */
 export function readsOldSelf(rule: string): boolean {
-  const code = rule.replace(/[rRbB]{0,2}('''[\s\S]*?'''|"""[\s\S]*?"""|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*")/g, '""');
+  const code = rule.replace(STRING_LITERAL, '""');
   return /(^|[^\w.])oldSelf\b/.test(code);
 }
