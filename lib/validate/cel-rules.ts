@@ -6,7 +6,7 @@ import { Problem } from './problem';
 
 /**
  * The `x-kubernetes-validations` rules of a CRD's schema, evaluated on an object as the API server
- * does when it creates the object (kubernetes@v1.31 staging/src/k8s.io/apiextensions-apiserver/
+ * does when it creates the object (kubernetes/kubernetes@00c30b3 staging/src/k8s.io/apiextensions-apiserver/
  * pkg/apiserver/schema/cel/validation.go `Validator.validate`, and k8s.io/apiserver/pkg/cel/common/
  * values.go `UnstructuredToVal`):
  * - schema `default`s are applied first (structural defaulting runs before validation), so rules

@@ -1,33 +1,13 @@
-import * as crypto from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
+import { Engine, engineRan, loadEngine } from './cel-loader';
 
 /**
  * The CEL engine behind the CRDs' `x-kubernetes-validations` rules (cel-rules.ts): @bufbuild/cel,
- * loaded on first use only, and each expression compiled once per process.
+ * loaded on first use only (cel-loader.ts), and each expression compiled once per process.
  *
  * What the API server adds around cel-go is reproduced here and in cel-rules.ts; the sources are
- * kubernetes@v1.31 staging/src/k8s.io/apiextensions-apiserver/pkg/apiserver/schema/cel/
+ * kubernetes/kubernetes@00c30b3 staging/src/k8s.io/apiextensions-apiserver/pkg/apiserver/schema/cel/
  * (compilation.go `Compile`, validation.go `validateExpressions`).
  */
-
-/** The parts of @bufbuild/cel (and @bufbuild/protobuf's well-known types) the gate uses. */
-export interface Engine {
-  celEnv(options: { funcs: unknown }): any;
-  parse(expression: string): any;
-  plan(env: any, parsed: any): (bindings: Record<string, unknown>) => unknown;
-  isCelError(value: unknown): value is { message: string };
-  strings: unknown;
-  timestampFromDate(date: Date): unknown;
-}
-
-const ROOT = path.join(__dirname, '..', '..');
-const ENTRY = [
-  "export { celEnv, parse, plan, isCelError } from '@bufbuild/cel';",
-  "export { strings } from '@bufbuild/cel/ext';",
-  "export { timestampFromDate } from '@bufbuild/protobuf/wkt';",
-].join('\n');
-const PACKAGES = ['@bufbuild/cel', '@bufbuild/protobuf', '@bufbuild/re2', 'esbuild'];
 
 let engine: Engine | undefined;
 let env: any;
@@ -37,47 +17,13 @@ export function celLoaded(): boolean {
   return engine !== undefined;
 }
 
-/**
- * The engine, loaded once. Its modules are many small files (about 60 ms to load); the same code
- * bundled into one file by esbuild loads in about half that, so the bundle is built once per
- * version of the packages into node_modules/.cache/cel/ (as bin/ts-register.js caches TypeScript).
- * Without a writable cache, the packages are loaded as they are.
- */
+/** The engine and its environment (CEL's standard library and the strings extension, as the API server's), once. */
 export function celEngine(): Engine {
   if (!engine) {
-    engine = loadBundle() ?? loadPackages();
+    engine = loadEngine();
     env = engine.celEnv({ funcs: engine.strings });
   }
   return engine;
-}
-
-function loadPackages(): Engine {
-  return { ...require('@bufbuild/cel'), strings: require('@bufbuild/cel/ext').strings, timestampFromDate: require('@bufbuild/protobuf/wkt').timestampFromDate };
-}
-
-/** node_modules/.cache/cel/<hash of the entry and the packages' versions>.js */
-export function bundleFile(): string {
-  const hash = crypto.createHash('sha1').update(ENTRY);
-  for (const p of PACKAGES) hash.update(`\0${p}@${JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', p, 'package.json'), 'utf8')).version}`);
-  return path.join(ROOT, 'node_modules', '.cache', 'cel', `${hash.digest('hex').slice(0, 16)}.js`);
-}
-
-function loadBundle(): Engine | undefined {
-  try {
-    const file = bundleFile();
-    if (!fs.existsSync(file)) {
-      const code = require('esbuild').buildSync({
-        stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'js' },
-        bundle: true, minify: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'silent',
-      }).outputFiles[0].text;
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(`${file}.${process.pid}`, code);
-      fs.renameSync(`${file}.${process.pid}`, file);
-    }
-    return require(file) as Engine;
-  } catch {
-    return undefined;
-  }
 }
 
 /** An expression compiled for evaluation with `self` (and `oldSelf`) bound. */
@@ -124,6 +70,7 @@ function compileOnce(expression: string): Program | Error {
       usesOldSelf: refs.idents.has('oldSelf'),
       run: (self) => {
         const r = program({ self });
+        engineRan();
         // cel-go's words for a missing field, as the API server reports them (values.go `unstructuredMap.Get`).
         return cel.isCelError(r) ? new Error(r.message.replace(/^field not found: /, 'no such key: ')) : r;
       },

@@ -42,10 +42,11 @@ export function validateSchema(doc: any, object: string): Problem[] {
   walk(metadata === undefined ? rest : { ...rest, metadata: {} }, root, '', report);
   if (metadata === undefined) report('metadata', 'metadata is required');
   else walk(metadata, { $ref: OBJECT_META }, 'metadata', report);
-  if (crd && ruleNodesOf(crd.schema, crd.ruleNodes).length) {
+  // npm run import lists where a schema carries rules; a schema file without the list has none.
+  if (crd && ruleNodesOf(crd.schema, crd.ruleNodes ?? []).length) {
     // apiextensions-apiserver customResourceStrategy.Validate (hasBlockingErr): rules run only on an object of the right shape.
     if (blocked) problems.push({ object, path: '', message: 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation' });
-    else problems.push(...checkCelRules(doc, crd.schema, object, crd.ruleNodes));
+    else problems.push(...checkCelRules(doc, crd.schema, object, crd.ruleNodes ?? []));
   }
   return problems;
 }
