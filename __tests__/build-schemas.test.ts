@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { findRuleNodes } from '../lib/validate/cel-rules';
+import { loadCrds } from './support/crds';
 
 /** `npm run import`'s schema step (bin/build-schemas.js): served versions only, rules and defaults kept, where the rules sit. */
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -48,9 +49,7 @@ test('a version the API server does not serve gets no schema; a served one keeps
 });
 
 test('npm run import lists the rule nodes the gate would find itself, on the Gateway API CRDs too', () => {
-  const dir = path.join(__dirname, 'fixtures', 'gateway-api-v1.6.1');
-  const schemas = fs.readdirSync(dir).flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJSON()))
-    .flatMap((crd) => crd.spec.versions.map((v: any) => v.schema.openAPIV3Schema));
+  const schemas = loadCrds(path.join(__dirname, 'fixtures', 'gateway-api-v1.6.1')).flatMap((crd) => crd.spec.versions.map((v: any) => v.schema.openAPIV3Schema));
   expect(schemas.length).toBeGreaterThan(4);
   for (const s of schemas) expect(ruleNodes(s)).toEqual(findRuleNodes(s));
   expect(schemas.map((s) => findRuleNodes(s).length).reduce((a, b) => a + b)).toBe(84);

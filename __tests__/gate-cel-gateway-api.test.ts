@@ -3,6 +3,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { compile } from '../lib/validate/cel';
 import { checkCelRules, findRuleNodes } from '../lib/validate/cel-rules';
+import { loadCrds } from './support/crds';
 
 /**
  * The CEL evaluator on the Gateway API v1.6.1 CRDs (the traffic layer's, 245 rules): every distinct
@@ -11,8 +12,7 @@ import { checkCelRules, findRuleNodes } from '../lib/validate/cel-rules';
  */
 
 const FIXTURES = path.join(__dirname, 'fixtures');
-const crds: any[] = fs.readdirSync(path.join(FIXTURES, 'gateway-api-v1.6.1')).sort()
-  .flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(path.join(FIXTURES, 'gateway-api-v1.6.1', f), 'utf8')).map((d) => d.toJSON()));
+const crds: any[] = loadCrds(path.join(FIXTURES, 'gateway-api-v1.6.1'));
 
 function schemaOf(apiVersion: string, kind: string): any {
   const crd = crds.find((c) => c.spec.names.kind === kind);
