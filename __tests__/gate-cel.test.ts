@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { crdSchemaFor } from '../lib/schemas';
 import { celEngine, compile, readsOldSelf } from '../lib/validate/cel';
-import { appendFieldPath, checkCelRules, escapeProperty, findRuleNodes } from '../lib/validate/cel-rules';
+import { appendFieldPath, checkCelRules, escapeProperty, findRuleNodes, toCel } from '../lib/validate/cel-rules';
 import { validateSchema } from '../lib/validate/schema';
 import { analysisTemplate, NS, rollout } from './support/docs';
 
@@ -79,6 +79,10 @@ describe('WorkflowTemplate rules (Argo Workflows v4.1.2 CRD)', () => {
 
   test('a Rollout whose selector rule compares with the old object passes: transition rules run on updates only', () => {
     expect(schema(rollout('web', { canary: { steps: [{ setWeight: 20 }] } }))).toEqual([]);
+    // Nothing to run, so nothing left unchecked when the object is of the wrong shape.
+    const wrong = rollout('web', { canary: { steps: [{ setWeight: 20 }] } });
+    wrong.spec.replicas = 'two';
+    expect(schema(wrong)).toEqual(['spec.replicas: must be integer, got string']);
   });
 
   test('the rules are not run on an object of the wrong shape (hasBlockingErr), but are after an unknown field or an int32 overflow', () => {
@@ -159,7 +163,52 @@ describe('around CEL, as the API server does', () => {
     expect(check(spec(props, [{ rule: 'isSorted(self)' }]), { n: 1 })).toEqual(["spec: rule compile error: undeclared reference to 'isSorted': the CEL engine has no such function"]);
     expect(check(spec(props, [{ rule: 'self.n.isSorted()' }]), { n: 1 })).toEqual(["spec: rule compile error: undeclared reference to 'isSorted' (as a method): the CEL engine has no such function"]);
     expect(check(spec(props, [{ rule: 'other > 1' }]), { n: 1 })).toEqual(["spec: rule compile error: undeclared reference to 'other'"]);
+    // Functions are checked as called: a global one as a method, a method as a global one, one inside another's arguments.
+    expect(check(spec(props, [{ rule: "'1s'.duration() > duration('0s')" }]), { n: 1 })).toEqual(["spec: rule compile error: undeclared reference to 'duration' (as a method): the CEL engine has no such function"]);
+    expect(check(spec(props, [{ rule: "contains('ab', 'a')" }]), { n: 1 })).toEqual(["spec: rule compile error: undeclared reference to 'contains': the CEL engine has no such function"]);
+    expect(check(spec(props, [{ rule: '[1, 2].all(x, size(foo(x)) > 0)' }]), { n: 1 })).toEqual(["spec: rule compile error: undeclared reference to 'foo': the CEL engine has no such function"]);
+    expect(check(spec(props, [{ rule: "'ab'.contains('a') && size('ab') == 2 && [1, 2].all(x, x > 0) && [[1]].exists(l, l.all(y, y == 1))" }]), { n: 1 })).toEqual([]);
     expect(check(spec(props, [{ rule: 'self.n >' }]), { n: 1 })).toEqual([expect.stringMatching(/^spec: rule compile error: /)]);
+  });
+
+  test.each(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while'])(
+    'the CEL keyword %s as a property is __%s__', (word) => {
+      expect(escapeProperty(word)).toBe(`__${word}__`);
+      expect(escapeProperty(`${word}s`)).toBe(`${word}s`);
+    });
+
+  test("CEL's type names are names a rule may read", () => {
+    const rule = "type(self.n) == int && type(1u) == uint && type(1.5) == double && type(true) == bool && type('') == string && type(b'') == bytes && type([]) == list && type({}) == map && type(null) == null_type && type(int) == type";
+    expect(check(spec({ n: { type: 'integer' } }, [{ rule }]), { n: 1 })).toEqual([]);
+  });
+
+  test('a value without a schema (preserved unknown fields) is JSON as CEL reads it', () => {
+    const s = spec({ l: { type: 'array', 'x-kubernetes-preserve-unknown-fields': true } },
+      [{ rule: "self.l[0] == 1 && type(self.l[0]) == int && self.l[1].a[0] == 2 && self.l[2] == 'x' && type(self.l[3]) == double && self.l[4] == true" }]);
+    expect(check(s, { l: [1, { a: [2] }, 'x', 1.5, true] })).toEqual([]);
+  });
+
+  test('an object is a CEL map: read, iterated and counted as a Map, filled on first read', () => {
+    const s = { type: 'object', properties: { a: { type: 'integer' }, 'x-y': { type: 'string' }, d: { type: 'string', default: 'z' } } };
+    const m = toCel({ a: 1, 'x-y': 'v', extra: true }, s) as Map<string, unknown>;
+    expect(m).toBeInstanceOf(Map);
+    expect([m.size, m.has('a'), m.has('extra'), m.get('x__dash__y')]).toEqual([3, true, false, 'v']);
+    expect([...m.keys()]).toEqual(['a', 'x__dash__y', 'd']);
+    expect([...m.values()]).toEqual([1n, 'v', 'z']);
+    expect([...m.entries()]).toEqual([['a', 1n], ['x__dash__y', 'v'], ['d', 'z']]);
+    expect([...m]).toEqual([...m.entries()]);
+    const seen: unknown[] = [];
+    m.forEach((v, k) => seen.push([k, v]));
+    expect(seen).toEqual([...m.entries()]);
+    expect([...(toCel({ a: 1 }, { type: 'object', additionalProperties: { type: 'number' } }) as Map<string, unknown>)]).toEqual([['a', 1]]);
+    expect(toCel([null, undefined], { type: 'array', items: { type: 'string' } })).toEqual([null, undefined]);
+  });
+
+  test('a document of the wrong shape runs no rule and breaks nothing', () => {
+    const s = spec({ m: { type: 'object', additionalProperties: { type: 'object', properties: { l: { type: 'array', items: { type: 'string', 'x-kubernetes-validations': [{ rule: "self != 'x'" }] } } } } } }, []);
+    expect(check(s, { m: ['x'] })).toEqual([]);
+    expect(check(s, { m: { a: { l: { b: 'x' } } } })).toEqual([]);
+    expect(check(s, { m: { a: { l: ['x'] } } })).toEqual(["spec.m.a.l[0]: failed rule: self != 'x'"]);
   });
 
   test('transition rules are skipped on create; optionalOldSelf ones, which run on create, are refused as not supported', () => {
@@ -174,6 +223,10 @@ describe('around CEL, as the API server does', () => {
   test.each<[string, boolean]>([
     ['self == oldSelf', true], ['has(oldSelf.x)', true], ['oldSelf', true], ["self.x == 'oldSelf'", false], ['self.oldSelf == 1', false],
     ['self.x == """oldSelf"""', false], ["self.x == r'old\\' || self.y == 'oldSelf'", false], ['self.oldSelfish', false],
+    ["self.x == '''a\noldSelf\nb'''", false], ['self.x == """a\n"oldSelf"\nb"""', false], ["self.x == r'''\\''' || '''oldSelf''' == oldSelf", true],
+    ["self.x == rb'oldSelf' && self.y == br\"oldSelf\" && self.z == Rb'oldSelf'", false], ["self.x == b'oldSelf'", false],
+    ["self.x == 'it\\'s oldSelf'", false], ['self.x == "say \\"oldSelf\\""', false], ["self.x == 'a' && oldSelf.x == 'b'", true],
+    ["self.x == r\"a\\\" + oldSelf", true],
   ])('%s reads oldSelf: %s', (rule, expected) => {
     expect(readsOldSelf(rule)).toBe(expected);
   });

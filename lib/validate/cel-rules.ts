@@ -198,7 +198,7 @@ function escapeOnce(name: string): string | undefined {
  * arrays, `integer` as bigint. An object becomes a `CelObject`, filled when a rule first reads it,
  * so a rule that tests `has(t.container)` on every template converts one level, not the templates.
  */
-function toCel(value: unknown, s: Schema, resource = false): unknown {
+export function toCel(value: unknown, s: Schema, resource = false): unknown {
   if (value === null || value === undefined) return value;
   if (s['x-kubernetes-int-or-string']) return typeof value === 'number' ? BigInt(value) : value;
   if (Array.isArray(value)) return value.map((item) => (isObject(s.items) ? toCel(item, s.items) : dyn(item)));

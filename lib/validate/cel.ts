@@ -84,20 +84,16 @@ function compileOnce(expression: string): Program | Error {
 const NAMES = new Set(['self', 'oldSelf', 'int', 'uint', 'double', 'bool', 'string', 'bytes', 'list', 'map', 'null_type', 'type']);
 
 /** Calls the planner evaluates itself (logic, conditional, index), not functions of the environment. */
-const PLANNER_OPERATORS = new Set(['_&&_', '_||_', '_?_:_', '_[_]', '_[?_]', '_?._', '@not_strictly_false', '__not_strictly_false__']);
+const PLANNER_OPERATORS = new Set(['_&&_', '_||_', '_?_:_', '_[_]', '@not_strictly_false']);
 
 /** The calls (name, called as a method) and identifiers of a parsed expression; comprehension variables are bound. */
 function collect(e: any, refs: { calls: [string, boolean][]; idents: Set<string>; bound: Set<string> }): void {
   if (!e || typeof e !== 'object') return;
-  if (Array.isArray(e)) {
-    for (const x of e) collect(x, refs);
-    return;
-  }
   const kind = e.exprKind;
   if (kind?.case === 'callExpr') refs.calls.push([kind.value.function, kind.value.target !== undefined]);
   else if (kind?.case === 'identExpr') refs.idents.add(kind.value.name);
-  else if (kind?.case === 'comprehensionExpr') for (const v of [kind.value.iterVar, kind.value.iterVar2, kind.value.accuVar]) if (v) refs.bound.add(v);
-  for (const [k, v] of Object.entries(e)) if (k !== '$typeName' && typeof v === 'object') collect(v, refs);
+  else if (kind?.case === 'comprehensionExpr') for (const v of [kind.value.iterVar, kind.value.iterVar2, kind.value.accuVar]) refs.bound.add(v);
+  for (const v of Object.values(e)) collect(v, refs);
 }
 
 /** CEL string literals: raw ones (`r'...'`, no escapes) and the others, quoted once or thrice. */
