@@ -1,32 +1,57 @@
 #!/usr/bin/env node
-// Extracts the openAPIV3Schema of each vendored CRD into schemas/crds/<group>_<version>_<Kind>.json,
-// so that synth reads small JSON files instead of parsing megabytes of YAML every run.
+// Extracts the openAPIV3Schema of each served version of each vendored CRD into
+// schemas/crds/<group>_<version>_<Kind>.json, so that synth reads small JSON files instead of
+// parsing megabytes of YAML every run. A version with `served: false` gets no schema: the API
+// server refuses its objects, and so does the gate (naming the served versions).
+// Each file: { scope, schema, ruleNodes? }. The schema is kept whole, `x-kubernetes-validations`
+// rules and `default`s included (the gate's CEL evaluator reads both); `ruleNodes` lists the key
+// paths from the schema root to every node that carries rules, so the gate never walks a schema
+// to find them (lib/validate/cel-rules.ts `findRuleNodes` finds the same list, tested).
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const YAML = require('yaml');
 
-const root = path.join(__dirname, '..');
-const crdDir = path.join(root, 'crds');
-const outDir = path.join(root, 'schemas', 'crds');
-fs.rmSync(outDir, { recursive: true, force: true });
-fs.mkdirSync(outDir, { recursive: true });
+/** Key paths (`properties`, name, `items`, `additionalProperties`) to the nodes carrying rules, in document order. */
+function ruleNodes(schema, at = [], out = []) {
+  const own = schema['x-kubernetes-validations'] || [];
+  const allOf = (schema.allOf || []).flatMap((a) => a['x-kubernetes-validations'] || []);
+  if (own.length || allOf.length) out.push(at);
+  for (const [name, prop] of Object.entries(schema.properties || {})) ruleNodes(prop, [...at, 'properties', name], out);
+  if (schema.items && typeof schema.items === 'object' && !Array.isArray(schema.items)) ruleNodes(schema.items, [...at, 'items'], out);
+  if (schema.additionalProperties && typeof schema.additionalProperties === 'object') ruleNodes(schema.additionalProperties, [...at, 'additionalProperties'], out);
+  return out;
+}
 
-for (const dir of fs.readdirSync(crdDir).sort()) {
-  const full = path.join(crdDir, dir);
-  if (!fs.statSync(full).isDirectory()) continue;
-  for (const file of fs.readdirSync(full).filter((f) => f.endsWith('.yaml')).sort()) {
-    for (const doc of YAML.parseAllDocuments(fs.readFileSync(path.join(full, file), 'utf8'))) {
-      const crd = doc.toJSON();
-      if (!crd || crd.kind !== 'CustomResourceDefinition') continue;
-      for (const version of crd.spec.versions) {
-        // A version the API server does not serve (ExternalSecret's v1beta1) is refused there: no schema, so the gate refuses it too.
-        if (version.served === false) continue;
-        const name = `${crd.spec.group}_${version.name}_${crd.spec.names.kind}.json`;
-        const schema = { scope: crd.spec.scope, schema: version.schema.openAPIV3Schema };
-        fs.writeFileSync(path.join(outDir, name), JSON.stringify(schema));
-        console.log(`schemas/crds/${name}`);
+/** Writes the schema files of every CRD under crdDir (one folder per upstream project) into outDir; returns their names. */
+function buildSchemas(crdDir, outDir) {
+  fs.rmSync(outDir, { recursive: true, force: true });
+  fs.mkdirSync(outDir, { recursive: true });
+  const written = [];
+  for (const dir of fs.readdirSync(crdDir).sort()) {
+    const full = path.join(crdDir, dir);
+    if (!fs.statSync(full).isDirectory()) continue;
+    for (const file of fs.readdirSync(full).filter((f) => f.endsWith('.yaml')).sort()) {
+      for (const doc of YAML.parseAllDocuments(fs.readFileSync(path.join(full, file), 'utf8'))) {
+        const crd = doc.toJSON();
+        if (!crd || crd.kind !== 'CustomResourceDefinition') continue;
+        for (const version of crd.spec.versions) {
+          if (version.served === false) continue;
+          const name = `${crd.spec.group}_${version.name}_${crd.spec.names.kind}.json`;
+          const schema = version.schema.openAPIV3Schema;
+          const nodes = ruleNodes(schema);
+          fs.writeFileSync(path.join(outDir, name), JSON.stringify({ scope: crd.spec.scope, ...(nodes.length ? { ruleNodes: nodes } : {}), schema }));
+          written.push(name);
+        }
       }
     }
   }
+  return written;
+}
+
+module.exports = { buildSchemas, ruleNodes };
+
+if (require.main === module) {
+  const root = path.join(__dirname, '..');
+  for (const name of buildSchemas(path.join(root, 'crds'), path.join(root, 'schemas', 'crds'))) console.log(`schemas/crds/${name}`);
 }

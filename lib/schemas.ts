@@ -13,7 +13,15 @@ const SCHEMA_DIR = path.join(__dirname, '..', 'schemas');
 
 let k8sDefinitions: Record<string, Schema> | undefined;
 let k8sByGvk: Map<string, Schema> | undefined;
-const crdCache = new Map<string, { scope: string; schema: Schema } | null>();
+/** A CRD version's schema as `npm run import` writes it: scope, schema, and where its `x-kubernetes-validations` rules sit. */
+export interface CrdSchema {
+  readonly scope: string;
+  readonly schema: Schema;
+  /** Key paths from the schema root to each node carrying rules (validate/cel-rules.ts `findRuleNodes`). */
+  readonly ruleNodes?: string[][];
+}
+
+const crdCache = new Map<string, CrdSchema | null>();
 
 export function definitions(): Record<string, Schema> {
   if (!k8sDefinitions) {
@@ -26,7 +34,7 @@ function gvkKey(apiVersion: string, kind: string): string {
   return `${apiVersion}/${kind}`;
 }
 
-export function k8sSchemaFor(apiVersion: string, kind: string): Schema | undefined {
+function k8sIndex(): Map<string, Schema> {
   if (!k8sByGvk) {
     k8sByGvk = new Map();
     for (const def of Object.values(definitions())) {
@@ -36,10 +44,14 @@ export function k8sSchemaFor(apiVersion: string, kind: string): Schema | undefin
       }
     }
   }
-  return k8sByGvk.get(gvkKey(apiVersion, kind));
+  return k8sByGvk;
 }
 
-export function crdSchemaFor(apiVersion: string, kind: string): { scope: string; schema: Schema } | undefined {
+export function k8sSchemaFor(apiVersion: string, kind: string): Schema | undefined {
+  return k8sIndex().get(gvkKey(apiVersion, kind));
+}
+
+export function crdSchemaFor(apiVersion: string, kind: string): CrdSchema | undefined {
   const key = gvkKey(apiVersion, kind);
   if (!crdCache.has(key)) {
     const [group, version] = apiVersion.split('/');
@@ -47,6 +59,31 @@ export function crdSchemaFor(apiVersion: string, kind: string): { scope: string;
     crdCache.set(key, version && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : null);
   }
   return crdCache.get(key) ?? undefined;
+}
+
+/**
+ * The apiVersions served for a kind of the apiVersion's group, as vendored: the CRD's served versions
+ * (`npm run import` writes a schema for those only) or the Kubernetes API's. Empty for an unknown kind.
+ * Read only on the way to a problem: it lists the schema folder.
+ */
+export function servedVersions(apiVersion: string, kind: string): string[] {
+  const group = groupOfVersion(apiVersion);
+  const versions = new Set<string>();
+  for (const file of fs.readdirSync(path.join(SCHEMA_DIR, 'crds'))) {
+    const [g, version, k] = file.replace(/\.json$/, '').split('_');
+    if (g === group && k === kind) versions.add(`${group}/${version}`);
+  }
+  if (!versions.size) {
+    for (const gvk of k8sIndex().keys()) {
+      const slash = gvk.lastIndexOf('/');
+      if (gvk.slice(slash + 1) === kind && groupOfVersion(gvk.slice(0, slash)) === group) versions.add(gvk.slice(0, slash));
+    }
+  }
+  return [...versions].sort();
+}
+
+function groupOfVersion(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
 }
 
 /** Kinds of the core API that live outside namespaces (the ones this platform may generate). */

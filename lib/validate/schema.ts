@@ -1,22 +1,32 @@
 import { integerFormat } from '../rules/quantity';
+import { checkCelRules, ruleNodesOf } from './cel-rules';
 import { Problem } from './problem';
-import { crdSchemaFor, definitions, isNamespaced, k8sSchemaFor, Schema } from '../schemas';
+import { crdSchemaFor, definitions, isNamespaced, k8sSchemaFor, Schema, servedVersions } from '../schemas';
 
 export { isNamespaced };
 
 /**
  * Structural validation of manifests against the vendored Kubernetes 1.27 OpenAPI definitions and
  * the pinned CRD schemas, as `kubectl apply --validate=strict` would: unknown fields, wrong types,
- * missing required fields and values outside an enum are problems.
+ * missing required fields and values outside an enum are problems. A CRD's `x-kubernetes-validations`
+ * rules are then evaluated (cel-rules.ts), unless the object has a problem that stops the API server
+ * from running them.
  * The schemas themselves come from lib/schemas.ts.
  */
 
 const OBJECT_META = '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 
+/** Reports a problem; `blocking`: a wrong type, a missing field or a value outside an enum, which stop CEL rules. */
+type Report = (path: string, message: string, blocking?: boolean) => void;
+
 /** Validates one manifest; `object` names it in the problems. */
 export function validateSchema(doc: any, object: string): Problem[] {
   const problems: Problem[] = [];
-  const report = (p: string, message: string) => problems.push({ object, path: p, message });
+  let blocked = false;
+  const report: Report = (p, message, blocking = true) => {
+    problems.push({ object, path: p, message });
+    blocked ||= blocking;
+  };
   if (typeof doc?.apiVersion !== 'string' || typeof doc?.kind !== 'string') {
     report('', 'apiVersion and kind are required');
     return problems;
@@ -24,7 +34,7 @@ export function validateSchema(doc: any, object: string): Problem[] {
   const crd = crdSchemaFor(doc.apiVersion, doc.kind);
   const root = crd?.schema ?? k8sSchemaFor(doc.apiVersion, doc.kind);
   if (!root) {
-    report('', `no schema for ${doc.apiVersion} ${doc.kind}: vendor its CRD in crds/ and run npm run import`);
+    report('', unknownVersion(doc.apiVersion, doc.kind));
     return problems;
   }
   // A CRD's schema leaves metadata open; check it against the real ObjectMeta.
@@ -32,7 +42,20 @@ export function validateSchema(doc: any, object: string): Problem[] {
   walk(metadata === undefined ? rest : { ...rest, metadata: {} }, root, '', report);
   if (metadata === undefined) report('metadata', 'metadata is required');
   else walk(metadata, { $ref: OBJECT_META }, 'metadata', report);
+  // npm run import lists where a schema carries rules; a schema file without the list has none.
+  if (crd && ruleNodesOf(crd.schema, crd.ruleNodes ?? []).length) {
+    // apiextensions-apiserver customResourceStrategy.Validate (hasBlockingErr): rules run only on an object of the right shape.
+    if (blocked) problems.push({ object, path: '', message: 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation' });
+    else problems.push(...checkCelRules(doc, crd.schema, object, crd.ruleNodes ?? []));
+  }
   return problems;
+}
+
+/** An apiVersion the API server does not serve for the kind: the versions it serves, or how to vendor the kind. */
+function unknownVersion(apiVersion: string, kind: string): string {
+  const served = servedVersions(apiVersion, kind);
+  if (served.length) return `${apiVersion} ${kind} is not served: the API server serves ${kind} as ${served.join(', ')}`;
+  return `no schema for ${apiVersion} ${kind}: vendor its CRD in crds/ and run npm run import`;
 }
 
 function resolve(schema: Schema): Schema {
@@ -57,7 +80,7 @@ function matchesType(value: unknown, type: string): boolean {
   return t === type || (type === 'number' && t === 'integer');
 }
 
-function walk(value: unknown, raw: Schema, at: string, report: (p: string, m: string) => void): void {
+function walk(value: unknown, raw: Schema, at: string, report: Report): void {
   const schema = resolve(raw);
   if (!schema || value === undefined) return;
   if (value === null) {
@@ -67,7 +90,7 @@ function walk(value: unknown, raw: Schema, at: string, report: (p: string, m: st
   if (schema['x-kubernetes-int-or-string']) {
     if (typeof value !== 'string' && !Number.isInteger(value)) report(at, `must be an integer or a string, got ${typeOf(value)}`);
     // IntOrString holds an int32.
-    else if (typeof value === 'number') for (const e of integerFormat(value, 'int32')) report(at, e);
+    else if (typeof value === 'number') for (const e of integerFormat(value, 'int32')) report(at, e, false);
     return;
   }
   if (schema.oneOf && !schema.type) {
@@ -76,7 +99,7 @@ function walk(value: unknown, raw: Schema, at: string, report: (p: string, m: st
       report(at, `must be one of ${schema.oneOf.map((a: Schema) => a.type).join(' or ')}, got ${typeOf(value)}`);
     } else if (typeof value === 'number' && String(raw.$ref ?? '').endsWith('intstr.IntOrString')) {
       // IntOrString holds an int32.
-      for (const e of integerFormat(value, 'int32')) report(at, e);
+      for (const e of integerFormat(value, 'int32')) report(at, e, false);
     }
     return;
   }
@@ -86,7 +109,7 @@ function walk(value: unknown, raw: Schema, at: string, report: (p: string, m: st
   }
   // The API server decodes into Go int32/int64 fields: a value outside the range is refused.
   if (typeof value === 'number' && (schema.type === 'integer' || schema.type === 'number')) {
-    for (const e of integerFormat(value, schema.format)) report(at, e);
+    for (const e of integerFormat(value, schema.format)) report(at, e, false);
   }
   if (schema.enum && !schema.enum.includes(value)) {
     report(at, `must be one of ${schema.enum.map((e: unknown) => JSON.stringify(e)).join(', ')}, got ${JSON.stringify(value)}`);
@@ -106,7 +129,7 @@ function walk(value: unknown, raw: Schema, at: string, report: (p: string, m: st
     if (prop) walk(child, prop, join(at, key), report);
     else if (schema.additionalProperties && typeof schema.additionalProperties === 'object') walk(child, schema.additionalProperties, join(at, key), report);
     else if (schema.additionalProperties === true || schema['x-kubernetes-preserve-unknown-fields']) continue;
-    else if (schema.properties || schema.additionalProperties === false) report(join(at, key), 'unknown field');
+    else if (schema.properties || schema.additionalProperties === false) report(join(at, key), 'unknown field', false);
   }
 }
 
