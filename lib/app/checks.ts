@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { AccessMode, JavaAppProps, JavaAppPropsSchema } from './props';
 import { PolicyRule } from '../rules/exemptions';
 import { checkProps } from '../props/schema';
-import { check, checkImage, checkInteger, checkPort, checkQuantity, checkRule, isDnsSubdomain, PropError } from '../props/checks';
+import { check, checkImage, checkInteger, checkPort, checkQuantity, checkRule, isDnsSubdomain, parseQuantity, PropError } from '../props/checks';
 import { literalCredential, secretLookingName } from '../rules/credentials';
 import { configMapKey, envVarName } from '../rules/keys';
 import { dns1035Label, dns1123Subdomain, labelMap } from '../rules/names';
@@ -73,20 +73,29 @@ export function resolveJavaAppSettings(id: string, props: JavaAppProps, port: nu
   };
 }
 
+/** A JVM's least memory limit. */
+const JVM_MIN_MEMORY = 256 * 2 ** 20;
+
+/** Examples a quantity prop's message offers: those from `min` to `max`, so that every rule of the prop holds for them. */
+function examples(candidates: readonly string[], min: number | undefined, max = Infinity): string[] {
+  return candidates.filter((e) => parseQuantity(e)! >= (min ?? 0) && parseQuantity(e)! <= max);
+}
+
 /** Requests and limits: valid quantities, requests within limits, room for a JVM. */
 function checkResources(id: string, props: JavaAppProps, noCpuLimit: boolean) {
   const cpuRequest = props.cpuRequest ?? '250m';
   const cpuLimit = noCpuLimit ? undefined : props.cpuLimit ?? '1';
   const memoryLimit = props.memoryLimit ?? '1Gi';
   const memoryRequest = props.memoryRequest ?? memoryLimit;
-  const cpuReq = checkQuantity(CONSTRUCT, id, 'cpuRequest', cpuRequest)!;
-  const cpuLim = checkQuantity(CONSTRUCT, id, 'cpuLimit', cpuLimit) ?? Infinity;
-  const memLim = checkQuantity(CONSTRUCT, id, 'memoryLimit', memoryLimit)!;
-  const memReq = checkQuantity(CONSTRUCT, id, 'memoryRequest', memoryRequest)!;
-  checkQuantity(CONSTRUCT, id, 'tmpSize', props.tmpSize);
+  // Limits first: a request's examples stay within its limit.
+  const cpuLim = checkQuantity(CONSTRUCT, id, 'cpuLimit', cpuLimit, examples(['500m', '1', '2', '4'], parseQuantity(cpuRequest))) ?? Infinity;
+  const cpuReq = checkQuantity(CONSTRUCT, id, 'cpuRequest', cpuRequest, examples(['100m', '250m', '1'], 0, cpuLim))!;
+  const memLim = checkQuantity(CONSTRUCT, id, 'memoryLimit', memoryLimit, examples(['512Mi', '1Gi', '2Gi', '4Gi'], Math.max(JVM_MIN_MEMORY, parseQuantity(memoryRequest) ?? 0)))!;
+  const memReq = checkQuantity(CONSTRUCT, id, 'memoryRequest', memoryRequest, examples(['256Mi', '512Mi', '1Gi'], 0, memLim))!;
+  checkQuantity(CONSTRUCT, id, 'tmpSize', props.tmpSize, ['64Mi', '256Mi', '1Gi']);
   check(cpuReq <= cpuLim, CONSTRUCT, id, () => `cpuRequest (${cpuRequest}) must not exceed cpuLimit (${cpuLimit})`);
   check(memReq <= memLim, CONSTRUCT, id, () => `memoryRequest (${memoryRequest}) must not exceed memoryLimit (${memoryLimit})`);
-  check(memLim >= 256 * 2 ** 20, CONSTRUCT, id, () => `memoryLimit must be at least 256Mi for a JVM, got ${memoryLimit}`);
+  check(memLim >= JVM_MIN_MEMORY, CONSTRUCT, id, () => `memoryLimit must be at least 256Mi for a JVM, got ${memoryLimit}`);
   return { cpuRequest, cpuLimit, memoryLimit, memoryRequest };
 }
 
@@ -104,7 +113,7 @@ function checkScaling(id: string, props: JavaAppProps, replicas: number): number
   const maxPods = autoscaling ? autoscaling.maxReplicas : replicas;
   const storage = props.storage;
   if (storage) {
-    checkQuantity(CONSTRUCT, id, 'storage.size', storage.size);
+    checkQuantity(CONSTRUCT, id, 'storage.size', storage.size, ['1Gi', '10Gi', '100Gi']);
     if (storage.storageClassName !== undefined) {
       check(isDnsSubdomain(storage.storageClassName), CONSTRUCT, id, () =>
         `storage.storageClassName must be a DNS-1123 subdomain, got "${storage.storageClassName}"`);
