@@ -13,9 +13,14 @@ export const CONSTRUCT = 'JavaApp';
 /** Where `applicationConfig` is mounted and Spring looks for it. */
 export const CONFIG_DIR = '/config/';
 
+/** Micrometer's switch for the request-duration histogram (`http_server_requests_seconds_bucket`) that latency is measured from. */
+export const LATENCY_HISTOGRAM_ENV = 'MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS';
+
 /** What the props resolve to once they are checked against each other. */
 export interface JavaAppSettings {
   readonly managementPort: number;
+  /** Whether the app publishes the latency histogram (`LATENCY_HISTOGRAM_ENV=true`): its analysis or alerts measure latency. */
+  readonly latencyHistogram: boolean;
   /** `PolicyException.noReadinessProbe()`: no readiness probe is written. */
   readonly noReadiness: boolean;
   readonly cpuRequest: string;
@@ -65,6 +70,7 @@ export function resolveJavaAppSettings(id: string, props: JavaAppProps, port: nu
   checkScheduling(id, props);
   return {
     managementPort,
+    latencyHistogram: checkLatencyHistogram(id, props),
     noReadiness,
     ...resources,
     maxPods,
@@ -154,6 +160,24 @@ function checkEnvironment(id: string, props: JavaAppProps): void {
       checkRule(CONSTRUCT, id, `secrets[].env key "${s.env.key}" (of Secret "${s.secretName}")`, configMapKey(s.env.key), 'a Secret key is letters, digits, \'-\', \'_\' or \'.\', e.g. "password"');
     }
   }
+}
+
+/**
+ * Whether the app must publish the request-duration histogram: a latency template in its release's
+ * analysis, or its latency alert, reads it, and without it every measurement is inconclusive (no
+ * data). JavaApp then sets the switch itself; a value of the app's own that turns it off is refused.
+ */
+function checkLatencyHistogram(id: string, props: JavaAppProps): boolean {
+  const templates = (props.strategy?.analysisTemplates() ?? [])
+    .filter((t): t is { templateName: string; measuresLatency: boolean } => typeof t === 'object' && (t as { measuresLatency?: unknown }).measuresLatency === true)
+    .map((t) => `the analysis template "${t.templateName}"`);
+  const readers = [...new Set(templates), ...(props.alerts && props.alerts.latency !== false ? ['the latency alert (alerts.latency)'] : [])];
+  if (readers.length === 0) return false;
+  const own = props.env?.[LATENCY_HISTOGRAM_ENV];
+  check(own === undefined || own === 'true', CONSTRUCT, id, () =>
+    `env ${LATENCY_HISTOGRAM_ENV} is "${own}", which turns off the request-duration histogram that ${readers.join(' and ')} measure${readers.length === 1 ? 's' : ''}: `
+    + 'remove it (JavaApp sets it to "true" for them), or measure no latency (alerts: { latency: false }, no latency template)');
+  return true;
 }
 
 /** Node selector, tolerations and the size of the configuration. */
