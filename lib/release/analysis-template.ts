@@ -221,6 +221,12 @@ export class AnalysisTemplate extends Construct {
    * a JavaApp whose release runs the template publishes it (see JavaApp `alerts` and `strategy`).
    */
   public readonly measuresLatency: boolean;
+  /**
+   * Whether a metric is a web call, which the Rollouts controller makes from its own namespace: a
+   * JavaApp without a `networkPolicy` whose release runs the template admits `argo-rollouts` to its
+   * management port.
+   */
+  public readonly callsWeb: boolean;
 
   constructor(scope: Construct, id: string, props: AnalysisTemplateProps) {
     super(scope, id);
@@ -251,6 +257,7 @@ export class AnalysisTemplate extends Construct {
     }
     this.metrics = [...props.metrics];
     this.measuresLatency = this.metrics.some((m) => JSON.stringify(m.toKube(name)).includes(`${HTTP_REQUESTS}_bucket`));
+    this.callsWeb = this.metrics.some((m) => m.toKube(name).provider.web !== undefined);
     const partOf = Environment.find(this)?.partOf ?? 'platform';
 
     this.resource = new analysis.AnalysisTemplate(this, 'Resource', {
