@@ -236,6 +236,13 @@ describe('npm run diff (bin/diff.js)', () => {
     expect(changed.stdout).toContain(`\`"ghcr.io/acme-shop/old:0.0.1"\` -> \`${JSON.stringify(image)}\``);
   }, 60_000);
 
+  test('README documents the exit codes --help gives', () => {
+    const help = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'diff.js'), '--help'], { cwd: ROOT, encoding: 'utf8' }).stdout;
+    expect(help).toContain('Exit code: 0 nothing changed, 1 something changed, 2 the synth or the comparison failed.');
+    expect(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' '))
+      .toContain('exit code 0 when nothing changed, 1 when something changed, 2 when the synth or the comparison failed');
+  });
+
   test('exit 2 when the synth fails', () => {
     const dir = tempDir();
     const entry = path.join(dir, 'broken.ts');

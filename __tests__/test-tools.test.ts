@@ -119,3 +119,26 @@ describe('tools/test-tools/install.sh', () => {
     expect(testPackages(PACKAGE_LIST).every((p) => p.name && p.probes.length && p.why)).toBe(true);
   });
 });
+
+describe('the Quick start', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('\n## ', readme.indexOf('## Quick start') + 1)).replace(/\s+/g, ' ');
+
+  test('names the prerequisites: Node.js, every package of the list, kubectl, and that npm test installs them', () => {
+    expect(quickStart).toContain('Node.js 20');
+    for (const p of testPackages().filter((x) => x.name !== '-')) expect(quickStart).toContain(`\`${p.name}\``);
+    expect(quickStart).toContain('`kubectl` 1.27');
+    expect(quickStart).toContain('tools/test-tools/packages');
+    expect(quickStart).toMatch(/npm test` installs the missing packages itself/);
+  });
+
+  test('npm run typecheck is tsc alone; one suite is run with npx jest <file>', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.scripts.typecheck).toBe('tsc -p .');
+    expect(pkg.scripts.test).toBe('tsc -p . && jest');
+    expect(quickStart).toContain('`npm run typecheck`');
+    const one = /`npx jest (__tests__\/[\w.-]+\.test\.ts)`/.exec(quickStart)!;
+    expect(fs.existsSync(path.join(ROOT, one[1]))).toBe(true);
+    expect(quickStart).toMatch(/`npm test` \d+ min \d+ s/);
+  });
+});
