@@ -31,8 +31,9 @@ for (const e of environments) {
   });
   const releases = Releases.load(e.name);
 
-  // Release analysis from Prometheus: every template takes the Service to measure as the arg service-name;
-  // the gate checks that a ServiceMonitor of the environment scrapes it (JavaApp's default).
+  // Release analysis from Prometheus: each template measures the Service of the version under test (the arg
+  // service-name, filled in from the strategy and the step); the gate checks that a ServiceMonitor of the
+  // environment scrapes it (JavaApp's default).
   const prometheusAddress = 'http://prometheus-operated.monitoring.svc:9090';
   // After the switch to green: five measurements of the active Service's real traffic; failure rolls back.
   const afterPromotion = AnalysisTemplate.successRate(env, 'http-success-rate-after-promotion', { prometheusAddress, threshold: 0.99, count: 5 });
@@ -59,7 +60,7 @@ for (const e of environments) {
       previewReplicaCount: 1,
       // Only from private networks (the Ingress's default allow-list, or the internal Gateway): green is unreleased.
       previewIngress: { host: `orders-preview.${e.domain}` },
-      postPromotionAnalysis: { templates: [afterPromotion], args: { 'service-name': 'orders' } },
+      postPromotionAnalysis: { templates: [afterPromotion] },
     }),
     alerts: { successRate: 0.99, latency: false },
   });
@@ -73,11 +74,8 @@ for (const e of environments) {
     replicas: e.replicas + 1,
     memoryLimit: e.memory,
     springProfiles: e.profiles,
-    env: {
-      CATALOG_CACHE_TTL: e.name === 'prod' ? '10m' : '1m',
-      // Histogram buckets for the latency analysis.
-      MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS: 'true',
-    },
+    // The latency analysis and alert read the request-duration histogram: JavaApp turns it on.
+    env: { CATALOG_CACHE_TTL: e.name === 'prod' ? '10m' : '1m' },
     secrets: [SecretRef.filesFromStore('catalog-search-credentials', '/etc/secrets/search', {
       username: StoreValue.key(`shop/${e.name}/catalog/search`, { property: 'username' }),
       password: StoreValue.key(`shop/${e.name}/catalog/search`, { property: 'password' }),
@@ -90,7 +88,7 @@ for (const e of environments) {
     // 20%, a person promotes, 50%, 5 minutes, 100%;
     // the analysis measures the canary Service only and aborts the release when it fails.
     strategy: DeployStrategy.canary({
-      analysis: { templates: [successRate, latency], args: { 'service-name': 'catalog-canary' } },
+      analysis: { templates: [successRate, latency] },
     }),
     // The on-call alerts use the analysis definitions and thresholds.
     alerts: { successRate: 0.99, latencyQuantile: 0.95, latencySeconds: 0.5 },

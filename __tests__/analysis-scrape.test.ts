@@ -34,7 +34,7 @@ describe('accepted: the analysis measures what a monitor scrapes', () => {
     ['blue-green pre-promotion on the preview Service', successRate, blueGreen('orders-preview')],
     ['blue-green post-promotion on the active Service', successRate, (t: AnalysisTemplate[]) => DeployStrategy.blueGreen({ postPromotionAnalysis: { templates: t, args: { 'service-name': 'orders' } } })],
     ['canary background analysis on the canary Service', successRate, canary('orders-canary')],
-    ['canary step on the stable Service', successRate, (t: AnalysisTemplate[]) => DeployStrategy.canary({ steps: [CanaryStep.setWeight(20), CanaryStep.analysis({ templates: t, args: { 'service-name': 'orders' } })] })],
+    ['canary step, the canary Service filled in', successRate, (t: AnalysisTemplate[]) => DeployStrategy.canary({ steps: [CanaryStep.setWeight(20), CanaryStep.analysis({ templates: t })] })],
     ['latency on job (the Service name for a ServiceMonitor)', (env: Environment) => [AnalysisTemplate.latency(env, 'lat', { prometheusAddress: PROMETHEUS, serviceLabel: 'job', count: 3 })], canary('orders-canary')],
     ['a custom metric filtering on its own labels', custom('sum(rate(orders_failed_total{namespace="shop-dev", service="{{args.service-name}}", reason="timeout"}[5m]))'), canary('orders-canary')],
   ])('%s', (_, templates, strategy) => {
@@ -94,8 +94,11 @@ describe('refused: the analysis would get no data', () => {
     expect(problems).toEqual([expect.stringContaining('measures Service "orders-canary", which no ServiceMonitor in this environment scrapes (a PodMonitor adds no "service" label)')]);
   });
 
-  test('a Service that does not exist', () => {
-    expect(problemsOf(setup(successRate, canary('orders-green')))).toEqual([
+  test('a Service that does not exist (the construct refuses it; here patched into the Rollout, which the gate checks too)', () => {
+    const app = setup(successRate, canary('orders-canary'));
+    const rollout = app.node.findAll().find((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Rollout')!;
+    rollout.addJsonPatch(JsonPatch.replace('/spec/strategy/canary/analysis/args/0/value', 'orders-green'));
+    expect(problemsOf(app)).toEqual([
       `${at} spec.strategy.canary.analysis.templates[0]: AnalysisTemplate "http-success-rate" metric "success-rate" measures Service "orders-green", which does not exist in namespace "shop-dev": pass the name of a Service a ServiceMonitor scrapes (e.g. the app's, its -preview or -canary Service)`,
     ]);
   });

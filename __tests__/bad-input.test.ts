@@ -33,8 +33,8 @@ describe('JavaApp refuses bad props with one clear message, and dist/ stays as i
     ['negative replicas', { replicas: -1 }, 'JavaApp "orders": replicas must be an integer of at least 0, got -1'],
     ['fractional replicas', { replicas: 1.5 }, 'JavaApp "orders": replicas must be an integer of at least 0, got 1.5'],
     ['replicas beyond int32', { replicas: 2 ** 31 }, 'JavaApp "orders": replicas must fit in a 32-bit integer (at most 2147483647), got 2147483648'],
-    ['bad CPU quantity', { cpuRequest: 'lots' }, 'JavaApp "orders": cpuRequest must be a positive Kubernetes quantity such as "500m", "1Gi" or "2", got "lots"'],
-    ['bad memory quantity', { memoryLimit: '1GB' }, 'JavaApp "orders": memoryLimit must be a positive Kubernetes quantity such as "500m", "1Gi" or "2", got "1GB"'],
+    ['bad CPU quantity', { cpuRequest: 'lots' }, 'JavaApp "orders": cpuRequest must be a positive Kubernetes quantity such as "100m", "250m" or "1", got "lots"'],
+    ['bad memory quantity', { memoryLimit: '1GB' }, 'JavaApp "orders": memoryLimit must be a positive Kubernetes quantity such as "512Mi", "1Gi", "2Gi" or "4Gi", got "1GB"'],
     ['request above limit', { memoryRequest: '2Gi', memoryLimit: '1Gi' }, 'JavaApp "orders": memoryRequest (2Gi) must not exceed memoryLimit (1Gi)'],
     ['CPU request above limit', { cpuRequest: '2', cpuLimit: '500m' }, 'JavaApp "orders": cpuRequest (2) must not exceed cpuLimit (500m)'],
     ['too little memory for a JVM', { memoryLimit: '128Mi' }, 'JavaApp "orders": memoryLimit must be at least 256Mi for a JVM, got 128Mi'],
@@ -103,5 +103,58 @@ describe('a successful synth replaces dist/', () => {
     second.synth();
     expect(Object.keys(snapshotTree(outdir)).sort()).toEqual(['README.md', 'dev/Kustomization', 'dev/README.md', 'dev/namespace.yaml', 'dev/orders.yaml']);
     expect(snapshotTree(outdir)['dev/Kustomization']).not.toContain('catalog');
+  });
+});
+
+describe('a quantity prop: a number gets its written form, and every example a message offers is accepted', () => {
+  const build = (props: Partial<JavaAppProps>) => () => {
+    const app = new PlatformApp({ outdir: tempDir() });
+    new JavaApp(new Environment(app, 'dev'), 'orders', { image: IMAGE, ...props });
+    app.manifests();
+  };
+  const messageOf = (fn: () => void): string => {
+    try {
+      fn();
+    } catch (err) {
+      return (err as Error).message;
+    }
+    throw new Error('no error');
+  };
+
+  test.each<[string, Partial<JavaAppProps>, string, Partial<JavaAppProps>]>([
+    ['memoryLimit', { memoryLimit: 512 as any }, '512Mi', {}],
+    ['memoryLimit', { memoryLimit: 2 as any }, '2Gi', {}],
+    ['memoryLimit', { memoryLimit: 536870912 as any }, '512Mi', {}],
+    ['memoryRequest', { memoryRequest: 768 as any }, '768Mi', {}],
+    ['cpuRequest', { cpuRequest: 0.5 as any }, '500m', {}],
+    ['cpuLimit', { cpuLimit: 2 as any }, '2', {}],
+    ['cpuRequest', { cpuRequest: 250 as any }, '250m', {}],
+    ['tmpSize', { tmpSize: 512 as any }, '512Mi', {}],
+    ['storage.size', { storage: { size: 10 as any, accessMode: AccessMode.READ_WRITE_MANY } }, '10Gi', {}],
+  ])('%s given as a number (%j): the message proposes %s, which is accepted', (prop, props, written) => {
+    expect(messageOf(build(props))).toBe(`JavaApp "orders": ${prop}: expected a quantity as a string with its unit, got the number ${JSON.stringify(prop === 'storage.size' ? (props.storage as any).size : (props as any)[prop])}: write '${written}'`);
+    const fixed = prop === 'storage.size' ? { storage: { ...props.storage!, size: written } } : { [prop]: written };
+    expect(build(fixed)).not.toThrow();
+  });
+
+  test.each<[string, Partial<JavaAppProps>]>([
+    ['memoryLimit', { memoryLimit: 'lots' }],
+    ['memoryLimit', { memoryLimit: 'lots', memoryRequest: '1536Mi' }],
+    ['memoryRequest', { memoryRequest: 'lots' }],
+    ['memoryRequest', { memoryRequest: 'lots', memoryLimit: '512Mi' }],
+    ['cpuRequest', { cpuRequest: 'lots' }],
+    ['cpuRequest', { cpuRequest: 'lots', cpuLimit: '200m' }],
+    ['cpuLimit', { cpuLimit: 'lots' }],
+    ['cpuLimit', { cpuLimit: 'lots', cpuRequest: '1500m' }],
+    ['tmpSize', { tmpSize: 'lots' }],
+    ['storage.size', { storage: { size: 'lots', accessMode: AccessMode.READ_WRITE_MANY } }],
+  ])('%s refused (%j): each example the message offers passes every rule of the prop', (prop, props) => {
+    const message = messageOf(build(props));
+    const offered = /such as (.*), got/.exec(message)![1].match(/"[^"]+"/g)!.map((e) => JSON.parse(e));
+    expect(offered.length).toBeGreaterThan(0);
+    for (const example of offered) {
+      const fixed = prop === 'storage.size' ? { ...props, storage: { ...props.storage!, size: example } } : { ...props, [prop]: example };
+      expect({ example, error: (() => { try { build(fixed)(); return undefined; } catch (e) { return (e as Error).message; } })() }).toEqual({ example, error: undefined });
+    }
   });
 });

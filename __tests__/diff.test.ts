@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Environment, JavaApp, JavaAppProps, PlatformApp } from '../lib';
-import { describeId, diffOutputs, diffValues, formatDiff, formatValue, isEmptyDiff, parseOutput, readTree } from '../lib/tools/diff';
+import { describeId, diffOutputs, diffValues, formatDiff, formatValue, isEmptyDiff, parseOutput, readTree, unifiedDiff } from '../lib/tools/diff';
 import { tempDir } from './support/platform';
 
 const ROOT = path.join(__dirname, '..');
@@ -105,7 +105,7 @@ describe('field changes', () => {
     expect(diffValues({ a: 1, b: { c: 2, d: 3 } }, { a: 1, b: { c: 4 }, e: [1] })).toEqual([
       { path: 'b.c', before: 2, after: 4 },
       { path: 'b.d', before: 3, after: undefined },
-      { path: 'e', before: undefined, after: [1] },
+      { path: 'e[0]', before: undefined, after: 1 },
     ]);
   });
 
@@ -114,7 +114,7 @@ describe('field changes', () => {
     const after = { env: [{ name: 'A', value: '1' }, { name: 'B', value: '3' }, { name: 'C', value: '4' }], args: ['x', 'new', 'y'] };
     expect(diffValues(before, after)).toEqual([
       { path: 'env[B].value', before: '2', after: '3' },
-      { path: 'env[C]', before: undefined, after: { name: 'C', value: '4' } },
+      { path: 'env[C].value', before: undefined, after: '4' },
       { path: 'args[1]', before: undefined, after: 'new' },
     ]);
     // Same length, no key: item by item.
@@ -129,14 +129,19 @@ describe('field changes', () => {
     ['mountPath', 'volumeMounts', { mountPath: '/tmp', readOnly: false }, { mountPath: '/data', readOnly: true }, 'volumeMounts[mountPath=/data]'],
   ])('a list keyed by %s: an item inserted at the front is one added item', (_key, field, existing, inserted, path) => {
     const result = diffValues({ [field]: [existing] }, { [field]: [inserted, existing] });
-    expect(result).toEqual([{ path, before: undefined, after: inserted }]);
+    // Each field of the new item but its key, which the path names.
+    expect(result).toEqual(Object.entries(inserted).filter(([k]) => k !== _key).map(([k, v]) => ({ path: `${path}.${k}`, before: undefined, after: v })));
   });
 
   test('a list without a key and of another length: the kept items stay matched', () => {
     const a = { type: 'Resource', resource: { name: 'cpu' } };
     const b = { type: 'Resource', resource: { name: 'memory' } };
-    expect(diffValues({ metrics: [a] }, { metrics: [b, a] })).toEqual([{ path: 'metrics[0]', before: undefined, after: b }]);
-    expect(diffValues({ metrics: [b, a] }, { metrics: [a] })).toEqual([{ path: 'metrics[0]', before: b, after: undefined }]);
+    expect(diffValues({ metrics: [a] }, { metrics: [b, a] })).toEqual([
+      { path: 'metrics[0].type', before: undefined, after: 'Resource' }, { path: 'metrics[0].resource.name', before: undefined, after: 'memory' },
+    ]);
+    expect(diffValues({ metrics: [b, a] }, { metrics: [a] })).toEqual([
+      { path: 'metrics[0].type', before: 'Resource', after: undefined }, { path: 'metrics[0].resource.name', before: 'memory', after: undefined },
+    ]);
   });
 
   test('a reordered list of named items shows the order as the change', () => {
@@ -144,14 +149,65 @@ describe('field changes', () => {
     expect(diffValues({ l: a }, { l: [...a].reverse() })).toEqual([{ path: 'l', before: a, after: [...a].reverse() }]);
   });
 
-  test('values are shown as short JSON; an absent field as (none)', () => {
+  test('values are shown as whole JSON, never shortened, every field listed; an absent field as (none)', () => {
     expect(formatValue(undefined)).toBe('(none)');
     expect(formatValue('1')).toBe('"1"');
     expect(formatValue(1)).toBe('1');
-    expect(formatValue('x'.repeat(200), 20)).toHaveLength(20);
-    const text = formatDiff({ added: [], removed: [], changed: [{ id: { folder: 'd', group: '', kind: 'ConfigMap', namespace: 'n', name: 'c' }, file: 'd/c.yaml', changes: Array.from({ length: 30 }, (_, i) => ({ path: `data.k${i}`, before: 'a', after: 'b' })) }] });
-    expect(text).toContain('  - … and 5 more');
+    expect(formatValue('x'.repeat(200))).toBe(`"${'x'.repeat(200)}"`);
+    const text = formatDiff({ added: [], removed: [], changed: [{ id: { folder: 'd', group: '', kind: 'ConfigMap', namespace: 'n', name: 'c' }, file: 'd/c.yaml', changes: Array.from({ length: 30 }, (_, i) => ({ path: `data.k${i}`, before: 'a', after: 'b'.repeat(100) })) }] });
+    for (let i = 0; i < 30; i++) expect(text).toContain(`  - \`data.k${i}\`: \`"a"\` -> \`"${'b'.repeat(100)}"\`\n`);
+    expect(text).not.toContain('…');
     expect(text).toContain('(30 fields)');
+  });
+
+  test('a strategy switched to canary: every path of the new steps and analysis, old -> new, none cut short', () => {
+    const before = { spec: { strategy: { blueGreen: { activeService: 'orders', previewService: 'orders-preview' } } } };
+    const canary = {
+      canaryService: 'orders-canary',
+      analysis: { templates: [{ templateName: 'http-success-rate' }], args: [{ name: 'service-name', value: 'orders-canary' }], startingStep: 1 },
+      steps: [{ setWeight: 20 }, { pause: {} }, { setWeight: 50 }, { pause: { duration: '5m' } }],
+    };
+    const changes = diffValues(before, { spec: { strategy: { canary } } });
+    expect(changes).toEqual([
+      { path: 'spec.strategy.blueGreen.activeService', before: 'orders', after: undefined },
+      { path: 'spec.strategy.blueGreen.previewService', before: 'orders-preview', after: undefined },
+      { path: 'spec.strategy.canary.canaryService', before: undefined, after: 'orders-canary' },
+      { path: 'spec.strategy.canary.analysis.templates[templateName=http-success-rate]', before: undefined, after: { templateName: 'http-success-rate' } },
+      { path: 'spec.strategy.canary.analysis.args[service-name].value', before: undefined, after: 'orders-canary' },
+      { path: 'spec.strategy.canary.analysis.startingStep', before: undefined, after: 1 },
+      { path: 'spec.strategy.canary.steps[0].setWeight', before: undefined, after: 20 },
+      { path: 'spec.strategy.canary.steps[1].pause', before: undefined, after: {} },
+      { path: 'spec.strategy.canary.steps[2].setWeight', before: undefined, after: 50 },
+      { path: 'spec.strategy.canary.steps[3].pause.duration', before: undefined, after: '5m' },
+    ]);
+    const text = formatDiff({ added: [], removed: [], changed: [{ id: { folder: 'dev', group: 'argoproj.io', kind: 'Rollout', namespace: 'shop-dev', name: 'orders' }, file: 'dev/orders.yaml', changes }] });
+    expect(text).toContain('  - `spec.strategy.canary.steps[3].pause.duration`: `(none)` -> `"5m"`\n');
+    expect(text).toContain('  - `spec.strategy.canary.analysis.args[service-name].value`: `(none)` -> `"orders-canary"`\n');
+  });
+
+  test('a value that changes type is what goes, then what comes, leaf by leaf', () => {
+    expect(diffValues({ a: 'x' }, { a: { b: 1 } })).toEqual([{ path: 'a', before: 'x', after: undefined }, { path: 'a.b', before: undefined, after: 1 }]);
+    expect(diffValues({ a: {} }, { a: [] })).toEqual([{ path: 'a', before: {}, after: [] }]);
+  });
+
+  test('a multi-line value (a script, a configuration file) is a unified diff, as `diff -u` writes it', () => {
+    const old = ['spring:', '  datasource:', '    url: jdbc:postgresql://db:5432/orders', '    username: orders', 'a: 1', 'b: 2', 'c: 3', 'd: 4', 'e: 5', 'f: 6', 'g: 7', ''].join('\n');
+    const now = old.replace('username: orders', 'username: orders-app').replace('g: 7', 'g: 7\nh: 8');
+    const text = formatDiff({ added: [], removed: [], changed: [{ id: { folder: 'dev', group: '', kind: 'ConfigMap', namespace: 'n', name: 'orders-config' }, file: 'dev/orders.yaml', changes: diffValues({ data: { 'application.yaml': old } }, { data: { 'application.yaml': now } }) }] });
+    expect(text).toContain([
+      '  - `data["application.yaml"]`:', '', '    ```diff', '    --- before', '    +++ after',
+      '    @@ -1,7 +1,7 @@', '     spring:', '       datasource:', '         url: jdbc:postgresql://db:5432/orders', '    -    username: orders', '    +    username: orders-app', '     a: 1', '     b: 2', '     c: 3',
+      '    @@ -9,3 +9,4 @@', '     e: 5', '     f: 6', '     g: 7', '    +h: 8', '    ```', '',
+    ].join('\n'));
+    // The same as diff -u of the two files.
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'before'), old);
+    fs.writeFileSync(path.join(dir, 'after'), now);
+    const real = spawnSync('diff', ['-u', '--label', 'before', '--label', 'after', 'before', 'after'], { cwd: dir, encoding: 'utf8' });
+    expect(unifiedDiff(old, now).join('\n')).toBe(real.stdout.trimEnd());
+    // A fence longer than any run of backticks in the text; an added script is all `+`.
+    expect(formatDiff({ added: [], removed: [], changed: [{ id: { folder: 'd', group: '', kind: 'ConfigMap', namespace: 'n', name: 'c' }, file: 'd/c.yaml', changes: [{ path: 'data.s', before: undefined, after: 'a\n```\nb\n' }] }] }))
+      .toContain('  - `data.s` (added):\n\n    ````diff\n    --- before\n    +++ after\n    @@ -0,0 +1,3 @@\n    +a\n    +```\n    +b\n    ````\n');
   });
 });
 
@@ -179,6 +235,13 @@ describe('npm run diff (bin/diff.js)', () => {
     expect(changed.stdout).toContain('### Changed');
     expect(changed.stdout).toContain(`\`"ghcr.io/acme-shop/old:0.0.1"\` -> \`${JSON.stringify(image)}\``);
   }, 60_000);
+
+  test('README documents the exit codes --help gives', () => {
+    const help = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'diff.js'), '--help'], { cwd: ROOT, encoding: 'utf8' }).stdout;
+    expect(help).toContain('Exit code: 0 nothing changed, 1 something changed, 2 the synth or the comparison failed.');
+    expect(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' '))
+      .toContain('exit code 0 when nothing changed, 1 when something changed, 2 when the synth or the comparison failed');
+  });
 
   test('exit 2 when the synth fails', () => {
     const dir = tempDir();

@@ -98,11 +98,11 @@ describe('constructs refuse at construction what the cluster would refuse, namin
       .toThrow('BlueGreenRollout "orders": prePromotionAnalysis template "forever" measures health until the rollout ends, so the pre-promotion analysis would never finish: give the metrics a count');
   });
 
-  test('MergeArgs: a blue-green post-promotion analysis that lacks its arg', () => {
+  test('MergeArgs: a blue-green post-promotion analysis that lacks its arg (service-name is filled in, others are not)', () => {
     const { env } = platform();
-    const health = template(env, 'health');
+    const health = new AnalysisTemplate(env, 'health', { args: [{ name: 'service-name' }, { name: 'path' }], metrics: [web('health', { url: 'http://{{args.service-name}}.shop-dev.svc{{args.path}}' })] });
     expect(() => new JavaApp(env, 'orders', { image: IMAGE, strategy: DeployStrategy.blueGreen({ postPromotionAnalysis: { templates: [health] } }) }))
-      .toThrow('BlueGreenRollout "orders": postPromotionAnalysis template "health" needs arg "service-name": add it to args');
+      .toThrow('BlueGreenRollout "orders": postPromotionAnalysis template "health" needs arg "path": add it to args');
   });
 
   test('flattenMetrics: two templates of one canary step define the same metric name', () => {

@@ -2,6 +2,7 @@ import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { missingTool } from './support/test-tools';
 
 /**
  * The shell scripts that the WorkflowTemplates embed, checked and run for real: syntax, shellcheck,
@@ -75,9 +76,9 @@ describe.each(SCRIPTS)('%s', (name) => {
   test('passes shellcheck', () => {
     if (!hasShellcheck) {
       if (process.env.CI) {
-        throw new Error('shellcheck is not installed: install it (Debian/Ubuntu: apt-get install -y shellcheck) so the pipeline scripts are checked');
+        throw new Error(`${missingTool('shellcheck')}: the pipeline scripts cannot be checked`);
       }
-      console.warn(`shellcheck is not installed: skipped the shellcheck of ${name} (apt-get install -y shellcheck)`);
+      console.warn(`${missingTool('shellcheck')}: skipped the shellcheck of ${name}`);
       return;
     }
     // -x: the files a script includes (include/*.sh) are checked with it, from its own folder.

@@ -91,6 +91,19 @@ describe('a failure is one message at the user\'s line, and the output stays as 
     expect(spread.stderr).toBe(`${failed}: ${spread.file}:${lineOf(spread.lines, '// here')}:1: JavaApp "orders": unknown prop \`replica\`: did you mean \`replicas\`?\n`);
   });
 
+  test('a value error: the prop\'s own line, nested or not, with the written form of a quantity', () => {
+    const value = synth(platform({}, ["new JavaApp(env, 'orders', {", "  image: 'ghcr.io/acme/orders:1.0.0',", "  memoryLimit: '100Mi',", '});']), outdir);
+    expect(value.stderr).toBe(`${failed}: ${value.file}:${lineOf(value.lines, "memoryLimit: '100Mi'")}:3: JavaApp "orders": memoryLimit must be at least 256Mi for a JVM, got 100Mi\n`);
+    const unit = synth(platform({}, ["new JavaApp(env, 'orders', {", "  image: 'ghcr.io/acme/orders:1.0.0',", '  memoryLimit: 512 as any,', '});']), outdir);
+    expect(unit.stderr).toBe(`${failed}: ${unit.file}:${lineOf(unit.lines, 'memoryLimit: 512')}:3: JavaApp "orders": memoryLimit: expected a quantity as a string with its unit, got the number 512: write '512Mi'\n`);
+    const nested = synth(platform({}, ["new JavaApp(env, 'orders', {", "  image: 'ghcr.io/acme/orders:1.0.0',", '  autoscaling: {', '    minReplicas: 5,', '    maxReplicas: 3,', '  },', '});']), outdir);
+    expect(nested.stderr).toBe(`${failed}: ${nested.file}:${lineOf(nested.lines, 'minReplicas: 5')}:5: JavaApp "orders": autoscaling.minReplicas (5) must not exceed autoscaling.maxReplicas (3)\n`);
+    // A message that names no prop stays at the call.
+    const call = synth(platform({}, ["new JavaApp(env, 'orders', { // call", "  image: 'ghcr.io/acme/orders:1.0.0',", "  secrets: [SecretRef.files('a', '/tmp')],", '});'].map((l, i) => (i === 0 ? `import { SecretRef } from ${JSON.stringify(path.join(ROOT, 'lib'))};\n${l}` : l))), outdir);
+    expect(call.stderr).toMatch(/JavaApp "orders": two volumes are mounted at \/tmp/);
+    expect(call.stderr).toContain(`${call.file}:${lineOf(call.lines, '// call') + 1}:1: `);
+  });
+
   test('a duplicate app name: one line at the second declaration, naming both', () => {
     const r = synth(platform({ orders: 'ghcr.io/acme/orders:1.0.0' }, ["new JavaApp(env, 'orders', { image: 'ghcr.io/acme/orders:1.0.0' }); // again"]), outdir);
     expect(r.status).toBe(1);

@@ -78,7 +78,9 @@ describe.each(entries)('%s', (name, schema, valid, call, errorType) => {
       const [value, message] = WRONG[kind];
       const error = thrown(() => call({ ...valid, [key]: value }));
       expect(error).toBeInstanceOf(errorType);
-      expect(error!.message).toContain(`${key}: ${message}`);
+      // A quantity prop answers a number with its written form (`memoryLimit: 512` -> '512Mi').
+      const unit = (schema.fields[key].type as { unit?: string }).unit;
+      expect(error!.message).toContain(unit ? `${key}: expected a quantity as a string with its unit, got the number 8080: write '` : `${key}: ${message}`);
     });
   }
 });

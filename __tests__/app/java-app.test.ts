@@ -1,6 +1,10 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
 import { ApiObject, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import { ServiceType } from 'cdk8s-plus-27';
-import { AccessMode, HealthProbe, JavaApp, JavaAppProps, PolicyException, SecretRef } from '../../lib';
+import { AccessMode, AnalysisTemplate, DeployStrategy, HealthProbe, JavaApp, JavaAppProps, PolicyException, SecretRef } from '../../lib';
+import { admits, Pod } from '../support/network-policy';
 import { find, one, platform } from '../support/platform';
 
 const IMAGE = 'ghcr.io/acme-shop/orders:1.4.2';
@@ -126,9 +130,83 @@ describe('JavaApp defaults', () => {
   });
 
   test('nothing optional unless asked for', () => {
-    for (const kind of ['ConfigMap', 'PersistentVolumeClaim', 'Ingress', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'Rollout']) {
+    for (const kind of ['ConfigMap', 'PersistentVolumeClaim', 'Ingress', 'HorizontalPodAutoscaler', 'Rollout']) {
       expect(find(manifests, kind)).toEqual([]);
     }
+  });
+
+  test('a NetworkPolicy even without networkPolicy: http open to all as before, the actuator to the monitoring namespace only', () => {
+    const np = one(manifests, 'NetworkPolicy', 'orders');
+    expect(np.spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'orders', 'app.kubernetes.io/name': 'orders' } },
+      policyTypes: ['Ingress'],
+      ingress: [
+        { ports: [{ port: 8080, protocol: 'TCP' }] },
+        { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: 8081, protocol: 'TCP' }] },
+      ],
+    });
+  });
+});
+
+describe('who reaches the management port (NetworkPolicy semantics of the API)', () => {
+  const app: Pod = { namespace: 'shop-dev', labels: { 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/instance': 'orders' } };
+  const neighbour = { namespace: 'shop-dev', labels: { 'app.kubernetes.io/name': 'catalog' } };
+  const elsewhere = { namespace: 'team-b', labels: { 'app.kubernetes.io/name': 'intruder' } };
+  const prometheus = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
+  const reach = (props: Partial<JavaAppProps>) => {
+    const policies = find(synth(props), 'NetworkPolicy');
+    return (from: Pod, port: number) => admits(policies, from, app, port);
+  };
+
+  test.each<[string, Partial<JavaAppProps>]>([
+    ['no networkPolicy', {}],
+    ['no networkPolicy, blue-green', { strategy: DeployStrategy.blueGreen() }],
+    ['a networkPolicy', { networkPolicy: { allowFromApps: ['catalog'] } }],
+  ])('%s: the actuator only from the monitoring namespace', (_, props) => {
+    const can = reach(props);
+    expect([can(neighbour, 8081), can(elsewhere, 8081), can(prometheus, 8081)]).toEqual([false, false, true]);
+  });
+
+  test('no networkPolicy: http stays open to every pod of the cluster; with one, to the listed callers only', () => {
+    const open = reach({});
+    expect([open(neighbour, 8080), open(elsewhere, 8080)]).toEqual([true, true]);
+    const listed = reach({ networkPolicy: { allowFromApps: ['catalog'] } });
+    expect([listed(neighbour, 8080), listed(elsewhere, 8080)]).toEqual([true, false]);
+  });
+
+  test('a release with web checks (AnalysisTemplate.web()): the Rollouts controller reaches the actuator too', () => {
+    const rollouts: Pod = { namespace: 'argo-rollouts', labels: { 'app.kubernetes.io/name': 'argo-rollouts' } };
+    const { app: platformApp, env } = platform();
+    const health = AnalysisTemplate.web(env, 'health');
+    new JavaApp(env, 'orders', { image: IMAGE, strategy: DeployStrategy.blueGreen({ prePromotionAnalysis: { templates: [health] } }) });
+    const policies = find(platformApp.manifests(), 'NetworkPolicy');
+    expect([admits(policies, rollouts, app, 8081), admits(policies, prometheus, app, 8081), admits(policies, elsewhere, app, 8081)]).toEqual([true, true, false]);
+    expect(admits(find(synth({}), 'NetworkPolicy'), rollouts, app, 8081)).toBe(false);
+  });
+
+  test('metrics: false: no one reaches the actuator (the kubelet\'s probes are not subject to NetworkPolicies)', () => {
+    const can = reach({ metrics: false });
+    expect([can(prometheus, 8081), can(elsewhere, 8080)]).toEqual([false, true]);
+  });
+
+  test('in the committed dist/, no app\'s actuator answers a pod outside the monitoring namespace', () => {
+    const dist = path.join(__dirname, '..', '..', 'dist');
+    for (const folder of ['dev', 'prod']) {
+      const docs = fs.readdirSync(path.join(dist, folder)).filter((f) => f.endsWith('.yaml'))
+        .flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(path.join(dist, folder, f), 'utf8')).map((d) => d.toJS()));
+      for (const d of docs.filter((x) => x?.kind === 'Deployment')) {
+        const pod: Pod = { namespace: d.metadata.namespace, labels: d.spec.template.metadata.labels };
+        const management = d.spec.template.spec.containers[0].ports.find((p: any) => p.name === 'management').containerPort;
+        const stranger: Pod = { namespace: d.metadata.namespace, labels: { 'app.kubernetes.io/name': 'stranger' } };
+        expect({ app: d.metadata.name, stranger: admits(docs, stranger, pod, management), prometheus: admits(docs, prometheus, pod, management) })
+          .toEqual({ app: d.metadata.name, stranger: false, prometheus: true });
+      }
+    }
+  });
+
+  test('the model: a pod that no policy selects accepts everything; an empty from admits all', () => {
+    expect(admits([], elsewhere, app, 8081)).toBe(true);
+    expect(admits([{ kind: 'NetworkPolicy', metadata: { namespace: 'shop-dev' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } }], neighbour, app, 8080)).toBe(false);
   });
 });
 

@@ -25,7 +25,7 @@ describe('PlatformTesting', () => {
     expect(rollout.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('2');
     const docs = PlatformTesting.objects(app, 'dev/payments.yaml');
     expect(docs.map((d) => d.metadata.annotations['argocd.argoproj.io/sync-wave'])).toEqual(docs.map((d) => String(syncWaveOf(d.kind))));
-    expect(new Set(docs.map((d) => d.kind))).toEqual(new Set(['ServiceAccount', 'Service', 'ServiceMonitor', 'Deployment', 'Rollout', 'Ingress', 'PodDisruptionBudget']));
+    expect(new Set(docs.map((d) => d.kind))).toEqual(new Set(['ServiceAccount', 'Service', 'ServiceMonitor', 'Deployment', 'Rollout', 'Ingress', 'PodDisruptionBudget', 'NetworkPolicy']));
     const plain = Testing.synth(env);
     expect(plain.find((d: any) => d.kind === 'Rollout').metadata.annotations?.['argocd.argoproj.io/sync-wave']).toBeUndefined();
   });

@@ -317,11 +317,12 @@ describe('construct errors name the rollout and the prop', () => {
       .toThrow('CanaryRollout "catalog": trafficRouting nginx needs an Ingress: the workload has none, so set CanaryTrafficRouting.nginx({ stableIngress: \'<ingress>\' }) or use CanaryTrafficRouting.replicaCount()');
   });
 
-  test('a template that declares an arg without a value needs it passed', () => {
+  test('a template that declares an arg without a value needs it passed (service-name is filled in, others are not)', () => {
     const { env } = platform();
-    const { successRate } = templates(env);
-    expect(() => new JavaApp(env, 'catalog', { image: IMAGE, strategy: DeployStrategy.canary({ analysis: { templates: [successRate] } }) }))
-      .toThrow('CanaryRollout "catalog": analysis template "http-success-rate" needs arg "service-name": add it to args, e.g. args: { \'service-name\': \'...\' }');
+    const web = AnalysisMetric.web({ name: 'web', url: 'http://{{args.service-name}}.shop-dev.svc{{args.path}}', successCondition: 'result == "UP"', interval: Duration.seconds(30), count: 3 });
+    const check = new AnalysisTemplate(env, 'check', { args: [{ name: 'service-name' }, { name: 'path' }], metrics: [web] });
+    expect(() => new JavaApp(env, 'catalog', { image: IMAGE, strategy: DeployStrategy.canary({ analysis: { templates: [check] } }) }))
+      .toThrow('CanaryRollout "catalog": analysis template "check" needs arg "path": add it to args, e.g. args: { \'path\': \'...\' }');
   });
 
   test('a step analysis must end: a template measured until the rollout ends is refused there', () => {

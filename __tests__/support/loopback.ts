@@ -4,6 +4,7 @@ import * as http from 'http';
 import * as https from 'https';
 import { AddressInfo } from 'net';
 import * as path from 'path';
+import { missingTool } from './test-tools';
 
 /**
  * Loopback servers for the pipeline's attack tests: they listen on 127.0.0.1 only, record every
@@ -44,7 +45,7 @@ export function selfSignedCertificate(dir: string): { key: string; cert: string;
   const certFile = path.join(dir, 'cert.pem');
   const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile,
     '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`openssl could not make a test certificate (install openssl): ${r.stderr ?? r.error}`);
+  if (r.status !== 0) throw new Error(`openssl could not make a test certificate (${r.error ? missingTool('openssl') : 'see its message'}): ${r.stderr ?? r.error}`);
   return { key: fs.readFileSync(keyFile, 'utf8'), cert: fs.readFileSync(certFile, 'utf8'), certFile };
 }
 

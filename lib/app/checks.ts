@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { AccessMode, JavaAppProps, JavaAppPropsSchema } from './props';
 import { PolicyRule } from '../rules/exemptions';
 import { checkProps } from '../props/schema';
-import { check, checkImage, checkInt32, checkInteger, checkPort, checkQuantity, checkRule, isDnsSubdomain, PropError } from '../props/checks';
+import { check, checkImage, checkInt32, checkInteger, checkPort, checkQuantity, checkRule, isDnsSubdomain, parseQuantity, PropError } from '../props/checks';
 import { literalCredential, secretLookingName } from '../rules/credentials';
 import { configMapKey, envVarName } from '../rules/keys';
 import { dns1035Label, dns1123Subdomain, labelMap } from '../rules/names';
@@ -13,9 +13,14 @@ export const CONSTRUCT = 'JavaApp';
 /** Where `applicationConfig` is mounted and Spring looks for it. */
 export const CONFIG_DIR = '/config/';
 
+/** Micrometer's switch for the request-duration histogram (`http_server_requests_seconds_bucket`) that latency is measured from. */
+export const LATENCY_HISTOGRAM_ENV = 'MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS';
+
 /** What the props resolve to once they are checked against each other. */
 export interface JavaAppSettings {
   readonly managementPort: number;
+  /** Whether the app publishes the latency histogram (`LATENCY_HISTOGRAM_ENV=true`): its analysis or alerts measure latency. */
+  readonly latencyHistogram: boolean;
   /** `PolicyException.noReadinessProbe()`: no readiness probe is written. */
   readonly noReadiness: boolean;
   readonly cpuRequest: string;
@@ -69,6 +74,7 @@ export function resolveJavaAppSettings(id: string, props: JavaAppProps, port: nu
   checkScheduling(id, props);
   return {
     managementPort,
+    latencyHistogram: checkLatencyHistogram(id, props),
     noReadiness,
     ...resources,
     maxPods,
@@ -77,21 +83,30 @@ export function resolveJavaAppSettings(id: string, props: JavaAppProps, port: nu
   };
 }
 
+/** A JVM's least memory limit. */
+const JVM_MIN_MEMORY = 256 * 2 ** 20;
+
+/** Examples a quantity prop's message offers: those from `min` to `max`, so that every rule of the prop holds for them. */
+function examples(candidates: readonly string[], min: number | undefined, max = Infinity): string[] {
+  return candidates.filter((e) => parseQuantity(e)! >= (min ?? 0) && parseQuantity(e)! <= max);
+}
+
 /** Requests and limits: valid quantities, requests within limits, room for a JVM. */
 function checkResources(id: string, props: JavaAppProps, noCpuLimit: boolean) {
   const cpuRequest = props.cpuRequest ?? '250m';
   const cpuLimit = noCpuLimit ? undefined : props.cpuLimit ?? '1';
   const memoryLimit = props.memoryLimit ?? '1Gi';
   const memoryRequest = props.memoryRequest ?? memoryLimit;
-  const cpuReq = checkQuantity(CONSTRUCT, id, 'cpuRequest', cpuRequest)!;
-  const cpuLim = checkQuantity(CONSTRUCT, id, 'cpuLimit', cpuLimit) ?? Infinity;
-  const memLim = checkQuantity(CONSTRUCT, id, 'memoryLimit', memoryLimit)!;
-  const memReq = checkQuantity(CONSTRUCT, id, 'memoryRequest', memoryRequest)!;
-  checkQuantity(CONSTRUCT, id, 'tmpSize', props.tmpSize);
+  // Limits first: a request's examples stay within its limit.
+  const cpuLim = checkQuantity(CONSTRUCT, id, 'cpuLimit', cpuLimit, examples(['500m', '1', '2', '4'], parseQuantity(cpuRequest))) ?? Infinity;
+  const cpuReq = checkQuantity(CONSTRUCT, id, 'cpuRequest', cpuRequest, examples(['100m', '250m', '1'], 0, cpuLim))!;
+  const memLim = checkQuantity(CONSTRUCT, id, 'memoryLimit', memoryLimit, examples(['512Mi', '1Gi', '2Gi', '4Gi'], Math.max(JVM_MIN_MEMORY, parseQuantity(memoryRequest) ?? 0)))!;
+  const memReq = checkQuantity(CONSTRUCT, id, 'memoryRequest', memoryRequest, examples(['256Mi', '512Mi', '1Gi'], 0, memLim))!;
+  checkQuantity(CONSTRUCT, id, 'tmpSize', props.tmpSize, ['64Mi', '256Mi', '1Gi']);
   check(cpuReq <= cpuLim, CONSTRUCT, id, () => `cpuRequest (${cpuRequest}) must not exceed cpuLimit (${cpuLimit})`);
   check(memReq <= memLim, CONSTRUCT, id, () => `memoryRequest (${memoryRequest}) must not exceed memoryLimit (${memoryLimit})`);
   // Platform policy (docs/validation.md): a JVM with its metaspace and threads does not start below this.
-  check(memLim >= 256 * 2 ** 20, CONSTRUCT, id, () => `memoryLimit must be at least 256Mi for a JVM, got ${memoryLimit}`);
+  check(memLim >= JVM_MIN_MEMORY, CONSTRUCT, id, () => `memoryLimit must be at least 256Mi for a JVM, got ${memoryLimit}`);
   return { cpuRequest, cpuLimit, memoryLimit, memoryRequest };
 }
 
@@ -111,7 +126,7 @@ function checkScaling(id: string, props: JavaAppProps, replicas: number): number
   const maxPods = autoscaling ? autoscaling.maxReplicas : replicas;
   const storage = props.storage;
   if (storage) {
-    checkQuantity(CONSTRUCT, id, 'storage.size', storage.size);
+    checkQuantity(CONSTRUCT, id, 'storage.size', storage.size, ['1Gi', '10Gi', '100Gi']);
     if (storage.storageClassName !== undefined) {
       check(isDnsSubdomain(storage.storageClassName), CONSTRUCT, id, () =>
         `storage.storageClassName must be a DNS-1123 subdomain, got "${storage.storageClassName}"`);
@@ -152,6 +167,24 @@ function checkEnvironment(id: string, props: JavaAppProps): void {
       checkRule(CONSTRUCT, id, `secrets[].env key "${s.env.key}" (of Secret "${s.secretName}")`, configMapKey(s.env.key), 'a Secret key is letters, digits, \'-\', \'_\' or \'.\', e.g. "password"');
     }
   }
+}
+
+/**
+ * Whether the app must publish the request-duration histogram: a latency template in its release's
+ * analysis, or its latency alert, reads it, and without it every measurement is inconclusive (no
+ * data). JavaApp then sets the switch itself; a value of the app's own that turns it off is refused.
+ */
+function checkLatencyHistogram(id: string, props: JavaAppProps): boolean {
+  const templates = (props.strategy?.analysisTemplates() ?? [])
+    .filter((t): t is { templateName: string; measuresLatency: boolean } => typeof t === 'object' && (t as { measuresLatency?: unknown }).measuresLatency === true)
+    .map((t) => `the analysis template "${t.templateName}"`);
+  const readers = [...new Set(templates), ...(props.alerts && props.alerts.latency !== false ? ['the latency alert (alerts.latency)'] : [])];
+  if (readers.length === 0) return false;
+  const own = props.env?.[LATENCY_HISTOGRAM_ENV];
+  check(own === undefined || own === 'true', CONSTRUCT, id, () =>
+    `env ${LATENCY_HISTOGRAM_ENV} is "${own}", which turns off the request-duration histogram that ${readers.join(' and ')} measure${readers.length === 1 ? 's' : ''}: `
+    + 'remove it (JavaApp sets it to "true" for them), or measure no latency (alerts: { latency: false }, no latency template)');
+  return true;
 }
 
 /** Node selector, tolerations and the size of the configuration. */

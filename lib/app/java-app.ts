@@ -92,6 +92,7 @@ export class JavaApp extends Construct implements IRolloutWorkload {
     if (props.autoscaling) this.autoscaler = this.createAutoscaler(props.autoscaling);
     if (settings.maxPods > 1) this.createDisruptionBudget(props.maxUnavailable ?? 1);
     if (props.networkPolicy) this.createNetworkPolicy(props.networkPolicy, settings, metrics, props.ingress !== undefined);
+    else this.createManagementPolicy(settings, metrics, strategy);
     this.createMonitor(props, metrics, monitoring, strategy);
 
     strategy.bind(this);
@@ -300,6 +301,32 @@ export class JavaApp extends Construct implements IRolloutWorkload {
         policyTypes: egress ? ['Ingress', 'Egress'] : ['Ingress'],
         ingress,
         egress,
+      },
+    });
+  }
+
+  /**
+   * Without a `networkPolicy`, the actuator is still closed by default: a NetworkPolicy that lets
+   * anyone reach `http`, as before, and only the monitoring namespace reach `management`. Policies
+   * add up, and once one selects a pod for Ingress only what some policy allows gets through, so this
+   * one must allow `http` itself. The kubelet's probes are not subject to NetworkPolicies. A release
+   * whose analysis makes web calls (`AnalysisTemplate.web()`, to the actuator by default) admits the
+   * Rollouts controller's namespace `argo-rollouts` too.
+   */
+  private createManagementPolicy(settings: JavaAppSettings, metrics: boolean, strategy: DeployStrategy): void {
+    const tcp = (port: number) => [{ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' }];
+    const web = strategy.analysisTemplates().some((t) => typeof t === 'object' && (t as { callsWeb?: unknown }).callsWeb === true);
+    const namespaces = [...(metrics ? ['monitoring'] : []), ...(web ? ['argo-rollouts'] : [])].sort();
+    const from = namespaces.map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } }));
+    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: this.metadata(this.name),
+      spec: {
+        podSelector: { matchLabels: this.selectorLabels },
+        policyTypes: ['Ingress'],
+        ingress: [
+          { ports: tcp(this.port) },
+          ...(from.length ? [{ from, ports: tcp(settings.managementPort) }] : []),
+        ],
       },
     });
   }

@@ -3,7 +3,7 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { HealthProbe } from './health-probe';
-import { CONFIG_DIR, CONSTRUCT, JavaAppSettings } from './checks';
+import { CONFIG_DIR, CONSTRUCT, JavaAppSettings, LATENCY_HISTOGRAM_ENV } from './checks';
 import { AccessMode, JavaAppProps } from './props';
 import { restrictedContainer, restrictedPod } from '../rules/security-context';
 import { check } from '../props/checks';
@@ -94,7 +94,9 @@ export function springEnvironment(ctx: PodContext, props: JavaAppProps, secretEn
     { name: 'MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE', value: 'health,info,prometheus' },
     ...(props.applicationConfig !== undefined ? [{ name: 'SPRING_CONFIG_ADDITIONAL_LOCATION', value: `optional:file:${CONFIG_DIR}` }] : []),
     ...(props.springProfiles?.length ? [{ name: 'SPRING_PROFILES_ACTIVE', value: props.springProfiles.join(',') }] : []),
-    ...Object.keys(props.env ?? {}).sort().map((name) => ({ name, value: props.env![name] })),
+    // The latency histogram joins the app's own variables, sorted with them (its own value is 'true' or refused).
+    ...Object.entries({ ...props.env, ...(ctx.settings.latencyHistogram ? { [LATENCY_HISTOGRAM_ENV]: 'true' } : {}) })
+      .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([name, value]) => ({ name, value })),
     ...secretEnv,
   ];
   const duplicateEnv = envVars.map((e) => e.name).find((n, i, all) => all.indexOf(n) !== i);

@@ -362,7 +362,7 @@ export interface JavaAppProps {
 
 // The runtime schemas of this file's props interfaces (see props/schema.ts).
 export const StorageOptionsSchema = P.object('StorageOptions', {
-  size: P.required(P.string), mountPath: P.string, storageClassName: P.string, accessMode: P.enumOf('AccessMode', AccessMode),
+  size: P.required(P.quantity('storage')), mountPath: P.string, storageClassName: P.string, accessMode: P.enumOf('AccessMode', AccessMode),
 });
 export const IngressOptionsSchema = P.object('IngressOptions', {
   host: P.required(P.string), path: P.string, tlsSecretName: P.string, className: P.string, annotations: P.stringMap,
@@ -378,9 +378,9 @@ const probe = P.instance('HealthProbe', HealthProbe);
 export const JavaAppPropsSchema = P.object('JavaAppProps', {
   image: P.required(P.string), port: P.number, servicePort: P.number, serviceType: P.enumOf('ServiceType', ServiceType),
   replicas: P.number, strategy: P.instance('DeployStrategy', DeployStrategy),
-  cpuRequest: P.string, cpuLimit: P.string, memoryLimit: P.string, memoryRequest: P.string, maxRamPercentage: P.number,
+  cpuRequest: P.quantity('cpu'), cpuLimit: P.quantity('cpu'), memoryLimit: P.quantity('memory'), memoryRequest: P.quantity('memory'), maxRamPercentage: P.number,
   javaOptions: P.strings, springProfiles: P.strings, env: P.stringMap, applicationConfig: P.string,
-  secrets: P.array(P.instance('SecretRef', SecretRef)), storage: StorageOptionsSchema, tmpSize: P.string,
+  secrets: P.array(P.instance('SecretRef', SecretRef)), storage: StorageOptionsSchema, tmpSize: P.quantity('memory'),
   startupProbe: probe, livenessProbe: probe, readinessProbe: probe, preStopDelay: P.duration, shutdownTimeout: P.duration,
   ingress: IngressOptionsSchema, traffic: P.instance('Traffic', Traffic), networkPolicy: NetworkPolicyOptionsSchema, autoscaling: AutoscalingOptionsSchema,
   maxUnavailable: P.number, topologySpread: P.boolean, nodeSelector: P.stringMap,

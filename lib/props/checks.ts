@@ -10,10 +10,27 @@ import { countOrPercent, INT32_MAX, parseQuantity } from '../rules/quantity';
  * construct, the prop and what to change, e.g. `JavaApp "orders": port must be 1-65535, got 70000`.
  */
 export class PropError extends Error {
-  constructor(construct: string, id: string, message: string) {
+  /**
+   * The paths of the props at fault (`memoryLimit`, `ingress.host`), for tools that point at them
+   * in the source (the synth runner shows the prop's own line): given, else the prop the message
+   * opens with. Not enumerable, so the error prints as before.
+   */
+  declare readonly props: readonly string[];
+
+  constructor(construct: string, id: string, message: string, props?: readonly string[]) {
     super(`${construct} "${id}": ${message}`);
     this.name = 'PropError';
+    Object.defineProperty(this, 'props', { value: props ?? leadingProp(message), enumerable: false, configurable: true });
   }
+}
+
+/** Words a message may open with that name no prop (`must be created ...`, `needs a namespace`). */
+const NOT_PROPS = new Set(['must', 'needs', 'need', 'is', 'are', 'has', 'two', 'mount', 'environment', 'name', 'cannot', 'only']);
+
+/** The prop path a message opens with (`autoscaling.minReplicas (3) must ...` -> `autoscaling.minReplicas`), if any. */
+function leadingProp(message: string): string[] {
+  const m = /^([a-z][A-Za-z0-9]*(?:\.[a-z][A-Za-z0-9]*|\[\d*\])*)(?=[\s:(]|$)/.exec(message);
+  return m && !NOT_PROPS.has(m[1]) ? [m[1]] : [];
 }
 
 /** Throws a PropError for the construct when `ok` is false. */
@@ -126,11 +143,17 @@ export function checkPort(construct: string, id: string, prop: string, value: nu
 export { parseQuantity } from '../rules/quantity';
 export { parseImage, unpinnedImage, imageVersion } from '../rules/images';
 
-export function checkQuantity(construct: string, id: string, prop: string, value: string | undefined): number | undefined {
+/**
+ * A positive Kubernetes quantity; the message offers `examples`, which the caller picks to satisfy
+ * every rule of that prop (a memory limit's examples are at least a JVM's minimum).
+ */
+export function checkQuantity(construct: string, id: string, prop: string, value: string | undefined,
+  examples: readonly string[] = ['500m', '1Gi', '2']): number | undefined {
   if (value === undefined) return undefined;
   const parsed = parseQuantity(value);
+  const such = examples.map((e) => `"${e}"`).join(examples.length > 2 ? ', ' : ' or ').replace(/, ([^,]*)$/, ' or $1');
   check(parsed !== undefined && parsed > 0, construct, id, () =>
-    `${prop} must be a positive Kubernetes quantity such as "500m", "1Gi" or "2", got "${value}"`);
+    `${prop} must be a positive Kubernetes quantity${examples.length ? ` such as ${such}` : ''}, got "${value}"`);
   return parsed;
 }
 

@@ -14,7 +14,7 @@ import { PropError } from './checks';
  * compiler API, so a prop added to an interface without its schema (or the reverse) fails a test.
  */
 export type PropType =
-  | { readonly kind: 'string' | 'number' | 'boolean' | 'unknown' }
+  | { readonly kind: 'string' | 'number' | 'boolean' | 'unknown'; readonly unit?: QuantityUnit }
   | { readonly kind: 'literal'; readonly values: readonly string[] }
   | { readonly kind: 'enum'; readonly name: string; readonly values: object }
   | { readonly kind: 'instance'; readonly name: string; readonly test: (v: unknown) => boolean }
@@ -22,6 +22,9 @@ export type PropType =
   | { readonly kind: 'record'; readonly value: PropType }
   | { readonly kind: 'union'; readonly options: readonly PropType[] }
   | ObjectSchema;
+
+/** What a quantity prop measures: a number given for it is answered with its written form (`512` -> `'512Mi'`). */
+export type QuantityUnit = 'memory' | 'cpu' | 'storage';
 
 export interface Field {
   readonly type: PropType;
@@ -53,6 +56,8 @@ export const P = {
   strings: { kind: 'array', item: { kind: 'string' } } as PropType,
   stringMap: { kind: 'record', value: { kind: 'string' } } as PropType,
   duration: { kind: 'instance', name: 'Duration', test: (v) => v instanceof Duration } as PropType,
+  /** A Kubernetes quantity, written as a string with its unit (`'512Mi'`, `'250m'`, `'10Gi'`). */
+  quantity: (unit: QuantityUnit): PropType => ({ kind: 'string', unit }),
   countOrPercent: { kind: 'instance', name: 'PercentOrAbsolute', test: (v) => v instanceof PercentOrAbsolute } as PropType,
   /** A field that must be given. */
   required: (type: PropType): Field => ({ type, required: true }),
@@ -111,8 +116,13 @@ type Found = [string, string];
 function problemsOf(value: unknown, type: PropType, at: string): Found[] {
   switch (type.kind) {
     case 'unknown': return [];
-    case 'string': case 'number': case 'boolean':
-      return typeof value === type.kind && !(type.kind === 'number' && Number.isNaN(value)) ? [] : [[at, `${at}: expected ${article(type.kind)}, got ${describe(value)}`]];
+    case 'string': case 'number': case 'boolean': {
+      if (typeof value === type.kind && !(type.kind === 'number' && Number.isNaN(value))) return [];
+      const written = type.kind === 'string' && type.unit && typeof value === 'number' ? writtenQuantity(value, type.unit) : undefined;
+      return [[at, written
+        ? `${at}: expected a quantity as a string with its unit, got ${describe(value)}: write '${written}'`
+        : `${at}: expected ${article(type.kind)}, got ${describe(value)}`]];
+    }
     case 'literal':
       return typeof value === 'string' && type.values.includes(value) ? [] : [[at, `${at}: expected one of ${type.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(value)}`]];
     case 'enum': {
@@ -160,6 +170,23 @@ function problemsOf(value: unknown, type: PropType, at: string): Found[] {
       return problems;
     }
   }
+}
+
+/**
+ * How a number given for a quantity prop is most likely meant, written as Kubernetes reads it: bytes
+ * in whole MiB or GiB as such, else memory in MiB (GiB up to 16), storage in GiB; CPUs as cores
+ * (`1`, `0.5` as `500m`), 50 and more as millicores.
+ */
+export function writtenQuantity(value: number, unit: QuantityUnit): string | undefined {
+  if (!Number.isFinite(value) || value <= 0) return undefined;
+  if (unit === 'cpu') {
+    if (Number.isInteger(value)) return value >= 50 ? `${value}m` : String(value);
+    return Number.isInteger(value * 1000) ? `${value * 1000}m` : undefined;
+  }
+  if (!Number.isInteger(value)) return undefined;
+  const [mi, gi] = [2 ** 20, 2 ** 30];
+  if (value >= mi) return value % gi === 0 ? `${value / gi}Gi` : value % mi === 0 ? `${value / mi}Mi` : undefined;
+  return unit === 'storage' || value <= 16 ? `${value}Gi` : `${value}Mi`;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -2,10 +2,11 @@ import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as analysis from '../../imports/analysis-argoproj.io';
 import { Environment } from '../platform';
-import { latencyMetricName, latencyQuery, requestSelector, successRateQuery } from '../rules/metrics';
+import { HTTP_REQUESTS, latencyMetricName, latencyQuery, requestSelector, successRateQuery } from '../rules/metrics';
 import { argoDuration, check, checkName, checkObjectName, checkPort, showDuration } from '../props/checks';
 import { checkProps, P } from '../props/schema';
 import { AnalysisArg, AnalysisArgSchema, AnalysisMetric, CONSTRUCT } from './analysis-metric';
+import { SERVICE_NAME_ARG } from './rollout-analysis';
 
 export * from './analysis-metric';
 
@@ -145,8 +146,6 @@ export interface AnalysisTemplateProps {
   readonly namespace?: string;
 }
 
-/** The arg that names the Service whose traffic is measured. */
-export const SERVICE_NAME_ARG = 'service-name';
 
 /**
  * An Argo Rollouts AnalysisTemplate: metrics that decide whether a rollout goes on or aborts. Pass
@@ -217,6 +216,17 @@ export class AnalysisTemplate extends Construct {
   public readonly args: AnalysisArg[];
   public readonly metrics: AnalysisMetric[];
   public readonly resource: analysis.AnalysisTemplate;
+  /**
+   * Whether a metric reads Micrometer's request-duration histogram (`http_server_requests_seconds_bucket`):
+   * a JavaApp whose release runs the template publishes it (see JavaApp `alerts` and `strategy`).
+   */
+  public readonly measuresLatency: boolean;
+  /**
+   * Whether a metric is a web call, which the Rollouts controller makes from its own namespace: a
+   * JavaApp without a `networkPolicy` whose release runs the template admits `argo-rollouts` to its
+   * management port.
+   */
+  public readonly callsWeb: boolean;
 
   constructor(scope: Construct, id: string, props: AnalysisTemplateProps) {
     super(scope, id);
@@ -246,6 +256,8 @@ export class AnalysisTemplate extends Construct {
       }
     }
     this.metrics = [...props.metrics];
+    this.measuresLatency = this.metrics.some((m) => JSON.stringify(m.toKube(name)).includes(`${HTTP_REQUESTS}_bucket`));
+    this.callsWeb = this.metrics.some((m) => m.toKube(name).provider.web !== undefined);
     const partOf = Environment.find(this)?.partOf ?? 'platform';
 
     this.resource = new analysis.AnalysisTemplate(this, 'Resource', {

@@ -9,7 +9,7 @@ import { isCidr } from '../rules/network';
 import { check, checkInt32, checkName, checkObjectName, checkRule, checkSeconds } from '../props/checks';
 import { INT32_MAX } from '../rules/quantity';
 import { ingressClassName, ingressHost, tlsSecretName } from '../rules/ingress';
-import { analysisToKube, checkRolloutAnalysis, RolloutAnalysis, RolloutAnalysisSchema } from './rollout-analysis';
+import { analysisToKube, checkRolloutAnalysis, measuredAnalysis, RolloutAnalysis, RolloutAnalysisSchema } from './rollout-analysis';
 import { checkProps, P } from '../props/schema';
 import { addRolloutServices, IRolloutWorkload, ROLLOUT_WORKLOAD, RolloutWorkload, workloadRefSpec } from './workload';
 import { addSelfCheck } from '../props/self-check';
@@ -184,8 +184,14 @@ export class BlueGreenRollout extends Construct {
       check(props.previewReplicaCount <= replicas, CONSTRUCT, name, () =>
         `previewReplicaCount (${props.previewReplicaCount}) must not exceed replicas (${replicas})`);
     }
-    if (props.prePromotionAnalysis) checkRolloutAnalysis(CONSTRUCT, name, props.prePromotionAnalysis, 'prePromotionAnalysis', workload.namespace, 'the pre-promotion analysis');
-    if (props.postPromotionAnalysis) checkRolloutAnalysis(CONSTRUCT, name, props.postPromotionAnalysis, 'postPromotionAnalysis', workload.namespace, 'the post-promotion analysis');
+    // Before the switch green is only behind the preview Service; after it, behind the active one.
+    const [activeRole, previewRole] = ['the active Service, which carries blue (the released version) until the switch', 'the preview Service, which carries no users\' traffic after the switch'];
+    const preview = { name: this.previewServiceName, role: 'the preview Service (green before the switch)', others: { [this.activeServiceName]: activeRole } };
+    const active = { name: this.activeServiceName, role: 'the active Service (green after the switch)', others: { [this.previewServiceName]: previewRole } };
+    const pre = props.prePromotionAnalysis && measuredAnalysis(CONSTRUCT, name, props.prePromotionAnalysis, 'prePromotionAnalysis', preview);
+    const post = props.postPromotionAnalysis && measuredAnalysis(CONSTRUCT, name, props.postPromotionAnalysis, 'postPromotionAnalysis', active);
+    if (pre) checkRolloutAnalysis(CONSTRUCT, name, pre, 'prePromotionAnalysis', workload.namespace, 'the pre-promotion analysis');
+    if (post) checkRolloutAnalysis(CONSTRUCT, name, post, 'postPromotionAnalysis', workload.namespace, 'the post-promotion analysis');
     workload.handOver(name);
 
     const metadata = (n: string) => ({ name: n, namespace: workload.namespace, labels: workload.labels });
@@ -208,8 +214,8 @@ export class BlueGreenRollout extends Construct {
             autoPromotionSeconds,
             scaleDownDelaySeconds,
             abortScaleDownDelaySeconds,
-            prePromotionAnalysis: props.prePromotionAnalysis && analysisToKube(props.prePromotionAnalysis),
-            postPromotionAnalysis: props.postPromotionAnalysis && analysisToKube(props.postPromotionAnalysis),
+            prePromotionAnalysis: pre && analysisToKube(pre),
+            postPromotionAnalysis: post && analysisToKube(post),
           },
         },
       },

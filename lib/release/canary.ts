@@ -6,7 +6,7 @@ import { check, checkInt32, checkInteger, checkName, checkObjectName, checkPerce
 import { GATEWAY_API_PLUGIN } from '../rules/gateway';
 import { qualifiedName } from '../rules/names';
 import { isZeroCountOrPercent } from '../rules/quantity';
-import { analysisToKube, checkRolloutAnalysis, RolloutAnalysis, RolloutAnalysisSchema } from './rollout-analysis';
+import { analysisToKube, checkRolloutAnalysis, MeasuredService, measuredAnalysis, RolloutAnalysis, RolloutAnalysisSchema } from './rollout-analysis';
 import { checkOptions, checkProps, P } from '../props/schema';
 import { addRolloutServices, IRolloutWorkload, ROLLOUT_WORKLOAD, RolloutWorkload, workloadRefSpec } from './workload';
 
@@ -54,7 +54,8 @@ export class CanaryStep {
   private constructor(public readonly kind: StepKind, private readonly value: unknown) {}
 
   /** The step of the Rollout spec; checks it, naming the rollout and the step in errors. */
-  public toKube(rollout: string, index: number): rollouts.RolloutSpecStrategyCanarySteps {
+  /** The step as the Rollout writes it; an analysis step measures `measured` (the canary Service), filled in unless given. */
+  public toKube(rollout: string, index: number, measured?: MeasuredService): rollouts.RolloutSpecStrategyCanarySteps {
     const at = `steps[${index}]`;
     switch (this.kind) {
       case 'setWeight': {
@@ -73,7 +74,7 @@ export class CanaryStep {
       case 'analysis': {
         const a = this.value as RolloutAnalysis;
         check(a.templates.length > 0, CONSTRUCT, rollout, () => `${at} analysis needs at least one template`);
-        return { analysis: analysisToKube(a) };
+        return { analysis: analysisToKube(measured ? measuredAnalysis(CONSTRUCT, rollout, a, `${at} analysis`, measured) : a) };
       }
       case 'setCanaryScale': {
         const o = this.value as SetCanaryScaleOptions;
@@ -278,23 +279,25 @@ export class CanaryRollout extends Construct {
 
     const steps = props.steps ?? CanaryRollout.defaultSteps();
     check(steps.length > 0, CONSTRUCT, name, () => 'steps must not be empty: without steps the new version is promoted at once; use DeployStrategy.rollingUpdate() for that');
-    const kubeSteps = steps.map((s, i) => s.toKube(name, i));
+    const measured = this.measuredService(appService);
+    const kubeSteps = steps.map((s, i) => s.toKube(name, i, measured));
     steps.forEach((s, i) => {
       check(s.kind !== 'setCanaryScale' || nginx !== undefined || plugin !== undefined, CONSTRUCT, name, () =>
         `steps[${i}] setCanaryScale needs traffic routing: without it the canary's pods are its traffic weight; remove the step or use CanaryTrafficRouting.nginx() or .gatewayApi()`);
-      if (s.analysis) this.checkAnalysis(s.analysis, `steps[${i}] analysis`, workload.namespace, true);
+      if (s.analysis) this.checkAnalysis(measuredAnalysis(CONSTRUCT, name, s.analysis, `steps[${i}] analysis`, measured), `steps[${i}] analysis`, workload.namespace, true);
     });
 
     let analysis: rollouts.RolloutSpecStrategyCanaryAnalysis | undefined;
     if (props.analysis) {
       check(props.analysis.templates.length > 0, CONSTRUCT, name, () => 'analysis needs at least one template');
-      this.checkAnalysis(props.analysis, 'analysis', workload.namespace, false);
+      const background = measuredAnalysis(CONSTRUCT, name, props.analysis, 'analysis', measured);
+      this.checkAnalysis(background, 'analysis', workload.namespace, false);
       const firstWeight = steps.findIndex((s) => s.kind === 'setWeight' || s.kind === 'setCanaryScale');
       const startingStep = props.analysis.startingStep ?? (firstWeight >= 0 && firstWeight + 1 < steps.length ? firstWeight + 1 : undefined);
       // Platform policy (docs/validation.md): the controller starts it when the current step reaches it
       // (BeforeStartingStep), so one past the last step would never run.
       checkInteger(CONSTRUCT, name, 'analysis.startingStep', startingStep, 0, steps.length - 1);
-      analysis = { ...analysisToKube(props.analysis), startingStep: startingStep || undefined };
+      analysis = { ...analysisToKube(background), startingStep: startingStep || undefined };
     }
 
     workload.handOver(name);
@@ -389,6 +392,17 @@ export class CanaryRollout extends Construct {
         `canaryServiceName must differ from the app's Service "${appService ?? name}"`);
     }
     return { canaryServiceName, stableServiceName, stableIngressName, httpRouteName };
+  }
+
+  /** Every analysis grades the new version: it measures the canary Service, never the one of the released version. */
+  private measuredService(appService: string | undefined): MeasuredService {
+    const stable = this.stableServiceName ?? appService ?? this.name;
+    const routed = this.stableServiceName !== undefined;
+    return {
+      name: this.canaryServiceName,
+      role: 'the canary Service',
+      others: { [stable]: `the ${routed ? 'stable' : 'app\'s'} Service, which carries the released version${routed ? '' : ' (and the canary\'s pods)'}` },
+    };
   }
 
   private checkAnalysis(analysis: RolloutAnalysis, where: string, namespace: string | undefined, step: boolean): void {

@@ -5,6 +5,7 @@ import { checkOptions, P } from '../props/schema';
 import { check, checkPercentOrAbsolute } from '../props/checks';
 import { isZeroCountOrPercent } from '../rules/quantity';
 import { IRolloutWorkload } from './workload';
+import { AnalysisTemplateRef } from './rollout-analysis';
 import { BlueGreenRolloutOptionsSchema } from './blue-green';
 import { CanaryRolloutOptionsSchema } from './canary';
 
@@ -61,6 +62,9 @@ export abstract class DeployStrategy {
    */
   public abstract servingServices(appService: string): string[];
 
+  /** Every template the release's analyses run (background, steps, before and after promotion). */
+  public abstract analysisTemplates(): AnalysisTemplateRef[];
+
   /** Adds what the strategy needs next to the app (a Rollout and its Services, ...). */
   public abstract bind(app: IRolloutWorkload & import('constructs').Construct): void;
 }
@@ -83,6 +87,10 @@ class RollingUpdateStrategy extends DeployStrategy {
     return [appService];
   }
 
+  public analysisTemplates(): AnalysisTemplateRef[] {
+    return [];
+  }
+
   public bind(): void {}
 }
 
@@ -97,6 +105,10 @@ class BlueGreenStrategy extends DeployStrategy {
   /** The active Service; the preview carries testers' traffic only, and after promotion the same pods as the active one. */
   public servingServices(appService: string): string[] {
     return [appService];
+  }
+
+  public analysisTemplates(): AnalysisTemplateRef[] {
+    return [...this.options.prePromotionAnalysis?.templates ?? [], ...this.options.postPromotionAnalysis?.templates ?? []];
   }
 
   public bind(app: IRolloutWorkload & import('constructs').Construct): void {
@@ -115,6 +127,11 @@ class CanaryStrategy extends DeployStrategy {
   /** The app's (stable) Service and the canary Service: the canary serves its share of users' requests. */
   public servingServices(appService: string): string[] {
     return [appService, this.options.canaryServiceName ?? `${appService}-canary`];
+  }
+
+  public analysisTemplates(): AnalysisTemplateRef[] {
+    const steps = this.options.steps ?? [];
+    return [...this.options.analysis?.templates ?? [], ...steps.flatMap((s) => s.analysis?.templates ?? [])];
   }
 
   public bind(app: IRolloutWorkload & import('constructs').Construct): void {

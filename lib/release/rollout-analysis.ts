@@ -1,4 +1,4 @@
-import { check } from '../props/checks';
+import { check, PropError } from '../props/checks';
 import { duplicateMetricNames } from '../rules/analysis';
 import { P } from '../props/schema';
 
@@ -33,13 +33,48 @@ export function analysisToKube(analysis: RolloutAnalysis): { templates: { templa
 interface KnownTemplate {
   readonly templateName: string;
   readonly namespace: string;
+  readonly args: ReadonlyArray<{ readonly name: string }>;
   readonly metrics: ReadonlyArray<{ readonly name: string }>;
   readonly requiredArgs: string[];
   readonly unboundedMetrics: string[];
 }
 
 function isKnownTemplate(ref: AnalysisTemplateRef): ref is AnalysisTemplateRef & KnownTemplate {
-  return typeof ref === 'object' && Array.isArray((ref as Partial<KnownTemplate>).requiredArgs) && Array.isArray((ref as Partial<KnownTemplate>).unboundedMetrics);
+  return typeof ref === 'object' && Array.isArray((ref as Partial<KnownTemplate>).requiredArgs) && Array.isArray((ref as Partial<KnownTemplate>).unboundedMetrics)
+    && Array.isArray((ref as Partial<KnownTemplate>).args);
+}
+
+/** The arg that names the Service whose traffic a template measures (AnalysisTemplate's Spring templates and web()). */
+export const SERVICE_NAME_ARG = 'service-name';
+
+/** The Service that carries the version under test at one point of a release, and the others the Rollout has. */
+export interface MeasuredService {
+  /** The Service an analysis there must measure, e.g. `orders-canary`. */
+  readonly name: string;
+  /** How a message names it: `the canary Service`. */
+  readonly role: string;
+  /** The Rollout's other Services by name, with how a message names them (`the stable Service, which serves the released version`). */
+  readonly others: Readonly<Record<string, string>>;
+}
+
+/**
+ * The analysis with the Service it measures filled in: the version under test follows from the
+ * strategy and the step (the canary Service for canary analysis and steps, the preview Service before
+ * a blue-green promotion, the active one after it). A `service-name` arg given for another Service is
+ * refused, naming the right one; none given is filled in when a template declares the arg.
+ */
+export function measuredAnalysis<A extends RolloutAnalysis>(construct: string, name: string, analysis: A, where: string, measured: MeasuredService): A {
+  const given = analysis.args?.[SERVICE_NAME_ARG];
+  if (given !== undefined) {
+    if (given !== measured.name) {
+      const which = measured.others[given] ?? 'a Service that carries neither version of this release';
+      throw new PropError(construct, name, `${where} args '${SERVICE_NAME_ARG}' is "${given}", ${which}: the analysis would grade the wrong version. `
+        + `${where} measures ${measured.role} "${measured.name}": use it, or leave '${SERVICE_NAME_ARG}' out and it is filled in`, [where]);
+    }
+    return analysis;
+  }
+  const declares = analysis.templates.some((t) => isKnownTemplate(t) && t.args.some((a) => a.name === SERVICE_NAME_ARG));
+  return declares ? { ...analysis, args: { ...analysis.args, [SERVICE_NAME_ARG]: measured.name } } : analysis;
 }
 
 /**

@@ -5,7 +5,9 @@ import { compare } from '../util';
 /**
  * What runs where, derived from the synthesized objects alone (any app, any environment):
  * `dist/<folder>/README.md` for each folder with workloads, a table of its apps (image, version,
- * strategy, replicas or autoscaling range, hosts) and a Mermaid diagram of the traffic path (Ingress
+ * strategy, replicas or autoscaling range, hosts), what grades each release and what pages for each
+ * app (the Rollout's analysis and the Service each measures; the PrometheusRule's alerts), and a
+ * Mermaid diagram of the traffic path (Ingress
  * -> Services -> Rollout or Deployment), which GitHub and GitLab render when the folder is opened;
  * `dist/README.md`, the index of the folders. A release changes only its own folder's page, so a
  * deploy's commit stays within `releases/<env>.json` and `dist/<env>/`.
@@ -65,6 +67,13 @@ function folderPage(folder: string, where: string, docs: any[], apps: App[]): st
     out.push(`| ${cell(app.name)} | ${images} | ${cell(version)} | ${cell(strategyOf(app))} | ${cell(replicasOf(app, index))} | ${hostsOf(app, index).map(cell).join('<br>')} |`);
   }
   out.push('', '```mermaid', ...diagram(apps, index), '```');
+  const checked = apps.map((app) => ({ app, analysis: analysisOf(app), alerts: alertsOf(app, index) }))
+    .filter((a) => a.analysis.length || a.alerts.length);
+  if (checked.length) {
+    out.push('', '## Analysis and alerts', '', 'What grades each release (the templates each analysis runs, on the Service it measures) and what pages for each app.', '');
+    out.push('| app | analysis | alerts |', '|---|---|---|');
+    for (const c of checked) out.push(`| ${cell(c.app.name)} | ${c.analysis.map(cell).join('<br>') || 'none'} | ${c.alerts.map(cell).join('<br>') || 'none'} |`);
+  }
   return `${out.join('\n')}\n`;
 }
 
@@ -88,6 +97,8 @@ interface Index {
   /** Ingress and HTTPRoute routes by namespace and backend Service. */
   readonly routes: Map<string, Route[]>;
   readonly hpas: Map<string, any>;
+  /** PrometheusRules by namespace and the app they belong to (`app.kubernetes.io/name`). */
+  readonly rules: Map<string, any[]>;
 }
 
 const key = (...parts: unknown[]) => parts.map(String).join('\u0000');
@@ -101,6 +112,7 @@ function indexOf(docs: any[]): Index {
   const serviceNames = new Map<string, any>();
   const routes = new Map<string, Route[]>();
   const hpas = new Map<string, any>();
+  const rules = new Map<string, any[]>();
   const add = <T>(map: Map<string, T[]>, k: string, d: T) => {
     const list = map.get(k);
     if (list) list.push(d);
@@ -123,8 +135,9 @@ function indexOf(docs: any[]): Index {
     }
     if (d.kind === 'HTTPRoute') for (const r of httpRoutes(d)) add(routes, key(ns, r.service), r);
     if (d.kind === 'HorizontalPodAutoscaler') hpas.set(key(ns, d.spec?.scaleTargetRef?.kind, d.spec?.scaleTargetRef?.name), d);
+    if (d.kind === 'PrometheusRule') add(rules, key(ns, d.metadata?.labels?.['app.kubernetes.io/name']), d);
   }
-  return { services, serviceNames, routes, hpas };
+  return { services, serviceNames, routes, hpas, rules };
 }
 
 /** An HTTPRoute's hosts and path matches to each Service backend (no hostnames: `*`; no matches: `/`). */
@@ -185,6 +198,35 @@ function strategyOf(app: App): string {
   }
   if (app.owner.kind === 'Deployment') return s?.type === 'Recreate' ? 'recreate' : 'rolling update';
   return app.owner.kind;
+}
+
+/** Each analysis of the app's Rollout: when it runs, its templates, and the Service it measures (its `service-name` arg). */
+function analysisOf(app: App): string[] {
+  const s = app.owner.kind === 'Rollout' ? app.owner.spec?.strategy : undefined;
+  const line = (when: string, a: any) => {
+    const templates = (a?.templates ?? []).map((t: any) => `\`${t.templateName ?? t.clusterScope ?? '?'}\``).join(', ');
+    const service = (a?.args ?? []).find((arg: any) => arg?.name === 'service-name')?.value;
+    return `${when}: ${templates}${service ? ` on Service \`${service}\`` : ''}`;
+  };
+  const out: string[] = [];
+  if (s?.blueGreen?.prePromotionAnalysis) out.push(line('before promotion', s.blueGreen.prePromotionAnalysis));
+  if (s?.blueGreen?.postPromotionAnalysis) out.push(line('after promotion', s.blueGreen.postPromotionAnalysis));
+  if (s?.canary?.analysis) out.push(line(`in the background from step ${s.canary.analysis.startingStep ?? 0}`, s.canary.analysis));
+  (s?.canary?.steps ?? []).forEach((step: any, i: number) => {
+    if (step?.analysis) out.push(line(`step ${i}`, step.analysis));
+  });
+  return out;
+}
+
+/** The alerts of the app's PrometheusRules: name, and what it says when it fires (its summary, where it has no template). */
+function alertsOf(app: App, index: Index): string[] {
+  const rules = index.rules.get(key(app.owner.metadata?.namespace, app.name)) ?? [];
+  return rules.flatMap((r) => (r.spec?.groups ?? []).flatMap((g: any) => g?.rules ?? []))
+    .filter((rule: any) => rule?.alert)
+    .map((rule: any) => {
+      const summary = rule.annotations?.summary;
+      return `\`${rule.alert}\`${summary && !summary.includes('{{') ? `: ${summary}` : ''}`;
+    });
 }
 
 function replicasOf(app: App, index: Index): string {

@@ -140,9 +140,11 @@ export const LIST_KEYS = ['name', 'containerPort', 'port', 'mountPath', 'path', 
 
 /**
  * The fields in which two values differ, as dotted paths in document order (fields of `before`
- * first, then fields only `after` has). Lists are matched by a key of `LIST_KEYS` (`containers[app]`
- * for names, `ports[containerPort=8080]` for the others), else by index when both have the same
- * length, else item by item through their longest common subsequence (`args[2]` added).
+ * first, then fields only `after` has), down to the leaves: an added, removed or retyped object or
+ * list is the paths of its scalars (and empty objects and lists), never one value for a whole
+ * subtree. Lists are matched by a key of `LIST_KEYS` (`containers[app]` for names,
+ * `ports[containerPort=8080]` for the others), else by index when both have the same length, else
+ * item by item through their longest common subsequence (`args[2]` added).
  */
 export function diffValues(before: unknown, after: unknown, at = ''): FieldChange[] {
   if (deepEqual(before, after)) return [];
@@ -151,17 +153,56 @@ export function diffValues(before: unknown, after: unknown, at = ''): FieldChang
     return keys.flatMap((k) => diffValues(before[k], after[k], joinKey(at, k)));
   }
   if (Array.isArray(before) && Array.isArray(after)) return diffLists(before, after, at);
+  if (isContainer(before) || isContainer(after)) {
+    // Another shape on each side (or absent on one): what goes, then what comes, leaf by leaf.
+    return [
+      ...leaves(before, at).map(([path, value]) => ({ path, before: value, after: undefined })),
+      ...leaves(after, at).map(([path, value]) => ({ path, before: undefined, after: value })),
+    ];
+  }
   return [{ path: at || '.', before, after }];
+}
+
+/** A non-empty object or list: shown as its leaves. */
+function isContainer(value: unknown): value is Record<string, unknown> | unknown[] {
+  return (isObject(value) && Object.keys(value).length > 0) || (Array.isArray(value) && value.length > 0);
+}
+
+/** The scalars (and empty objects and lists) of a value with their paths, lists labelled as `diffLists` does. */
+function leaves(value: unknown, at: string): [string, unknown][] {
+  if (value === undefined) return [];
+  if (Array.isArray(value) && value.length) {
+    const key = LIST_KEYS.find((k) => keyedBy(value, k));
+    return value.flatMap((item: any, i) => (key ? itemLeaves(item, key, at) : leaves(item, `${at}[${i}]`)));
+  }
+  if (isObject(value) && Object.keys(value).length) return Object.entries(value).flatMap(([k, v]) => leaves(v, joinKey(at, k)));
+  return [[at || '.', value]];
+}
+
+/** The leaves of a keyed list item but its key, which its path names already (`env[A].value`, not `env[A].name` too). */
+function itemLeaves(item: Record<string, unknown>, key: string, at: string): [string, unknown][] {
+  const path = `${at}[${itemLabel(key, item)}]`;
+  const { [key]: _key, ...rest } = item;
+  const found = leaves(rest, path);
+  return Object.keys(rest).length ? found : [[path, item]];
+}
+
+function itemLabel(key: string, item: any): string {
+  return key === 'name' ? String(item[key]) : `${key}=${item[key]}`;
 }
 
 function diffLists(before: unknown[], after: unknown[], at: string): FieldChange[] {
   const key = LIST_KEYS.find((k) => keyedBy(before, k) && keyedBy(after, k));
   if (key && (before.length || after.length)) {
-    const label = (item: any) => (key === 'name' ? String(item[key]) : `${key}=${item[key]}`);
-    const a = new Map(before.map((item: any) => [label(item), item]));
-    const b = new Map(after.map((item: any) => [label(item), item]));
+    const a = new Map(before.map((item: any) => [itemLabel(key, item), item]));
+    const b = new Map(after.map((item: any) => [itemLabel(key, item), item]));
     const labels = [...a.keys(), ...[...b.keys()].filter((n) => !a.has(n))];
-    const changes = labels.flatMap((n) => diffValues(a.get(n), b.get(n), `${at}[${n}]`));
+    const changes = labels.flatMap((n) => {
+      const [x, y] = [a.get(n) as Record<string, unknown> | undefined, b.get(n) as Record<string, unknown> | undefined];
+      if (x && y) return diffValues(x, y, `${at}[${n}]`);
+      return x ? itemLeaves(x, key, at).map(([path, v]) => ({ path, before: v, after: undefined }))
+        : itemLeaves(y!, key, at).map(([path, v]) => ({ path, before: undefined, after: v }));
+    });
     // Same items in another order: show the order itself.
     return changes.length ? changes : [{ path: at, before, after }];
   }
@@ -174,8 +215,8 @@ function diffLists(before: unknown[], after: unknown[], at: string): FieldChange
   let i = 0;
   let j = 0;
   for (const [ci, cj] of [...common, [before.length, after.length]]) {
-    for (; i < ci; i++) changes.push({ path: `${at}[${i}]`, before: before[i], after: undefined });
-    for (; j < cj; j++) changes.push({ path: `${at}[${j}]`, before: undefined, after: after[j] });
+    for (; i < ci; i++) changes.push(...diffValues(before[i], undefined, `${at}[${i}]`));
+    for (; j < cj; j++) changes.push(...diffValues(undefined, after[j], `${at}[${j}]`));
     i = ci + 1;
     j = cj + 1;
   }
@@ -226,24 +267,15 @@ function joinKey(at: string, key: string): string {
   return at ? `${at}.${part}` : part;
 }
 
-export interface FormatOptions {
-  /**
-   * Most field changes listed per object; the rest are counted.
-   * @default 25
-   */
-  readonly maxFieldsPerObject?: number;
-  /**
-   * Longest rendering of one value, in characters.
-   * @default 80
-   */
-  readonly maxValueLength?: number;
+/** A value as a review shows it: its whole JSON, never shortened; `(none)` for an absent field. */
+export function formatValue(value: unknown): string {
+  if (value === undefined) return '(none)';
+  return JSON.stringify(value);
 }
 
-/** A value as a review shows it: compact JSON, shortened; `(none)` for an absent field. */
-export function formatValue(value: unknown, maxLength = 80): string {
-  if (value === undefined) return '(none)';
-  const text = JSON.stringify(value);
-  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
+/** A string of more than one line (a script, a configuration file): shown as a unified diff. */
+function isMultiLine(value: unknown): boolean {
+  return typeof value === 'string' && value.includes('\n');
 }
 
 /** A new image (or version label) of one container of one object: what a release review looks at first. */
@@ -291,10 +323,11 @@ export function releaseChanges(result: DiffResult): ReleaseChange[] {
   return out;
 }
 
-/** Markdown for a pull request: a summary line, then added, removed and changed objects. */
-export function formatDiff(result: DiffResult, options: FormatOptions = {}): string {
-  const maxFields = options.maxFieldsPerObject ?? 25;
-  const maxValue = options.maxValueLength ?? 80;
+/**
+ * Markdown for a pull request: a summary line, then added, removed and changed objects; every
+ * changed field with its whole old and new value, a multi-line string as a unified diff.
+ */
+export function formatDiff(result: DiffResult): string {
   if (isEmptyDiff(result)) return 'No changes to the synthesized objects.\n';
   const fieldCount = result.changed.reduce((n, c) => n + c.changes.length, 0);
   const lines = [
@@ -319,13 +352,55 @@ export function formatDiff(result: DiffResult, options: FormatOptions = {}): str
     lines.push('', '### Changed');
     for (const c of result.changed) {
       lines.push('', `- ${name(c)}`);
-      for (const f of c.changes.slice(0, maxFields)) {
-        lines.push(`  - ${code(f.path)}: ${code(formatValue(f.before, maxValue))} -> ${code(formatValue(f.after, maxValue))}`);
-      }
-      if (c.changes.length > maxFields) lines.push(`  - … and ${c.changes.length - maxFields} more`);
+      for (const f of c.changes) lines.push(...formatChange(f));
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** One changed field: `path`: old -> new, or for text of several lines a unified diff in a fenced block. */
+function formatChange(f: FieldChange): string[] {
+  if (!isMultiLine(f.before) && !isMultiLine(f.after)) {
+    return [`  - ${code(f.path)}: ${code(formatValue(f.before))} -> ${code(formatValue(f.after))}`];
+  }
+  const text = (v: unknown) => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+  const body = unifiedDiff(text(f.before), text(f.after));
+  const longest = Math.max(2, ...(body.join('\n').match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const what = f.before === undefined ? ' (added)' : f.after === undefined ? ' (removed)' : '';
+  return [`  - ${code(f.path)}${what}:`, '', `    ${fence}diff`, ...body.map((l) => `    ${l}`), `    ${fence}`, ''];
+}
+
+/**
+ * A unified diff of two texts (as `diff -u` writes it, three lines of context): `--- before`,
+ * `+++ after`, then hunks `@@ -l,n +l,n @@` of ` ` kept, `-` removed and `+` added lines.
+ */
+export function unifiedDiff(before: string, after: string, context = 3): string[] {
+  const a = before === '' ? [] : before.replace(/\n$/, '').split('\n');
+  const b = after === '' ? [] : after.replace(/\n$/, '').split('\n');
+  const ops: { op: ' ' | '-' | '+'; line: string; i: number; j: number }[] = [];
+  let i = 0;
+  let j = 0;
+  for (const [ci, cj] of [...lcs(a, b), [a.length, b.length]]) {
+    for (; i < ci; i++) ops.push({ op: '-', line: a[i], i, j });
+    for (; j < cj; j++) ops.push({ op: '+', line: b[j], i, j });
+    if (i < a.length && j < b.length) ops.push({ op: ' ', line: a[i], i: i++, j: j++ });
+  }
+  const out = ['--- before', '+++ after'];
+  const changed = ops.map((o, n) => (o.op === ' ' ? -1 : n)).filter((n) => n >= 0);
+  for (let h = 0; h < changed.length;) {
+    const first = Math.max(0, changed[h] - context);
+    let last = changed[h];
+    while (h + 1 < changed.length && changed[h + 1] - last <= 2 * context) last = changed[++h];
+    h++;
+    const hunk = ops.slice(first, Math.min(ops.length, last + context + 1));
+    const from = hunk.filter((o) => o.op !== '+').length;
+    const to = hunk.filter((o) => o.op !== '-').length;
+    const start = (n: number, count: number) => (count === 0 ? n : n + 1);
+    out.push(`@@ -${start(hunk[0].i, from)},${from} +${start(hunk[0].j, to)},${to} @@`, ...hunk.map((o) => `${o.op}${o.line}`));
+  }
+  if (changed.length === 0) out.push('(only the newline at the end differs)');
+  return out;
 }
 
 /** A markdown code span that survives backticks in the text. */
