@@ -167,18 +167,7 @@ export class BlueGreenRollout extends Construct {
 
     this.activeServiceName = props.activeServiceName ?? workload.service?.name ?? name;
     this.previewServiceName = props.previewServiceName ?? `${name}-preview`;
-    checkName(CONSTRUCT, name, 'activeServiceName', this.activeServiceName);
-    checkName(CONSTRUCT, name, 'previewServiceName', this.previewServiceName);
-    // ValidateServiceName is NameIsDNS1035Label: a Service name starts with a letter.
-    checkObjectName(CONSTRUCT, name, 'activeServiceName', 'Service', this.activeServiceName);
-    checkObjectName(CONSTRUCT, name, 'previewServiceName', 'Service', this.previewServiceName);
-    check(this.activeServiceName !== this.previewServiceName, CONSTRUCT, name, () =>
-      `activeServiceName and previewServiceName must differ, both are "${this.activeServiceName}"`);
-    if (workload.service) {
-      // The app's own Service would otherwise select blue and green at once.
-      check(this.activeServiceName === workload.service.name, CONSTRUCT, name, () =>
-        `activeServiceName must be the app's own Service "${workload.service!.name}" (any other Service selecting the pods would send traffic to blue and green at once); omit it`);
-    }
+    this.checkServiceNames(workload);
     const replicas = props.replicas ?? workload.desiredReplicas;
     if (props.previewReplicaCount !== undefined && replicas !== undefined) {
       check(props.previewReplicaCount <= replicas, CONSTRUCT, name, () =>
@@ -226,6 +215,23 @@ export class BlueGreenRollout extends Construct {
       // The controller rules over the Rollout, its Services and the Deployment; a JavaApp checks its own.
       const gateways = (Environment.find(this)?.traffic ?? Traffic.ingress()).gateways;
       addSelfCheck(this, `BlueGreenRollout "${name}"`, { policy: false, gateways }, () => [ApiObject.of(plain)]);
+    }
+  }
+
+  /** The active and preview Services' names: valid, apart, and the app's own Service active. */
+  private checkServiceNames(workload: IRolloutWorkload): void {
+    const name = this.name;
+    checkName(CONSTRUCT, name, 'activeServiceName', this.activeServiceName);
+    checkName(CONSTRUCT, name, 'previewServiceName', this.previewServiceName);
+    // ValidateServiceName is NameIsDNS1035Label: a Service name starts with a letter.
+    checkObjectName(CONSTRUCT, name, 'activeServiceName', 'Service', this.activeServiceName);
+    checkObjectName(CONSTRUCT, name, 'previewServiceName', 'Service', this.previewServiceName);
+    check(this.activeServiceName !== this.previewServiceName, CONSTRUCT, name, () =>
+      `activeServiceName and previewServiceName must differ, both are "${this.activeServiceName}"`);
+    if (workload.service) {
+      // The app's own Service would otherwise select blue and green at once.
+      check(this.activeServiceName === workload.service.name, CONSTRUCT, name, () =>
+        `activeServiceName must be the app's own Service "${workload.service!.name}" (any other Service selecting the pods would send traffic to blue and green at once); omit it`);
     }
   }
 

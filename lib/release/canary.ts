@@ -287,18 +287,7 @@ export class CanaryRollout extends Construct {
       if (s.analysis) this.checkAnalysis(measuredAnalysis(CONSTRUCT, name, s.analysis, `steps[${i}] analysis`, measured), `steps[${i}] analysis`, workload.namespace, true);
     });
 
-    let analysis: rollouts.RolloutSpecStrategyCanaryAnalysis | undefined;
-    if (props.analysis) {
-      check(props.analysis.templates.length > 0, CONSTRUCT, name, () => 'analysis needs at least one template');
-      const background = measuredAnalysis(CONSTRUCT, name, props.analysis, 'analysis', measured);
-      this.checkAnalysis(background, 'analysis', workload.namespace, false);
-      const firstWeight = steps.findIndex((s) => s.kind === 'setWeight' || s.kind === 'setCanaryScale');
-      const startingStep = props.analysis.startingStep ?? (firstWeight >= 0 && firstWeight + 1 < steps.length ? firstWeight + 1 : undefined);
-      // Platform policy (docs/validation.md): the controller starts it when the current step reaches it
-      // (BeforeStartingStep), so one past the last step would never run.
-      checkInteger(CONSTRUCT, name, 'analysis.startingStep', startingStep, 0, steps.length - 1);
-      analysis = { ...analysisToKube(background), startingStep: startingStep || undefined };
-    }
+    const analysis = props.analysis && this.backgroundAnalysis(props.analysis, steps, measured, workload.namespace);
 
     workload.handOver(name);
     // The app's own route gets both Services in its rule, at 100 and 0, for the plugin to shift.
@@ -338,6 +327,21 @@ export class CanaryRollout extends Construct {
         },
       },
     });
+  }
+
+  /** The analysis that runs in the background, from the step after the first weight unless told. */
+  private backgroundAnalysis(given: CanaryAnalysis, steps: CanaryStep[], measured: MeasuredService,
+    namespace: string | undefined): rollouts.RolloutSpecStrategyCanaryAnalysis {
+    const name = this.name;
+    check(given.templates.length > 0, CONSTRUCT, name, () => 'analysis needs at least one template');
+    const background = measuredAnalysis(CONSTRUCT, name, given, 'analysis', measured);
+    this.checkAnalysis(background, 'analysis', namespace, false);
+    const firstWeight = steps.findIndex((s) => s.kind === 'setWeight' || s.kind === 'setCanaryScale');
+    const startingStep = given.startingStep ?? (firstWeight >= 0 && firstWeight + 1 < steps.length ? firstWeight + 1 : undefined);
+    // Platform policy (docs/validation.md): the controller starts it when the current step reaches it
+    // (BeforeStartingStep), so one past the last step would never run.
+    checkInteger(CONSTRUCT, name, 'analysis.startingStep', startingStep, 0, steps.length - 1);
+    return { ...analysisToKube(background), startingStep: startingStep || undefined };
   }
 
   /** The Services and Ingress the controller works with: checked against the app's own and each other. */
