@@ -52,11 +52,7 @@ fi
 . "$(dirname -- "$0")/include/names.sh" # include
 # shellcheck source=include/release-line.sh
 . "$(dirname -- "$0")/include/release-line.sh" # include
-dns_label "$APP_NAME" || fail 2 "app name \"$APP_NAME\" is not a DNS-1123 label"
-dns_label "$ENVIRONMENT" || fail 2 "environment \"$ENVIRONMENT\" is not a DNS-1123 label"
-case "$IMAGE" in
-  '' | -* | *[!A-Za-z0-9_./:@-]*) fail 2 "image \"$IMAGE\" is not an image reference" ;;
-esac
+check_release_args
 [ -d "$OUT_DIR" ] || fail 2 "OUT_DIR \"$OUT_DIR\" is not a directory"
 # shellcheck source=include/gitops-repo.sh
 . "$(dirname -- "$0")/include/gitops-repo.sh" # include

@@ -18,3 +18,13 @@ set_release_line() {
     { print }
   '
 }
+
+# Refuses (status 2, through the caller's `fail`) an $APP_NAME or $ENVIRONMENT that is not a
+# DNS-1123 label (names.sh's dns_label) and an $IMAGE that is not an image reference.
+check_release_args() {
+  dns_label "$APP_NAME" || fail 2 "app name \"$APP_NAME\" is not a DNS-1123 label"
+  dns_label "$ENVIRONMENT" || fail 2 "environment \"$ENVIRONMENT\" is not a DNS-1123 label"
+  case "$IMAGE" in
+    '' | -* | *[!A-Za-z0-9_./:@-]*) fail 2 "image \"$IMAGE\" is not an image reference" ;;
+  esac
+}
