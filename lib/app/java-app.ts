@@ -8,7 +8,7 @@ import { appContainer, PodContext, podSpec, podStorage, springEnvironment } from
 import { AutoscalingOptions, IngressOptions, JavaAppProps, NetworkPolicyOptions } from './props';
 import { appLabels } from './labels';
 import { AppAlerts, AppMonitor, Monitoring } from '../monitoring';
-import { AppRoute, Traffic } from '../traffic';
+import { AppRoute, checkIngressOnly, Traffic } from '../traffic';
 import { dnsEgressRule } from './egress';
 import { check, checkName, checkRule, imageVersion, PropError } from '../props/checks';
 import { httpRoutePath } from '../rules/gateway';
@@ -194,17 +194,7 @@ export class JavaApp extends Construct implements IRolloutWorkload {
     if (ing.tlsSecretName !== undefined) checkRule(CONSTRUCT, id, `ingress.tlsSecretName "${ing.tlsSecretName}"`, tlsSecretName(ing.tlsSecretName));
     if (ing.className !== undefined) checkRule(CONSTRUCT, id, `ingress.className "${ing.className}"`, ingressClassName(ing.className));
     for (const p of annotationMap(ing.annotations ?? {})) throw new PropError(CONSTRUCT, id, `ingress.annotations: ${p.message}`);
-    if (!traffic.ingress) {
-      const why: Record<string, string> = {
-        tlsSecretName: 'TLS belongs to the Gateway\'s listener: put the certificate there (docs/traffic.md)',
-        className: 'the Gateway decides which controller serves the route',
-        annotations: 'ingress controller annotations do not apply to an HTTPRoute',
-      };
-      for (const prop of Object.keys(why)) {
-        check(ing[prop as keyof IngressOptions] === undefined, CONSTRUCT, id, () =>
-          `ingress.${prop} applies to an Ingress, but the app's traffic goes through ${traffic.describe()}: ${why[prop]}; remove ingress.${prop}`);
-      }
-    }
+    checkIngressOnly(traffic, CONSTRUCT, id, 'ingress', ing, ['tlsSecretName', 'className', 'annotations'], 'the app\'s traffic');
     env?.claimRoute(ing.host, ing.path ?? '/', CONSTRUCT, id, 'ingress');
   }
 

@@ -4,7 +4,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as rollouts from '../../imports/rollouts-argoproj.io';
 import { Environment } from '../platform';
-import { AppRoute, Traffic } from '../traffic';
+import { AppRoute, checkIngressOnly, Traffic } from '../traffic';
 import { isCidr } from '../rules/network';
 import { check, checkInt32, checkName, checkObjectName, checkRule, checkSeconds } from '../props/checks';
 import { INT32_MAX } from '../rules/quantity';
@@ -243,17 +243,7 @@ export class BlueGreenRollout extends Construct {
     check(ingressHost(ing.host).length === 0, CONSTRUCT, name, () => `previewIngress.host must be a DNS name, got "${ing.host}": ${ingressHost(ing.host).join('; ')}`);
     if (ing.tlsSecretName !== undefined) checkRule(CONSTRUCT, name, `previewIngress.tlsSecretName "${ing.tlsSecretName}"`, tlsSecretName(ing.tlsSecretName));
     if (ing.className !== undefined) checkRule(CONSTRUCT, name, `previewIngress.className "${ing.className}"`, ingressClassName(ing.className));
-    if (!traffic.ingress) {
-      const why: Record<string, string> = {
-        tlsSecretName: 'TLS belongs to the Gateway\'s listener: put the certificate there (docs/traffic.md)',
-        className: 'the Gateway decides which controller serves the route',
-        allowSourceRanges: 'an HTTPRoute has no client-address filter: the preview attaches to the environment\'s internal Gateway (previewGateway) instead',
-      };
-      for (const prop of Object.keys(why)) {
-        check(ing[prop as keyof PreviewIngressOptions] === undefined, CONSTRUCT, name, () =>
-          `previewIngress.${prop} applies to an Ingress, but the traffic goes through ${traffic.describe()}: ${why[prop]}; remove previewIngress.${prop}`);
-      }
-    }
+    checkIngressOnly(traffic, CONSTRUCT, name, 'previewIngress', ing, ['tlsSecretName', 'className', 'allowSourceRanges'], 'the traffic');
     check(ing.publicGateway === undefined || traffic.gatewayApi !== undefined, CONSTRUCT, name, () =>
       'previewIngress.publicGateway applies to the Gateway API, but the traffic goes through Ingress: use allowSourceRanges: [\'0.0.0.0/0\'] for a public preview, or remove publicGateway');
     env?.claimRoute(ing.host, '/', CONSTRUCT, name, 'previewIngress');

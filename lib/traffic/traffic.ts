@@ -1,3 +1,4 @@
+import { check } from '../props/checks';
 import { ConfigError } from '../props/errors';
 import { checkOptions, P } from '../props/schema';
 import { ingressClassName } from '../rules/ingress';
@@ -110,6 +111,26 @@ export class Traffic {
     const g = this.gatewayApi;
     if (!g) return 'Ingress';
     return `${this.ingress ? 'the transition to ' : ''}the Gateway API (Gateway ${g.gateway.namespace}/${g.gateway.name})`;
+  }
+}
+
+/** Why each prop of an Ingress has no place where the traffic goes through the Gateway API alone. */
+const INGRESS_ONLY: Readonly<Record<string, string>> = {
+  tlsSecretName: 'TLS belongs to the Gateway\'s listener: put the certificate there (docs/traffic.md)',
+  className: 'the Gateway decides which controller serves the route',
+  annotations: 'ingress controller annotations do not apply to an HTTPRoute',
+  allowSourceRanges: 'an HTTPRoute has no client-address filter: the preview attaches to the environment\'s internal Gateway (previewGateway) instead',
+};
+
+/**
+ * Refuses, with the reason, each of `keys` that `options` (the construct's prop `prop`) sets while
+ * `traffic` writes no Ingress: an Ingress's settings are refused there, never dropped.
+ */
+export function checkIngressOnly(traffic: Traffic, construct: string, id: string, prop: string, options: object, keys: readonly string[], subject: string): void {
+  if (traffic.ingress) return;
+  for (const key of keys) {
+    check((options as Record<string, unknown>)[key] === undefined, construct, id, () =>
+      `${prop}.${key} applies to an Ingress, but ${subject} goes through ${traffic.describe()}: ${INGRESS_ONLY[key]}; remove ${prop}.${key}`);
   }
 }
 
