@@ -4,35 +4,104 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
+/**
+ * The caches a synth starts from (bin/ts-register.js, bin/compile-cache.js): transpiled TypeScript
+ * and V8's code cache, by content hash. Used when nothing changed; never stale when anything did.
+ */
 const ROOT = path.join(__dirname, '..');
-const CACHE = path.join(ROOT, 'node_modules', '.cache', 'ts-register');
+const TS_CACHE = path.join(ROOT, 'node_modules', '.cache', 'ts-register');
+const V8_CACHE = path.join(ROOT, 'node_modules', '.cache', 'v8');
+const HOOK = path.join(ROOT, 'bin', 'ts-register-hook.js');
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-register-'));
+const prefixOf = (file: string) => `${crypto.createHash('sha1').update(file).digest('hex').slice(0, 16)}-`;
+const list = (cache: string, file: string) => (fs.existsSync(cache) ? fs.readdirSync(cache).filter((e) => e.startsWith(prefixOf(file))) : []);
+/** The code cache entries of `file`, with their inodes (a rewritten entry gets a new one). */
+const v8Entries = (file: string) => (fs.existsSync(V8_CACHE) ? fs.readdirSync(V8_CACHE) : [])
+  .flatMap((flags) => list(path.join(V8_CACHE, flags), file).map((e) => path.join(V8_CACHE, flags, e)))
+  .map((e) => `${e}@${fs.statSync(e).ino}`);
+const run = (entry: string) => {
+  const r = spawnSync(process.execPath, ['-r', HOOK, entry], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  return r.stdout;
+};
+
+afterAll(() => {
+  for (const f of fs.readdirSync(dir)) {
+    const file = path.join(dir, f);
+    for (const e of list(TS_CACHE, file)) fs.rmSync(path.join(TS_CACHE, e), { force: true });
+    for (const e of v8Entries(file)) fs.rmSync(e.replace(/@\d+$/, ''), { force: true });
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+});
 
 describe('TypeScript require hook', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-register-'));
   const source = path.join(dir, 'probe.ts');
-  const prefix = `${crypto.createHash('sha1').update(source).digest('hex').slice(0, 16)}-`;
-  const entries = () => (fs.existsSync(CACHE) ? fs.readdirSync(CACHE).filter((e) => e.startsWith(prefix)) : []);
-  const run = (value: number) => {
-    fs.writeFileSync(source, `const value: number = ${value};\nprocess.stdout.write(String(value));\n`);
-    const r = spawnSync(process.execPath, ['-r', path.join(ROOT, 'bin', 'ts-register-hook.js'), source], { encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    return r.stdout;
-  };
+  const write = (value: number) => fs.writeFileSync(source, `const value: number = ${value};\nprocess.stdout.write(String(value));\n`);
 
-  afterAll(() => {
-    for (const e of entries()) fs.rmSync(path.join(CACHE, e), { force: true });
-    fs.rmSync(dir, { recursive: true, force: true });
+  test('runs TypeScript and keeps one entry (code and map) per source file, replaced when the source changes', () => {
+    write(1);
+    expect(run(source)).toBe('1');
+    const first = list(TS_CACHE, source).sort();
+    expect(first).toHaveLength(2);
+    expect(first[1]).toBe(`${first[0]}.map`);
+    expect(run(source)).toBe('1');
+    expect(list(TS_CACHE, source).sort()).toEqual(first);
+    write(2);
+    expect(run(source)).toBe('2');
+    const second = list(TS_CACHE, source);
+    expect(second).toHaveLength(2);
+    expect(second).not.toContain(first[0]);
+  });
+});
+
+describe('V8 code cache', () => {
+  // Same length on purpose: V8 checks a code cache against the source's length only.
+  const write = (file: string, word: string) => fs.writeFileSync(file, `process.stdout.write(${JSON.stringify(word)});\n`);
+
+  test.each([['TypeScript', 'cached.ts'], ['JavaScript', 'cached.js']])('%s: the entry is used when the source is unchanged', (_kind, name) => {
+    const file = path.join(dir, name);
+    write(file, 'alpha');
+    const entry = path.join(dir, `entry-${name}.ts`);
+    fs.writeFileSync(entry, `require(${JSON.stringify(file)});\n`);
+    expect(run(entry)).toBe('alpha');
+    const written = v8Entries(file);
+    expect(written).toHaveLength(1);
+    expect(run(entry)).toBe('alpha');
+    // Used, not rejected: a rejected or unread entry is compiled again and written anew (a new inode).
+    expect(v8Entries(file)).toEqual(written);
   });
 
-  test('runs TypeScript and keeps one cache entry per source file, replaced when the source changes', () => {
-    expect(run(1)).toBe('1');
-    const first = entries();
-    expect(first).toHaveLength(1);
-    expect(run(1)).toBe('1');
-    expect(entries()).toEqual(first);
-    expect(run(2)).toBe('2');
-    const second = entries();
-    expect(second).toHaveLength(1);
-    expect(second).not.toEqual(first);
+  test.each([['TypeScript', 'edited.ts'], ['JavaScript', 'edited.js']])('%s: an edit of the same length and the same mtime runs the new source and replaces the entry', (_kind, name) => {
+    const file = path.join(dir, name);
+    const entry = path.join(dir, `entry-${name}.ts`);
+    fs.writeFileSync(entry, `require(${JSON.stringify(file)});\n`);
+    write(file, 'alpha');
+    expect(run(entry)).toBe('alpha');
+    const before = v8Entries(file);
+    const { atime, mtime } = fs.statSync(file);
+    write(file, 'omega');
+    fs.utimesSync(file, atime, mtime);
+    expect(run(entry)).toBe('omega');
+    const after = v8Entries(file);
+    expect(after).toHaveLength(1);
+    expect(after[0].replace(/@\d+$/, '')).not.toBe(before[0].replace(/@\d+$/, ''));
+    expect(run(entry)).toBe('omega');
+  });
+
+  test('an entry V8 refuses (another source\'s cache under this source\'s name) is compiled anew, run as written and replaced', () => {
+    const file = path.join(dir, 'refused.js');
+    const entry = path.join(dir, 'entry-refused.ts');
+    fs.writeFileSync(entry, `require(${JSON.stringify(file)});\n`);
+    write(file, 'other-source-x');
+    expect(run(entry)).toBe('other-source-x');
+    const foreign = fs.readFileSync(v8Entries(file)[0].replace(/@\d+$/, ''));
+    write(file, 'beta');
+    expect(run(entry)).toBe('beta');
+    const [own] = v8Entries(file);
+    fs.writeFileSync(own.replace(/@\d+$/, ''), foreign);
+    expect(run(entry)).toBe('beta');
+    const [replaced] = v8Entries(file);
+    expect(fs.readFileSync(replaced.replace(/@\d+$/, ''))).not.toEqual(foreign);
   });
 });

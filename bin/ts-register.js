@@ -1,10 +1,14 @@
 'use strict';
 // A require hook for .ts files: esbuild transpiles each file once, and the result is cached by
-// content hash under node_modules/.cache so that later runs skip even that. Each source file keeps
-// one entry: writing a new version removes the older ones.
-const crypto = require('crypto');
+// content hash under node_modules/.cache so that later runs skip even that; every module, .ts or
+// node_modules' .js, then compiles through V8's code cache (compile-cache.js). Each source file
+// keeps one entry: writing a new version removes the older ones.
+//
+// Source maps are written beside each entry and read only when a stack is shown (`mapStack`): a
+// run that does not fail never parses one.
 const fs = require('fs');
 const path = require('path');
+const compileCache = require('./compile-cache');
 
 const cacheDir = path.join(__dirname, '..', 'node_modules', '.cache', 'ts-register');
 
@@ -19,43 +23,93 @@ class SourceSyntaxError extends Error {
   }
 }
 
-function register() {
-  // Stack traces through the inline source maps below: errors point at the .ts line, not the output's.
-  if (typeof process.setSourceMapsEnabled === 'function') process.setSourceMapsEnabled(true);
-  let esbuild;
-  require.extensions['.ts'] = function compile(module, filename) {
-    const source = fs.readFileSync(filename, 'utf8');
-    const file = crypto.createHash('sha1').update(filename).digest('hex').slice(0, 16);
-    const version = crypto.createHash('sha1').update(filename).update('\0').update(source).digest('hex');
-    const cached = path.join(cacheDir, `${file}-${version}.js`);
-    let code;
-    try {
-      code = fs.readFileSync(cached, 'utf8');
-    } catch {
-      esbuild = esbuild || require('esbuild');
-      try {
-        code = esbuild.transformSync(source, {
-          loader: 'ts', format: 'cjs', target: 'node20', sourcefile: filename,
-          // Generated imports are megabytes; maps only for the code people debug.
-          sourcemap: filename.includes(`${path.sep}imports${path.sep}`) ? false : 'inline',
-        }).code;
-      } catch (err) {
-        const first = err && err.errors && err.errors[0];
-        if (!first || !first.location) throw err;
-        // esbuild columns count from 0; editors and the rest of this runner from 1.
-        throw new SourceSyntaxError(filename, first.location.line, first.location.column + 1, first.text);
-      }
-      try {
-        fs.mkdirSync(cacheDir, { recursive: true });
-        fs.writeFileSync(`${cached}.${process.pid}`, code);
-        fs.renameSync(`${cached}.${process.pid}`, cached);
-        for (const entry of fs.readdirSync(cacheDir)) {
-          if (entry.startsWith(`${file}-`) && entry.endsWith('.js') && path.join(cacheDir, entry) !== cached) fs.rmSync(path.join(cacheDir, entry), { force: true });
-        }
-      } catch { /* a read-only tree still synthesizes, just without the cache */ }
-    }
-    module._compile(code, filename);
-  };
+/** filename -> its source map (the path of the map file, or the map's text when none could be written). */
+const maps = new Map();
+let esbuild;
+
+/** esbuild's JavaScript for `source` and its source map; a SourceSyntaxError where it does not parse. */
+function transpile(source, filename) {
+  esbuild = esbuild || require('esbuild');
+  try {
+    // Generated imports are megabytes; maps only for the code people debug.
+    const withMap = !filename.includes(`${path.sep}imports${path.sep}`);
+    const out = esbuild.transformSync(source, { loader: 'ts', format: 'cjs', target: 'node20', sourcefile: filename, sourcemap: withMap ? 'external' : false });
+    return { code: out.code, map: withMap ? out.map : undefined };
+  } catch (err) {
+    const first = err && err.errors && err.errors[0];
+    if (!first || !first.location) throw err;
+    // esbuild columns count from 0; editors and the rest of this runner from 1.
+    throw new SourceSyntaxError(filename, first.location.line, first.location.column + 1, first.text);
+  }
 }
 
-module.exports = { register, SourceSyntaxError };
+/** Writes `content` to `file` atomically. */
+function writeEntry(file, content) {
+  fs.writeFileSync(`${file}.${process.pid}`, content);
+  fs.renameSync(`${file}.${process.pid}`, file);
+}
+
+function compileTypeScript(module, filename) {
+  // The file's bytes name its entry: hashing them costs less than decoding them.
+  const bytes = fs.readFileSync(filename);
+  const hash = compileCache.sourceHash(filename, bytes);
+  const base = compileCache.entryName(filename, hash);
+  const cached = path.join(cacheDir, `${base}.js`);
+  let code;
+  try {
+    // esbuild writes ASCII only (its default charset escapes the rest): latin1 decodes it fastest.
+    code = fs.readFileSync(cached, 'latin1');
+    maps.set(filename, `${cached}.map`);
+  } catch {
+    const out = transpile(bytes.toString('utf8'), filename);
+    code = out.code;
+    if (out.map) maps.set(filename, out.map);
+    try {
+      fs.mkdirSync(cacheDir, { recursive: true });
+      if (out.map) writeEntry(`${cached}.map`, out.map);
+      writeEntry(cached, code);
+      const prefix = base.slice(0, base.indexOf('-') + 1);
+      for (const entry of fs.readdirSync(cacheDir)) {
+        if (entry.startsWith(prefix) && !entry.startsWith(base)) fs.rmSync(path.join(cacheDir, entry), { force: true });
+      }
+    } catch { /* a read-only tree still synthesizes, just without the cache */ }
+  }
+  if (compileCache.compilesItself(code)) module._compile(code, filename);
+  else compileCache.runCached(module, code, filename, hash);
+}
+
+function register() {
+  compileCache.install();
+  require.extensions['.ts'] = compileTypeScript;
+}
+
+/** The source map of a transpiled file (node:module's SourceMap), or undefined; read once. */
+function sourceMapOf(filename) {
+  const entry = maps.get(filename);
+  if (entry === undefined || typeof entry === 'object') return entry || undefined;
+  let map = null;
+  try {
+    const { SourceMap } = require('module');
+    map = new SourceMap(JSON.parse(entry.startsWith('{') ? entry : fs.readFileSync(entry, 'utf8')));
+  } catch { /* no map: positions stay as they are */ }
+  maps.set(filename, map);
+  return map || undefined;
+}
+
+/** Where a 1-based line and column of the transpiled `filename` come from in its source, or undefined. */
+function originalPosition(filename, line, column) {
+  const map = sourceMapOf(filename);
+  const entry = map && map.findEntry(line - 1, column - 1);
+  if (!entry || entry.originalLine === undefined) return undefined;
+  return { line: entry.originalLine + 1, column: entry.originalColumn + 1 };
+}
+
+/** A V8 stack with every position in transpiled TypeScript replaced by its place in the source. */
+function mapStack(stack) {
+  return String(stack).replace(/([^\s(]+\.ts):(\d+):(\d+)/g, (whole, file, line, column) => {
+    const at = originalPosition(file, Number(line), Number(column));
+    return at ? `${file}:${at.line}:${at.column}` : whole;
+  });
+}
+
+module.exports = { register, SourceSyntaxError, mapStack };
