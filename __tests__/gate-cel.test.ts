@@ -1,6 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as util from 'util';
 import * as YAML from 'yaml';
 import { crdSchemaFor } from '../lib/schemas';
 import { celEngine, compile, readsOldSelf } from '../lib/validate/cel';
@@ -266,6 +267,38 @@ describe('the engine', () => {
     expect(run()).toBe('true');
     expect(fs.statSync(codeCacheFile(bundle)).mtimeMs).toBe(written);
     expect(typeof celEngine().parse).toBe('function');
+  });
+});
+
+describe('the parse cache', () => {
+  const { parseCached, parsedCacheFile } = require('../lib/validate/cel-loader');
+  // Every kind of value the parser writes: int64 ids and ints, uints, doubles, bytes, strings, unset targets, comprehensions.
+  const expression = "self.all(x, x.size() > 1 && x.startsWith('a')) || b'xy' == b'' || 3u > 2u || 1.5 > 2.0 || -9223372036854775808 < self.size()";
+
+  test('an entry gives back the very tree the parser makes, and is then used instead of the parser', () => {
+    const file: string = parsedCacheFile(expression);
+    fs.rmSync(file, { force: true });
+    const fresh = celEngine().parse(expression);
+    expect(util.isDeepStrictEqual(parseCached(expression, celEngine().parse), fresh)).toBe(true);
+    expect(fs.existsSync(file)).toBe(true);
+    const cached = parseCached(expression, () => {
+      throw new Error('parsed again');
+    });
+    expect(util.isDeepStrictEqual(cached, fresh)).toBe(true);
+    // And the planner runs it as it runs the parser's own tree.
+    expect(compile(expression).run([])).toBe(true);
+  });
+
+  test('entries are named by the exact text: a one-character edit is parsed anew', () => {
+    const other = expression.replace('3u > 2u', '3u > 4u');
+    expect(parsedCacheFile(other)).not.toBe(parsedCacheFile(expression));
+    fs.rmSync(parsedCacheFile(other), { force: true });
+    let parsed = 0;
+    parseCached(other, (e: string) => {
+      parsed++;
+      return celEngine().parse(e);
+    });
+    expect(parsed).toBe(1);
   });
 });
 

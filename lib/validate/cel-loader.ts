@@ -40,10 +40,16 @@ export function loadEngine(): Engine {
 
 /** node_modules/.cache/cel/<hash of the entry and the packages' versions>.js */
 export function bundleFile(): string {
-  const hash = crypto.createHash('sha1').update(ENTRY);
-  for (const p of PACKAGES) hash.update(`\0${p}@${JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', p, 'package.json'), 'utf8')).version}`);
-  return path.join(ROOT, 'node_modules', '.cache', 'cel', `${hash.digest('hex').slice(0, 16)}.js`);
+  if (!bundle) {
+    const hash = crypto.createHash('sha1').update(ENTRY);
+    for (const p of PACKAGES) hash.update(`\0${p}@${JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', p, 'package.json'), 'utf8')).version}`);
+    bundle = path.join(ROOT, 'node_modules', '.cache', 'cel', `${hash.digest('hex').slice(0, 16)}.js`);
+  }
+  return bundle;
 }
+
+/** bundleFile, once per process (the packages do not change under a running synth). */
+let bundle: string | undefined;
 
 /** The code cache of the bundle for this Node (V8 refuses another version's). */
 export function codeCacheFile(bundle: string): string {
@@ -82,6 +88,57 @@ export function engineRan(): void {
   try {
     save?.();
   } catch { /* a read-only tree still validates, just without the cache */ }
+}
+
+/**
+ * Parsed expressions, kept on disk beside the bundle: the parser is most of what compiling a rule
+ * costs (about 1 ms a rule, more for the first). An entry is named by the SHA-1 of the exact
+ * expression, in a folder of the engine's version (bundleFile), so it can only be the AST that
+ * this parser makes of this text; it is written once, atomically.
+ */
+export function parsedCacheFile(expression: string): string {
+  return path.join(`${bundleFile().replace(/\.js$/, '')}-ast`, `${crypto.createHash('sha1').update(expression).digest('hex')}.json`);
+}
+
+/** The AST of `expression`: from the cache, else parsed by `parse` and cached. */
+export function parseCached<T>(expression: string, parse: (expression: string) => T): T {
+  let file: string | undefined;
+  try {
+    file = parsedCacheFile(expression);
+    return decodeAst(JSON.parse(fs.readFileSync(file, 'utf8'))) as T;
+  } catch { /* not cached yet */ }
+  const parsed = parse(expression);
+  try {
+    if (file) writeAtomically(file, JSON.stringify(encodeAst(parsed)));
+  } catch { /* a read-only tree still validates, just without the cache */ }
+  return parsed;
+}
+
+/**
+ * An AST as JSON, its int64 values, bytes and unset fields tagged so that decodeAst gives back an
+ * equal tree (JSON, not V8's serializer: the tree must be made in the realm that reads it, jest's too).
+ */
+export function encodeAst(value: unknown): unknown {
+  if (typeof value === 'bigint') return { $bigint: value.toString() };
+  if (value === undefined) return { $undefined: true };
+  if (value instanceof Uint8Array) return { $bytes: Buffer.from(value).toString('base64') };
+  if (Array.isArray(value)) return value.map(encodeAst);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = encodeAst(v);
+    return out;
+  }
+  return value;
+}
+
+export function decodeAst(value: any): unknown {
+  if (Array.isArray(value)) return value.map(decodeAst);
+  if (!value || typeof value !== 'object') return value;
+  if (typeof value.$bigint === 'string') return BigInt(value.$bigint);
+  if (value.$undefined === true) return undefined;
+  if (typeof value.$bytes === 'string') return new Uint8Array(Buffer.from(value.$bytes, 'base64'));
+  for (const k of Object.keys(value)) value[k] = decodeAst(value[k]);
+  return value;
 }
 
 function writeAtomically(file: string, data: string | Buffer): void {

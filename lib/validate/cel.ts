@@ -1,8 +1,9 @@
-import { Engine, engineRan, loadEngine } from './cel-loader';
+import { Engine, engineRan, loadEngine, parseCached } from './cel-loader';
 
 /**
  * The CEL engine behind the CRDs' `x-kubernetes-validations` rules (cel-rules.ts): @bufbuild/cel,
- * loaded on first use only (cel-loader.ts), and each expression compiled once per process.
+ * loaded on first use only (cel-loader.ts), and each expression compiled once per process (its
+ * parse once per text, kept on disk by cel-loader.ts).
  *
  * What the API server adds around cel-go is reproduced here and in cel-rules.ts; the sources are
  * kubernetes/kubernetes@00c30b3 staging/src/k8s.io/apiextensions-apiserver/pkg/apiserver/schema/cel/
@@ -53,7 +54,7 @@ export function compile(expression: string): Program | Error {
 function compileOnce(expression: string): Program | Error {
   const cel = celEngine();
   try {
-    const parsed = cel.parse(expression);
+    const parsed = parseCached(expression, cel.parse);
     const refs = { calls: [] as [string, boolean][], idents: new Set<string>(), bound: new Set<string>() };
     collect(parsed.expr, refs);
     for (const [name, member] of refs.calls) {
