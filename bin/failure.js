@@ -1,6 +1,6 @@
 'use strict';
 // How the synth runner reports a failure: one message, no stack. The position is the user's own
-// file:line:col (through the source maps of bin/ts-register.js, `mapStack`), a syntax error gets a code
+// file:line:col (through the source maps of bin/ts-register.js), a syntax error gets a code
 // frame, and the project's errors are recognised by their class, not by their text.
 const fs = require('fs');
 const path = require('path');
@@ -19,8 +19,8 @@ function frames(stack) {
 }
 
 /** The frame in the user's code that led to the error: the first outside lib/, bin/ and node_modules/. */
-function userFrame(err, mapStack = (stack) => stack) {
-  const all = frames(err && err.stack !== undefined ? mapStack(err.stack) : undefined);
+function userFrame(err) {
+  const all = frames(err && err.stack);
   return all.find((f) => path.isAbsolute(f.file) && !internal.some((dir) => f.file.includes(dir))) || all[0];
 }
 
@@ -82,11 +82,11 @@ function propPosition(frame, propPath) {
  * The message for a failed synth. `known` are the project's error classes (PropError, ConfigError,
  * ValidationError): their messages name the construct, the prop and the fix, so they stand alone.
  */
-function formatFailure(err, { cwd = process.cwd(), known = [], syntaxError, showStack = false, prefix = 'synth failed, dist/ left unchanged', mapStack = (stack) => stack } = {}) {
+function formatFailure(err, { cwd = process.cwd(), known = [], syntaxError, showStack = false, prefix = 'synth failed, dist/ left unchanged' } = {}) {
   if (syntaxError && err instanceof syntaxError) {
     return `${prefix}: ${where(err.file, err.line, err.column, cwd)}: syntax error: ${err.message}\n${codeFrame(err.file, err.line, err.column)}`;
   }
-  const call = userFrame(err, mapStack);
+  const call = userFrame(err);
   // A prop at fault is shown where it is written, when it is written at the call.
   const props = err && Array.isArray(err.props) ? err.props.filter((p) => p !== 'props') : [];
   const frame = (call && props.length && propPosition(call, props[0])) || call;
@@ -98,7 +98,7 @@ function formatFailure(err, { cwd = process.cwd(), known = [], syntaxError, show
   const name = err && err.name ? err.name : 'Error';
   const message = err && err.message !== undefined ? err.message : String(err);
   const frameText = frame ? `\n${codeFrame(frame.file, frame.line, frame.column)}` : '';
-  const hint = showStack ? `\n${err && err.stack !== undefined ? mapStack(err.stack) : err}` : '\n(run `npm run synth -- --stack` for the whole stack)';
+  const hint = showStack ? `\n${err && err.stack}` : '\n(run `npm run synth -- --stack` for the whole stack)';
   return `${prefix}: ${at}${name}: ${message}${frameText}${hint}`;
 }
 

@@ -5,7 +5,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { register, SourceSyntaxError, mapStack } = require('./ts-register');
+const { register, SourceSyntaxError } = require('./ts-register');
 const { formatFailure } = require('./failure');
 
 const HELP = `Usage: npm run synth [-- [entry.ts] [options]]
@@ -76,7 +76,7 @@ const entry = path.resolve(opts.entry || path.join(root, 'main.ts'));
 try {
   require(entry);
 } catch (err) {
-  console.error(formatFailure(err, { known: [PropError, ConfigError, ValidationError], syntaxError: SourceSyntaxError, showStack: opts.stack, prefix: failurePrefix, mapStack }));
+  console.error(formatFailure(err, { known: [PropError, ConfigError, ValidationError], syntaxError: SourceSyntaxError, showStack: opts.stack, prefix: failurePrefix }));
   process.exit(1);
 }
 // An entry with a plain cdk8s App (or none) reports nothing: no summary then.
