@@ -105,3 +105,43 @@ describe('V8 code cache', () => {
     expect(fs.readFileSync(replaced.replace(/@\d+$/, ''))).not.toEqual(foreign);
   });
 });
+
+describe('generated imports', () => {
+  const IMPORTS = path.join(ROOT, 'imports');
+  // Inside the project, where 'cdk8s' resolves.
+  fs.mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
+  const work = fs.mkdtempSync(path.join(ROOT, '.tmp', 'ts-register-'));
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+  /** The kind each generated import defines (its classes' GVK). */
+  const kindsOf = (file: string) => [...fs.readFileSync(path.join(IMPORTS, file), 'utf8').matchAll(/static readonly GVK: GroupVersionKind = \{\s*apiVersion: '[^']+',\s*kind: '([^']+)'/g)].map((m) => m[1]);
+
+  test.each([
+    ['one app, rolling', "new JavaApp(env, 'orders', { image: 'ghcr.io/acme/orders:1.0.0' });"],
+    ['a blue-green app and the pipeline', "new JavaApp(env, 'orders', { image: 'ghcr.io/acme/orders:1.0.0', strategy: DeployStrategy.blueGreen() });\nnew PipelineTemplate(new Chart(app, 'ci'), 'pipeline', { gitopsRepo: 'https://github.com/acme/gitops.git', imageRepository: 'ghcr.io/acme/{app}' });"],
+  ])('%s: a synth evaluates the generated code of the kinds it writes, and no other', (_case, body) => {
+    const out = fs.mkdtempSync(path.join(work, 'out-'));
+    const entry = path.join(work, `platform-${crypto.randomBytes(4).toString('hex')}.ts`);
+    fs.writeFileSync(entry, [
+      "import { Chart } from 'cdk8s';",
+      `import { DeployStrategy, Environment, JavaApp, PipelineTemplate, PlatformApp } from ${JSON.stringify(path.join(ROOT, 'lib'))};`,
+      `const app = new PlatformApp({ outdir: ${JSON.stringify(out)} });`,
+      "const env = new Environment(app, 'dev', { namespace: 'shop-dev' });",
+      body,
+      'app.synth();',
+      'void DeployStrategy; void PipelineTemplate; void Chart;',
+    ].join('\n'));
+    // Which files V8 compiles (every evaluated module is compiled through vm.Script by bin/compile-cache.js).
+    const probe = path.join(dir, 'probe-compiles.js');
+    fs.writeFileSync(probe, `const vm = require('vm'); const S = vm.Script; const seen = [];
+      vm.Script = function (code, options) { seen.push(options && options.filename); return new S(code, options); };
+      process.on('exit', () => process.stderr.write(JSON.stringify(seen)));`);
+    const r = spawnSync(process.execPath, ['-r', probe, '-r', HOOK, entry], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const evaluated = (JSON.parse(r.stderr) as string[]).filter((f) => f && f.startsWith(IMPORTS + path.sep)).map((f) => path.basename(f)).sort();
+    const written = new Set([...fs.readdirSync(out, { recursive: true }) as string[]].filter((f) => f.endsWith('.yaml'))
+      .flatMap((f) => [...fs.readFileSync(path.join(out, f), 'utf8').matchAll(/^kind: (\w+)$/gm)].map((m) => m[1])));
+    const expected = fs.readdirSync(IMPORTS).filter((f) => kindsOf(f).some((k) => written.has(k))).sort();
+    expect(expected.length).toBeGreaterThan(0);
+    expect(evaluated).toEqual(expected);
+  });
+});

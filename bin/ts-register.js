@@ -49,33 +49,88 @@ function writeEntry(file, content) {
   fs.renameSync(`${file}.${process.pid}`, file);
 }
 
-function compileTypeScript(module, filename) {
+/** The generated imports (imports/*.ts, `npm run import`): megabytes each, evaluated only when used. */
+const GENERATED = path.join(__dirname, '..', 'imports') + path.sep;
+
+/** The names a module compiled by esbuild exports (its `__export(..., { name: () => name, ... })` list). */
+function exportNames(code) {
+  const list = /^__export\(\w+, \{\n([\s\S]*?)\n\}\);$/m.exec(code);
+  return list ? list[1].split('\n').map((line) => /^ {2}([\w$]+): \(\) => /.exec(line)[1]) : undefined;
+}
+
+/** The transpiled code of a TypeScript file (from the cache, else esbuild), its export names, and the hash of its bytes. */
+function transpiled(filename) {
   // The file's bytes name its entry: hashing them costs less than decoding them.
   const bytes = fs.readFileSync(filename);
   const hash = compileCache.sourceHash(filename, bytes);
   const base = compileCache.entryName(filename, hash);
   const cached = path.join(cacheDir, `${base}.js`);
-  let code;
-  try {
-    // esbuild writes ASCII only (its default charset escapes the rest): latin1 decodes it fastest.
-    code = fs.readFileSync(cached, 'latin1');
-    maps.set(filename, `${cached}.map`);
-  } catch {
-    const out = transpile(bytes.toString('utf8'), filename);
-    code = out.code;
-    if (out.map) maps.set(filename, out.map);
+  let out;
+  const fresh = () => (out = out || transpileAndCache(bytes, filename, base, cached));
+  // esbuild writes ASCII only (its default charset escapes the rest): latin1 decodes it fastest.
+  const code = () => {
+    if (!out) {
+      try {
+        return fs.readFileSync(cached, 'latin1');
+      } catch { /* not cached (or removed since) */ }
+    }
+    return fresh().code;
+  };
+  if (fs.existsSync(cached)) maps.set(filename, `${cached}.map`);
+  else fresh();
+  const names = () => {
+    if (out) return out.names;
     try {
-      fs.mkdirSync(cacheDir, { recursive: true });
-      if (out.map) writeEntry(`${cached}.map`, out.map);
-      writeEntry(cached, code);
-      const prefix = base.slice(0, base.indexOf('-') + 1);
-      for (const entry of fs.readdirSync(cacheDir)) {
-        if (entry.startsWith(prefix) && !entry.startsWith(base)) fs.rmSync(path.join(cacheDir, entry), { force: true });
-      }
-    } catch { /* a read-only tree still synthesizes, just without the cache */ }
-  }
+      return JSON.parse(fs.readFileSync(`${cached}.exports`, 'utf8'));
+    } catch {
+      return undefined;
+    }
+  };
+  return { hash, code, names };
+}
+
+function transpileAndCache(bytes, filename, base, cached) {
+  const out = transpile(bytes.toString('utf8'), filename);
+  if (out.map) maps.set(filename, out.map);
+  const names = exportNames(out.code);
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    if (out.map) writeEntry(`${cached}.map`, out.map);
+    if (names && filename.startsWith(GENERATED)) writeEntry(`${cached}.exports`, JSON.stringify(names));
+    writeEntry(cached, out.code);
+    const prefix = base.slice(0, base.indexOf('-') + 1);
+    for (const entry of fs.readdirSync(cacheDir)) {
+      if (entry.startsWith(prefix) && !entry.startsWith(base)) fs.rmSync(path.join(cacheDir, entry), { force: true });
+    }
+  } catch { /* a read-only tree still synthesizes, just without the cache */ }
+  return { code: out.code, names };
+}
+
+function run(module, filename, code, hash) {
   if (compileCache.compilesItself(code)) module._compile(code, filename);
   else compileCache.runCached(module, code, filename, hash);
+}
+
+function compileTypeScript(module, filename) {
+  const { hash, code, names } = transpiled(filename);
+  const exported = filename.startsWith(GENERATED) ? names() : undefined;
+  if (!exported) return run(module, filename, code(), hash);
+  // A stand-in with the module's export names, each evaluating the module on first read: a synth
+  // that writes no object of a kind never runs (nor even reads) that kind's generated code.
+  let real;
+  const evaluate = () => {
+    if (!real) {
+      const inner = new module.constructor(filename, module);
+      inner.filename = filename;
+      inner.paths = module.paths;
+      run(inner, filename, code(), hash);
+      real = inner.exports;
+    }
+    return real;
+  };
+  const lazy = Object.defineProperty({}, '__esModule', { value: true });
+  for (const name of exported) Object.defineProperty(lazy, name, { enumerable: true, get: () => evaluate()[name] });
+  module.exports = lazy;
 }
 
 function register() {

@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as workflows from '../../imports/workflows-argoproj.io';
+// A binding, not a constant copied at load: the generated workflows code loads when a template is built.
+import { WorkflowTemplateSpecTemplatesRetryStrategyRetryPolicy as RetryPolicy } from '../../imports/workflows-argoproj.io';
 import { restrictedContainer, restrictedPod } from '../rules/security-context';
 
 // The step library of the pipeline's WorkflowTemplates: scripts, sizes, security contexts,
@@ -117,7 +119,7 @@ export function retry(limit: number, policy: workflows.WorkflowTemplateSpecTempl
     },
   };
 }
-export const RetryPolicy = workflows.WorkflowTemplateSpecTemplatesRetryStrategyRetryPolicy;
+export { RetryPolicy };
 
 /**
  * The build scripts exit 2 for what does not heal (a refused parameter, a wrong checksum, an
@@ -175,7 +177,8 @@ export function sizeLimit(q: string): workflows.WorkflowTemplateSpecTemplatesVol
   return workflows.WorkflowTemplateSpecTemplatesVolumesEmptyDirSizeLimit.fromString(q);
 }
 
-const TMP_VOLUME: Volume = { name: 'tmp', emptyDir: { sizeLimit: sizeLimit('512Mi') } };
+/** The writable /tmp of a read-only root (a function: the generated workflows code loads when a template is built, not with this file). */
+const tmpVolume = (): Volume => ({ name: 'tmp', emptyDir: { sizeLimit: sizeLimit('512Mi') } });
 const TMP_MOUNT: VolumeMount = { name: 'tmp', mountPath: '/tmp' };
 
 /** The pod identity of a step that calls the Kubernetes API. */
@@ -256,7 +259,7 @@ export function scriptStep(name: string, opts: ScriptOptions): Template {
     activeDeadlineSeconds: deadline(opts.deadlineSeconds),
     retryStrategy: opts.retry,
     volumes: [
-      ...(readOnlyRoot ? [TMP_VOLUME] : []),
+      ...(readOnlyRoot ? [tmpVolume()] : []),
       ...(opts.initContainers ?? []).map((i) => ({ name: `${i.name}-tmp`, emptyDir: { sizeLimit: sizeLimit('512Mi') } })),
       ...(opts.volumes ?? []),
     ],
@@ -288,7 +291,7 @@ export function rolloutsCommandStep(name: string, command: string[], image: stri
     securityContext: POD_SECURITY,
     activeDeadlineSeconds: deadline(120),
     retryStrategy: retry(2, RetryPolicy.ALWAYS, POD_ERROR_ONLY),
-    volumes: [TMP_VOLUME],
+    volumes: [tmpVolume()],
     container,
   };
 }
