@@ -106,6 +106,56 @@ describe('V8 code cache', () => {
   });
 });
 
+describe('source hashes', () => {
+  const { SETTLED_MS } = require('../bin/source-hashes');
+  // Inside the project: a file the hook compiles, and a preload that lists the files it reads.
+  fs.mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
+  const work = fs.mkdtempSync(path.join(ROOT, '.tmp', 'source-hashes-'));
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+  const probe = path.join(work, 'reads.js');
+  fs.writeFileSync(probe, `const fs = require('fs'); const read = fs.readFileSync; const seen = [];
+    fs.readFileSync = function (f, ...rest) { seen.push(String(f)); return read.call(this, f, ...rest); };
+    process.on('exit', () => process.stderr.write(JSON.stringify(seen)));`);
+  const runReading = (entry: string) => {
+    const r = spawnSync(process.execPath, ['-r', probe, '-r', HOOK, entry], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    return { stdout: r.stdout, reads: JSON.parse(r.stderr) as string[] };
+  };
+  const settle = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SETTLED_MS + 200);
+
+  test('a settled, untouched file is not read again; an edit of the same length with its times set back is', () => {
+    const source = path.join(work, 'settled.ts');
+    fs.writeFileSync(source, "process.stdout.write('alpha');\n");
+    // Whole seconds, so that setting them back restores the very nanoseconds: only the change time then tells.
+    const past = Math.floor(Date.now() / 1000) - 60;
+    fs.utimesSync(source, past, past);
+    settle();
+    expect(runReading(source).stdout).toBe('alpha');
+    // Recorded now: the next run knows the hash from the file's stat alone.
+    const again = runReading(source);
+    expect(again.stdout).toBe('alpha');
+    expect(again.reads).not.toContain(source);
+    const before = fs.statSync(source, { bigint: true });
+    fs.writeFileSync(source, "process.stdout.write('omega');\n");
+    fs.utimesSync(source, past, past);
+    const after = fs.statSync(source, { bigint: true });
+    expect([after.size, after.ino, after.mtimeNs]).toEqual([before.size, before.ino, before.mtimeNs]);
+    const edited = runReading(source);
+    expect(edited.stdout).toBe('omega');
+    expect(edited.reads).toContain(source);
+  });
+
+  test('a file changed within the settle time is read and hashed on every run', () => {
+    const source = path.join(work, 'young.ts');
+    fs.writeFileSync(source, "process.stdout.write('young');\n");
+    for (let i = 0; i < 2; i++) {
+      const r = runReading(source);
+      expect(r.stdout).toBe('young');
+      expect(r.reads).toContain(source);
+    }
+  });
+});
+
 describe('generated imports', () => {
   const IMPORTS = path.join(ROOT, 'imports');
   // Inside the project, where 'cdk8s' resolves.

@@ -4,8 +4,9 @@
 // (cdk8s-plus-27 alone is 3 MB of JavaScript); with the cache, V8 deserializes the functions the
 // last run compiled instead of parsing and compiling them again.
 //
-// Never stale: an entry is named by the SHA-1 of the module's path and exact source, so an edited
-// file is compiled anew (and its older entries removed); V8 checks each entry against its own
+// Never stale: an entry is named by the SHA-1 of the module's path and exact source (source-hashes.js
+// knows it without hashing when the file is untouched), so an edited file is compiled anew (and its
+// older entries removed); V8 checks each entry against its own
 // version, flags and the source's length as well, and a rejected entry is compiled and replaced.
 // Entries are written once the run is over (so they hold the functions that ran), atomically;
 // a read-only tree runs without the cache.
@@ -14,6 +15,7 @@ const fs = require('fs');
 const Module = require('module');
 const path = require('path');
 const vm = require('vm');
+const { sourceHash } = require('./source-hashes');
 
 const ROOT = path.join(__dirname, '..');
 /** One folder per Node version, architecture and flags: V8 refuses another's code cache. */
@@ -32,10 +34,6 @@ function entryName(filename, sourceHash) {
   return `${crypto.createHash('sha1').update(filename).digest('hex').slice(0, 16)}-${sourceHash}`;
 }
 
-/** The hash that names a source's entry: of the path and the exact source (a string or the file's bytes). */
-function sourceHash(filename, source) {
-  return crypto.createHash('sha1').update(filename).update('\0').update(source).digest('hex');
-}
 
 /** What Node's own compile does not need from us: sources it must handle itself. */
 function compilesItself(content) {
@@ -100,9 +98,9 @@ function install() {
   const compile = Module.prototype._compile;
   Module.prototype._compile = function cachedCompile(content, filename) {
     if (compilesItself(content)) return compile.call(this, content, filename);
-    return runCached(this, content, filename, sourceHash(filename, content));
+    return runCached(this, content, filename, sourceHash(filename, () => content));
   };
   process.on('exit', writePending);
 }
 
-module.exports = { install, runCached, sourceHash, entryName, compilesItself, cacheDir };
+module.exports = { install, runCached, entryName, compilesItself, cacheDir };

@@ -9,6 +9,7 @@
 const fs = require('fs');
 const path = require('path');
 const compileCache = require('./compile-cache');
+const { sourceHash } = require('./source-hashes');
 
 const cacheDir = path.join(__dirname, '..', 'node_modules', '.cache', 'ts-register');
 
@@ -60,13 +61,15 @@ function exportNames(code) {
 
 /** The transpiled code of a TypeScript file (from the cache, else esbuild), its export names, and the hash of its bytes. */
 function transpiled(filename) {
-  // The file's bytes name its entry: hashing them costs less than decoding them.
-  const bytes = fs.readFileSync(filename);
-  const hash = compileCache.sourceHash(filename, bytes);
+  // The file's bytes name its entry (hashing them costs less than decoding them); an untouched
+  // file's hash is known without reading it (source-hashes.js).
+  let bytes;
+  const read = () => (bytes = bytes || fs.readFileSync(filename));
+  const hash = sourceHash(filename, read);
   const base = compileCache.entryName(filename, hash);
   const cached = path.join(cacheDir, `${base}.js`);
   let out;
-  const fresh = () => (out = out || transpileAndCache(bytes, filename, base, cached));
+  const fresh = () => (out = out || transpileAndCache(read(), filename, base, cached));
   // esbuild writes ASCII only (its default charset escapes the rest): latin1 decodes it fastest.
   const code = () => {
     if (!out) {
