@@ -54,3 +54,24 @@ test('npm run import lists the rule nodes the gate would find itself, on the Gat
   for (const s of schemas) expect(ruleNodes(s)).toEqual(findRuleNodes(s));
   expect(schemas.map((s) => findRuleNodes(s).length).reduce((a, b) => a + b)).toBe(84);
 });
+
+test('descriptions are left out of the schemas (the gate never reads them); a property named description stays', () => {
+  const { withoutDescriptions } = require('../bin/build-schemas');
+  const schema = {
+    description: 'a widget', type: 'object', properties: {
+      description: { description: 'what the widget is for', type: 'string' },
+      list: { type: 'array', items: { description: 'one', type: 'object', additionalProperties: { description: 'any', type: 'string' } } },
+      either: { anyOf: [{ description: 'a number', type: 'integer' }, { type: 'string' }], 'x-kubernetes-int-or-string': true },
+    },
+  };
+  expect(withoutDescriptions(schema)).toEqual({
+    type: 'object', properties: {
+      description: { type: 'string' },
+      list: { type: 'array', items: { type: 'object', additionalProperties: { type: 'string' } } },
+      either: { anyOf: [{ type: 'integer' }, { type: 'string' }], 'x-kubernetes-int-or-string': true },
+    },
+  });
+  const appProject = JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', 'crds', 'argoproj.io_v1alpha1_AppProject.json'), 'utf8'));
+  expect(appProject.schema.properties.spec.properties.description).toEqual({ type: 'string', maxLength: 255 });
+  expect(JSON.stringify(appProject)).not.toMatch(/"description":"/);
+});

@@ -3,8 +3,8 @@
 // schemas/crds/<group>_<version>_<Kind>.json, so that synth reads small JSON files instead of
 // parsing megabytes of YAML every run. A version with `served: false` gets no schema: the API
 // server refuses its objects, and so does the gate (naming the served versions).
-// Each file: { scope, schema, ruleNodes? }. The schema is kept whole, `x-kubernetes-validations`
-// rules and `default`s included (the gate's CEL evaluator reads both); `ruleNodes` lists the key
+// Each file: { scope, schema, ruleNodes? }. The schema is kept whole but for descriptions,
+// `x-kubernetes-validations` rules and `default`s included (the gate's CEL evaluator reads both); `ruleNodes` lists the key
 // paths from the schema root to every node that carries rules, so the gate never walks a schema
 // to find them (lib/validate/cel-rules.ts `findRuleNodes` finds the same list, tested).
 'use strict';
@@ -23,6 +23,23 @@ function ruleNodes(schema, at = [], out = []) {
   return out;
 }
 
+/**
+ * The schema without the `description` of its nodes: two thirds of a CRD's bytes, which the gate
+ * never reads, and every synth would parse. A property that is itself named `description` stays.
+ */
+function withoutDescriptions(schema) {
+  if (!schema || typeof schema !== 'object' || Array.isArray(schema)) return schema;
+  const out = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'description') continue;
+    if (key === 'properties' || key === 'patternProperties') out[key] = Object.fromEntries(Object.entries(value).map(([name, prop]) => [name, withoutDescriptions(prop)]));
+    else if (key === 'items' || key === 'additionalProperties' || key === 'not') out[key] = withoutDescriptions(value);
+    else if (key === 'allOf' || key === 'anyOf' || key === 'oneOf') out[key] = value.map(withoutDescriptions);
+    else out[key] = value;
+  }
+  return out;
+}
+
 /** Writes the schema files of every CRD under crdDir (one folder per upstream project) into outDir; returns their names. */
 function buildSchemas(crdDir, outDir) {
   fs.rmSync(outDir, { recursive: true, force: true });
@@ -38,7 +55,7 @@ function buildSchemas(crdDir, outDir) {
         for (const version of crd.spec.versions) {
           if (version.served === false) continue;
           const name = `${crd.spec.group}_${version.name}_${crd.spec.names.kind}.json`;
-          const schema = version.schema.openAPIV3Schema;
+          const schema = withoutDescriptions(version.schema.openAPIV3Schema);
           const nodes = ruleNodes(schema);
           fs.writeFileSync(path.join(outDir, name), JSON.stringify({ scope: crd.spec.scope, ...(nodes.length ? { ruleNodes: nodes } : {}), schema }));
           written.push(name);
@@ -49,7 +66,7 @@ function buildSchemas(crdDir, outDir) {
   return written;
 }
 
-module.exports = { buildSchemas, ruleNodes };
+module.exports = { buildSchemas, ruleNodes, withoutDescriptions };
 
 if (require.main === module) {
   const root = path.join(__dirname, '..');
