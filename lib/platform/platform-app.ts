@@ -15,6 +15,7 @@ import { provideSelfCheck, underPlatformGate } from '../props/self-check';
 import { stringifyManifest } from '../synth/yaml-emitter';
 import { buildReport, emitSynth, readFiles } from '../synth/synth-report';
 import { renderInventory } from '../synth/inventory';
+import { startValidation } from '../synth/gate-runner';
 import { checkOptions, P } from '../props/schema';
 import { compare } from '../util';
 
@@ -102,6 +103,14 @@ export class PlatformApp extends App {
 
   /** Every object, rendered and checked, with the file it belongs to; throws ValidationError on problems. */
   public manifests(): Manifest[] {
+    const { manifests, folders } = this.collect();
+    const problems = validateManifests(manifests, { folders });
+    if (problems.length) throw new ValidationError(problems);
+    return manifests;
+  }
+
+  /** Every object rendered, with the file it belongs to, and what the environments tell the gate; throws ValidationError on the constructs' own problems. */
+  private collect(): { manifests: Manifest[]; folders: Map<string, FolderTarget> } {
     const errors: string[] = [];
     const objects: ApiObject[] = [];
     const folders = new Map<string, FolderTarget>();
@@ -123,9 +132,7 @@ export class PlatformApp extends App {
       const doc = normalize(obj.toJson());
       return { file: `${folder}/${unit}.yaml`, doc };
     });
-    const problems = validateManifests(manifests, { folders });
-    if (problems.length) throw new ValidationError(problems);
-    return manifests;
+    return { manifests, folders };
   }
 
   /** The manifests' files (path relative to the output folder -> content): YAML and a Kustomization per folder, sorted and stable. */
@@ -138,10 +145,25 @@ export class PlatformApp extends App {
     return outputFiles(this.manifests());
   }
 
-  /** Validates, then replaces the output folder with the new files in one rename; reports what changed (`onSynth`). */
+  /**
+   * Validates, then replaces the output folder with the new files in one rename; reports what
+   * changed (`onSynth`). The files are written in memory while the gate runs (on its own thread
+   * where the synth runner provides one): nothing reaches the folder before the gate has passed.
+   */
   public override synth(): void {
-    const manifests = this.manifests();
-    const files = outputFiles(manifests);
+    const { manifests, folders } = this.collect();
+    const validation = startValidation(manifests, { folders });
+    let files: Map<string, string> | undefined;
+    let failure: unknown;
+    try {
+      files = outputFiles(manifests);
+    } catch (err) {
+      failure = err;
+    }
+    // The gate's problems come first: an object it refuses may be what the rendering failed on.
+    const problems = validation.problems();
+    if (problems.length) throw new ValidationError(problems);
+    if (!files) throw failure;
     const before = readFiles(this.outdir);
     writeAtomically(this.outdir, files);
     emitSynth(buildReport(this.outdir, manifests, before, files));
