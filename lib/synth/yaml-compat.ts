@@ -1,4 +1,4 @@
-import * as YAML from 'yaml';
+import type * as YAML from 'yaml';
 
 /*
  * What YAML 1.1 readers make of a string, so that the manifests read the same everywhere.
@@ -17,6 +17,9 @@ import * as YAML from 'yaml';
  * YAML 1.1 readers also take NEL, LS and PS as line breaks and refuse DEL, C1 controls, U+FFFE and
  * U+FFFF anywhere in the stream (yaml_parser_update_buffer in readerc.go), while the library writes
  * them raw, even inside double quotes: strings holding them are written double-quoted with escapes.
+ *
+ * The library itself is loaded only when these options are read (yaml-emitter.ts writes most
+ * documents without it).
  */
 
 const INT = 'tag:yaml.org,2002:int';
@@ -41,8 +44,13 @@ export const GO_YAML_V2_TAGS: YAML.ScalarTag[] = [
   quotingTag('tag:yaml.org,2002:value', 'YAML11', /^=$/),
 ];
 
+let compatTags: YAML.Tags | undefined;
+
 /** The schema whose readings every written string must survive: YAML 1.1 as the library and go-yaml v2 read it. */
-export const YAML_1_1_COMPAT: YAML.Tags = [...new YAML.Schema({ schema: 'yaml-1.1' }).tags, ...GO_YAML_V2_TAGS];
+export function yaml11CompatTags(): YAML.Tags {
+  const lib: typeof YAML = require('yaml');
+  return (compatTags ??= [...new lib.Schema({ schema: 'yaml-1.1' }).tags, ...GO_YAML_V2_TAGS]);
+}
 
 /** Characters YAML 1.1 readers take as line breaks (NEL, LS, PS) or refuse (DEL, C1 controls, U+FFFE, U+FFFF). */
 export const NOT_YAML_1_1_TEXT = /[\x7f-\x9f\u2028\u2029\ufffe\uffff]/;
@@ -54,6 +62,11 @@ function escape(c: string): string {
   return ESCAPES[c] ?? (code < 0x100 ? `\\x${code.toString(16).toUpperCase()}` : `\\u${code.toString(16).toUpperCase()}`);
 }
 
+/** A double-quoted scalar with each character YAML 1.1 cannot carry raw written as an escape (inside double quotes they are content, never part of an escape). */
+export function escapeNotYaml11Text(doubleQuoted: string): string {
+  return doubleQuoted.replace(NOT_YAML_1_1_TEXT_ALL, escape);
+}
+
 /** The library's string tag, except that strings with characters YAML 1.1 cannot carry raw are double-quoted with escapes. */
 function yaml11SafeStrings(tags: YAML.Tags): YAML.Tags {
   return tags.map((tag) => {
@@ -63,16 +76,16 @@ function yaml11SafeStrings(tags: YAML.Tags): YAML.Tags {
       ...base,
       stringify(item, ctx, onComment, onChompKeep) {
         if (typeof item.value !== 'string' || !NOT_YAML_1_1_TEXT.test(item.value)) return base.stringify(item, ctx, onComment, onChompKeep);
-        // Inside double quotes the characters are content, never part of an escape: each becomes one.
-        const quoted = base.stringify({ ...item, type: YAML.Scalar.QUOTE_DOUBLE } as YAML.Scalar, ctx, onComment, onChompKeep);
-        return quoted.replace(NOT_YAML_1_1_TEXT_ALL, escape);
+        return escapeNotYaml11Text(base.stringify({ ...item, type: 'QUOTE_DOUBLE' } as YAML.Scalar, ctx, onComment, onChompKeep));
       },
     } as YAML.ScalarTag;
   });
 }
 
-/** Library options that make YAML 1.2 output read the same through YAML 1.1 readers. */
+/** Library options that make YAML 1.2 output read the same through YAML 1.1 readers; `compat` loads the library when read. */
 export const YAML_1_1_SAFE = {
-  compat: YAML_1_1_COMPAT,
+  get compat(): YAML.Tags {
+    return yaml11CompatTags();
+  },
   customTags: yaml11SafeStrings,
 };
