@@ -1,4 +1,6 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { PlatformApp, stringifyManifest, YAML_OPTIONS } from '../lib';
@@ -66,6 +68,20 @@ describe('YAML emitter', () => {
     }
     expect(documents).toBeGreaterThan(50);
   });
+
+  test('a synth of the sample never loads the YAML library', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'yaml-emitter-'));
+    const probe = path.join(outdir, 'probe.js');
+    // Run beside bin/synth.js: at exit, the modules of the project's `yaml` (cdk8s carries a copy of its own) that were loaded.
+    fs.writeFileSync(probe, `process.on('exit', () => process.stderr.write('yaml modules: ' + Object.keys(require.cache)
+      .filter((f) => f.includes('/node_modules/yaml/') && !f.includes('/node_modules/cdk8s/')).length + '\\n'));\n`);
+    const root = path.join(__dirname, '..');
+    const run = spawnSync(process.execPath, ['-r', probe, path.join(root, 'bin', 'synth.js'), '--quiet', '--outdir', path.join(outdir, 'dist')], { cwd: root, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain('yaml modules: 0\n');
+    expect(fs.readdirSync(path.join(outdir, 'dist'))).toContain('dev');
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }, 60_000);
 
   test('the typed-scalar test is the one the library derives from its schema and the compat tags', () => {
     const { tags, compat } = new YAML.Document(null, YAML_OPTIONS).schema;
