@@ -16,7 +16,8 @@ const MULTI_LINE = [
   'a\nb', 'a\nb\n', 'a\nb\n\n', 'a\nb\n\n\n', '\n', '\n\n', '\na', '\n\na\n', ' a\nb', '  a\n b\n', '\n  a\n', 'a\n\n\nb', 'a \nb', 'a\n b',
   'a\t\nb', 'a\n\tb', 'a\n ', 'a\n\t', 'a\n\n ', '#!/bin/sh\nset -eu\necho "{{inputs.parameters.x}}" | tr a b\n', '---\na: b\n', 'x\n---\n...\n',
   '...\n', '%YAML\nx', 'x\n%\n', 'key: value\n- item\n', 'é\n日本語\n🚀', 'a\r\nb\n', 'a\rb\nc', `${'x'.repeat(2000)}\n${'y '.repeat(500)}\n`, 'it\'s\n"q"\n',
-  'trailing spaces  \nline\n', '\t\n', ' \n', 'a\u2028\nb\n', 'summary: {{ $labels.app }} is down\ndescription: >\n  more\n',
+  'trailing spaces  \nline\n', '\t\n', ' \n', 'a\u2028\nb\n', '\tfirst\nsecond', '\n\n\tx\n', '   \n', ' \n\t\n', `${'x'.repeat(40)}\r\n \nend`,
+  `${'x'.repeat(40)}\n \n`, 'a\n \nb\n', 'summary: {{ $labels.app }} is down\ndescription: >\n  more\n',
 ];
 
 const TRICKY = [

@@ -1,4 +1,4 @@
-import { escapeNotYaml11Text, NOT_YAML_1_1_TEXT } from './yaml-compat';
+import { escapeNotYaml11Text, misreadAsBlock, NOT_YAML_1_1_TEXT, oneSpaceLine } from './yaml-compat';
 
 /*
  * Scalars written exactly as the `yaml` library (2.9.1) writes them with the emitter's options
@@ -73,8 +73,13 @@ const SHORT_ESCAPES: Record<string, string> = { '0000': '\\0', '0007': '\\a', '0
 /** blockString: runs of newlines followed by more text (`blockEndNewlines`). */
 const BLOCK_END_NEWLINES = /(^|(?<!\n))\n+(?!\n|$)/g;
 
-/** doubleQuotedString: JSON's quoting, shorter escapes, and (outside keys) line breaks for `\n` in long strings. */
+/**
+ * doubleQuotedString: JSON's quoting, shorter escapes, and (outside keys) line breaks for `\n` in
+ * long strings; on one line, as for keys, where a line of one space would read back as a backslash
+ * (yaml-compat.ts yaml11SafeStrings).
+ */
 function doubleQuoted(value: string, indent: string, implicitKey: boolean): string {
+  const oneLine = implicitKey || oneSpaceLine(value);
   const json = JSON.stringify(value);
   let str = '';
   let start = 0;
@@ -93,7 +98,7 @@ function doubleQuoted(value: string, indent: string, implicitKey: boolean): stri
       str += SHORT_ESCAPES[code] ?? (code.startsWith('00') ? `\\x${code.substr(2)}` : json.substr(i, 6));
       i += 5;
       start = i + 1;
-    } else if (json[i + 1] === 'n' && !(implicitKey || json[i + 2] === '"' || json.length < 40)) {
+    } else if (json[i + 1] === 'n' && !(oneLine || json[i + 2] === '"' || json.length < 40)) {
       // The first line break is folded away when read: written twice, then one per further `\n`.
       str += `${json.slice(start, i)}\n\n`;
       while (json[i + 2] === '\\' && json[i + 3] === 'n' && json[i + 4] !== '"') {
@@ -177,14 +182,14 @@ function plainOrOther(value: string, indent: string, implicitKey: boolean): stri
 
 /**
  * A string as the library writes it with the compat tags: yaml-compat.ts yaml11SafeStrings first
- * (characters YAML 1.1 cannot carry raw: double quotes with escapes), then stringifyString (control
- * characters: double quotes), then plainString.
+ * (characters YAML 1.1 cannot carry raw: double quotes with escapes; blocks that would not read
+ * back: double quotes), then stringifyString (control characters: double quotes), then plainString.
  */
 export function stringScalar(value: string, indent: string, implicitKey: boolean): string {
   if (NOT_YAML_1_1_TEXT.test(value)) {
     return escapeNotYaml11Text(doubleQuoted(value, indent, implicitKey));
   }
-  return CONTROL.test(value) ? doubleQuoted(value, indent, implicitKey) : plainOrOther(value, indent, implicitKey);
+  return CONTROL.test(value) || misreadAsBlock(value) ? doubleQuoted(value, indent, implicitKey) : plainOrOther(value, indent, implicitKey);
 }
 
 /** stringifyNumber, which every number tag of the core schema uses for a plain JS number: JSON's form, `-0`, `.nan`, `.inf`. */
