@@ -6,7 +6,7 @@ import { JavaApp, Manifest, PlatformApp, stringifyManifest } from '../lib';
 import { renderFiles, writeAtomically } from '../lib/platform/platform-app';
 import { declarePlatform } from '../bench/apps';
 import { platform, tempDir } from './support/platform';
-import { ALL_TRICKY_SCALARS, CONFIG_MAP_KEY, LABEL_VALUE, TRICKY_SCALARS } from './support/tricky-scalars';
+import { ALL_TRICKY_SCALARS, CONFIG_MAP_KEY, generatedMultiLineStrings, LABEL_VALUE, TRICKY_SCALARS } from './support/tricky-scalars';
 import { asJson, buildGoReader, byObject, Doc, foldersOf, hasKustomize, kustomize, readTree, readWithGo } from './support/yaml-readers';
 
 /**
@@ -221,6 +221,32 @@ describe('a table of tricky scalars', () => {
     expect(read).toEqual(asJson(doc));
     // And through the library's own YAML 1.2 reading (keys are unique by construction: no quadratic check).
     expect(YAML.parse(text, { uniqueKeys: false })).toEqual(asJson(doc));
+  });
+
+  test('generated multi-line strings (block literals of every header, quoted forms) read back through sigs.k8s.io/yaml as written', () => {
+    const strings = generatedMultiLineStrings(2000);
+    const doc = { apiVersion: 'example.com/v1', kind: 'Strings', metadata: { name: 'multi-line' }, values: strings, nested: [{ data: Object.fromEntries(strings.map((v, i) => [`k${i}`, v])) }] };
+    const text = stringifyManifest(doc);
+    expect(text).toMatch(/: \|2\+\n/);
+    expect(readWithGo(text)).toEqual([asJson(doc)]);
+  });
+
+  test('text the YAML library would write so that it reads back otherwise is double-quoted, and reads back through sigs.k8s.io/yaml', () => {
+    const x40 = 'x'.repeat(40);
+    // A tab opening a block's first line, blanks-only blocks, a line of one space in folded double quotes: the library's choices misread.
+    const cases = { tabFirst: '\tcol1\tcol2\nrow\n', tabAfterBreak: '\n\tx\n', blanks: '   \n', blanksAndTab: ' \n\t\n', oneSpaceLine: `${x40}\r\n \nend`, tabLater: 'a\n\tb\n' };
+    const text = stringifyManifest(cases);
+    expect(text).toBe([
+      'tabFirst: "\\tcol1\\tcol2\\nrow\\n"', 'tabAfterBreak: "\\n\\tx\\n"', 'blanks: "  \\ \\n"', 'blanksAndTab: "\\ \\n\\t\\n"',
+      `oneSpaceLine: "${x40}\\r\\n\\ \\nend"`, 'tabLater: |', '  a', '  \tb', '',
+    ].join('\n'));
+    expect(readWithGo(text)).toEqual([cases]);
+    expect(YAML.parse(text)).toEqual(cases);
+    // What the library writes without the compat tags does not read back.
+    const plain = YAML.stringify(cases, { lineWidth: 0 });
+    expect(() => readWithGo(plain)).toThrow(/found a tab character where an indentation space is expected/);
+    const { tabFirst, tabAfterBreak, blanksAndTab, ...rest } = cases;
+    expect(YAML.parse(YAML.stringify(rest, { lineWidth: 0 }))).toEqual({ ...rest, blanks: '\n', oneSpaceLine: `${x40}\r\n\\\nend` });
   });
 
   withKustomize('the generated strings read back through `kubectl kustomize` as written (but a `<<` key)', () => {

@@ -37,3 +37,42 @@ export const ALL_TRICKY_SCALARS: string[] = [...new Set(Object.values(TRICKY_SCA
 export const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 /** ConfigMap data keys the API server accepts (validation.IsConfigMapKey). */
 export const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/** mulberry32: a small deterministic generator of numbers in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Pieces of lines that scripts, config files and rule descriptions hold, and what trips block scalars up. */
+const LINE_PIECES = [
+  '', ' ', '  ', '   ', '\t', 'a', 'text', '  indented', '    deeper', 'trailing ', 'trailing\t', '\tleading tab', 'tab\there',
+  '# comment', 'a # b', 'key: value', 'key:', '- item', '-', '? q', '---', '...', '--- x', '...y', '%YAML 1.2', '%', '|', '|-', '>+',
+  'é ü 日本語 🚀', '"quoted"', "it's", '\'both" quotes', '{{ inputs.parameters.image }}', '{{= sprig.trim(x) }}', '$(VAR) ${X}',
+  'echo "a" | grep -v b; exit 1', 'if [ -z "$X" ]; then', 'fi', '(a) <b> [c] {d} !e *f &g ~h', 'a\rb', '\r', 'x'.repeat(300),
+  'word '.repeat(60).trim(), '1.5', 'true', 'on', '~', '0x1F', '\u00a0nbsp', '\\escaped\\n', '@at', '`tick`',
+];
+
+/**
+ * Deterministic multi-line strings: lines of the pieces above, joined by one to three line breaks,
+ * with or without leading breaks and with zero to three trailing ones (sometimes blanks after them).
+ */
+export function generatedMultiLineStrings(count: number, seed = 5): string[] {
+  const next = seededRandom(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
+  const breaks = () => '\n'.repeat(next() < 0.7 ? 1 : 2 + Math.floor(next() * 2));
+  return Array.from({ length: count }, () => {
+    const lines = Array.from({ length: 1 + Math.floor(next() * 5) }, () => (next() < 0.3 ? pick(LINE_PIECES) + pick(LINE_PIECES) : pick(LINE_PIECES)));
+    let text = lines.reduce((acc, line, i) => (i === 0 ? line : acc + breaks() + line), '');
+    if (next() < 0.15) text = breaks() + text;
+    text += '\n'.repeat(pick([0, 1, 1, 1, 2, 3]));
+    if (next() < 0.05) text += pick([' ', '\t', '  ']);
+    // At least one line break, so that each is a multi-line string.
+    return text.includes('\n') ? text : `${text}\n${pick(LINE_PIECES)}`;
+  });
+}

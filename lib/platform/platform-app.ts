@@ -3,7 +3,6 @@ import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Node } from 'constructs';
 import { ConfigError } from '../props/errors';
-import * as YAML from 'yaml';
 import { useDictionaryChildTables } from '../synth/child-tables';
 import { Environment } from './environment';
 import { FolderTarget } from '../validate/folders';
@@ -226,7 +225,7 @@ export function renderFiles(manifests: Manifest[]): Map<string, string> {
   }
   for (const [folder, resources] of folders) {
     // `kubectl kustomize dist/<env>` (and Argo CD) render exactly the synthesized objects.
-    files.set(`${folder}/${KUSTOMIZATION_FILE}`, YAML.stringify({
+    files.set(`${folder}/${KUSTOMIZATION_FILE}`, stringifyManifest({
       apiVersion: 'kustomize.config.k8s.io/v1beta1',
       kind: 'Kustomization',
       resources,

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as YAML from 'yaml';
+import type * as YAML from 'yaml';
 import { PlatformApp } from './platform-app';
 
 /**
@@ -22,10 +22,12 @@ export class PlatformTesting {
    * (PropError, ValidationError...) when the platform is invalid.
    */
   public static synth(app: PlatformApp): Record<string, any[]> {
+    // Loaded here: a synth does not need the YAML library (the emitter writes without it).
+    const yaml: typeof YAML = require('yaml');
     const out: Record<string, any[]> = {};
     for (const [file, text] of app.files()) {
       if (!file.endsWith('.yaml')) continue;
-      out[file] = YAML.parseAllDocuments(text).map((d) => d.toJS()).filter((d) => d !== null && d !== undefined);
+      out[file] = yaml.parseAllDocuments(text).map((d) => d.toJS()).filter((d) => d !== null && d !== undefined);
     }
     return out;
   }

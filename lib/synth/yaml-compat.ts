@@ -1,4 +1,4 @@
-import * as YAML from 'yaml';
+import type * as YAML from 'yaml';
 
 /*
  * What YAML 1.1 readers make of a string, so that the manifests read the same everywhere.
@@ -17,6 +17,22 @@ import * as YAML from 'yaml';
  * YAML 1.1 readers also take NEL, LS and PS as line breaks and refuse DEL, C1 controls, U+FFFE and
  * U+FFFF anywhere in the stream (yaml_parser_update_buffer in readerc.go), while the library writes
  * them raw, even inside double quotes: strings holding them are written double-quoted with escapes.
+ *
+ * Where the library's own output does not read back as written (yaml@2.9.1
+ * dist/stringify/stringifyString.js), the string is written another way the library knows:
+ *
+ * - multi-line text whose first line starts with a tab becomes a block (`|`, then an indented tab);
+ *   go-yaml (v2 for kubectl and Argo CD, v3 for kustomize) refuses a tab where a block scalar's
+ *   indentation is still being detected (scannerc.go yaml_parser_scan_block_scalar_breaks: "found a
+ *   tab character where an indentation space is expected"): double quotes, as libyaml writes it;
+ * - multi-line text of blanks only (`"  \n"`) becomes a block of more-indented empty lines, read
+ *   back as bare line breaks by go-yaml and by the library itself (blockString): double quotes;
+ * - in double quotes long enough to be written over several lines, a line of exactly one space
+ *   gets both of doubleQuotedString's escapes (after a break, before a break) and reads back as a
+ *   backslash: such text is written on one line, with `\n` escapes, as the library writes keys.
+ *
+ * The library itself is loaded only when these options are read (yaml-emitter.ts writes most
+ * documents without it).
  */
 
 const INT = 'tag:yaml.org,2002:int';
@@ -41,8 +57,13 @@ export const GO_YAML_V2_TAGS: YAML.ScalarTag[] = [
   quotingTag('tag:yaml.org,2002:value', 'YAML11', /^=$/),
 ];
 
+let compatTags: YAML.Tags | undefined;
+
 /** The schema whose readings every written string must survive: YAML 1.1 as the library and go-yaml v2 read it. */
-export const YAML_1_1_COMPAT: YAML.Tags = [...new YAML.Schema({ schema: 'yaml-1.1' }).tags, ...GO_YAML_V2_TAGS];
+export function yaml11CompatTags(): YAML.Tags {
+  const lib: typeof YAML = require('yaml');
+  return (compatTags ??= [...new lib.Schema({ schema: 'yaml-1.1' }).tags, ...GO_YAML_V2_TAGS]);
+}
 
 /** Characters YAML 1.1 readers take as line breaks (NEL, LS, PS) or refuse (DEL, C1 controls, U+FFFE, U+FFFF). */
 export const NOT_YAML_1_1_TEXT = /[\x7f-\x9f\u2028\u2029\ufffe\uffff]/;
@@ -54,7 +75,26 @@ function escape(c: string): string {
   return ESCAPES[c] ?? (code < 0x100 ? `\\x${code.toString(16).toUpperCase()}` : `\\u${code.toString(16).toUpperCase()}`);
 }
 
-/** The library's string tag, except that strings with characters YAML 1.1 cannot carry raw are double-quoted with escapes. */
+/** Multi-line text the library would write as a block that does not read back: first line starting with a tab, or blanks only. */
+export function misreadAsBlock(value: string): boolean {
+  return value.includes('\n') && (/^\n*\t/.test(value) || /^[\n\t ]*[\t ][\n\t ]*$/.test(value));
+}
+
+/** Text with a line of exactly one space, which the library's folded double quotes write as an escaped backslash. */
+export function oneSpaceLine(value: string): boolean {
+  return value.includes('\n \n');
+}
+
+/** A double-quoted scalar with each character YAML 1.1 cannot carry raw written as an escape (inside double quotes they are content, never part of an escape). */
+export function escapeNotYaml11Text(doubleQuoted: string): string {
+  return doubleQuoted.replace(NOT_YAML_1_1_TEXT_ALL, escape);
+}
+
+/**
+ * The library's string tag, except that strings with characters YAML 1.1 cannot carry raw are
+ * double-quoted with escapes, and text it would write so that it reads back otherwise is written
+ * in double quotes (see above).
+ */
 function yaml11SafeStrings(tags: YAML.Tags): YAML.Tags {
   return tags.map((tag) => {
     if (typeof tag === 'string' || tag.tag !== STR || !tag.stringify) return tag;
@@ -62,17 +102,23 @@ function yaml11SafeStrings(tags: YAML.Tags): YAML.Tags {
     return {
       ...base,
       stringify(item, ctx, onComment, onChompKeep) {
-        if (typeof item.value !== 'string' || !NOT_YAML_1_1_TEXT.test(item.value)) return base.stringify(item, ctx, onComment, onChompKeep);
-        // Inside double quotes the characters are content, never part of an escape: each becomes one.
-        const quoted = base.stringify({ ...item, type: YAML.Scalar.QUOTE_DOUBLE } as YAML.Scalar, ctx, onComment, onChompKeep);
-        return quoted.replace(NOT_YAML_1_1_TEXT_ALL, escape);
+        const { value } = item;
+        if (typeof value !== 'string') return base.stringify(item, ctx, onComment, onChompKeep);
+        const quoted = (c = ctx) => base.stringify({ ...item, type: 'QUOTE_DOUBLE' } as YAML.Scalar, c, onComment, onChompKeep);
+        const escaped = NOT_YAML_1_1_TEXT.test(value);
+        let out = escaped || misreadAsBlock(value) ? quoted() : base.stringify(item, ctx, onComment, onChompKeep);
+        // On one line, as keys are: the library never folds a key's double quotes.
+        if (out.startsWith('"') && oneSpaceLine(value)) out = quoted({ ...ctx, implicitKey: true });
+        return escaped ? escapeNotYaml11Text(out) : out;
       },
     } as YAML.ScalarTag;
   });
 }
 
-/** Library options that make YAML 1.2 output read the same through YAML 1.1 readers. */
+/** Library options that make YAML 1.2 output read the same through YAML 1.1 readers; `compat` loads the library when read. */
 export const YAML_1_1_SAFE = {
-  compat: YAML_1_1_COMPAT,
+  get compat(): YAML.Tags {
+    return yaml11CompatTags();
+  },
   customTags: yaml11SafeStrings,
 };

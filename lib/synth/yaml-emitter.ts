@@ -1,55 +1,29 @@
-import * as YAML from 'yaml';
+import type * as YAML from 'yaml';
 import { YAML_1_1_SAFE } from './yaml-compat';
+import { numberScalar, stringScalar } from './yaml-strings';
 
-/** How documents are serialized (shared with the benchmark's serialization floor); the fast path below writes the same bytes. */
+/**
+ * How the `yaml` library serializes documents (shared with the benchmark's serialization floor):
+ * the emitter below writes the same bytes without it. Reading `compat` loads the library.
+ */
 export const YAML_OPTIONS = {
   lineWidth: 0,
   // Manifests never share sub-objects that must become anchors; skipping the search is ~25% faster.
   aliasDuplicateObjects: false,
   // YAML 1.2 that YAML 1.1 readers (kubectl, Argo CD, kustomize) read the same: see yaml-compat.ts.
-  ...YAML_1_1_SAFE,
+  get compat(): YAML.Tags {
+    return YAML_1_1_SAFE.compat;
+  },
+  customTags: YAML_1_1_SAFE.customTags,
 };
 
-/** Characters a scalar may have for the fast path: no indicators, quotes, comments or non-ASCII. */
-const PLAIN = /^[A-Za-z0-9_./=+-][A-Za-z0-9 _./:=@+%,-]*$/;
-/** Text the library double-quotes although its characters are plain: `: ` inside, a trailing space or colon, a lone or `- ` dash. */
-const QUOTED_ANYWAY = /: |[ :]$|^-( |$)/;
-/** A document marker at the start changes the indentation rules: left to the library. */
-const DOCUMENT_MARKER = /^(---|\.\.\.)/;
-
-let typedScalar: RegExp | undefined;
-
-/**
- * The library's test (stringifyString.js, plainString): a string is quoted when a default tag of the
- * schema or of the `compat` schema other than `str` matches it. Its tags' tests, joined into one
- * expression (none has flags or back-references), so each string is matched once.
- */
-function typedScalarTest(): RegExp {
-  const { tags, compat } = new YAML.Document(null, YAML_OPTIONS).schema;
-  const tests = [...tags, ...(compat ?? [])]
-    .filter((tag: any) => tag.default && tag.tag !== 'tag:yaml.org,2002:str' && tag.test)
-    .map((tag: any) => tag.test as RegExp);
-  const odd = tests.find((re) => !(re instanceof RegExp) || re.flags !== '' || /\\[1-9]/.test(re.source));
-  if (odd) throw new Error(`yaml-emitter: tag test ${String(odd)} cannot be joined; teach typedScalarTest() about it`);
-  return new RegExp(tests.map((re) => `(?:${re.source})`).join('|'));
-}
-
-/** Strings YAML 1.2 or 1.1 would read back as another type (`true`, `on`, `8080`, `0o17`, `1e3`, `null`...). */
-function readsAsOtherType(s: string): boolean {
-  return (typedScalar ??= typedScalarTest()).test(s);
-}
-
-/** A scalar as the library writes it in block context (keys too), or undefined where only the library knows. */
-function scalar(value: unknown): string | undefined {
+/** A scalar in block context as the library writes it (yaml-strings.ts), or undefined where only the library knows. */
+function scalar(value: unknown, indent: string, implicitKey: boolean): string | undefined {
   switch (typeof value) {
     case 'string':
-      if (value === '') return '""';
-      if (!PLAIN.test(value) || DOCUMENT_MARKER.test(value)) return undefined;
-      // None of these characters needs an escape, so the library's double quotes are plain JSON quotes.
-      return QUOTED_ANYWAY.test(value) || readsAsOtherType(value) ? `"${value}"` : value;
+      return stringScalar(value, indent, implicitKey);
     case 'number':
-      // Integers only (`-0` too keeps its sign in the library); fractions and exponents go to it.
-      return Number.isSafeInteger(value) && !Object.is(value, -0) ? String(value) : undefined;
+      return numberScalar(value);
     case 'boolean':
       return String(value);
     default:
@@ -57,57 +31,85 @@ function scalar(value: unknown): string | undefined {
   }
 }
 
+/** A plain object the library writes as a map (its own `toJSON` would be called first: left to the library). */
 function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype && typeof (value as any).toJSON !== 'function';
 }
 
-/** Lines of a map's entries at `indent`; false when some value needs the library. */
+/** An array the library writes as a sequence (holes and `undefined` items are left to it). */
+function isSeq(value: unknown): value is unknown[] {
+  return Array.isArray(value) && Object.getPrototypeOf(value) === Array.prototype && typeof (value as any).toJSON !== 'function';
+}
+
+/**
+ * Lines of a non-empty collection's entries or items at `indent`; false when something needs the
+ * library. A scalar's text (yaml-strings.ts) may span lines: its node is indented two spaces deeper.
+ */
+function collectionLines(value: Record<string, unknown> | unknown[], indent: string, out: string[]): boolean {
+  return Array.isArray(value) ? seqLines(value, indent, out) : mapLines(value, indent, out);
+}
+
+/** An empty collection's flow form, undefined for anything else. */
+function emptyCollection(value: unknown): string | undefined {
+  if (isSeq(value)) return value.length === 0 ? '[]' : undefined;
+  return isMap(value) && Object.keys(value).length === 0 ? '{}' : undefined;
+}
+
+/** Lines of a map's entries at `indent`. */
 function mapLines(map: Record<string, unknown>, indent: string, out: string[]): boolean {
+  const inner = `${indent}  `;
   for (const key of Object.keys(map)) {
-    const k = scalar(key);
+    const k = stringScalar(key, inner, true);
     const value = map[key];
-    // Keys over 1,024 characters become explicit (`? key`) keys.
-    if (k === undefined || k.length > 1024 || value === undefined) return false;
-    const isList = Array.isArray(value);
-    if (!isList && !isMap(value)) {
-      const v = scalar(value);
+    // Keys over 1,024 characters become explicit (`? key`) keys; undefined values are dropped.
+    if (k.length > 1024 || value === undefined) return false;
+    if (!isSeq(value) && !isMap(value)) {
+      const v = scalar(value, inner, false);
       if (v === undefined) return false;
       out.push(`${indent}${k}: ${v}\n`);
-    } else if (isList ? value.length === 0 : Object.keys(value).length === 0) {
-      out.push(`${indent}${k}: ${isList ? '[]' : '{}'}\n`);
-    } else {
-      // A collection starts on the line after its key, two spaces deeper.
-      out.push(`${indent}${k}:\n`);
-      if (!(isList ? seqLines(value, `${indent}  `, out) : mapLines(value as Record<string, unknown>, `${indent}  `, out))) return false;
+      continue;
     }
+    const empty = emptyCollection(value);
+    if (empty !== undefined) {
+      out.push(`${indent}${k}: ${empty}\n`);
+      continue;
+    }
+    // A collection starts on the line after its key; a map two spaces deeper, a sequence's dashes at the key's column plus two.
+    out.push(`${indent}${k}:\n`);
+    if (!collectionLines(value, inner, out)) return false;
   }
   return true;
 }
 
-/** Lines of a sequence's items at `indent` (sequences are indented under their key). */
+/** Lines of a sequence's items, dashes at `indent`. */
 function seqLines(seq: unknown[], indent: string, out: string[]): boolean {
-  for (const item of seq) {
-    if (isMap(item)) {
-      if (Object.keys(item).length === 0) {
-        out.push(`${indent}- {}\n`);
-        continue;
-      }
-      // The item's first entry shares the line of its dash.
-      const first = out.length;
-      if (!mapLines(item, `${indent}  `, out)) return false;
-      out[first] = `${indent}- ${out[first].slice(indent.length + 2)}`;
-    } else {
-      const v = scalar(item);
+  const inner = `${indent}  `;
+  for (let i = 0; i < seq.length; i++) {
+    const item = seq[i];
+    if (item === undefined || !(i in seq)) return false;
+    if (!isSeq(item) && !isMap(item)) {
+      const v = scalar(item, inner, false);
       if (v === undefined) return false;
       out.push(`${indent}- ${v}\n`);
+      continue;
     }
+    const empty = emptyCollection(item);
+    if (empty !== undefined) {
+      out.push(`${indent}- ${empty}\n`);
+      continue;
+    }
+    // The item's first entry (or first nested item) shares the line of its dash.
+    const first = out.length;
+    if (!collectionLines(item, inner, out)) return false;
+    out[first] = `${indent}- ${out[first].slice(inner.length)}`;
   }
   return true;
 }
 
 /**
- * The YAML of a document made only of maps, sequences and simple scalars (most manifests), written
- * directly; undefined for anything else (multi-line or escaped strings, fractions, nested sequences).
+ * The YAML of a document made of plain maps, arrays, strings, numbers, booleans and null (every
+ * manifest), written directly; undefined for anything else (dates, class instances, `undefined`,
+ * bigints, keys over 1,024 characters, a top level that is not a non-empty map).
  */
 export function stringifySimple(doc: unknown): string | undefined {
   const out: string[] = [];
@@ -115,9 +117,9 @@ export function stringifySimple(doc: unknown): string | undefined {
 }
 
 /**
- * `YAML.stringify(doc, YAML_OPTIONS)`, byte for byte, several times faster for the documents
- * `stringifySimple` writes; the others go to the library's document model.
+ * `YAML.stringify(doc, YAML_OPTIONS)`, byte for byte, several times faster; the documents
+ * `stringifySimple` cannot write go to the library, loaded then.
  */
 export function stringifyManifest(doc: unknown): string {
-  return stringifySimple(doc) ?? YAML.stringify(doc, YAML_OPTIONS);
+  return stringifySimple(doc) ?? (require('yaml') as typeof YAML).stringify(doc, YAML_OPTIONS);
 }

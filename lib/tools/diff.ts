@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as YAML from 'yaml';
+import type * as YAML from 'yaml';
 import { compare, groupOf, isObject } from '../util';
 
 /**
@@ -93,9 +93,11 @@ export function describeId(id: ObjectId): string {
 export function parseOutput(files: ReadonlyMap<string, string> | Record<string, string>): Map<string, OutputObject> {
   const entries = files instanceof Map ? [...files.entries()] : Object.entries(files);
   const objects = new Map<string, OutputObject>();
+  // Loaded here: lib/index.ts exports this module, and a synth does not need the YAML library.
+  const yaml: typeof YAML = require('yaml');
   for (const [file, text] of entries.sort(([a], [b]) => compare(a, b))) {
     if (isIgnoredFile(file)) continue;
-    for (const document of YAML.parseAllDocuments(text)) {
+    for (const document of yaml.parseAllDocuments(text)) {
       if (document.errors.length) throw new Error(`${file}: ${document.errors[0].message}`);
       const doc = document.toJS();
       if (doc === null || doc === undefined) continue;

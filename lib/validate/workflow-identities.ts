@@ -1,4 +1,4 @@
-import * as YAML from 'yaml';
+import type * as YAML from 'yaml';
 import { describe, Manifest } from './manifest';
 import { Problem } from './problem';
 
@@ -92,7 +92,8 @@ class Identities {
 function patchedServiceAccount(patch: unknown): string | undefined {
   if (typeof patch !== 'string' || !patch.trim()) return undefined;
   try {
-    const parsed = YAML.parse(patch);
+    // Loaded here, where a Workflow has a podSpecPatch: a synth does not need the YAML library otherwise.
+    const parsed = (require('yaml') as typeof YAML).parse(patch);
     return typeof parsed?.serviceAccountName === 'string' ? parsed.serviceAccountName : undefined;
   } catch {
     return undefined;
