@@ -75,3 +75,26 @@ test('descriptions are left out of the schemas (the gate never reads them); a pr
   expect(appProject.schema.properties.spec.properties.description).toEqual({ type: 'string', maxLength: 255 });
   expect(JSON.stringify(appProject)).not.toMatch(/"description":"/);
 });
+
+test('the committed schemas/kinds.json is what npm run import writes, and places every kind as its schema does', () => {
+  const { buildKinds } = require('../bin/build-schemas');
+  const kinds = buildKinds(path.join(ROOT, 'schemas', 'crds'), path.join(ROOT, 'schemas', 'k8s-v1.27.0-definitions.json'));
+  expect(fs.readFileSync(path.join(ROOT, 'schemas', 'kinds.json'), 'utf8')).toBe(`${JSON.stringify(kinds, null, 1)}\n`);
+  const { crdSchemaFor, isNamespaced, k8sSchemaFor } = require('../lib/schemas');
+  const CLUSTER = new Set(['v1/Namespace', 'v1/Node', 'v1/PersistentVolume', 'rbac.authorization.k8s.io/v1/ClusterRole', 'rbac.authorization.k8s.io/v1/ClusterRoleBinding',
+    'storage.k8s.io/v1/StorageClass', 'networking.k8s.io/v1/IngressClass', 'scheduling.k8s.io/v1/PriorityClass', 'apiextensions.k8s.io/v1/CustomResourceDefinition']);
+  const crdKinds = Object.keys(kinds.crds);
+  expect(crdKinds.length).toBe(fs.readdirSync(path.join(ROOT, 'schemas', 'crds')).length);
+  for (const key of crdKinds) {
+    const slash = key.lastIndexOf('/');
+    expect([key, isNamespaced(key.slice(0, slash), key.slice(slash + 1))]).toEqual([key, crdSchemaFor(key.slice(0, slash), key.slice(slash + 1)).scope === 'Namespaced']);
+  }
+  expect(kinds.k8s.length).toBeGreaterThan(100);
+  for (const key of kinds.k8s) {
+    const slash = key.lastIndexOf('/');
+    expect(k8sSchemaFor(key.slice(0, slash), key.slice(slash + 1))).toBeDefined();
+    expect([key, isNamespaced(key.slice(0, slash), key.slice(slash + 1))]).toEqual([key, !CLUSTER.has(key)]);
+  }
+  expect(isNamespaced('example.com/v1', 'Widget')).toBeUndefined();
+  expect(isNamespaced('v1', 'toString')).toBeUndefined();
+});

@@ -66,9 +66,30 @@ function buildSchemas(crdDir, outDir) {
   return written;
 }
 
-module.exports = { buildSchemas, ruleNodes, withoutDescriptions };
+/**
+ * The kinds the schemas know, and which CRD kinds live in namespaces: schemas/kinds.json, a few
+ * kilobytes a synth reads to place objects (and to know a kind exists) without parsing megabytes
+ * of schemas; the gate reads the schemas themselves, each kind's when it occurs.
+ */
+function buildKinds(crdSchemaDir, k8sDefinitionsFile) {
+  const crds = {};
+  for (const name of fs.readdirSync(crdSchemaDir).filter((f) => f.endsWith('.json')).sort()) {
+    const [group, version, kind] = name.replace(/\.json$/, '').split('_');
+    crds[`${group}/${version}/${kind}`] = JSON.parse(fs.readFileSync(path.join(crdSchemaDir, name), 'utf8')).scope;
+  }
+  const k8s = new Set();
+  for (const def of Object.values(JSON.parse(fs.readFileSync(k8sDefinitionsFile, 'utf8')).definitions)) {
+    for (const gvk of def['x-kubernetes-group-version-kind'] || []) k8s.add(`${gvk.group ? `${gvk.group}/` : ''}${gvk.version}/${gvk.kind}`);
+  }
+  return { crds, k8s: [...k8s].sort() };
+}
+
+module.exports = { buildSchemas, buildKinds, ruleNodes, withoutDescriptions };
 
 if (require.main === module) {
   const root = path.join(__dirname, '..');
   for (const name of buildSchemas(path.join(root, 'crds'), path.join(root, 'schemas', 'crds'))) console.log(`schemas/crds/${name}`);
+  const kinds = buildKinds(path.join(root, 'schemas', 'crds'), path.join(root, 'schemas', 'k8s-v1.27.0-definitions.json'));
+  fs.writeFileSync(path.join(root, 'schemas', 'kinds.json'), `${JSON.stringify(kinds, null, 1)}\n`);
+  console.log('schemas/kinds.json');
 }

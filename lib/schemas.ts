@@ -102,10 +102,30 @@ const CLUSTER_SCOPED = new Set([
   'apiextensions.k8s.io/v1/CustomResourceDefinition',
 ]);
 
-/** Whether objects of this kind need `metadata.namespace`; undefined for an unknown kind. */
+/** schemas/kinds.json (`npm run import`): each CRD kind's scope and the Kubernetes API's kinds, without their schemas. */
+interface KindIndex {
+  readonly crds: Record<string, string>;
+  readonly k8s: Set<string>;
+}
+
+let kindIndex: KindIndex | undefined;
+
+function kinds(): KindIndex {
+  if (!kindIndex) {
+    const { crds, k8s } = JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, 'kinds.json'), 'utf8'));
+    kindIndex = { crds, k8s: new Set(k8s) };
+  }
+  return kindIndex;
+}
+
+/**
+ * Whether objects of this kind need `metadata.namespace`; undefined for an unknown kind. From the
+ * kind index: placing objects costs no schema.
+ */
 export function isNamespaced(apiVersion: string, kind: string): boolean | undefined {
-  const crd = crdSchemaFor(apiVersion, kind);
-  if (crd) return crd.scope === 'Namespaced';
-  if (k8sSchemaFor(apiVersion, kind)) return !CLUSTER_SCOPED.has(gvkKey(apiVersion, kind));
+  const key = gvkKey(apiVersion, kind);
+  const scope = Object.prototype.hasOwnProperty.call(kinds().crds, key) ? kinds().crds[key] : undefined;
+  if (scope !== undefined) return scope === 'Namespaced';
+  if (kinds().k8s.has(key)) return !CLUSTER_SCOPED.has(key);
   return undefined;
 }
