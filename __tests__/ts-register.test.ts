@@ -195,3 +195,27 @@ describe('generated imports', () => {
     expect(evaluated).toEqual(expected);
   });
 });
+
+describe('deferred modules', () => {
+  const CDK8S_YAML = path.join(ROOT, 'node_modules', 'cdk8s', 'node_modules', 'yaml') + path.sep;
+  const script = (body: string) => spawnSync(process.execPath, ['-r', HOOK, '-e', body], { cwd: ROOT, encoding: 'utf8' });
+
+  test("loading the platform loads none of cdk8s's own YAML library; its Yaml helpers still work, loading it then", () => {
+    const body = `require('./lib/index.ts');
+      const loaded = () => Object.keys(require.cache).filter((f) => f.startsWith(${JSON.stringify(CDK8S_YAML)})).length;
+      const before = loaded();
+      const { Yaml } = require('cdk8s');
+      const text = Yaml.stringify({ a: 1, b: ['x', 'on'] });
+      process.stdout.write(JSON.stringify({ before, after: loaded(), text }));`;
+    // The first run may record the library's names; from the second on it is deferred.
+    script(body);
+    const r = script(body);
+    expect(r.stderr).toBe('');
+    const { before, after, text } = JSON.parse(r.stdout);
+    expect(before).toBe(0);
+    expect(after).toBeGreaterThan(50);
+    // What the library itself writes, with the options cdk8s gives it.
+    const library = require(CDK8S_YAML.slice(0, -1));
+    expect(text).toBe(library.stringify({ a: 1, b: ['x', 'on'] }, { keepUndefined: true, lineWidth: 0, version: '1.1' }));
+  });
+});

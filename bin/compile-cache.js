@@ -16,6 +16,7 @@ const Module = require('module');
 const path = require('path');
 const vm = require('vm');
 const { sourceHash } = require('./source-hashes');
+const { requireFrom } = require('./deferred-modules');
 
 const ROOT = path.join(__dirname, '..');
 /** One folder per Node version, architecture and flags: V8 refuses another's code cache. */
@@ -44,7 +45,7 @@ function compilesItself(content) {
 /** A module's `require`, as Node makes it (lib/internal/modules/helpers.js makeRequireFunction). */
 function makeRequire(mod) {
   const require = function require(id) {
-    return mod.require(id);
+    return requireFrom(mod, id);
   };
   require.resolve = function resolve(request, options) {
     return Module._resolveFilename(request, mod, false, options);
