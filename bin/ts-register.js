@@ -131,9 +131,11 @@ function compileTypeScript(module, filename) {
     }
     return real;
   };
-  const lazy = Object.defineProperty({}, '__esModule', { value: true });
-  for (const name of exported) Object.defineProperty(lazy, name, { enumerable: true, get: () => evaluate()[name] });
-  module.exports = lazy;
+  // The names sit on the stand-in's prototype: esbuild's `import * as` (__toESM) copies a module's
+  // own properties for every importer (thousands here), but a prototype it shares in one step.
+  const shared = {};
+  for (const name of exported) Object.defineProperty(shared, name, { enumerable: true, get: () => evaluate()[name] });
+  module.exports = Object.defineProperty(Object.create(shared), '__esModule', { value: true });
 }
 
 function register() {
