@@ -53,13 +53,7 @@ function writeEntry(file, content) {
 /** The generated imports (imports/*.ts, `npm run import`): megabytes each, evaluated only when used. */
 const GENERATED = path.join(__dirname, '..', 'imports') + path.sep;
 
-/** The names a module compiled by esbuild exports (its `__export(..., { name: () => name, ... })` list). */
-function exportNames(code) {
-  const list = /^__export\(\w+, \{\n([\s\S]*?)\n\}\);$/m.exec(code);
-  return list ? list[1].split('\n').map((line) => /^ {2}([\w$]+): \(\) => /.exec(line)[1]) : undefined;
-}
-
-/** The transpiled code of a TypeScript file (from the cache, else esbuild), its export names, and the hash of its bytes. */
+/** The transpiled code of a TypeScript file (from the cache, else esbuild) and the hash of its bytes. */
 function transpiled(filename) {
   // The file's bytes name its entry (hashing them costs less than decoding them); an untouched
   // file's hash is known without reading it (source-hashes.js).
@@ -81,32 +75,22 @@ function transpiled(filename) {
   };
   if (fs.existsSync(cached)) maps.set(filename, `${cached}.map`);
   else fresh();
-  const names = () => {
-    if (out) return out.names;
-    try {
-      return JSON.parse(fs.readFileSync(`${cached}.exports`, 'utf8'));
-    } catch {
-      return undefined;
-    }
-  };
-  return { hash, code, names };
+  return { hash, code };
 }
 
 function transpileAndCache(bytes, filename, base, cached) {
   const out = transpile(bytes.toString('utf8'), filename);
   if (out.map) maps.set(filename, out.map);
-  const names = exportNames(out.code);
   try {
     fs.mkdirSync(cacheDir, { recursive: true });
     if (out.map) writeEntry(`${cached}.map`, out.map);
-    if (names && filename.startsWith(GENERATED)) writeEntry(`${cached}.exports`, JSON.stringify(names));
     writeEntry(cached, out.code);
     const prefix = base.slice(0, base.indexOf('-') + 1);
     for (const entry of fs.readdirSync(cacheDir)) {
       if (entry.startsWith(prefix) && !entry.startsWith(base)) fs.rmSync(path.join(cacheDir, entry), { force: true });
     }
   } catch { /* a read-only tree still synthesizes, just without the cache */ }
-  return { code: out.code, names };
+  return { code: out.code };
 }
 
 function run(module, filename, code, hash) {
@@ -115,11 +99,10 @@ function run(module, filename, code, hash) {
 }
 
 function compileTypeScript(module, filename) {
-  const { hash, code, names } = transpiled(filename);
-  const exported = filename.startsWith(GENERATED) ? names() : undefined;
-  if (!exported) return run(module, filename, code(), hash);
-  // A stand-in with the module's export names, each evaluating the module on first read: a synth
-  // that writes no object of a kind never runs (nor even reads) that kind's generated code.
+  const { hash, code } = transpiled(filename);
+  if (!filename.startsWith(GENERATED)) return run(module, filename, code(), hash);
+  // A stand-in that evaluates the module when one of its exports is first read: a synth that
+  // writes no object of a kind never runs (nor even reads) that kind's generated code.
   let real;
   const evaluate = () => {
     if (!real) {
@@ -131,11 +114,10 @@ function compileTypeScript(module, filename) {
     }
     return real;
   };
-  // The names sit on the stand-in's prototype: esbuild's `import * as` (__toESM) copies a module's
-  // own properties for every importer (thousands here), but a prototype it shares in one step.
-  const shared = {};
-  for (const name of exported) Object.defineProperty(shared, name, { enumerable: true, get: () => evaluate()[name] });
-  module.exports = Object.defineProperty(Object.create(shared), '__esModule', { value: true });
+  // The exports are read through the stand-in's prototype: esbuild's `import * as` (__toESM) copies
+  // a module's own properties for each importer, and shares its prototype, untouched.
+  const exports = new Proxy({}, { get: (_target, name) => evaluate()[name], has: (_target, name) => name in evaluate() });
+  module.exports = Object.defineProperty(Object.create(exports), '__esModule', { value: true });
 }
 
 function register() {
