@@ -3,9 +3,8 @@
 // thread loads the gate's code, the API schemas and the CRDs' CEL programs (bin/gate-worker.js)
 // while the main thread loads and builds the constructs; at synth it checks the objects while the
 // main thread writes their YAML in memory (lib/synth/gate-runner.ts). The main thread waits for
-// its answer before anything is written. Where it cannot help (one CPU, or every CPU already busy:
-// a 1-minute load average at the CPU count or above, where the two threads would only take turns)
-// or fails in any way, the main thread validates as it always did: the answer is the same.
+// its answer before anything is written. Where it cannot help (one CPU) or fails in any way, the
+// main thread validates as it always did: the answer is the same, only later.
 const os = require('os');
 const path = require('path');
 const { MessageChannel, receiveMessageOnPort, Worker } = require('worker_threads');
@@ -16,19 +15,10 @@ const EXITED = 2;
 /** How long the main thread waits for an answer before it validates itself. */
 const PATIENCE_MS = 10 * 60 * 1000;
 
-/** Whether a second thread can run beside this one: two CPUs or more, not all of them busy. */
-function threadHelps({ cpus, load }) {
-  return cpus >= 2 && load < cpus;
-}
-
-/** This machine: its CPUs and 1-minute load average. */
-function thisMachine() {
-  return { cpus: typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length, load: os.loadavg()[0] };
-}
-
 /** Starts the thread; returns the GateThread for lib/synth/gate-runner.ts, or undefined where it would not help. */
-function startGateThread(machine = thisMachine()) {
-  if (!threadHelps(machine)) return undefined;
+function startGateThread() {
+  const cpus = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  if (cpus < 2) return undefined;
   const cell = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   let worker;
@@ -71,4 +61,4 @@ function startGateThread(machine = thisMachine()) {
   }
 }
 
-module.exports = { startGateThread, threadHelps, ANSWERED, EXITED };
+module.exports = { startGateThread, ANSWERED, EXITED };
