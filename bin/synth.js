@@ -7,7 +7,6 @@ const fs = require('fs');
 const path = require('path');
 const { register, SourceSyntaxError } = require('./ts-register');
 const { formatFailure } = require('./failure');
-const { startGateThread } = require('./gate-thread');
 
 const HELP = `Usage: npm run synth [-- [entry.ts] [options]]
 
@@ -67,12 +66,9 @@ const failurePrefix = cliOutput && !cliScratch
   ? `synth failed; the cdk8s CLI removed ${displayPath(cliOutput)}/ before it ran the app: restore it with \`git checkout -- ${displayPath(cliOutput)}\` (or run \`npm run synth\`, which leaves it as it was)`
   : `synth failed, ${displayPath(target)}/ left unchanged`;
 
-// First: the gate's thread prepares while this one loads and builds the constructs.
-const gateThread = startGateThread();
 register();
 // The public API (the same module instances main.ts gets from ./lib): errors are recognised by class.
 const { ConfigError, PropError, ValidationError, formatSummary, onSynth } = require('../lib/index.ts');
-require('../lib/synth/gate-runner.ts').provideGateThread(gateThread);
 
 const reports = [];
 onSynth((report) => reports.push(report));

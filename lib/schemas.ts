@@ -61,14 +61,6 @@ export function crdSchemaFor(apiVersion: string, kind: string): CrdSchema | unde
   return crdCache.get(key) ?? undefined;
 }
 
-/** The CRD kinds vendored, as [apiVersion, kind] (from the schema folder's names). */
-export function vendoredCrdKinds(): [string, string][] {
-  return fs.readdirSync(path.join(SCHEMA_DIR, 'crds')).filter((f) => f.endsWith('.json')).sort().map((file) => {
-    const [group, version, kind] = file.replace(/\.json$/, '').split('_');
-    return [`${group}/${version}`, kind];
-  });
-}
-
 /**
  * The apiVersions served for a kind of the apiVersion's group, as vendored: the CRD's served versions
  * (`npm run import` writes a schema for those only) or the Kubernetes API's. Empty for an unknown kind.

@@ -14,7 +14,6 @@ import { provideSelfCheck, underPlatformGate } from '../props/self-check';
 import { stringifyManifest } from '../synth/yaml-emitter';
 import { buildReport, emitSynth, readFiles } from '../synth/synth-report';
 import { renderInventory } from '../synth/inventory';
-import { startValidation } from '../synth/gate-runner';
 import { checkOptions, P } from '../props/schema';
 import { compare } from '../util';
 
@@ -102,14 +101,6 @@ export class PlatformApp extends App {
 
   /** Every object, rendered and checked, with the file it belongs to; throws ValidationError on problems. */
   public manifests(): Manifest[] {
-    const { manifests, folders } = this.collect();
-    const problems = validateManifests(manifests, { folders });
-    if (problems.length) throw new ValidationError(problems);
-    return manifests;
-  }
-
-  /** Every object rendered, with the file it belongs to, and what the environments tell the gate; throws ValidationError on the constructs' own problems. */
-  private collect(): { manifests: Manifest[]; folders: Map<string, FolderTarget> } {
     const errors: string[] = [];
     const objects: ApiObject[] = [];
     const folders = new Map<string, FolderTarget>();
@@ -131,7 +122,9 @@ export class PlatformApp extends App {
       const doc = normalize(obj.toJson());
       return { file: `${folder}/${unit}.yaml`, doc };
     });
-    return { manifests, folders };
+    const problems = validateManifests(manifests, { folders });
+    if (problems.length) throw new ValidationError(problems);
+    return manifests;
   }
 
   /** The manifests' files (path relative to the output folder -> content): YAML and a Kustomization per folder, sorted and stable. */
@@ -144,25 +137,10 @@ export class PlatformApp extends App {
     return outputFiles(this.manifests());
   }
 
-  /**
-   * Validates, then replaces the output folder with the new files in one rename; reports what
-   * changed (`onSynth`). The files are written in memory while the gate runs (on its own thread
-   * where the synth runner provides one): nothing reaches the folder before the gate has passed.
-   */
+  /** Validates, then replaces the output folder with the new files in one rename; reports what changed (`onSynth`). */
   public override synth(): void {
-    const { manifests, folders } = this.collect();
-    const validation = startValidation(manifests, { folders });
-    let files: Map<string, string> | undefined;
-    let failure: unknown;
-    try {
-      files = outputFiles(manifests);
-    } catch (err) {
-      failure = err;
-    }
-    // The gate's problems come first: an object it refuses may be what the rendering failed on.
-    const problems = validation.problems();
-    if (problems.length) throw new ValidationError(problems);
-    if (!files) throw failure;
+    const manifests = this.manifests();
+    const files = outputFiles(manifests);
     const before = readFiles(this.outdir);
     writeAtomically(this.outdir, files);
     emitSynth(buildReport(this.outdir, manifests, before, files));

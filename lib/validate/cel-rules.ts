@@ -81,16 +81,6 @@ export function ruleNodesOf(root: Schema, pointers?: string[][]): RuleNode[] {
   return nodes;
 }
 
-/** Compiles every rule the gate would run on objects of this schema (and their messages), ahead of the objects. */
-export function prepareCelRules(root: Schema, pointers?: string[][]): void {
-  for (const node of ruleNodesOf(root, pointers)) {
-    for (const rule of node.rules) {
-      compile(rule.rule);
-      if (rule.messageExpression) compile(rule.messageExpression);
-    }
-  }
-}
-
 /** A value a rule sees: where it is and its schema node. */
 interface Site {
   readonly path: string;

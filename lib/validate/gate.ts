@@ -1,6 +1,4 @@
-import { crdSchemaFor, k8sSchemaFor, vendoredCrdKinds } from '../schemas';
 import { checkAnalysisScrape } from './analysis-scrape';
-import { prepareCelRules } from './cel-rules';
 import { checkApiRules } from './api-rules';
 import { checkControllerObjects } from './controller-objects';
 import { checkExternalSecret, checkSecretSources, clusterStoresOf } from './external-secrets';
@@ -15,19 +13,6 @@ import { checkGatewayPlugin } from './route-plugin';
 import { checkGatewayRoutes, checkRouteDefaults } from './routes';
 import { isNamespaced, validateSchema } from './schema';
 import { checkWorkflowServiceAccounts } from './workflow-identities';
-
-/**
- * Loads what validating any object takes, ahead of the objects: the Kubernetes API's schemas, every
- * vendored CRD's schema and its CEL rules, compiled. For a gate on a thread of its own
- * (bin/gate-thread.js), which does this while the constructs are still being built.
- */
-export function prepareGate(): void {
-  k8sSchemaFor('v1', 'Pod');
-  for (const [apiVersion, kind] of vendoredCrdKinds()) {
-    const crd = crdSchemaFor(apiVersion, kind);
-    if (crd) prepareCelRules(crd.schema, crd.ruleNodes ?? []);
-  }
-}
 
 /** Thrown when the validation gate finds problems; nothing has been written. */
 export class ValidationError extends Error {
