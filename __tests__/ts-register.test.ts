@@ -106,6 +106,12 @@ describe('V8 code cache', () => {
   });
 });
 
+test('the code cache has a folder per set of options that change compiled code; scripts, preloads and profiling share one', () => {
+  const { codeFlags } = require('../bin/compile-cache');
+  expect(codeFlags(['-e', 'x', '-r', 'hook.js', '--require=other.js', '--cpu-prof', '--cpu-prof-dir', '/tmp/p', '--inspect-brk', '-p', 'y'])).toEqual([]);
+  expect(codeFlags(['--allow-natives-syntax', '-r', 'hook.js', '--max-old-space-size=100', '--stack-size', '2000'])).toEqual(['--allow-natives-syntax', '--max-old-space-size=100', '--stack-size', '2000']);
+});
+
 describe('source hashes', () => {
   const { SETTLED_MS } = require('../bin/source-hashes');
   // Inside the project: a file the hook compiles, and a preload that lists the files it reads.

@@ -19,9 +19,27 @@ const { sourceHash } = require('./source-hashes');
 const { requireFrom } = require('./deferred-modules');
 
 const ROOT = path.join(__dirname, '..');
-/** One folder per Node version, architecture and flags: V8 refuses another's code cache. */
+/**
+ * The options of a run that change nothing V8 compiles: a script to evaluate or preload, profiling
+ * and debugging. They do not get a cache folder of their own (a `node -e` script would otherwise
+ * make one per script); with a value: the next argument, unless written `--option=value`.
+ */
+const NEUTRAL = /^(-e|--eval|-p|--print|-r|--require|--import|--loader|--experimental-loader|--title)(=|$)|^--(cpu|heap)-prof|^--inspect|^--enable-source-maps$/;
+const WITH_VALUE = /^(-e|--eval|-p|--print|-r|--require|--import|--loader|--experimental-loader|--title|--cpu-prof-dir|--cpu-prof-name|--cpu-prof-interval|--heap-prof-dir|--heap-prof-name|--heap-prof-interval)$/;
+
+/** The run's options that matter to V8's code. */
+function codeFlags(argv) {
+  const kept = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (WITH_VALUE.test(argv[i])) i++;
+    else if (!NEUTRAL.test(argv[i])) kept.push(argv[i]);
+  }
+  return kept;
+}
+
+/** One folder per Node version, architecture and code flags: V8 refuses another's code cache. */
 const cacheDir = path.join(ROOT, 'node_modules', '.cache', 'v8', crypto.createHash('sha1')
-  .update([process.version, process.arch, ...process.execArgv, process.env.NODE_OPTIONS || ''].join('\0')).digest('hex').slice(0, 16));
+  .update([process.version, process.arch, ...codeFlags(process.execArgv), process.env.NODE_OPTIONS || ''].join('\0')).digest('hex').slice(0, 16));
 // A newline after the wrapper's head keeps every line's columns, and lineOffset its line numbers.
 const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) {\n';
 const WRAPPER_TAIL = '\n})';
@@ -104,4 +122,4 @@ function install() {
   process.on('exit', writePending);
 }
 
-module.exports = { install, runCached, entryName, compilesItself, cacheDir };
+module.exports = { install, runCached, entryName, compilesItself, codeFlags, cacheDir };
