@@ -142,7 +142,8 @@ export class PlatformApp extends App {
     const manifests = this.manifests();
     const files = outputFiles(manifests);
     const before = readFiles(this.outdir);
-    writeAtomically(this.outdir, files);
+    // A synth that changes nothing writes nothing: the folder already holds exactly these files.
+    if (!sameFiles(before, files)) writeAtomically(this.outdir, files);
     emitSynth(buildReport(this.outdir, manifests, before, files));
   }
 
@@ -210,6 +211,13 @@ export function renderFiles(manifests: Manifest[]): Map<string, string> {
     }));
   }
   return new Map([...files.entries()].sort(([a], [b]) => compare(a, b)));
+}
+
+/** Whether two folders' files (path -> content) are the same files with the same contents. */
+export function sameFiles(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [file, content] of a) if (b.get(file) !== content) return false;
+  return true;
 }
 
 /**
