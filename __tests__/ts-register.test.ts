@@ -202,6 +202,50 @@ describe('generated imports', () => {
   });
 });
 
+describe('generated imports, rewritten', () => {
+  const generated = require('../bin/generated-imports');
+  const esbuild = require('esbuild');
+  /** A generated import's exports, from esbuild's code as it is or rewritten. */
+  const load = (file: string, rewritten: boolean) => {
+    const source = fs.readFileSync(path.join(ROOT, 'imports', file), 'utf8');
+    const code: string = esbuild.transformSync(source, { loader: 'ts', format: 'cjs', target: 'node20' }).code;
+    const module = { exports: {} as any };
+    new Function('exports', 'require', 'module', rewritten ? generated.rewrite(code) : code)(module.exports, require, module);
+    return { code, exports: module.exports };
+  };
+
+  test.each(['rollouts-argoproj.io.ts', 'workflows-argoproj.io.ts', 'httproute-gateway.networking.k8s.io.ts'])('%s: the same exports, and every toJson returns the same object, key order included', (file) => {
+    const before = load(file, false);
+    const after = load(file, true);
+    expect(generated.rewrite(before.code)).not.toContain('__toCommonJS(');
+    expect(generated.rewrite(before.code)).not.toContain('return Object.entries(result).reduce(');
+    expect(Object.keys(after.exports).sort()).toEqual(Object.keys(before.exports).sort());
+    // Each struct's toJson on an object that sets every other field of its own level, and none.
+    const toJsons = Object.keys(before.exports).filter((k) => k.startsWith('toJson_'));
+    expect(toJsons.length).toBeGreaterThan(50);
+    for (const name of toJsons) {
+      // Unset, set, and the falsy values a struct may hold (0, '', false, null), by the field's name.
+      const value = (key: string | symbol) => (typeof key !== 'string' ? undefined : [undefined, `v-${key}`, 0, '', false, null][key.length % 6]);
+      const shifted = (key: string | symbol) => value(typeof key === 'string' ? `${key}x` : key);
+      for (const input of [new Proxy({}, { get: (_t, key) => value(key) }), new Proxy({}, { get: (_t, key) => shifted(key) }), {}, undefined]) {
+        let expected: unknown;
+        let actual: unknown;
+        try {
+          expected = JSON.stringify(before.exports[name](input));
+        } catch (err) {
+          expected = `throws ${(err as Error).message}`;
+        }
+        try {
+          actual = JSON.stringify(after.exports[name](input));
+        } catch (err) {
+          actual = `throws ${(err as Error).message}`;
+        }
+        expect([name, actual]).toEqual([name, expected]);
+      }
+    }
+  });
+});
+
 describe('deferred modules', () => {
   const CDK8S_YAML = path.join(ROOT, 'node_modules', 'cdk8s', 'node_modules', 'yaml') + path.sep;
   const script = (body: string) => spawnSync(process.execPath, ['-r', HOOK, '-e', body], { cwd: ROOT, encoding: 'utf8' });

@@ -77,14 +77,17 @@ function makeRequire(mod) {
 
 /**
  * Compiles and runs `content` as the CommonJS module `mod`, with the code cache named by `hash`
- * (sourceHash of the path and the source the content came from).
+ * (sourceHash of the path and the source the content came from); a source only Node can compile
+ * goes to `compileItself` (a source with an entry came through here before: only new ones are
+ * looked at).
  */
-function runCached(mod, content, filename, hash) {
+function runCached(mod, content, filename, hash, compileItself) {
   const file = path.join(cacheDir, `${entryName(filename, hash)}.v8`);
   let cachedData;
   try {
     cachedData = fs.readFileSync(file);
   } catch { /* not cached yet */ }
+  if (!cachedData && compilesItself(content)) return compileItself();
   const script = new vm.Script(WRAPPER_HEAD + content + WRAPPER_TAIL, { filename, lineOffset: -1, cachedData });
   if (!cachedData || script.cachedDataRejected) pending.push({ script, file });
   const wrapper = script.runInThisContext({ displayErrors: true });
@@ -116,10 +119,9 @@ function install() {
   installed = true;
   const compile = Module.prototype._compile;
   Module.prototype._compile = function cachedCompile(content, filename) {
-    if (compilesItself(content)) return compile.call(this, content, filename);
-    return runCached(this, content, filename, sourceHash(filename, () => content));
+    return runCached(this, content, filename, sourceHash(filename, () => content), () => compile.call(this, content, filename));
   };
   process.on('exit', writePending);
 }
 
-module.exports = { install, runCached, entryName, compilesItself, codeFlags, cacheDir };
+module.exports = { install, runCached, entryName, codeFlags, cacheDir };

@@ -6,9 +6,11 @@
 //
 // Source maps are written beside each entry and read only when a stack is shown: stacks point at
 // the .ts line and column, and a run that shows none never parses a map.
+const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const compileCache = require('./compile-cache');
+const generated = require('./generated-imports');
 const { sourceHash } = require('./source-hashes');
 
 const cacheDir = path.join(__dirname, '..', 'node_modules', '.cache', 'ts-register');
@@ -33,9 +35,9 @@ function transpile(source, filename) {
   esbuild = esbuild || require('esbuild');
   try {
     // Generated imports are megabytes; maps only for the code people debug.
-    const withMap = !filename.includes(`${path.sep}imports${path.sep}`);
-    const out = esbuild.transformSync(source, { loader: 'ts', format: 'cjs', target: 'node20', sourcefile: filename, sourcemap: withMap ? 'external' : false });
-    return { code: out.code, map: withMap ? out.map : undefined };
+    if (generated.isGenerated(filename)) return { code: generated.rewrite(esbuild.transformSync(source, { loader: 'ts', format: 'cjs', target: 'node20', sourcefile: filename }).code) };
+    const out = esbuild.transformSync(source, { loader: 'ts', format: 'cjs', target: 'node20', sourcefile: filename, sourcemap: 'external' });
+    return { code: out.code, map: out.map };
   } catch (err) {
     const first = err && err.errors && err.errors[0];
     if (!first || !first.location) throw err;
@@ -50,8 +52,11 @@ function writeEntry(file, content) {
   fs.renameSync(`${file}.${process.pid}`, file);
 }
 
-/** The generated imports (imports/*.ts, `npm run import`): megabytes each, evaluated only when used. */
-const GENERATED = path.join(__dirname, '..', 'imports') + path.sep;
+/** What makes transpiled code: a new esbuild, or new rewrites, names new entries. */
+let transpiler;
+function transpilerVersion() {
+  return (transpiler = transpiler || `esbuild@${require('esbuild/package.json').version}+${generated.REWRITES}`);
+}
 
 /** The transpiled code of a TypeScript file (from the cache, else esbuild) and the hash of its bytes. */
 function transpiled(filename) {
@@ -59,7 +64,7 @@ function transpiled(filename) {
   // file's hash is known without reading it (source-hashes.js).
   let bytes;
   const read = () => (bytes = bytes || fs.readFileSync(filename));
-  const hash = sourceHash(filename, read);
+  const hash = crypto.createHash('sha1').update(sourceHash(filename, read)).update('\0').update(transpilerVersion()).digest('hex');
   const base = compileCache.entryName(filename, hash);
   const cached = path.join(cacheDir, `${base}.js`);
   let out;
@@ -94,17 +99,14 @@ function transpileAndCache(bytes, filename, base, cached) {
 }
 
 function run(module, filename, code, hash) {
-  if (compileCache.compilesItself(code)) module._compile(code, filename);
-  else compileCache.runCached(module, code, filename, hash);
+  compileCache.runCached(module, code, filename, hash, () => module._compile(code, filename));
 }
 
 function compileTypeScript(module, filename) {
   const { hash, code } = transpiled(filename);
-  if (!filename.startsWith(GENERATED)) return run(module, filename, code(), hash);
-  // A stand-in that evaluates the module when one of its exports is first read: a synth that
-  // writes no object of a kind never runs (nor even reads) that kind's generated code.
+  if (!generated.isGenerated(filename)) return run(module, filename, code(), hash);
   let real;
-  const evaluate = () => {
+  module.exports = generated.standIn(() => {
     if (!real) {
       const inner = new module.constructor(filename, module);
       inner.filename = filename;
@@ -113,11 +115,7 @@ function compileTypeScript(module, filename) {
       real = inner.exports;
     }
     return real;
-  };
-  // The exports are read through the stand-in's prototype: esbuild's `import * as` (__toESM) copies
-  // a module's own properties for each importer, and shares its prototype, untouched.
-  const exports = new Proxy({}, { get: (_target, name) => evaluate()[name], has: (_target, name) => name in evaluate() });
-  module.exports = Object.defineProperty(Object.create(exports), '__esModule', { value: true });
+  });
 }
 
 function register() {
