@@ -218,6 +218,7 @@ describe('generated imports, rewritten', () => {
     const before = load(file, false);
     const after = load(file, true);
     expect(generated.rewrite(before.code)).not.toContain('__toCommonJS(');
+    expect(generated.rewrite(before.code)).not.toMatch(/^__export\(/m);
     expect(generated.rewrite(before.code)).not.toContain('return Object.entries(result).reduce(');
     expect(Object.keys(after.exports).sort()).toEqual(Object.keys(before.exports).sort());
     // Each struct's toJson on an object that sets every other field of its own level, and none.

@@ -4,8 +4,10 @@
 // Three things make them cheap to have:
 // - a stand-in (`standIn`) that evaluates the module when one of its exports is first read: a
 //   synth that writes no object of a kind never runs, nor even reads, that kind's code;
-// - their transpiled code exports the object esbuild's `__export` builds instead of copying its
-//   thousands of getters into another (`module.exports = __toCommonJS(...)`);
+// - their transpiled code fills its exports object once its code has run, with the values
+//   themselves, instead of a getter function per export (`__export(exports, { A: () => A, ... })`,
+//   thousands of closures to compile and create) copied into yet another object of getters
+//   (`module.exports = __toCommonJS(...)`): nothing reads them before, the stand-in sees to that;
 // - each toJson drops unset fields in one pass instead of spreading the result into a new object
 //   per field (`Object.entries(result).reduce((r, i) => ... { ...r, [i[0]]: i[1] }, {})`, quadratic
 //   in the fields). Both rewrites keep what the code returns, key order included; the sample's
@@ -14,8 +16,10 @@ const path = require('path');
 
 const DIR = path.join(__dirname, '..', 'imports') + path.sep;
 /** Changes with the rewrites below, so that cached code made by older ones is not used. */
-const REWRITES = 'generated-imports-1';
+const REWRITES = 'generated-imports-2';
 
+/** esbuild's export list, one `name: () => name,` line per export. */
+const EXPORT_LIST = /^__export\((\w+), \{\n((?: {2}[\w$]+: \(\) => [\w$]+,?\n)*)\}\);$/m;
 const TO_COMMON_JS = /^module\.exports = __toCommonJS\((\w+)\);$/m;
 const DROP_UNDEFINED = 'return Object.entries(result).reduce((r, i) => i[1] === void 0 ? r : { ...r, [i[0]]: i[1] }, {});';
 const DEFINED_ONLY = `
@@ -32,8 +36,13 @@ function isGenerated(filename) {
 
 /** esbuild's code for a generated import, rewritten as said above. */
 function rewrite(code) {
-  const exported = code.replace(TO_COMMON_JS, 'module.exports = __defProp($1, "__esModule", { value: true });');
-  return exported.includes(DROP_UNDEFINED) ? `${exported.split(DROP_UNDEFINED).join('return __definedOnly(result);')}${DEFINED_ONLY}` : exported;
+  const list = EXPORT_LIST.exec(code);
+  if (!list || !TO_COMMON_JS.test(code)) return code;
+  const names = list[2].split('\n').filter(Boolean).map((line) => line.trim().split(':')[0]);
+  const filled = `\nObject.assign(${list[1]}, { ${names.join(', ')} });\n`;
+  const exported = code.replace(list[0], '').replace(TO_COMMON_JS, 'module.exports = __defProp($1, "__esModule", { value: true });');
+  const onePass = exported.includes(DROP_UNDEFINED) ? `${exported.split(DROP_UNDEFINED).join('return __definedOnly(result);')}${DEFINED_ONLY}` : exported;
+  return `${onePass}${filled}`;
 }
 
 /**
