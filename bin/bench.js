@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // Synth benchmark: `npm run bench -- --apps 100,1000,2000 [--runs 3] [--modes ...] [--json]`.
 // Each figure comes from fresh processes, the fastest of --runs; baselines are measured in the same run on the same objects.
+// The sample's cold synth and its module-load share are measured by bench/sample.js, the targets checked by bench/targets.js.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { measureSample, formatSample } = require('../bench/sample');
+const { targets, formatTargets } = require('../bench/targets');
 
 const HELP = `Usage: npm run bench [-- [options]]
 
@@ -16,7 +19,9 @@ baselines (the serialization floor and plain cdk8s). Prints a Markdown table.
 Options:
   --apps N,N,...        app counts to measure (default 100,1000,2000)
   --runs N              fresh processes per figure, the fastest counts (default 3)
-  --sample-runs N       cold \`npm run synth\` runs of the sample, the median counts (default 5)
+  --sample-runs N       cold \`node bin/synth.js --quiet\` runs of the sample, each next to a bare
+                        \`node -e ''\` start and a run that measures module loading; after one
+                        warm-up, the fastest counts (default 5; 0 leaves the sample out)
   --modes M,M,...       platform, platform-chart-per-app, platform-top-charts, floor, plain
                         (default: all)
   --plain-timeout S     seconds before plain cdk8s is reported as a bound (default 120)
@@ -53,6 +58,10 @@ if (counts.some((n) => !Number.isInteger(n) || n < 1)) {
   process.exit(2);
 }
 const sampleRuns = Number(option('sample-runs', '5'));
+if (!Number.isInteger(sampleRuns) || sampleRuns < 0) {
+  console.error('--sample-runs takes a whole number: how many times the sample is synthesized (0: not at all)');
+  process.exit(2);
+}
 const runs = Number(option('runs', '3'));
 if (!Number.isInteger(runs) || runs < 1) {
   console.error('--runs takes a positive integer: how many times each figure is measured (the fastest counts)');
@@ -76,20 +85,6 @@ function measure(mode, count, objectsFile) {
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
-}
-
-function mainJob() {
-  // The main job: `npm run synth` of the sample, a cold process each time, the median.
-  const times = [];
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sample-'));
-  for (let i = 0; i < sampleRuns; i++) {
-    const start = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [path.join(__dirname, 'synth.js')], { cwd: root, env: { ...process.env, CDK8S_OUTDIR: outdir }, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`sample synth failed:\n${r.stderr}`);
-    times.push(Number(process.hrtime.bigint() - start) / 1e9);
-  }
-  fs.rmSync(outdir, { recursive: true, force: true });
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
 }
 
 /** The fastest of the runs (the machine is shared: interference only ever slows a run down), with the highest peak RSS. */
@@ -116,10 +111,11 @@ for (const count of counts) {
   for (const [mode, list] of Object.entries(results)) row[mode] = best(list);
   rows.push(row);
 }
-const sample = sampleRuns > 0 ? mainJob() : undefined;
+const sample = sampleRuns > 0 ? measureSample(sampleRuns) : undefined;
+const goals = targets(rows, sample);
 
 if (args.includes('--json')) {
-  console.log(JSON.stringify({ rows, sampleSynthSeconds: sample }));
+  console.log(JSON.stringify({ rows, sample, targets: goals }));
 } else {
   const f = (x, d = 2) => (x === undefined ? '-' : x.toFixed(d));
   const header = ['apps', 'objects', 'synth s', 'objects/s', 'peak RSS MiB', 'chart/app s', 'top charts s', 'floor s', 'x floor', 'plain cdk8s s', 'x plain'];
@@ -140,5 +136,6 @@ if (args.includes('--json')) {
     }
   }
   console.log(`each figure: the fastest of ${runs} run${runs === 1 ? '' : 's'} in fresh processes (plain cdk8s: one run)`);
-  if (sample !== undefined) console.log(`sample main.ts, cold \`npm run synth\` (median of ${sampleRuns}): ${sample.toFixed(2)} s`);
+  if (sample !== undefined) for (const line of formatSample(sample)) console.log(line);
+  for (const line of formatTargets(goals)) console.log(line);
 }
