@@ -121,6 +121,14 @@ describe('npm run bench', () => {
     ]);
   });
 
+  test('--apps none measures the sample alone', () => {
+    const r = bench('--apps', 'none', '--sample-runs', '1');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^sample synth: /);
+    expect(r.stdout).not.toContain('| apps |');
+    expect(r.stdout).toContain('  1,000 apps <= 1.5 x floor                   not measured');
+  });
+
   test('refuses a bad --sample-runs value', () => {
     const r = bench('--sample-runs', '-1');
     expect(r.status).toBe(2);

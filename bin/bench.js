@@ -17,7 +17,7 @@ real pipeline (validation included) into temporary folders, in fresh processes, 
 baselines (the serialization floor and plain cdk8s). Prints a Markdown table.
 
 Options:
-  --apps N,N,...        app counts to measure (default 100,1000,2000)
+  --apps N,N,...        app counts to measure (default 100,1000,2000); \`none\`: the sample alone
   --runs N              fresh processes per figure, the fastest counts (default 3)
   --sample-runs N       cold \`node bin/synth.js --quiet\` runs of the sample, each next to a bare
                         \`node -e ''\` start and a run that measures module loading; after one
@@ -52,9 +52,10 @@ const option = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;
 };
-const counts = option('apps', '100,1000,2000').split(',').map(Number);
+const appsOption = option('apps', '100,1000,2000');
+const counts = appsOption === 'none' ? [] : appsOption.split(',').map(Number);
 if (counts.some((n) => !Number.isInteger(n) || n < 1)) {
-  console.error('--apps takes positive integers separated by commas, e.g. --apps 100,1000');
+  console.error('--apps takes positive integers separated by commas, e.g. --apps 100,1000 (or none: the sample alone)');
   process.exit(2);
 }
 const sampleRuns = Number(option('sample-runs', '5'));
@@ -126,8 +127,10 @@ if (args.includes('--json')) {
       r.plain?.timedOut ? `> ${plainTimeout}` : f(r.plain?.seconds),
       p && r.plain ? `${r.plain.timedOut ? '< ' : ''}${f(p.seconds / r.plain.seconds)}` : '-'];
   });
-  console.log(`| ${header.join(' | ')} |`);
-  console.log(`|${header.map(() => '---').join('|')}|`);
+  if (rows.length) {
+    console.log(`| ${header.join(' | ')} |`);
+    console.log(`|${header.map(() => '---').join('|')}|`);
+  }
   for (const l of lines) console.log(`| ${l.join(' | ')} |`);
   for (let i = 1; i < rows.length; i++) {
     for (const [mode, layout] of [['platform', 'apps in their environment'], ['platform-chart-per-app', 'one Chart per app'], ['platform-top-charts', 'top-level charts']]) {
@@ -135,7 +138,7 @@ if (args.includes('--json')) {
       if (a && b) console.log(`scaling ${rows[i - 1].apps} -> ${rows[i].apps} apps, ${layout}: time x${(b.seconds / a.seconds).toFixed(2)}, peak RSS x${(b.peakRssMiB / a.peakRssMiB).toFixed(2)} (${b.peakRssMiB.toFixed(0)} MiB) for x${(rows[i].apps / rows[i - 1].apps).toFixed(2)} apps`);
     }
   }
-  console.log(`each figure: the fastest of ${runs} run${runs === 1 ? '' : 's'} in fresh processes (plain cdk8s: one run)`);
+  if (rows.length) console.log(`each figure: the fastest of ${runs} run${runs === 1 ? '' : 's'} in fresh processes (plain cdk8s: one run)`);
   if (sample !== undefined) for (const line of formatSample(sample)) console.log(line);
   for (const line of formatTargets(goals)) console.log(line);
 }
