@@ -14,7 +14,9 @@ const HELP = `Usage: npm run bench [-- [options]]
 
 Synth benchmark: generates realistic apps in two environments and synthesizes them through the
 real pipeline (validation included) into temporary folders, in fresh processes, next to two
-baselines (the serialization floor and plain cdk8s). Prints a Markdown table.
+baselines (the serialization floor and plain cdk8s). Prints a Markdown table, then the sample's
+cold synth as a multiple of a bare node start with its module-load share, then the performance
+targets with the values measured (README, Performance).
 
 Options:
   --apps N,N,...        app counts to measure (default 100,1000,2000); \`none\`: the sample alone
