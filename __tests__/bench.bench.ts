@@ -5,6 +5,7 @@ const { targets, formatTargets } = require('../bench/targets') as {
   targets: (rows: object[], sample?: { ratio: number }) => { name: string; value: number | null; userCpuValue?: number | null; holds: boolean | null }[];
   formatTargets: (list: object[]) => string[];
 };
+const { formatReport } = require('../bench/report') as { formatReport: (result: object) => string[] };
 
 const ROOT = path.join(__dirname, '..');
 const bench = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'bench.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
@@ -61,6 +62,13 @@ describe('npm run bench', () => {
     }
     expect(out.rows[1].platform.objects).toBeGreaterThan(out.rows[0].platform.objects);
     expectSample(out.sample, 1);
+    expect(out.options).toEqual({ runs: 2, sampleRuns: 1, plainTimeout: 120 });
+    // A saved result prints as the run would have: the table, the sample, the targets.
+    const printed: string[] = formatReport(out);
+    expect(printed[0]).toBe('| apps | objects | synth s | objects/s | peak RSS MiB | chart/app s | top charts s | floor s | x floor | plain cdk8s s | x plain |');
+    expect(printed).toContain('each figure: the fastest of 2 runs in fresh processes (plain cdk8s: one run)');
+    expect(printed).toContain(`sample synth: ${out.sample.synth.seconds.toFixed(2)} s = ${out.sample.ratio.toFixed(1)} x a bare node start (${Math.round(out.sample.nodeStart.seconds * 1000)} ms)`);
+    expect(printed[printed.length - 4]).toBe('targets (wall-clock):');
     // Without 1,000 and 2,000 apps the scale targets are named but not measured.
     expect(out.targets.map((t: any) => [t.name, t.limit])).toEqual([['sample', 4.5], ['1000-apps-floor', 1.5], ['2000-apps-scaling', 2.1]]);
     expect(out.targets[0]).toMatchObject({ value: out.sample.ratio, holds: out.sample.ratio <= 4.5 });

@@ -7,8 +7,9 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { measureSample, formatSample } = require('../bench/sample');
-const { targets, formatTargets } = require('../bench/targets');
+const { measureSample } = require('../bench/sample');
+const { targets } = require('../bench/targets');
+const { formatReport } = require('../bench/report');
 
 const HELP = `Usage: npm run bench [-- [options]]
 
@@ -115,32 +116,7 @@ for (const count of counts) {
   rows.push(row);
 }
 const sample = sampleRuns > 0 ? measureSample(sampleRuns) : undefined;
-const goals = targets(rows, sample);
 
-if (args.includes('--json')) {
-  console.log(JSON.stringify({ rows, sample, targets: goals }));
-} else {
-  const f = (x, d = 2) => (x === undefined ? '-' : x.toFixed(d));
-  const header = ['apps', 'objects', 'synth s', 'objects/s', 'peak RSS MiB', 'chart/app s', 'top charts s', 'floor s', 'x floor', 'plain cdk8s s', 'x plain'];
-  const lines = rows.map((r) => {
-    const p = r.platform;
-    return [r.apps, p?.objects, f(p?.seconds), p ? Math.round(p.objects / p.seconds) : '-', f(p?.peakRssMiB, 0),
-      f(r['platform-chart-per-app']?.seconds), f(r['platform-top-charts']?.seconds), f(r.floor?.seconds), p && r.floor ? f(p.seconds / r.floor.seconds) : '-',
-      r.plain?.timedOut ? `> ${plainTimeout}` : f(r.plain?.seconds),
-      p && r.plain ? `${r.plain.timedOut ? '< ' : ''}${f(p.seconds / r.plain.seconds)}` : '-'];
-  });
-  if (rows.length) {
-    console.log(`| ${header.join(' | ')} |`);
-    console.log(`|${header.map(() => '---').join('|')}|`);
-  }
-  for (const l of lines) console.log(`| ${l.join(' | ')} |`);
-  for (let i = 1; i < rows.length; i++) {
-    for (const [mode, layout] of [['platform', 'apps in their environment'], ['platform-chart-per-app', 'one Chart per app'], ['platform-top-charts', 'top-level charts']]) {
-      const a = rows[i - 1][mode]; const b = rows[i][mode];
-      if (a && b) console.log(`scaling ${rows[i - 1].apps} -> ${rows[i].apps} apps, ${layout}: time x${(b.seconds / a.seconds).toFixed(2)}, peak RSS x${(b.peakRssMiB / a.peakRssMiB).toFixed(2)} (${b.peakRssMiB.toFixed(0)} MiB) for x${(rows[i].apps / rows[i - 1].apps).toFixed(2)} apps`);
-    }
-  }
-  if (rows.length) console.log(`each figure: the fastest of ${runs} run${runs === 1 ? '' : 's'} in fresh processes (plain cdk8s: one run)`);
-  if (sample !== undefined) for (const line of formatSample(sample)) console.log(line);
-  for (const line of formatTargets(goals)) console.log(line);
-}
+const result = { options: { runs, sampleRuns, plainTimeout }, rows, sample, targets: targets(rows, sample) };
+if (args.includes('--json')) console.log(JSON.stringify(result));
+else for (const line of formatReport(result)) console.log(line);
