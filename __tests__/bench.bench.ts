@@ -30,6 +30,14 @@ function expectSample(sample: any, runs: number): void {
   expect(load.libIndexLoadedSeconds).toBeGreaterThan(load.nodeStartSeconds);
   expect(load.libIndexLoadedSeconds).toBeLessThan(load.nodeStartSeconds + load.moduleLoadSeconds + load.constructsSynthSeconds);
   expect(load.modules).toBeGreaterThan(100);
+  // The module load by source: the project's lib/ and the packages it loads, largest first, adding up to at most the whole.
+  const sources = Object.entries(load.bySourceSeconds) as [string, number][];
+  expect(sources.map(([k]) => k)).toEqual(expect.arrayContaining(['lib/', 'imports/', 'cdk8s', 'yaml']));
+  expect(sources.map(([, v]) => v)).toEqual([...sources.map(([, v]) => v)].sort((a, b) => b - a));
+  for (const [, v] of sources) expect(v).toBeGreaterThanOrEqual(0);
+  const sum = sources.reduce((a, [, v]) => a + v, 0);
+  expect(sum).toBeLessThanOrEqual(load.moduleLoadSeconds + 1e-6);
+  expect(sum).toBeGreaterThan(load.moduleLoadSeconds / 2);
   // The phases add up to the run, and each share is its phase's.
   expect(load.nodeStartSeconds + load.moduleLoadSeconds + load.constructsSynthSeconds + load.exitSeconds).toBeCloseTo(load.totalSeconds, 6);
   for (const phase of ['nodeStart', 'moduleLoad', 'constructsSynth', 'exit']) expect(load.shares[phase]).toBeCloseTo(load[`${phase}Seconds`] / load.totalSeconds, 10);
@@ -119,9 +127,11 @@ describe('npm run bench', () => {
     expect(sample[2]).toMatch(/^sample synth, where the time goes \(with bench\/load-probe\.js, fastest of 1: [\d.]+ s\):$/);
     expect(sample[3]).toMatch(/^ {2}node start \d+ ms \(\d+%\)$/);
     expect(sample[4]).toMatch(/^ {2}module load \d+ ms \(\d+%; \d+ modules, lib\/index\.ts loaded at \d+ ms\)$/);
-    expect(sample[5]).toMatch(/^ {2}constructs \+ synth \d+ ms \(\d+%\)$/);
-    expect(sample[6]).toMatch(/^ {2}exit and teardown -?\d+ ms \(-?\d+%\)$/);
-    expect(sample.slice(7)).toEqual([
+    expect(sample[5]).toMatch(/(: |, )lib\/ \d+ ms/);
+    expect(sample[5]).toMatch(/^ {4}by source: ([\w@./-]+ \d+ ms, ){5}\d+ more \d+ ms$/);
+    expect(sample[6]).toMatch(/^ {2}constructs \+ synth \d+ ms \(\d+%\)$/);
+    expect(sample[7]).toMatch(/^ {2}exit and teardown -?\d+ ms \(-?\d+%\)$/);
+    expect(sample.slice(8)).toEqual([
       'targets (wall-clock):',
       expect.stringMatching(/^ {2}sample synth <= 4\.5 x a bare node start {5}\d+\.\d\d x {2}(holds|MISSED)$/),
       '  1,000 apps <= 1.5 x floor                   not measured (needs --apps with 1000 and --modes with platform and floor)',

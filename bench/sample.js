@@ -74,10 +74,20 @@ function loadShare(probes) {
     constructsSynthSeconds: phases.constructsSynth,
     exitSeconds: phases.exit,
     libIndexLoadedSeconds: p.libIndexMs === undefined ? null : p.libIndexMs / 1000,
+    // Largest first.
+    bySourceSeconds: Object.fromEntries(Object.entries(p.bySourceMs).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, v / 1000])),
     modules: p.modules,
     shares,
     runs: probes.map((r) => r.seconds),
   };
+}
+
+/** The five largest sources of module load time, then the rest together. */
+function bySource(seconds, ms) {
+  const list = Object.entries(seconds);
+  const rest = list.slice(5);
+  const restSeconds = rest.reduce((a, [, v]) => a + v, 0);
+  return [...list.slice(0, 5).map(([k, v]) => `${k} ${ms(v)}`), ...(rest.length ? [`${rest.length} more ${ms(restSeconds)}`] : [])].join(', ');
 }
 
 /** The sample's figures as printed lines. */
@@ -92,6 +102,7 @@ function formatSample(s) {
     `sample synth, where the time goes (with bench/load-probe.js, fastest of ${s.runs}: ${l.totalSeconds.toFixed(2)} s):`,
     `  node start ${ms(l.nodeStartSeconds)} (${pct(l.shares.nodeStart)})`,
     `  module load ${ms(l.moduleLoadSeconds)} (${pct(l.shares.moduleLoad)}; ${l.modules} modules, lib/index.ts loaded at ${l.libIndexLoadedSeconds === null ? '-' : ms(l.libIndexLoadedSeconds)})`,
+    `    by source: ${bySource(l.bySourceSeconds, ms)}`,
     `  constructs + synth ${ms(l.constructsSynthSeconds)} (${pct(l.shares.constructsSynth)})`,
     `  exit and teardown ${ms(l.exitSeconds)} (${pct(l.shares.exit)})`,
   ];
