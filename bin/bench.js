@@ -1,22 +1,30 @@
 #!/usr/bin/env node
 // Synth benchmark: `npm run bench -- --apps 100,1000,2000 [--runs 3] [--modes ...] [--json]`.
 // Each figure comes from fresh processes, the fastest of --runs; baselines are measured in the same run on the same objects.
+// The sample's cold synth and its module-load share are measured by bench/sample.js, the targets checked by bench/targets.js.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { measureSample } = require('../bench/sample');
+const { targets } = require('../bench/targets');
+const { formatReport } = require('../bench/report');
 
 const HELP = `Usage: npm run bench [-- [options]]
 
 Synth benchmark: generates realistic apps in two environments and synthesizes them through the
 real pipeline (validation included) into temporary folders, in fresh processes, next to two
-baselines (the serialization floor and plain cdk8s). Prints a Markdown table.
+baselines (the serialization floor and plain cdk8s). Prints a Markdown table, then the sample's
+cold synth as a multiple of a bare node start with its module-load share, then the performance
+targets with the values measured (README, Performance).
 
 Options:
-  --apps N,N,...        app counts to measure (default 100,1000,2000)
+  --apps N,N,...        app counts to measure (default 100,1000,2000); \`none\`: the sample alone
   --runs N              fresh processes per figure, the fastest counts (default 3)
-  --sample-runs N       cold \`npm run synth\` runs of the sample, the median counts (default 5)
+  --sample-runs N       cold \`node bin/synth.js --quiet\` runs of the sample, each next to a bare
+                        \`node -e ''\` start and a run that measures module loading; after one
+                        warm-up, the fastest counts (default 5; 0 leaves the sample out)
   --modes M,M,...       platform, platform-chart-per-app, platform-top-charts, floor, plain
                         (default: all)
   --plain-timeout S     seconds before plain cdk8s is reported as a bound (default 120)
@@ -47,12 +55,17 @@ const option = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;
 };
-const counts = option('apps', '100,1000,2000').split(',').map(Number);
+const appsOption = option('apps', '100,1000,2000');
+const counts = appsOption === 'none' ? [] : appsOption.split(',').map(Number);
 if (counts.some((n) => !Number.isInteger(n) || n < 1)) {
-  console.error('--apps takes positive integers separated by commas, e.g. --apps 100,1000');
+  console.error('--apps takes positive integers separated by commas, e.g. --apps 100,1000 (or none: the sample alone)');
   process.exit(2);
 }
 const sampleRuns = Number(option('sample-runs', '5'));
+if (!Number.isInteger(sampleRuns) || sampleRuns < 0) {
+  console.error('--sample-runs takes a whole number: how many times the sample is synthesized (0: not at all)');
+  process.exit(2);
+}
 const runs = Number(option('runs', '3'));
 if (!Number.isInteger(runs) || runs < 1) {
   console.error('--runs takes a positive integer: how many times each figure is measured (the fastest counts)');
@@ -76,20 +89,6 @@ function measure(mode, count, objectsFile) {
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
-}
-
-function mainJob() {
-  // The main job: `npm run synth` of the sample, a cold process each time, the median.
-  const times = [];
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sample-'));
-  for (let i = 0; i < sampleRuns; i++) {
-    const start = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [path.join(__dirname, 'synth.js')], { cwd: root, env: { ...process.env, CDK8S_OUTDIR: outdir }, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`sample synth failed:\n${r.stderr}`);
-    times.push(Number(process.hrtime.bigint() - start) / 1e9);
-  }
-  fs.rmSync(outdir, { recursive: true, force: true });
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
 }
 
 /** The fastest of the runs (the machine is shared: interference only ever slows a run down), with the highest peak RSS. */
@@ -116,29 +115,8 @@ for (const count of counts) {
   for (const [mode, list] of Object.entries(results)) row[mode] = best(list);
   rows.push(row);
 }
-const sample = sampleRuns > 0 ? mainJob() : undefined;
+const sample = sampleRuns > 0 ? measureSample(sampleRuns) : undefined;
 
-if (args.includes('--json')) {
-  console.log(JSON.stringify({ rows, sampleSynthSeconds: sample }));
-} else {
-  const f = (x, d = 2) => (x === undefined ? '-' : x.toFixed(d));
-  const header = ['apps', 'objects', 'synth s', 'objects/s', 'peak RSS MiB', 'chart/app s', 'top charts s', 'floor s', 'x floor', 'plain cdk8s s', 'x plain'];
-  const lines = rows.map((r) => {
-    const p = r.platform;
-    return [r.apps, p?.objects, f(p?.seconds), p ? Math.round(p.objects / p.seconds) : '-', f(p?.peakRssMiB, 0),
-      f(r['platform-chart-per-app']?.seconds), f(r['platform-top-charts']?.seconds), f(r.floor?.seconds), p && r.floor ? f(p.seconds / r.floor.seconds) : '-',
-      r.plain?.timedOut ? `> ${plainTimeout}` : f(r.plain?.seconds),
-      p && r.plain ? `${r.plain.timedOut ? '< ' : ''}${f(p.seconds / r.plain.seconds)}` : '-'];
-  });
-  console.log(`| ${header.join(' | ')} |`);
-  console.log(`|${header.map(() => '---').join('|')}|`);
-  for (const l of lines) console.log(`| ${l.join(' | ')} |`);
-  for (let i = 1; i < rows.length; i++) {
-    for (const [mode, layout] of [['platform', 'apps in their environment'], ['platform-chart-per-app', 'one Chart per app'], ['platform-top-charts', 'top-level charts']]) {
-      const a = rows[i - 1][mode]; const b = rows[i][mode];
-      if (a && b) console.log(`scaling ${rows[i - 1].apps} -> ${rows[i].apps} apps, ${layout}: time x${(b.seconds / a.seconds).toFixed(2)}, peak RSS x${(b.peakRssMiB / a.peakRssMiB).toFixed(2)} (${b.peakRssMiB.toFixed(0)} MiB) for x${(rows[i].apps / rows[i - 1].apps).toFixed(2)} apps`);
-    }
-  }
-  console.log(`each figure: the fastest of ${runs} run${runs === 1 ? '' : 's'} in fresh processes (plain cdk8s: one run)`);
-  if (sample !== undefined) console.log(`sample main.ts, cold \`npm run synth\` (median of ${sampleRuns}): ${sample.toFixed(2)} s`);
-}
+const result = { options: { runs, sampleRuns, plainTimeout }, rows, sample, targets: targets(rows, sample) };
+if (args.includes('--json')) console.log(JSON.stringify(result));
+else for (const line of formatReport(result)) console.log(line);
