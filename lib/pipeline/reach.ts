@@ -49,9 +49,13 @@ export function reachModes(scope: Construct, pipelineCluster: ArgoCdCluster): Ma
     e.cluster.server === pipelineCluster.server ? ReachMode.KUBECTL : ReachMode.ARGO_CD]));
 }
 
-/** The platform's ArgoCdBootstrap (at synth: it is created after the pipeline). */
+/**
+ * The platform's ArgoCdBootstrap (at synth: it is created after the pipeline). One of the app's
+ * own children, where the construct requires it to be: no walk of the whole tree, which every
+ * lazy value of the pipeline's templates would repeat.
+ */
 export function findBootstrap(scope: Construct): ArgoCdBootstrap | undefined {
-  return scope.node.root.node.findAll().find(ArgoCdBootstrap.isArgoCdBootstrap) as ArgoCdBootstrap | undefined;
+  return scope.node.root.node.children.find(ArgoCdBootstrap.isArgoCdBootstrap) as ArgoCdBootstrap | undefined;
 }
 
 /** "env=application ..." of the environments reached through Argo CD, read at synth. */
