@@ -1,10 +1,10 @@
 /** Ingress hosts, paths and class (pkg/apis/networking/validation, Kubernetes 1.27). */
-import { isIP } from 'net';
+import { isIpAddress } from './network';
 import { dns1123Subdomain, wildcardDns1123Subdomain } from './names';
 
 /** validateIngressRules: a DNS-1123 subdomain, or `*.` and one (IsWildcardDNS1123Subdomain); never an IP address. */
 export function ingressHost(host: string): string[] {
-  if (isIP(host)) return [`must be a DNS name, not an IP address, got "${host}"`];
+  if (isIpAddress(host)) return [`must be a DNS name, not an IP address, got "${host}"`];
   if (host.includes('*')) return wildcardDns1123Subdomain(host);
   return dns1123Subdomain(host);
 }

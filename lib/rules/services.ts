@@ -6,8 +6,8 @@
  * traffic policies Cluster, allocateLoadBalancerNodePorts true, ClientIP timeout 10800 s). Ports,
  * names and the selector are checked beside it (validateServicePort, in the gate).
  */
-import { isIP } from 'net';
 import { dns1123Subdomain, qualifiedName } from './names';
+import { isParsedCidr } from './network';
 import type { Finding } from './workloads';
 
 export const SERVICE_TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'] as const;
@@ -22,11 +22,6 @@ const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
 const notSupported = (value: unknown, supported: readonly string[]) => `Unsupported value: ${JSON.stringify(value)}: supported values: ${supported.map((s) => `"${s}"`).join(', ')}`;
 const ONLY_LOAD_BALANCER = "may only be used when `type` is 'LoadBalancer'";
 
-/** validation.IsValidCIDR, as net.ParseCIDR reads it: an address, one '/', the digits of the prefix length. */
-function isCidr(value: string): boolean {
-  const [ip, bits, ...more] = value.split('/');
-  return more.length === 0 && isIP(ip) !== 0 && /^\d+$/.test(bits ?? '') && Number(bits) <= (isIP(ip) === 6 ? 128 : 32);
-}
 
 /** What the Service's type requires and forbids; `[relative path, message]` pairs, empty when valid. */
 export function serviceTypeFields(spec: any): Finding[] {
@@ -63,7 +58,7 @@ export function serviceTypeFields(spec: any): Finding[] {
     });
   }
   list(spec?.loadBalancerSourceRanges).forEach((r: unknown, i: number) => {
-    if (typeof r === 'string' && !isCidr(r.trim())) out.push([`loadBalancerSourceRanges[${i}]`, `must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64), got "${r}"`]);
+    if (typeof r === 'string' && !isParsedCidr(r.trim())) out.push([`loadBalancerSourceRanges[${i}]`, `must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64), got "${r}"`]);
   });
   if (type !== 'LoadBalancer') {
     for (const f of ['loadBalancerSourceRanges', 'allocateLoadBalancerNodePorts', 'loadBalancerClass']) {

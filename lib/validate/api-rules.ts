@@ -1,7 +1,7 @@
-import { isIP } from 'net';
 import { configMapKey, portName, portNumber, portNumberOrName } from '../rules/keys';
 import { annotationMap, dns1035Label, dns1123Label, dns1123Subdomain, labelMap, labelValue, objectName, objectNameRule, qualifiedName, wildcardDns1123Subdomain } from '../rules/names';
 import { ingressClassName, ingressHost, ingressPath, tlsSecretName } from '../rules/ingress';
+import { isParsedCidr } from '../rules/network';
 import { countOrPercent, nonNegative, parseQuantity } from '../rules/quantity';
 import { autoscaler, configMapData, disruptionBudget, envVar, Finding, probe, rollingUpdate, toleration } from '../rules/workloads';
 import { serviceTypeFields } from '../rules/services';
@@ -208,8 +208,7 @@ function networkPolicy(spec: any, report: Report): void {
         if (peer?.ipBlock) {
           const cidr = String(peer.ipBlock.cidr ?? '');
           // ValidateIPBlock parses it with net.ParseCIDR: one '/', then only the digits of the prefix length.
-          const [ip, bits, ...more] = cidr.split('/');
-          if (more.length > 0 || !isIP(ip) || !/^\d+$/.test(bits ?? '') || Number(bits) > (isIP(ip) === 6 ? 128 : 32)) report(`${peerAt}.ipBlock.cidr`, `must be a CIDR such as 10.0.0.0/8, got "${cidr}"`);
+          if (!isParsedCidr(cidr)) report(`${peerAt}.ipBlock.cidr`, `must be a CIDR such as 10.0.0.0/8, got "${cidr}"`);
         }
       });
     });
