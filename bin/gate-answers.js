@@ -1,0 +1,81 @@
+'use strict';
+// The schema gate's earlier answers, for the synth runner (lib/validate/schema.ts SchemaAnswers):
+// an object checked against its schema and its CRD's CEL rules by the same gate, with the same
+// schemas, gets the same answer, so a synth checks only the objects that changed. A warm synth of
+// an unchanged platform then loads neither the schemas nor the CEL engine.
+//
+// Never stale: the answers sit in a file named by a fingerprint of everything an answer depends
+// on: the Node version, the engine packages' versions and the content of every file under lib/
+// and schemas/ (source-hashes.js, from the files' stat when untouched); each answer is keyed by
+// the object's label and its exact JSON. Another fingerprint starts from no answers.
+const crypto = require('crypto');
+const fs = require('fs');
+const path = require('path');
+const { sourceHash } = require('./source-hashes');
+
+const ROOT = path.join(__dirname, '..');
+/** What the answers depend on besides lib/ and schemas/: the CEL engine's packages. */
+const PACKAGES = ['@bufbuild/cel', '@bufbuild/protobuf', '@bufbuild/re2'];
+
+/** Every file under `dir`, sorted. */
+function filesUnder(dir) {
+  const out = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...filesUnder(full));
+    else if (entry.isFile()) out.push(full);
+  }
+  return out.sort();
+}
+
+/** The fingerprint of the gate's code, the schemas and the engine. */
+function fingerprint(root = ROOT) {
+  const hash = crypto.createHash('sha1').update(process.version);
+  for (const p of PACKAGES) {
+    const manifest = path.join(root, 'node_modules', p, 'package.json');
+    hash.update(`\0${p}@${fs.existsSync(manifest) ? JSON.parse(fs.readFileSync(manifest, 'utf8')).version : 'none'}`);
+  }
+  for (const dir of ['lib', 'schemas']) {
+    for (const file of filesUnder(path.join(root, dir))) hash.update(`\0${path.relative(root, file)}\0${sourceHash(file, () => fs.readFileSync(file))}`);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * The store for lib/validate/schema.ts provideSchemaAnswers, for the platform of `entry` (its
+ * main.ts): one file per entry and fingerprint, written when the run ends if it learned anything,
+ * merged with what another run of the same entry wrote meanwhile.
+ */
+function openGateAnswers(entry, root = ROOT) {
+  const dir = path.join(root, 'node_modules', '.cache', 'gate');
+  const prefix = `${crypto.createHash('sha1').update(path.resolve(entry)).digest('hex').slice(0, 16)}-`;
+  const file = path.join(dir, `${prefix}${fingerprint(root)}.json`);
+  const read = () => {
+    try {
+      return JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch {
+      return {};
+    }
+  };
+  const known = read();
+  let learned = false;
+  process.on('exit', () => {
+    if (!learned) return;
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(`${file}.${process.pid}`, JSON.stringify({ ...read(), ...known }));
+      fs.renameSync(`${file}.${process.pid}`, file);
+      // This entry's answers of another gate are of no more use.
+      for (const other of fs.readdirSync(dir)) if (other.startsWith(prefix) && other.endsWith('.json') && path.join(dir, other) !== file) fs.rmSync(path.join(dir, other), { force: true });
+    } catch { /* a read-only tree checks every object */ }
+  });
+  return {
+    get: (key) => (Object.prototype.hasOwnProperty.call(known, key) ? known[key] : undefined),
+    set: (key, problems) => {
+      known[key] = problems;
+      learned = true;
+    },
+  };
+}
+
+module.exports = { openGateAnswers, fingerprint };
