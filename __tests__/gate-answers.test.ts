@@ -65,7 +65,7 @@ describe('schema answers', () => {
 });
 
 describe('the gate fingerprint', () => {
-  test('changes with any file under lib/ or schemas/, and only then', () => {
+  test('changes with any file of the gate, the rules, the helpers or the schemas, and only then', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-fingerprint-'));
     try {
       fs.mkdirSync(path.join(root, 'lib', 'validate'), { recursive: true });
@@ -80,8 +80,17 @@ describe('the gate fingerprint', () => {
       fs.writeFileSync(path.join(root, 'schemas', 'crds', 'x.json'), '{"scope":"Cluster"}');
       const schema = fingerprint(root);
       expect(schema).not.toBe(edited);
-      fs.writeFileSync(path.join(root, 'lib', 'new.ts'), '');
-      expect(fingerprint(root)).not.toBe(schema);
+      fs.mkdirSync(path.join(root, 'lib', 'rules'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'lib', 'rules', 'new.ts'), '');
+      const rule = fingerprint(root);
+      expect(rule).not.toBe(schema);
+      fs.writeFileSync(path.join(root, 'lib', 'util.ts'), 'export {};\n');
+      const util = fingerprint(root);
+      expect(util).not.toBe(rule);
+      // A construct is no part of an answer: the layer rules keep the gate from importing it.
+      fs.mkdirSync(path.join(root, 'lib', 'app'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'lib', 'app', 'java-app.ts'), 'export {};\n');
+      expect(fingerprint(root)).toBe(util);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

@@ -5,8 +5,9 @@
 // an unchanged platform then loads neither the schemas nor the CEL engine.
 //
 // Never stale: the answers sit in a file named by a fingerprint of everything an answer depends
-// on: the Node version, the engine packages' versions and the content of every file under lib/
-// and schemas/ (source-hashes.js, from the files' stat when untouched); each answer is keyed by
+// on: the Node version, the engine packages' versions and the content of every file of the gate,
+// the rules and helpers it may import, and schemas/ (source-hashes.js, from the files' stat when
+// untouched); each answer is keyed by
 // the object's label and its exact JSON. Another fingerprint starts from no answers.
 const crypto = require('crypto');
 const fs = require('fs');
@@ -14,12 +15,19 @@ const path = require('path');
 const { sourceHash } = require('./source-hashes');
 
 const ROOT = path.join(__dirname, '..');
-/** What the answers depend on besides lib/ and schemas/: the CEL engine's packages. */
+/**
+ * The code and data an answer depends on: the gate, which may import only the shared rules and
+ * the helpers (the layer rule gate-imports-only-rules of .dependency-cruiser.cjs, tested), and
+ * the schemas.
+ */
+const GATE = ['lib/validate', 'lib/rules', 'lib/schemas.ts', 'lib/util.ts', 'schemas'];
+/** And the CEL engine's packages. */
 const PACKAGES = ['@bufbuild/cel', '@bufbuild/protobuf', '@bufbuild/re2'];
 
 /** Every file under `dir`, sorted. */
 function filesUnder(dir) {
   const out = [];
+  if (!fs.existsSync(dir)) return out;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...filesUnder(full));
@@ -35,8 +43,8 @@ function fingerprint(root = ROOT) {
     const manifest = path.join(root, 'node_modules', p, 'package.json');
     hash.update(`\0${p}@${fs.existsSync(manifest) ? JSON.parse(fs.readFileSync(manifest, 'utf8')).version : 'none'}`);
   }
-  for (const dir of ['lib', 'schemas']) {
-    for (const file of filesUnder(path.join(root, dir))) hash.update(`\0${path.relative(root, file)}\0${sourceHash(file, () => fs.readFileSync(file))}`);
+  for (const file of GATE.flatMap((p) => (p.endsWith('.ts') ? [path.join(root, p)].filter(fs.existsSync) : filesUnder(path.join(root, p))))) {
+    hash.update(`\0${path.relative(root, file)}\0${sourceHash(file, () => fs.readFileSync(file))}`);
   }
   return hash.digest('hex');
 }
