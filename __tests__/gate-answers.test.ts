@@ -2,7 +2,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { provideSchemaAnswers, validateSchema } from '../lib/validate/schema';
+import { provideGateAnswers as provideSchemaAnswers } from '../lib/validate/answers';
+import { validateManifests } from '../lib/validate/gate';
+import { validateSchema } from '../lib/validate/schema';
 import { Problem } from '../lib/validate/problem';
 
 /**
@@ -12,6 +14,16 @@ import { Problem } from '../lib/validate/problem';
  */
 const ROOT = path.join(__dirname, '..');
 const { fingerprint } = require('../bin/gate-answers');
+
+/** A platform with apps and the pipeline: every kind of check, WorkflowTemplates included. */
+function sampleLike() {
+  const { app, env } = require('./support/platform').platform();
+  const { Chart } = require('cdk8s');
+  const { DeployStrategy, JavaApp, PipelineTemplate } = require('../lib');
+  new JavaApp(env, 'orders', { image: 'ghcr.io/acme/orders:1.0.0', strategy: DeployStrategy.blueGreen() });
+  new PipelineTemplate(new Chart(app, 'ci'), 'pipeline', { gitopsRepo: 'https://github.com/acme/gitops.git', imageRepository: 'ghcr.io/acme/{app}' });
+  return { manifests: app.manifests() };
+}
 
 const configMap = (data: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'n' }, data, ...extra });
 
@@ -61,6 +73,26 @@ describe('schema answers', () => {
   test('an object V8 cannot serialize is checked as it is, and not kept', () => {
     expect(validateSchema(configMap({ a: 'x' }, { status: () => 1 }), 'X')).toEqual([{ object: 'X', path: 'status', message: 'unknown field' }]);
     expect(store.size).toBe(0);
+  });
+});
+
+describe('object and workflow answers', () => {
+  const store = new Map<string, readonly Problem[]>();
+  afterAll(() => provideSchemaAnswers(undefined));
+
+  test("each object's own checks and the WorkflowTemplates' lint are kept; checks across objects run every time", () => {
+    const { manifests } = sampleLike();
+    const fresh = validateManifests(manifests);
+    provideSchemaAnswers({ get: (k) => store.get(k), set: (k, v) => store.set(k, v) });
+    expect(validateManifests(manifests)).toEqual(fresh);
+    expect(validateManifests(manifests)).toEqual(fresh);
+    // Every kept answer replaced by a planted one: each object's checks and the lint come from the store.
+    for (const key of store.keys()) store.set(key, [{ object: 'planted', path: key, message: 'from the store' }]);
+    const planted = validateManifests(manifests).filter((p) => p.object === 'planted');
+    expect(planted.length).toBeGreaterThanOrEqual(manifests.length + 1);
+    // With the policy off, the objects' own checks are other checks: their answers are not those (the schema's, below them, are).
+    const withoutPolicy = validateManifests(manifests, { policy: false }).filter((p) => p.object === 'planted').map((p) => p.path);
+    expect(withoutPolicy.filter((key) => planted.some((p) => p.path === key)).length).toBeLessThan(planted.length);
   });
 });
 

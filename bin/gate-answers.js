@@ -1,14 +1,15 @@
 'use strict';
-// The schema gate's earlier answers, for the synth runner (lib/validate/schema.ts SchemaAnswers):
-// an object checked against its schema and its CRD's CEL rules by the same gate, with the same
-// schemas, gets the same answer, so a synth checks only the objects that changed. A warm synth of
-// an unchanged platform then loads neither the schemas nor the CEL engine.
+// The gate's earlier answers, for the synth runner (lib/validate/answers.ts GateAnswers): an
+// object's own checks (its schema and CRD's CEL rules, API rules, policy) and the WorkflowTemplates'
+// lint give the same answer for the same input from the same gate and schemas, so a synth checks
+// only what changed. A warm synth of an unchanged platform then loads neither the schemas nor the
+// CEL engine. Checks across objects run every time.
 //
 // Never stale: the answers sit in a file named by a fingerprint of everything an answer depends
 // on: the Node version, the engine packages' versions and the content of every file of the gate,
 // the rules and helpers it may import, and schemas/ (source-hashes.js, from the files' stat when
-// untouched); each answer is keyed by
-// the object's label and its exact JSON. Another fingerprint starts from no answers.
+// untouched); each answer is keyed by the check, the object's label and the object as V8
+// serializes it. Another fingerprint starts from no answers.
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');

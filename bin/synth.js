@@ -70,7 +70,7 @@ register();
 // The public API (the same module instances main.ts gets from ./lib): errors are recognised by class.
 const { ConfigError, PropError, ValidationError, formatSummary, onSynth } = require('../lib/index.ts');
 // Objects that have not changed since the last synth (nor the gate, nor the schemas) keep their schema check's answer.
-require('../lib/validate/schema.ts').provideSchemaAnswers(require('./gate-answers').openGateAnswers(opts.entry || path.join(root, 'main.ts')));
+require('../lib/validate/answers.ts').provideGateAnswers(require('./gate-answers').openGateAnswers(opts.entry || path.join(root, 'main.ts')));
 
 const reports = [];
 onSynth((report) => reports.push(report));

@@ -1,4 +1,5 @@
 import { checkAnalysisScrape } from './analysis-scrape';
+import { remembered } from './answers';
 import { checkApiRules } from './api-rules';
 import { checkControllerObjects } from './controller-objects';
 import { checkExternalSecret, checkSecretSources, clusterStoresOf } from './external-secrets';
@@ -13,6 +14,21 @@ import { checkGatewayPlugin } from './route-plugin';
 import { checkGatewayRoutes, checkRouteDefaults } from './routes';
 import { isNamespaced, validateSchema } from './schema';
 import { checkWorkflowServiceAccounts } from './workflow-identities';
+
+/** The checks of one object by itself: schema and CEL rules, API rules, namespace, labels, policy. */
+function objectProblems(m: Manifest, policy: boolean): Problem[] {
+  const problems: Problem[] = [];
+  problems.push(...validateSchema(m.doc, describe(m)));
+  problems.push(...checkApiRules(m));
+  const namespaced = isNamespaced(m.doc.apiVersion, m.doc.kind);
+  if (namespaced && !m.doc.metadata?.namespace) problems.push({ object: describe(m), path: 'metadata.namespace', message: 'namespaced objects need an explicit namespace' });
+  for (const at of hashLabelPaths(m.doc)) {
+    problems.push({ object: describe(m), path: at, message: 'only the Rollouts controller sets this label (it adds it to the pods and Service selectors it manages): use the stable app labels' });
+  }
+  if (policy) problems.push(...checkPolicy(m), ...checkRouteDefaults(m));
+  problems.push(...checkExternalSecret(m, policy));
+  return problems;
+}
 
 /** Thrown when the validation gate finds problems; nothing has been written. */
 export class ValidationError extends Error {
@@ -58,17 +74,9 @@ function hashLabelPaths(doc: any): string[] {
  */
 export function validateManifests(manifests: Manifest[], options: GateOptions = {}): Problem[] {
   const problems: Problem[] = [];
-  for (const m of manifests) {
-    problems.push(...validateSchema(m.doc, describe(m)));
-    problems.push(...checkApiRules(m));
-    const namespaced = isNamespaced(m.doc.apiVersion, m.doc.kind);
-    if (namespaced && !m.doc.metadata?.namespace) problems.push({ object: describe(m), path: 'metadata.namespace', message: 'namespaced objects need an explicit namespace' });
-    for (const at of hashLabelPaths(m.doc)) {
-      problems.push({ object: describe(m), path: at, message: 'only the Rollouts controller sets this label (it adds it to the pods and Service selectors it manages): use the stable app labels' });
-    }
-    if (options.policy ?? true) problems.push(...checkPolicy(m), ...checkRouteDefaults(m));
-    problems.push(...checkExternalSecret(m, options.policy ?? true));
-  }
+  const policy = options.policy ?? true;
+  // Each object's own checks depend on nothing but the object (and the policy switch): kept between synths (answers.ts).
+  for (const m of manifests) problems.push(...remembered(`object\0${policy}\0${m.file}`, m.doc, () => objectProblems(m, policy)));
   // Namespaces of different clusters are different namespaces: names and references hold per cluster.
   problems.push(...checkFolders(manifests, options.folders));
   const known = options.folders;
@@ -91,7 +99,7 @@ export function validateManifests(manifests: Manifest[], options: GateOptions = 
     }
   }
   const workflows = manifests.filter((m) => m.doc.kind === 'WorkflowTemplate').map((m) => m.doc);
-  if (workflows.length) problems.push(...lintWorkflowTemplates(workflows));
+  if (workflows.length) problems.push(...remembered('workflow-lint', workflows, () => lintWorkflowTemplates(workflows)));
   problems.push(...checkWorkflowServiceAccounts(manifests));
   return problems;
 }

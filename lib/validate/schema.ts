@@ -1,6 +1,5 @@
-import { createHash } from 'crypto';
-import { serialize } from 'v8';
 import { integerFormat } from '../rules/quantity';
+import { remembered } from './answers';
 import { checkCelRules, ruleNodesOf } from './cel-rules';
 import { Problem } from './problem';
 import { crdSchemaFor, definitions, isNamespaced, k8sSchemaFor, Schema, servedVersions } from '../schemas';
@@ -21,41 +20,9 @@ const OBJECT_META = '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMe
 /** Reports a problem; `blocking`: a wrong type, a missing field or a value outside an enum, which stop CEL rules. */
 type Report = (path: string, message: string, blocking?: boolean) => void;
 
-/**
- * Earlier answers of validateSchema, by a key of the object and its label: a synth's objects are
- * mostly those of the run before, and their schemas and rules too. The synth runner provides a
- * store that knows which version of the gate and the schemas made each answer (bin/gate-answers.js);
- * without one (tests, a program of its own), every object is checked.
- */
-export interface SchemaAnswers {
-  get(key: string): readonly Problem[] | undefined;
-  set(key: string, problems: readonly Problem[]): void;
-}
-
-let answers: SchemaAnswers | undefined;
-
-/** Installs (or, with undefined, removes) the store of earlier answers. */
-export function provideSchemaAnswers(store: SchemaAnswers | undefined): void {
-  answers = store;
-}
-
-/** Validates one manifest; `object` names it in the problems. */
+/** Validates one manifest; `object` names it in the problems. Kept between synths where the runner provides a store (answers.ts). */
 export function validateSchema(doc: any, object: string): Problem[] {
-  if (!answers) return checkSchema(doc, object);
-  // The label, then the object as V8 serializes it: unset fields, holes, NaN and key order included,
-  // which JSON would lose. An object it cannot serialize is checked as it is.
-  let bytes: Buffer;
-  try {
-    bytes = serialize(doc);
-  } catch {
-    return checkSchema(doc, object);
-  }
-  const key = createHash('sha1').update(object).update('\0').update(bytes).digest('hex');
-  const known = answers.get(key);
-  if (known) return known.map((p) => ({ ...p }));
-  const problems = checkSchema(doc, object);
-  answers.set(key, problems.map((p) => ({ ...p })));
-  return problems;
+  return remembered(`schema\0${object}`, doc, () => checkSchema(doc, object));
 }
 
 function checkSchema(doc: any, object: string): Problem[] {
