@@ -12,6 +12,7 @@
 // a read-only tree runs without the cache.
 const crypto = require('crypto');
 const fs = require('fs');
+const { writeAtomically } = require('./cache-file');
 const Module = require('module');
 const path = require('path');
 const vm = require('vm');
@@ -103,8 +104,7 @@ function writePending() {
     for (const { script, file } of pending.splice(0)) {
       const base = path.basename(file);
       const prefix = base.slice(0, base.indexOf('-') + 1);
-      fs.writeFileSync(`${file}.${process.pid}`, script.createCachedData());
-      fs.renameSync(`${file}.${process.pid}`, file);
+      writeAtomically(file, script.createCachedData());
       for (const e of existing) if (e.startsWith(prefix) && e !== base) fs.rmSync(path.join(cacheDir, e), { force: true });
     }
   } catch { /* a read-only tree runs without the cache */ }

@@ -8,6 +8,7 @@
 // The names come from the library itself, recorded the first time it loads, beside the caches and
 // named by the hash of its file (source-hashes.js): another version records its own.
 const fs = require('fs');
+const { writeAtomically } = require('./cache-file');
 const Module = require('module');
 const path = require('path');
 const { sourceHash } = require('./source-hashes');
@@ -29,9 +30,7 @@ function requireFrom(mod, id) {
     // First load of this version: the module itself, and its names for next time.
     const exports = mod.require(id);
     try {
-      fs.mkdirSync(namesDir, { recursive: true });
-      fs.writeFileSync(`${file}.${process.pid}`, JSON.stringify(Object.getOwnPropertyNames(exports)));
-      fs.renameSync(`${file}.${process.pid}`, file);
+      writeAtomically(file, JSON.stringify(Object.getOwnPropertyNames(exports)));
     } catch { /* a read-only tree loads it every time */ }
     return exports;
   }

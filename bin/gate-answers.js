@@ -12,6 +12,7 @@
 // serializes it. Another fingerprint starts from no answers.
 const crypto = require('crypto');
 const fs = require('fs');
+const { writeAtomically } = require('./cache-file');
 const path = require('path');
 const { sourceHash } = require('./source-hashes');
 
@@ -71,9 +72,7 @@ function openGateAnswers(entry, root = ROOT) {
   process.on('exit', () => {
     if (!learned) return;
     try {
-      fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(`${file}.${process.pid}`, JSON.stringify({ ...read(), ...known }));
-      fs.renameSync(`${file}.${process.pid}`, file);
+      writeAtomically(file, JSON.stringify({ ...read(), ...known }));
       // This entry's answers of another gate are of no more use.
       for (const other of fs.readdirSync(dir)) if (other.startsWith(prefix) && other.endsWith('.json') && path.join(dir, other) !== file) fs.rmSync(path.join(dir, other), { force: true });
     } catch { /* a read-only tree checks every object */ }

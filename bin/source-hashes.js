@@ -9,6 +9,7 @@
 // were read (git's "racily clean" rule); younger files are hashed on every run until then.
 const crypto = require('crypto');
 const fs = require('fs');
+const { writeAtomically } = require('./cache-file');
 const path = require('path');
 
 const file = path.join(__dirname, '..', 'node_modules', '.cache', 'source-hashes.json');
@@ -75,10 +76,8 @@ function save() {
     try {
       onDisk = JSON.parse(fs.readFileSync(file, 'utf8'));
     } catch { /* none yet */ }
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(`${file}.${process.pid}`, JSON.stringify({ ...onDisk, ...known }));
-    fs.renameSync(`${file}.${process.pid}`, file);
+    writeAtomically(file, JSON.stringify({ ...onDisk, ...known }));
   } catch { /* a read-only tree hashes every run */ }
 }
 
-module.exports = { sourceHash, hashOf, SETTLED_MS };
+module.exports = { sourceHash, SETTLED_MS };

@@ -8,6 +8,7 @@
 // the .ts line and column, and a run that shows none never parses a map.
 const crypto = require('crypto');
 const fs = require('fs');
+const { writeAtomically } = require('./cache-file');
 const path = require('path');
 const compileCache = require('./compile-cache');
 const generated = require('./generated-imports');
@@ -46,12 +47,6 @@ function transpile(source, filename) {
   }
 }
 
-/** Writes `content` to `file` atomically. */
-function writeEntry(file, content) {
-  fs.writeFileSync(`${file}.${process.pid}`, content);
-  fs.renameSync(`${file}.${process.pid}`, file);
-}
-
 /** What makes transpiled code: a new esbuild, or new rewrites, names new entries. */
 let transpiler;
 function transpilerVersion() {
@@ -87,9 +82,8 @@ function transpileAndCache(bytes, filename, base, cached) {
   const out = transpile(bytes.toString('utf8'), filename);
   if (out.map) maps.set(filename, out.map);
   try {
-    fs.mkdirSync(cacheDir, { recursive: true });
-    if (out.map) writeEntry(`${cached}.map`, out.map);
-    writeEntry(cached, out.code);
+    if (out.map) writeAtomically(`${cached}.map`, out.map);
+    writeAtomically(cached, out.code);
     const prefix = base.slice(0, base.indexOf('-') + 1);
     for (const entry of fs.readdirSync(cacheDir)) {
       if (entry.startsWith(prefix) && !entry.startsWith(base)) fs.rmSync(path.join(cacheDir, entry), { force: true });

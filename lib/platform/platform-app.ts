@@ -214,7 +214,7 @@ export function renderFiles(manifests: Manifest[]): Map<string, string> {
 }
 
 /** Whether two folders' files (path -> content) are the same files with the same contents. */
-export function sameFiles(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+function sameFiles(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
   if (a.size !== b.size) return false;
   for (const [file, content] of a) if (b.get(file) !== content) return false;
   return true;
