@@ -35,9 +35,10 @@ function report(times: Times, objects: number): void {
 class MeasuredApp extends PlatformApp {
   public synthesized?: Manifest[];
 
-  public override manifests(): Manifest[] {
-    this.synthesized = super.manifests();
-    return this.synthesized;
+  protected override rendered(): ReturnType<PlatformApp['rendered']> {
+    const rendered = super.rendered();
+    this.synthesized = rendered.manifests;
+    return rendered;
   }
 }
 

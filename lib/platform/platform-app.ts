@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Node } from 'constructs';
 import { ConfigError } from '../props/errors';
@@ -14,6 +12,7 @@ import { provideSelfCheck, underPlatformGate } from '../props/self-check';
 import { stringifyManifest } from '../synth/yaml-emitter';
 import { buildReport, emitSynth, readFiles } from '../synth/synth-report';
 import { renderInventory } from '../synth/inventory';
+import { StagedOutput } from '../synth/output-folder';
 import { checkOptions, P } from '../props/schema';
 import { compare } from '../util';
 
@@ -101,6 +100,16 @@ export class PlatformApp extends App {
 
   /** Every object, rendered and checked, with the file it belongs to; throws ValidationError on problems. */
   public manifests(): Manifest[] {
+    const { manifests, folders } = this.rendered();
+    gate(manifests, folders);
+    return manifests;
+  }
+
+  /**
+   * Every object rendered (construct validations, toJson, the platform's annotations) with its file,
+   * and what each environment folder declares; not yet through the gate.
+   */
+  protected rendered(): { manifests: Manifest[]; folders: Map<string, FolderTarget> } {
     const errors: string[] = [];
     const objects: ApiObject[] = [];
     const folders = new Map<string, FolderTarget>();
@@ -122,9 +131,7 @@ export class PlatformApp extends App {
       const doc = normalize(obj.toJson());
       return { file: `${folder}/${unit}.yaml`, doc };
     });
-    const problems = validateManifests(manifests, { folders });
-    if (problems.length) throw new ValidationError(problems);
-    return manifests;
+    return { manifests, folders };
   }
 
   /** The manifests' files (path relative to the output folder -> content): YAML and a Kustomization per folder, sorted and stable. */
@@ -137,13 +144,28 @@ export class PlatformApp extends App {
     return outputFiles(this.manifests());
   }
 
-  /** Validates, then replaces the output folder with the new files in one rename; reports what changed (`onSynth`). */
+  /**
+   * Renders and validates, then replaces the output folder with the new files in one rename; reports
+   * what changed (`onSynth`). Files are staged as they render, while the gate runs, and dropped if
+   * it refuses.
+   */
   public override synth(): void {
-    const manifests = this.manifests();
-    const files = outputFiles(manifests);
+    const { manifests, folders } = this.rendered();
     const before = readFiles(this.outdir);
+    const staged = new StagedOutput(this.outdir, before);
+    let files: Map<string, string>;
+    try {
+      files = outputFiles(manifests, (file, content) => staged.add(file, content));
+      gate(manifests, folders);
+    } catch (e) {
+      staged.discard();
+      // Objects the gate refuses may not render: its problems are the message, not the renderer's.
+      if (!(e instanceof ValidationError)) gate(manifests, folders);
+      throw e;
+    }
     // A synth that changes nothing writes nothing: the folder already holds exactly these files.
-    if (!sameFiles(before, files)) writeAtomically(this.outdir, files);
+    if (sameFiles(before, files)) staged.discard();
+    else staged.commit();
     emitSynth(buildReport(this.outdir, manifests, before, files));
   }
 
@@ -151,6 +173,12 @@ export class PlatformApp extends App {
   public override synthYaml(): string {
     return [...this.files().values()].join('---\n');
   }
+}
+
+/** Runs the validation gate over the manifests; throws ValidationError listing every problem. */
+function gate(manifests: Manifest[], folders: Map<string, FolderTarget>): void {
+  const problems = validateManifests(manifests, { folders });
+  if (problems.length) throw new ValidationError(problems);
 }
 
 function normalize(doc: any): any {
@@ -177,15 +205,21 @@ function order(a: Manifest, b: Manifest): number {
     || compare(a.doc.metadata?.name ?? '', b.doc.metadata?.name ?? '');
 }
 
+/** Receives each file as it is rendered (path relative to the output folder, content). */
+type FileSink = (file: string, content: string) => void;
+
 /** The manifests' files plus the inventory pages `README.md` and `<folder>/README.md` (what runs where). */
-function outputFiles(manifests: Manifest[]): Map<string, string> {
-  const files = renderFiles(manifests);
-  for (const [file, page] of renderInventory(manifests)) files.set(file, page);
+function outputFiles(manifests: Manifest[], sink?: FileSink): Map<string, string> {
+  const files = renderFiles(manifests, sink);
+  for (const [file, page] of renderInventory(manifests)) {
+    files.set(file, page);
+    sink?.(file, page);
+  }
   return new Map([...files.entries()].sort(([a], [b]) => compare(a, b)));
 }
 
 /** Groups manifests into YAML files, objects ordered by sync wave, kind and name; adds a kustomization per folder. */
-export function renderFiles(manifests: Manifest[]): Map<string, string> {
+export function renderFiles(manifests: Manifest[], sink?: FileSink): Map<string, string> {
   const byFile = new Map<string, Manifest[]>();
   for (const m of manifests) {
     const list = byFile.get(m.file);
@@ -196,7 +230,9 @@ export function renderFiles(manifests: Manifest[]): Map<string, string> {
   const folders = new Map<string, string[]>();
   for (const file of [...byFile.keys()].sort()) {
     const docs = byFile.get(file)!.sort(order);
-    files.set(file, docs.map((m) => stringifyManifest(m.doc)).join('---\n'));
+    const content = docs.map((m) => stringifyManifest(m.doc)).join('---\n');
+    files.set(file, content);
+    sink?.(file, content);
     const [folder, ...rest] = file.split('/');
     const list = folders.get(folder) ?? [];
     list.push(rest.join('/'));
@@ -204,11 +240,9 @@ export function renderFiles(manifests: Manifest[]): Map<string, string> {
   }
   for (const [folder, resources] of folders) {
     // `kubectl kustomize dist/<env>` (and Argo CD) render exactly the synthesized objects.
-    files.set(`${folder}/${KUSTOMIZATION_FILE}`, stringifyManifest({
-      apiVersion: 'kustomize.config.k8s.io/v1beta1',
-      kind: 'Kustomization',
-      resources,
-    }));
+    const kustomization = stringifyManifest({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources });
+    files.set(`${folder}/${KUSTOMIZATION_FILE}`, kustomization);
+    sink?.(`${folder}/${KUSTOMIZATION_FILE}`, kustomization);
   }
   return new Map([...files.entries()].sort(([a], [b]) => compare(a, b)));
 }
@@ -218,31 +252,6 @@ function sameFiles(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string
   if (a.size !== b.size) return false;
   for (const [file, content] of a) if (b.get(file) !== content) return false;
   return true;
-}
-
-/**
- * Writes the files to a sibling temporary folder, then swaps it in place of `outdir`: readers never
- * see a half-written output, and files of apps that no longer exist disappear.
- */
-export function writeAtomically(outdir: string, files: Map<string, string>): void {
-  const target = path.resolve(outdir);
-  const staging = `${target}.tmp-${process.pid}`;
-  const previous = `${target}.old-${process.pid}`;
-  fs.rmSync(staging, { recursive: true, force: true });
-  try {
-    for (const [file, content] of files) {
-      const full = path.join(staging, file);
-      fs.mkdirSync(path.dirname(full), { recursive: true });
-      fs.writeFileSync(full, content);
-    }
-    if (files.size === 0) fs.mkdirSync(staging, { recursive: true });
-    const hadPrevious = fs.existsSync(target);
-    if (hadPrevious) fs.renameSync(target, previous);
-    fs.renameSync(staging, target);
-    if (hadPrevious) fs.rmSync(previous, { recursive: true, force: true });
-  } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
-  }
 }
 
 const DUPLICATE_IDS = Symbol.for('platform.clearDuplicateIdErrors');
