@@ -732,3 +732,23 @@ describe('the workspace claim as the workflow controller creates it (lib/validat
     ]);
   });
 });
+
+describe('the pipeline orders environments the same on every machine', () => {
+  // Under a Danish locale, "aa" collates as "å", after "z": a locale-aware sort would order a
+  // platform's environments, and the promotion templates built from them, by the machine's locale.
+  test.each(['C.UTF-8', 'da_DK.UTF-8'])('in code-point order under LC_ALL=%s', (locale) => {
+    const root = path.join(__dirname, '..', '..');
+    const script = `
+      const { App } = require('cdk8s');
+      const { Environment } = require('./lib/platform/environment');
+      const { platformEnvironments } = require('./lib/pipeline/reach');
+      const app = new App();
+      for (const name of ['zed', 'aab', 'b-1', 'b']) new Environment(app, name);
+      console.log(JSON.stringify([Intl.Collator().resolvedOptions().locale, platformEnvironments(app).map((e) => e.name)]));`;
+    const r = spawnSync(process.execPath, ['-r', path.join(root, 'bin', 'ts-register-hook.js'), '-e', script], { cwd: root, encoding: 'utf8', env: { ...process.env, LC_ALL: locale, LANG: locale } });
+    expect(r.stderr).toBe('');
+    const [collation, names] = JSON.parse(r.stdout);
+    expect(collation).toBe(locale === 'C.UTF-8' ? 'en-US' : 'da-DK');
+    expect(names).toEqual(['aab', 'b', 'b-1', 'zed']);
+  });
+});

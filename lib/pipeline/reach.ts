@@ -4,6 +4,7 @@ import * as argocdproject from '../../imports/argocdproject-argoproj.io';
 import { ArgoCdCluster, badServer, Environment } from '../platform';
 import { ArgoCdBootstrap } from '../gitops';
 import { env, EnvVar, readScript, secretEnv } from './steps';
+import { compare } from '../util';
 
 // How the pipeline's steps reach each environment's Rollout: kubectl on the pipeline's own
 // cluster, Argo CD's API (with the pipeline's project role) on any other.
@@ -38,9 +39,9 @@ export function pipelineProjectRole(project: string): argocdproject.AppProjectSp
   };
 }
 
-/** The Environments of the app, by name. */
+/** The Environments of the app, by name (code-point order: the same on every machine, whatever its locale). */
 export function platformEnvironments(scope: Construct): Environment[] {
-  return scope.node.root.node.findAll().filter(Environment.isEnvironment).sort((a, b) => a.name.localeCompare(b.name));
+  return scope.node.root.node.findAll().filter(Environment.isEnvironment).sort((a, b) => compare(a.name, b.name));
 }
 
 /** Each environment's mode: kubectl on the pipeline's cluster, Argo CD's API elsewhere. */

@@ -18,6 +18,7 @@ import { urlCarriesCredentials } from '../rules/credentials';
 import { IMAGE_DIGEST_EXEMPTION, TEMPLATE_REFERENCING_ANNOTATION, TEMPLATE_REFERENCING_EXEMPTION } from '../rules/exemptions';
 import { pinnedByDigest } from '../rules/images';
 import { checkProps } from '../props/schema';
+import { compare } from '../util';
 import { PipelineTemplateProps, PipelineTemplatePropsSchema } from './template-props';
 
 // The option types live beside the builders that read them; users import them from here.
@@ -161,7 +162,7 @@ export class PipelineTemplate extends Construct implements ArgoCdProjectRoleSour
       problems.push(`PipelineTemplate "${this.node.id}": the apps ${added.join(', ')} were declared after the PipelineTemplate, which has no build cache or image rule for them: declare the PipelineTemplate after the apps`);
     }
     if (pattern) {
-      for (const [app, repos] of [...now].sort(([a], [b]) => a.localeCompare(b))) {
+      for (const [app, repos] of [...now].sort(([a], [b]) => compare(a, b))) {
         const expected = pattern.replace('{app}', app);
         for (const repo of [...repos].sort()) {
           if (repo !== expected) {
