@@ -151,6 +151,25 @@ describe('source hashes', () => {
     expect(edited.reads).toContain(source);
   });
 
+  test('a file that no longer exists leaves the table at its next write, which every run reads', () => {
+    const table = () => JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', '.cache', 'source-hashes.json'), 'utf8'));
+    const gone = path.join(work, 'gone.ts');
+    const kept = path.join(work, 'kept.ts');
+    fs.writeFileSync(gone, "process.stdout.write('gone');\n");
+    fs.writeFileSync(kept, "require('./gone.ts');\n");
+    settle();
+    expect(runReading(kept).stdout).toBe('gone');
+    expect(Object.keys(table())).toEqual(expect.arrayContaining([gone, kept]));
+    fs.rmSync(gone);
+    // A new settled file makes the next run write the table.
+    const next = path.join(work, 'next.ts');
+    fs.writeFileSync(next, "process.stdout.write('next');\n");
+    settle();
+    expect(runReading(next).stdout).toBe('next');
+    expect(Object.keys(table())).toEqual(expect.arrayContaining([kept, next]));
+    expect(Object.keys(table())).not.toContain(gone);
+  });
+
   test('a file changed within the settle time is read and hashed on every run', () => {
     const source = path.join(work, 'young.ts');
     fs.writeFileSync(source, "process.stdout.write('young');\n");
@@ -268,5 +287,28 @@ describe('deferred modules', () => {
     // What the library itself writes, with the options cdk8s gives it.
     const library = require(CDK8S_YAML.slice(0, -1));
     expect(text).toBe(library.stringify({ a: 1, b: ['x', 'on'] }, { keepUndefined: true, lineWidth: 0, version: '1.1' }));
+  });
+});
+
+describe('cache folders stay bounded', () => {
+  const { keepNewest } = require('../bin/cache-file');
+  test('past the limit, the oldest entries go (down to three quarters of it), each with the files named after it', () => {
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-folder-'));
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      for (let i = 0; i < 10; i++) {
+        for (const name of [`e${i}.js`, `e${i}.js.map`]) {
+          fs.writeFileSync(path.join(cache, name), name);
+          // e0 the oldest, e9 the newest.
+          fs.utimesSync(path.join(cache, name), now - 100 + i, now - 100 + i);
+        }
+      }
+      keepNewest(cache, fs.readdirSync(cache), 10);
+      expect(fs.readdirSync(cache)).toHaveLength(20);
+      keepNewest(cache, fs.readdirSync(cache), 8);
+      expect(fs.readdirSync(cache).sort()).toEqual(['e4', 'e5', 'e6', 'e7', 'e8', 'e9'].flatMap((e) => [`${e}.js`, `${e}.js.map`]));
+    } finally {
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
   });
 });

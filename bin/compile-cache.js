@@ -12,7 +12,7 @@
 // a read-only tree runs without the cache.
 const crypto = require('crypto');
 const fs = require('fs');
-const { writeAtomically } = require('./cache-file');
+const { keepNewest, writeAtomically } = require('./cache-file');
 const Module = require('module');
 const path = require('path');
 const vm = require('vm');
@@ -107,6 +107,7 @@ function writePending() {
       writeAtomically(file, script.createCachedData());
       for (const e of existing) if (e.startsWith(prefix) && e !== base) fs.rmSync(path.join(cacheDir, e), { force: true });
     }
+    keepNewest(cacheDir, fs.readdirSync(cacheDir));
   } catch { /* a read-only tree runs without the cache */ }
 }
 

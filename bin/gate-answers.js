@@ -12,7 +12,7 @@
 // serializes it. Another fingerprint starts from no answers.
 const crypto = require('crypto');
 const fs = require('fs');
-const { writeAtomically } = require('./cache-file');
+const { keepNewest, writeAtomically } = require('./cache-file');
 const path = require('path');
 const { sourceHash } = require('./source-hashes');
 
@@ -74,7 +74,13 @@ function openGateAnswers(entry, root = ROOT) {
     try {
       writeAtomically(file, JSON.stringify({ ...read(), ...known }));
       // This entry's answers of another gate are of no more use.
-      for (const other of fs.readdirSync(dir)) if (other.startsWith(prefix) && other.endsWith('.json') && path.join(dir, other) !== file) fs.rmSync(path.join(dir, other), { force: true });
+      const others = fs.readdirSync(dir).filter((other) => {
+        const stale = other.startsWith(prefix) && other.endsWith('.json') && path.join(dir, other) !== file;
+        if (stale) fs.rmSync(path.join(dir, other), { force: true });
+        return !stale;
+      });
+      // Entries of platforms that are gone (temporary ones of test runs) age out.
+      keepNewest(dir, others);
     } catch { /* a read-only tree checks every object */ }
   });
   return {

@@ -19,6 +19,8 @@ const SETTLED_MS = 2000;
 /** path -> [size, inode, mtime ns, ctime ns, hash] */
 let known;
 let dirty = false;
+/** The files this run asked about. */
+const seen = new Set();
 
 function load() {
   if (!known) {
@@ -47,6 +49,7 @@ function hashOf(filename, content) {
  */
 function sourceHash(filename, read) {
   const entries = load();
+  seen.add(filename);
   let stat;
   try {
     stat = fs.statSync(filename, { bigint: true });
@@ -76,7 +79,11 @@ function save() {
     try {
       onDisk = JSON.parse(fs.readFileSync(file, 'utf8'));
     } catch { /* none yet */ }
-    writeAtomically(file, JSON.stringify({ ...onDisk, ...known }));
+    const table = { ...onDisk, ...known };
+    // Files that no longer exist (temporary entries of test runs, deleted sources) leave the table,
+    // which every run reads: it holds the files there are. Those this run hashed exist.
+    for (const name of Object.keys(table)) if (!seen.has(name) && !fs.existsSync(name)) delete table[name];
+    writeAtomically(file, JSON.stringify(table));
   } catch { /* a read-only tree hashes every run */ }
 }
 

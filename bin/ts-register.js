@@ -8,7 +8,7 @@
 // the .ts line and column, and a run that shows none never parses a map.
 const crypto = require('crypto');
 const fs = require('fs');
-const { writeAtomically } = require('./cache-file');
+const { keepNewest, writeAtomically } = require('./cache-file');
 const path = require('path');
 const compileCache = require('./compile-cache');
 const generated = require('./generated-imports');
@@ -85,9 +85,12 @@ function transpileAndCache(bytes, filename, base, cached) {
     if (out.map) writeAtomically(`${cached}.map`, out.map);
     writeAtomically(cached, out.code);
     const prefix = base.slice(0, base.indexOf('-') + 1);
-    for (const entry of fs.readdirSync(cacheDir)) {
-      if (entry.startsWith(prefix) && !entry.startsWith(base)) fs.rmSync(path.join(cacheDir, entry), { force: true });
-    }
+    const entries = fs.readdirSync(cacheDir).filter((entry) => {
+      const older = entry.startsWith(prefix) && !entry.startsWith(base);
+      if (older) fs.rmSync(path.join(cacheDir, entry), { force: true });
+      return !older;
+    });
+    keepNewest(cacheDir, entries);
   } catch { /* a read-only tree still synthesizes, just without the cache */ }
   return { code: out.code };
 }
