@@ -88,6 +88,22 @@ describe('JavaApp refuses bad props with one clear message, and dist/ stays as i
   });
 });
 
+describe('an object in the wrong shape is refused by its schema, whatever else reads it', () => {
+  // Rendered before the gate runs: the inventory page trips over a container list that is a string.
+  test.each<[string, object, RegExp]>([
+    ['containers a string', { containers: 'nginx' }, /spec\.template\.spec\.containers: must be array, got string/],
+    ['a container null', { containers: [null] }, /spec\.template\.spec\.containers\[0\]/],
+    ['volumes a string', { containers: [{ name: 'web', image: IMAGE }], volumes: 'data' }, /spec\.template\.spec\.volumes: must be array, got string/],
+  ])('a Deployment with %s', (_, podSpec, message) => {
+    expectSynthFails((env) => {
+      new ApiObject(env, 'raw', {
+        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'raw' },
+        spec: { selector: { matchLabels: { app: 'raw' } }, template: { metadata: { labels: { app: 'raw' } }, spec: podSpec } },
+      } as any);
+    }, message);
+  });
+});
+
 describe('a successful synth replaces dist/', () => {
   test('files of apps that no longer exist are removed', () => {
     const outdir = tempDir();

@@ -1,6 +1,6 @@
 import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { validateManifests, ValidationError } from '../lib/validate/gate';
+import { inShape, validateManifests, ValidationError } from '../lib/validate/gate';
 import { describe as describeObject, indexByNamespace, NamespaceIndex, podTemplateOf } from '../lib/validate/manifest';
 import { formatProblem } from '../lib/validate/problem';
 import { addSelfCheck, provideSelfCheck, underPlatformGate } from '../lib/props/self-check';
@@ -247,5 +247,32 @@ describe('the self-check of a construct (a plain cdk8s App)', () => {
     expect(g.node.validate()).toEqual(['Group "g" ConfigMap cm dataa: unknown field']);
     expect(() => underPlatformGate(() => { throw new Error('boom'); })).toThrow('boom');
     expect(g.node.validate()).toEqual(['Group "g" ConfigMap cm dataa: unknown field']);
+  });
+});
+
+describe('the gate on objects in the wrong shape', () => {
+  const misshapen = (kind: string, apiVersion: string, spec: object) => ({ file: 'dev/x.yaml', doc: { apiVersion, kind, metadata: { name: 'x', namespace: NS }, spec } });
+  // Each tripped a check that reads objects in their schema's shape (a TypeError) before.
+  test.each<[string, { file: string; doc: any }, string]>([
+    ['Ingress rules a string (the references across objects)', misshapen('Ingress', 'networking.k8s.io/v1', { rules: 'x' }), 'spec.rules'],
+    ['Ingress paths a string', misshapen('Ingress', 'networking.k8s.io/v1', { rules: [{ host: 'a.example.com', http: { paths: 'x' } }] }), 'spec.rules[0].http.paths'],
+    ['pod volumes a string (the policy)', misshapen('Deployment', 'apps/v1', { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'a', image: 'a:1' }], volumes: 'x' } } }), 'spec.template.spec.volumes'],
+    ['volumeMounts a number', misshapen('Deployment', 'apps/v1', { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'a', image: 'a:1', volumeMounts: 5 }] } } }), 'spec.template.spec.containers[0].volumeMounts'],
+    ['WorkflowTemplate templates a string (the pipeline identities)', misshapen('WorkflowTemplate', 'argoproj.io/v1alpha1', { entrypoint: 'a', templates: 'x' }), 'spec.templates'],
+  ])('%s: its schema problem, no error', (_, m, at) => {
+    const problems = validateManifests([m]);
+    expect(problems.map((p) => p.path)).toContain(at);
+  });
+
+  test('a check that fails where nothing refuses the object is the gate\'s fault and surfaces', () => {
+    const fault = () => {
+      throw new TypeError('x is not a function');
+    };
+    expect(() => inShape(false, fault)).toThrow('x is not a function');
+    expect(inShape(true, fault)).toEqual([]);
+    // Only a misshapen value's error gives way; any other error surfaces even then.
+    expect(() => inShape(true, () => {
+      throw new RangeError('too deep');
+    })).toThrow('too deep');
   });
 });

@@ -160,3 +160,12 @@ describe('isNamespaced', () => {
 test('lines() of the support module formats problems as the gate does', () => {
   expect(lines([{ object: 'o', path: 'p', message: 'm' }])).toEqual(['o p: m']);
 });
+
+describe('an unset item of a list', () => {
+  // YAML has no undefined: the item is written as null, which a list of objects refuses.
+  test('is refused as null, where a set one is checked as usual', () => {
+    const pod = (containers: unknown[]) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns' }, spec: { containers } });
+    expect(validateSchema(pod([undefined]), 'Pod p').map((p) => `${p.path}: ${p.message}`)).toEqual(['spec.containers[0]: must not be null']);
+    expect(validateSchema(pod([{ name: 'a', image: 'a:1' }]), 'Pod p')).toEqual([]);
+  });
+});

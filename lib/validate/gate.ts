@@ -17,8 +17,13 @@ import { checkWorkflowServiceAccounts } from './workflow-identities';
 
 /** The checks of one object by itself: schema and CEL rules, API rules, namespace, labels, policy. */
 function objectProblems(m: Manifest, policy: boolean): Problem[] {
+  const schema = validateSchema(m.doc, describe(m));
+  return [...schema, ...inShape(schema.length > 0, () => ruleProblems(m, policy))];
+}
+
+/** The checks that read an object in its schema's shape. */
+function ruleProblems(m: Manifest, policy: boolean): Problem[] {
   const problems: Problem[] = [];
-  problems.push(...validateSchema(m.doc, describe(m)));
   problems.push(...checkApiRules(m));
   const namespaced = isNamespaced(m.doc.apiVersion, m.doc.kind);
   if (namespaced && !m.doc.metadata?.namespace) problems.push({ object: describe(m), path: 'metadata.namespace', message: 'namespaced objects need an explicit namespace' });
@@ -28,6 +33,21 @@ function objectProblems(m: Manifest, policy: boolean): Problem[] {
   if (policy) problems.push(...checkPolicy(m), ...checkRouteDefaults(m));
   problems.push(...checkExternalSecret(m, policy));
   return problems;
+}
+
+/**
+ * Runs checks that read objects in their schemas' shape. Where problems already refuse an object
+ * (`refused`: its schema, for one object; any object's own checks, for the checks across objects),
+ * a check that trips over a misshapen value (a TypeError) adds nothing: those problems say what to
+ * fix first. Anywhere else its error is the gate's fault, and surfaces.
+ */
+export function inShape(refused: boolean, check: () => Problem[]): Problem[] {
+  try {
+    return check();
+  } catch (e) {
+    if (refused && e instanceof TypeError) return [];
+    throw e;
+  }
 }
 
 /** Thrown when the validation gate finds problems; nothing has been written. */
@@ -77,6 +97,13 @@ export function validateManifests(manifests: Manifest[], options: GateOptions = 
   const policy = options.policy ?? true;
   // Each object's own checks depend on nothing but the object (and the policy switch): kept between synths (answers.ts).
   for (const m of manifests) problems.push(...remembered(`object\0${policy}\0${m.file}`, m.doc, () => objectProblems(m, policy)));
+  problems.push(...inShape(problems.length > 0, () => acrossObjects(manifests, options)));
+  return problems;
+}
+
+/** The checks across objects: folders, names and references per cluster and namespace, the pipeline's templates. */
+function acrossObjects(manifests: Manifest[], options: GateOptions): Problem[] {
+  const problems: Problem[] = [];
   // Namespaces of different clusters are different namespaces: names and references hold per cluster.
   problems.push(...checkFolders(manifests, options.folders));
   const known = options.folders;

@@ -120,7 +120,8 @@ function walk(value: unknown, raw: Schema, at: string, report: Report): void {
     report(at, `must be one of ${schema.enum.map((e: unknown) => JSON.stringify(e)).join(', ')}, got ${JSON.stringify(value)}`);
   }
   if (Array.isArray(value)) {
-    if (schema.items) value.forEach((item, i) => walk(item, schema.items, `${at}[${i}]`, report));
+    // An unset item is still an item: YAML has no undefined, so it is written as null.
+    if (schema.items) value.forEach((item, i) => walk(item === undefined ? null : item, schema.items, `${at}[${i}]`, report));
     return;
   }
   if (typeof value !== 'object') return;
