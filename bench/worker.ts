@@ -3,7 +3,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { App } from 'cdk8s';
-import * as YAML from 'yaml';
 import { Manifest, PlatformApp, YAML_OPTIONS } from '../lib';
 import { declarePlainCdk8s, declarePlatform } from './apps';
 
@@ -57,6 +56,9 @@ if (mode === 'platform' || mode === 'platform-chart-per-app' || mode === 'platfo
 } else if (mode === 'floor') {
   // The same final objects, stringified with the same YAML library and written: no constructs, no checks.
   const manifests: { file: string; doc: unknown }[] = JSON.parse(fs.readFileSync(objectsFile, 'utf8'));
+  // Loaded here only, as a synth never loads the YAML library: with it loaded, the constructs' toJson
+  // of 2,000 apps took 2.0-2.3 s instead of 1.4-1.5 s (1,000 apps: 0.8 s either way).
+  const YAML: typeof import('yaml') = require('yaml');
   const start = startClock();
   const files = new Map<string, string[]>();
   for (const m of manifests) {
