@@ -301,6 +301,9 @@ describe('across objects: one ExternalSecret per Secret, the keys pods read, the
     expect(lines(validateManifests(m, { folders: folders([{ kind: 'ClusterSecretStore', name: 'vault' }]) }))).toEqual([]);
     expect(lines(validateManifests(m, { folders: folders([]) }))).toEqual([`${O} spec.secretStoreRef: ClusterSecretStore "vault" is neither in the output nor declared as provided by the cluster (declared: none): declare it in the Environment's secretStores, or fix the name`]);
     expect(lines(validateManifests(m))).toEqual([]);
+    // Folders told, but not this one: it declares none.
+    const prodOnly = new Map([['prod', { server: 'https://kubernetes.default.svc', namespace: 'shop-prod', secretStores: [{ kind: 'ClusterSecretStore' as const, name: 'vault' }] }]]);
+    expect(lines(validateManifests(m, { folders: prodOnly }))).toEqual([`${O} spec.secretStoreRef: ClusterSecretStore "vault" is neither in the output nor declared as provided by the cluster (declared: none): declare it in the Environment's secretStores, or fix the name`]);
   });
 });
 
