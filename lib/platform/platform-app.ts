@@ -156,11 +156,16 @@ export class PlatformApp extends App {
     let files: Map<string, string>;
     try {
       files = outputFiles(manifests, (file, content) => staged.add(file, content));
-      gate(manifests, folders);
     } catch (e) {
       staged.discard();
       // Objects the gate refuses may not render: its problems are the message, not the renderer's.
-      if (!(e instanceof ValidationError)) gate(manifests, folders);
+      gate(manifests, folders);
+      throw e;
+    }
+    try {
+      gate(manifests, folders);
+    } catch (e) {
+      staged.discard();
       throw e;
     }
     // A synth that changes nothing writes nothing: the folder already holds exactly these files.
